@@ -1,0 +1,39 @@
+// Generates src/protocol/models/*.json from botocore's service models (documentation stripped).
+// Run by hand when the models change: node scripts/gen-models.mjs [botocore data dir]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const dataDir = process.argv[2] ?? '/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/botocore/data';
+const services = { 'cognito-idp': '2016-04-18', 'cognito-identity': '2014-06-30', 'cognito-sync': '2014-06-30' };
+
+function strip(v) {
+  if (Array.isArray(v)) return v.map(strip);
+  if (v && typeof v === 'object') {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'documentation' || k === 'documentationUrl' || k === 'examples') continue;
+      out[k] = strip(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+for (const [svc, ver] of Object.entries(services)) {
+  const raw = JSON.parse(gunzipSync(readFileSync(join(dataDir, svc, ver, 'service-2.json.gz'))).toString('utf8'));
+  const model = strip(raw);
+  const ops = {};
+  for (const [name, op] of Object.entries(model.operations)) {
+    ops[name] = {
+      http: op.http,
+      input: op.input?.shape,
+      output: op.output?.shape,
+      errors: (op.errors ?? []).map((e) => e.shape),
+      auth: op.authtype === 'none' || (op.auth ?? []).includes('smithy.api#noAuth') ? 'none' : 'sigv4',
+    };
+  }
+  const out = { metadata: model.metadata, operations: ops, shapes: model.shapes };
+  writeFileSync(join('src/protocol/models', `${svc}.json`), JSON.stringify(out) + '\n');
+  console.log(svc, Object.keys(ops).length, 'operations');
+}
