@@ -1,0 +1,51 @@
+// argv → command: serve (default), migrate, rotate-keys. Commands are thin callers of the store and domain.
+import type { Config } from '../config/schema.ts';
+import { makeDeps, openStore } from '../deps.ts';
+import { serve } from './serve.ts';
+import { rotateKeys } from './rotate-keys.ts';
+
+const usage = `usage: npm start -- [serve] [--host H] [--port P] [--data-dir DIR] [--database-url URL] [--config FILE] [--dev]
+       npm start -- migrate
+       npm start -- rotate-keys --pool-id POOL_ID`;
+
+/** Runs a command; returns an exit code, or undefined when the process should stay up (serve). */
+export async function runCommand(config: Config, args: string[], extra: Record<string, string | true>): Promise<number | undefined> {
+  const [cmd = 'serve', ...rest] = args;
+  switch (cmd) {
+    case 'serve':
+      await serve(config);
+      return undefined;
+    case 'migrate': {
+      const store = await openStore(config);
+      const applied = await store.migrate();
+      await store.close();
+      process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'database is up to date\n');
+      return 0;
+    }
+    case 'rotate-keys': {
+      const poolId = extra['--pool-id'] ?? rest[0];
+      if (typeof poolId !== 'string') {
+        process.stderr.write(`${usage}\n`);
+        return 2;
+      }
+      const { deps } = await makeDeps(config);
+      try {
+        const kids = await rotateKeys(deps, poolId);
+        process.stdout.write(`pool ${poolId}: new signing keys ${kids.join(', ')}; previous keys stay in the JWKS until their tokens expire\n`);
+        return 0;
+      } catch (e) {
+        process.stderr.write(`cognate: ${(e as Error).message}\n`);
+        return 1;
+      } finally {
+        await deps.store.close();
+      }
+    }
+    case 'help':
+    case '--help':
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    default:
+      process.stderr.write(`cognate: unknown command '${cmd}'\n${usage}\n`);
+      return 2;
+  }
+}

@@ -1,0 +1,89 @@
+// Reads flags, environment and an optional JSON config file into one Config (the only place that reads them).
+import { readFileSync } from 'node:fs';
+import { settings, type Config } from './schema.ts';
+
+export class ConfigError extends Error {}
+
+export interface LoadResult {
+  config: Config;
+  /** Positional arguments (the command and its arguments). */
+  args: string[];
+  /** Flags that are not settings (e.g. --pool-id for a CLI command). */
+  extra: Record<string, string | true>;
+}
+
+function coerce(type: 'string' | 'number' | 'boolean', raw: string | boolean, name: string): string | number | boolean {
+  if (type === 'boolean') {
+    if (typeof raw === 'boolean') return raw;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off|)$/i.test(raw)) return false;
+    throw new ConfigError(`${name}: expected a boolean, got '${raw}'`);
+  }
+  if (type === 'number') {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}: expected a whole number, got '${raw}'`);
+    return n;
+  }
+  if (typeof raw !== 'string') throw new ConfigError(`${name}: expected a value`);
+  return raw;
+}
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadResult {
+  const flags: Record<string, string | true> = {};
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) flags[a.slice(0, eq)] = a.slice(eq + 1);
+      else {
+        const s = settings.find((x) => x.flag === a);
+        const isBool = s?.type === 'boolean';
+        const next = argv[i + 1];
+        if (!isBool && next !== undefined && !next.startsWith('--')) {
+          flags[a] = next;
+          i++;
+        } else flags[a] = true;
+      }
+    } else args.push(a);
+  }
+
+  let file: Record<string, unknown> = {};
+  const configPath = flags['--config'] ?? env.COGNATE_CONFIG;
+  if (typeof configPath === 'string') {
+    try {
+      file = JSON.parse(readFileSync(configPath, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`--config ${configPath}: ${(e as Error).message}`);
+    }
+  }
+  delete flags['--config'];
+
+  const out: Record<string, unknown> = {};
+  for (const s of settings) {
+    let raw: string | boolean | number | undefined;
+    if (s.flag && flags[s.flag] !== undefined) {
+      raw = flags[s.flag];
+      delete flags[s.flag];
+    } else if (s.env && env[s.env] !== undefined && env[s.env] !== '') raw = env[s.env];
+    else if (file[s.key] !== undefined) raw = file[s.key] as string | number | boolean;
+    if (raw === undefined) out[s.key] = s.default;
+    else out[s.key] = typeof raw === 'number' && s.type === 'number' ? raw : coerce(s.type, typeof raw === 'number' ? String(raw) : raw, s.flag ?? s.env ?? s.key);
+  }
+  const config = out as unknown as Config;
+  if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) throw new ConfigError(`--log-level: unknown level '${config.logLevel}'`);
+  if (config.port > 65535) throw new ConfigError(`--port: ${config.port} is not a port`);
+  if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) throw new ConfigError('--database-url: expected postgres://…');
+  if (!config.publicUrl) {
+    const h = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    config.publicUrl = `http://${h.includes(':') ? `[${h}]` : h}:${config.port}`;
+  }
+  config.publicUrl = config.publicUrl.replace(/\/+$/, '');
+  return { config, args, extra: flags };
+}
+
+/** Defaults for tests: every setting at its default, overridden by `over`. */
+export function testConfig(over: Partial<Config> = {}): Config {
+  const { config } = loadConfig([], {});
+  return { ...config, logLevel: 'error', ...over };
+}

@@ -1,0 +1,44 @@
+// The one schema of every setting: its type, default, flag, environment variable and a one-line doc.
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  publicUrl: string;
+  region: string;
+  accountId: string;
+  dev: boolean;
+  adminAccessKeyId: string | undefined;
+  adminSecretAccessKey: string | undefined;
+  smtpUrl: string | undefined;
+  masterKey: string | undefined;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  bodyLimit: number;
+}
+
+export interface Setting {
+  key: keyof Config;
+  type: 'string' | 'number' | 'boolean';
+  flag?: string;
+  env?: string;
+  default?: string | number | boolean;
+  doc: string;
+}
+
+export const settings: Setting[] = [
+  { key: 'host', type: 'string', flag: '--host', env: 'COGNATE_HOST', default: '127.0.0.1', doc: 'bind address' },
+  { key: 'port', type: 'number', flag: '--port', env: 'COGNATE_PORT', default: 9330, doc: 'one port serves every API and page' },
+  { key: 'dataDir', type: 'string', flag: '--data-dir', env: 'COGNATE_DATA_DIR', default: './data', doc: 'embedded SQLite store and generated secrets' },
+  { key: 'databaseUrl', type: 'string', flag: '--database-url', env: 'COGNATE_DATABASE_URL', doc: 'postgres://… : use PostgreSQL instead of SQLite; many servers may share one database' },
+  { key: 'publicUrl', type: 'string', flag: '--public-url', env: 'COGNATE_PUBLIC_URL', doc: 'base of token issuers and page links (default http://HOST:PORT)' },
+  { key: 'region', type: 'string', flag: '--region', env: 'COGNATE_REGION', default: 'us-east-1', doc: 'the region in pool and identity ids' },
+  { key: 'accountId', type: 'string', flag: '--account-id', env: 'COGNATE_ACCOUNT_ID', default: '000000000000', doc: 'the 12-digit account id in ARNs' },
+  { key: 'dev', type: 'boolean', flag: '--dev', env: 'COGNATE_DEV', default: false, doc: 'local-emulator mode: admin calls accept a SigV4 signature by any key; the outbox is open; never on by default' },
+  { key: 'adminAccessKeyId', type: 'string', env: 'COGNATE_ADMIN_ACCESS_KEY_ID', doc: 'admin access key id (generated on first start and stored in the data dir when not given)' },
+  { key: 'adminSecretAccessKey', type: 'string', env: 'COGNATE_ADMIN_SECRET_ACCESS_KEY', doc: 'admin secret access key (generated with the key id when not given)' },
+  { key: 'smtpUrl', type: 'string', env: 'COGNATE_SMTP_URL', doc: 'smtp://host:port for email delivery (default: messages go to the outbox only)' },
+  { key: 'masterKey', type: 'string', env: 'COGNATE_MASTER_KEY', doc: 'base64 32-byte key that encrypts secrets at rest (generated into the data dir when not given; give every server on one database the same)' },
+  { key: 'logLevel', type: 'string', flag: '--log-level', env: 'COGNATE_LOG_LEVEL', default: 'info', doc: 'debug, info, warn or error' },
+  { key: 'bodyLimit', type: 'number', env: 'COGNATE_BODY_LIMIT', default: 1048576, doc: 'largest request body in bytes' },
+];

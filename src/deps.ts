@@ -1,0 +1,133 @@
+// Composition root: config, store, clock, randomness, logger, secrets and credentials, made once per process.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config/schema.ts';
+import { testConfig } from './config/load.ts';
+import { systemClock, type Clock } from './runtime/clock.ts';
+import { cryptoRandom, type Random } from './runtime/random.ts';
+import { jsonLogger, memoryLogger, type Logger } from './runtime/logger.ts';
+import { loadMasterKey, MasterKeyError, secretBox, writePrivateFile, type SecretBox } from './runtime/secrets.ts';
+import type { Store } from './storage/store.ts';
+import { openSqliteStore } from './storage/sqlite/index.ts';
+import { PrivateKeyCache } from './tokens/keys.ts';
+import type { SigningKeyResolver } from './protocol/sigv4.ts';
+import { randomBytes } from 'node:crypto';
+
+export interface AdminCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface Deps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  secrets: SecretBox;
+  privateKeys: PrivateKeyCache;
+  admin: AdminCredentials;
+  /** Resolves SigV4 access keys: the admin key (later also temporary identity credentials). */
+  signingKeys: SigningKeyResolver;
+}
+
+export async function openStore(config: Config): Promise<Store> {
+  if (config.databaseUrl) {
+    const { openPostgresStore } = await import('./storage/postgres/index.ts');
+    return openPostgresStore(config.databaseUrl);
+  }
+  return openSqliteStore(join(config.dataDir, 'cognate.db'));
+}
+
+const ALNUM_UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** The admin key pair: from the environment, else from (or generated into) dataDir/admin-credentials.json. */
+export function loadAdminCredentials(config: Config, random: Random): { creds: AdminCredentials; generated: boolean } {
+  if (config.adminAccessKeyId && config.adminSecretAccessKey)
+    return { creds: { accessKeyId: config.adminAccessKeyId, secretAccessKey: config.adminSecretAccessKey }, generated: false };
+  if (config.adminAccessKeyId || config.adminSecretAccessKey)
+    throw new Error('COGNATE_ADMIN_ACCESS_KEY_ID and COGNATE_ADMIN_SECRET_ACCESS_KEY must be given together');
+  mkdirSync(config.dataDir, { recursive: true });
+  const path = join(config.dataDir, 'admin-credentials.json');
+  if (existsSync(path)) return { creds: JSON.parse(readFileSync(path, 'utf8')), generated: false };
+  const creds = {
+    accessKeyId: 'AKIA' + random.string(16, ALNUM_UPPER),
+    secretAccessKey: random.bytes(30).toString('base64').replace(/[+/]/g, (c) => (c === '+' ? 'x' : 'y')),
+  };
+  writePrivateFile(path, JSON.stringify(creds, null, 2) + '\n');
+  return { creds, generated: true };
+}
+
+function adminResolver(admin: AdminCredentials): SigningKeyResolver {
+  return {
+    async resolve(accessKeyId) {
+      return accessKeyId === admin.accessKeyId ? { secretAccessKey: admin.secretAccessKey, context: { kind: 'admin' } } : null;
+    },
+  };
+}
+
+/** Checks that the store's secrets were sealed with this master key: servers sharing one database need the same key. */
+async function checkMasterKey(store: Store, box: SecretBox): Promise<void> {
+  const stored = await store.meta.setIfAbsent('master_key_id', box.keyId);
+  if (stored !== box.keyId)
+    throw new MasterKeyError(
+      `this database's secrets are sealed with master key ${stored}, but this server has ${box.keyId}: give every server the same COGNATE_MASTER_KEY`,
+    );
+}
+
+export interface MadeDeps {
+  deps: Deps;
+  adminGenerated: boolean;
+}
+
+export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' | 'random' | 'logger'>> = {}): Promise<MadeDeps> {
+  const random = over.random ?? cryptoRandom;
+  const logger = over.logger ?? jsonLogger(config.logLevel);
+  const { key } = loadMasterKey(config.masterKey, config.dataDir);
+  const secrets = secretBox(key);
+  const store = await openStore(config);
+  try {
+    await store.migrate();
+    await checkMasterKey(store, secrets);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const { creds, generated } = loadAdminCredentials(config, random);
+  return {
+    deps: {
+      config,
+      store,
+      clock: over.clock ?? systemClock,
+      random,
+      logger,
+      secrets,
+      privateKeys: new PrivateKeyCache(secrets),
+      admin: creds,
+      signingKeys: adminResolver(creds),
+    },
+    adminGenerated: generated,
+  };
+}
+
+/** Deps for tests: in-memory SQLite (or the store given), fixed admin key, random master key, quiet logger. */
+export async function makeTestDeps(
+  over: Partial<Omit<Deps, 'config'>> & { config?: Partial<Config> } = {},
+): Promise<Deps & { logger: ReturnType<typeof memoryLogger> }> {
+  const config = testConfig({ dataDir: '/nonexistent', ...over.config });
+  const store = over.store ?? openSqliteStore(':memory:');
+  if (!over.store) await store.migrate();
+  const secrets = over.secrets ?? secretBox(randomBytes(32));
+  const admin = over.admin ?? { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
+  return {
+    config,
+    store,
+    clock: over.clock ?? systemClock,
+    random: over.random ?? cryptoRandom,
+    logger: memoryLogger(),
+    secrets,
+    privateKeys: over.privateKeys ?? new PrivateKeyCache(secrets),
+    admin,
+    signingKeys: over.signingKeys ?? adminResolver(admin),
+  };
+}

@@ -1,0 +1,5 @@
+// The registry: every operation Cognate serves, by product area.
+import type { Operation } from './protocol/operation.ts';
+import { userPoolOperations } from './user-pools/operations/index.ts';
+
+export const allOperations: Operation[] = [...userPoolOperations];

@@ -1,0 +1,100 @@
+// The AWS JSON 1.1 edge: POST / with X-Amz-Target → authenticate → validate against the model → one operation.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { SerializationException, ServiceError, UnknownOperationException, awsError } from './errors.ts';
+import { sendAwsJsonError, toServiceError } from './error-response.ts';
+import type { Operation, OperationContext, ServiceName } from './operation.ts';
+import { verifySigV4, type SignedRequest } from './sigv4.ts';
+import { validateInput, type ServiceModel } from './validate.ts';
+import idpModel from './models/cognito-idp.json' with { type: 'json' };
+import identityModel from './models/cognito-identity.json' with { type: 'json' };
+
+const UnsupportedOperationException = awsError('UnsupportedOperationException');
+
+export interface JsonService {
+  name: ServiceName;
+  targetPrefix: string;
+  model: ServiceModel;
+  operations: Map<string, Operation>;
+}
+
+export function jsonServices(ops: Operation[]): JsonService[] {
+  const make = (name: ServiceName, model: ServiceModel): JsonService => ({
+    name,
+    targetPrefix: model.metadata.targetPrefix as string,
+    model,
+    operations: new Map(ops.filter((o) => o.service === name).map((o) => [o.name, o])),
+  });
+  return [make('cognito-idp', idpModel as unknown as ServiceModel), make('cognito-identity', identityModel as unknown as ServiceModel)];
+}
+
+export function signedRequestOf(req: FastifyRequest): SignedRequest {
+  const url = req.raw.url ?? '/';
+  const q = url.indexOf('?');
+  return {
+    method: req.method,
+    path: q < 0 ? url : url.slice(0, q),
+    query: q < 0 ? '' : url.slice(q + 1),
+    headers: req.headers,
+    body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+  };
+}
+
+function decodeBody(body: unknown): Record<string, unknown> {
+  const buf = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+  if (buf.length === 0) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(buf.toString('utf8'));
+  } catch {
+    throw new SerializationException('Unable to parse the request body as JSON.');
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SerializationException('Start of structure or map expected.');
+  return v as Record<string, unknown>;
+}
+
+/** Handles one AWS JSON request; `target` is the X-Amz-Target header. */
+export async function handleAwsJson(
+  services: JsonService[],
+  deps: Deps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  target: string,
+): Promise<FastifyReply> {
+  const requestId = deps.random.uuid();
+  const dot = target.lastIndexOf('.');
+  const prefix = dot < 0 ? '' : target.slice(0, dot);
+  const opName = dot < 0 ? target : target.slice(dot + 1);
+  const fields = { requestId, target };
+  try {
+    const service = services.find((s) => s.targetPrefix === prefix);
+    if (!service || !Object.hasOwn(service.model.operations, opName))
+      throw new UnknownOperationException(`The operation ${target || '(none)'} is not known.`);
+    const op = service.operations.get(opName);
+    if (!op) throw new UnsupportedOperationException(`Cognate does not implement ${opName} yet.`);
+    const auth = op.auth ?? service.model.operations[opName]!.auth;
+    const ctx: OperationContext = { requestId, sourceIp: req.ip, headers: req.headers };
+    if (auth === 'sigv4') {
+      ctx.principal = await verifySigV4(signedRequestOf(req), {
+        resolver: deps.signingKeys,
+        region: deps.config.region,
+        services: [service.name],
+        nowMs: deps.clock.now(),
+        skipSignatureCheck: deps.config.dev,
+      });
+    }
+    const input = decodeBody(req.body);
+    validateInput(service.model, opName, input);
+    const out = await op.handle(input, deps, ctx);
+    return reply
+      .status(200)
+      .header('content-type', 'application/x-amz-json-1.1')
+      .header('x-amzn-requestid', requestId)
+      .send(JSON.stringify(out ?? {}));
+  } catch (err) {
+    const e = toServiceError(err, deps.logger, fields);
+    if (e.fault === 'client' && !(err instanceof ServiceError && err.code === 'InternalErrorException'))
+      deps.logger.debug('client error', { ...fields, error: e.code, message: e.message });
+    return sendAwsJsonError(reply, e, requestId);
+  }
+}

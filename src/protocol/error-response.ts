@@ -1,0 +1,23 @@
+// The one error writer for the AWS JSON protocols: status, x-amzn-ErrorType, {"__type","message"}.
+import type { FastifyReply } from 'fastify';
+import { InternalErrorException, ServiceError } from './errors.ts';
+import type { Logger } from '../runtime/logger.ts';
+
+/** Turns anything thrown into a ServiceError; unexpected ones become 500 InternalErrorException and are logged with their stack. */
+export function toServiceError(err: unknown, logger: Logger, fields: Record<string, unknown>): ServiceError {
+  if (err instanceof ServiceError) return err;
+  logger.error('unexpected error', { ...fields, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  return new InternalErrorException();
+}
+
+export function sendAwsJsonError(reply: FastifyReply, e: ServiceError, requestId: string): FastifyReply {
+  // Header values must be single-line latin1; messages are ours, but stay safe.
+  const headerMessage = e.message.replace(/[^\x20-\x7e]/g, '?');
+  return reply
+    .status(e.status)
+    .header('content-type', 'application/x-amz-json-1.1')
+    .header('x-amzn-requestid', requestId)
+    .header('x-amzn-errortype', `${e.code}:`)
+    .header('x-amzn-errormessage', headerMessage)
+    .send(JSON.stringify({ __type: e.code, message: e.message, ...e.extra }));
+}

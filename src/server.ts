@@ -1,0 +1,58 @@
+// buildServer(deps): registers every edge on one Fastify instance; tests use inject() or listen on port 0.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Deps } from './deps.ts';
+import { handleAwsJson, jsonServices } from './protocol/aws-json.ts';
+import { sendAwsJsonError } from './protocol/error-response.ts';
+import { RequestEntityTooLargeException, SerializationException, UnknownOperationException } from './protocol/errors.ts';
+import { allOperations } from './operations.ts';
+import { registerWellKnown } from './tokens/well-known.ts';
+
+const EXPOSE = 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date';
+
+export function buildServer(deps: Deps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: deps.config.bodyLimit, trustProxy: false, return503OnClosing: true });
+  const services = jsonServices(allOperations);
+
+  // Every edge decodes its own body (JSON, form, …) from the raw bytes; SigV4 needs them untouched.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  // Browser clients (amazon-cognito-identity-js, Amplify) need CORS on every API.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('access-control-allow-origin', req.headers.origin ?? '*');
+    reply.header('access-control-expose-headers', EXPOSE);
+    if (req.headers.origin) reply.header('vary', 'Origin');
+  });
+  app.options('*', async (req, reply) => {
+    reply
+      .header('access-control-allow-methods', 'POST, GET, PUT, DELETE, OPTIONS')
+      .header('access-control-allow-headers', req.headers['access-control-request-headers'] ?? '*')
+      .header('access-control-max-age', '86400')
+      .status(200)
+      .send();
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.post('/', async (req, reply) => {
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string') return handleAwsJson(services, deps, req, reply, target);
+    return sendAwsJsonError(reply, new UnknownOperationException('Missing X-Amz-Target header.'), deps.random.uuid());
+  });
+
+  registerWellKnown(app, deps);
+
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    const requestId = deps.random.uuid();
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendAwsJsonError(reply, new RequestEntityTooLargeException(`Request body is larger than ${deps.config.bodyLimit} bytes.`), requestId);
+    if (err.statusCode && err.statusCode < 500)
+      return sendAwsJsonError(reply, new SerializationException(err.message), requestId);
+    deps.logger.error('unexpected error', { requestId, url: req.url, error: err.stack ?? String(err) });
+    return reply.status(500).send({ __type: 'InternalErrorException', message: 'Internal server error.' });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).header('content-type', 'application/json').send({ __type: 'NotFound', message: `No route for ${req.method} ${req.url.split('?')[0]}` });
+  });
+  return app;
+}

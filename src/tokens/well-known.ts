@@ -1,0 +1,37 @@
+// The pool's OIDC issuer documents: {public-url}/{UserPoolId}/.well-known/jwks.json and openid-configuration.
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { jwks } from './keys.ts';
+
+export function issuerOf(deps: Deps, poolId: string): string {
+  return `${deps.config.publicUrl}/${poolId}`;
+}
+
+export function registerWellKnown(app: FastifyInstance, deps: Deps): void {
+  const notFound = (poolId: string) => ({ message: `User pool ${poolId} does not exist.` });
+
+  app.get<{ Params: { poolId: string } }>('/:poolId/.well-known/jwks.json', async (req, reply) => {
+    const { poolId } = req.params;
+    const pool = await deps.store.pools.get(poolId);
+    if (!pool) return reply.status(404).send(notFound(poolId));
+    const keys = await deps.store.keys.listForPool(poolId);
+    return reply.header('cache-control', 'public, max-age=300').send(jwks(keys, deps.clock.now()));
+  });
+
+  app.get<{ Params: { poolId: string } }>('/:poolId/.well-known/openid-configuration', async (req, reply) => {
+    const { poolId } = req.params;
+    const pool = await deps.store.pools.get(poolId);
+    if (!pool) return reply.status(404).send(notFound(poolId));
+    const iss = issuerOf(deps, poolId);
+    // Endpoints of the hosted OAuth server are added as the OAuth issue lands; Cognito lists them only with a domain.
+    return reply.send({
+      issuer: iss,
+      jwks_uri: `${iss}/.well-known/jwks.json`,
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      response_types_supported: ['code', 'token'],
+      scopes_supported: ['openid', 'email', 'phone', 'profile'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    });
+  });
+}

@@ -1,0 +1,30 @@
+// CreateUserPool: a new pool with Cognito's defaults and its own signing keys.
+import { defineOperation } from '../../protocol/operation.ts';
+import { newPoolKeys } from '../../tokens/keys.ts';
+import { LimitExceededException } from '../errors.ts';
+import { describePool, MAX_POOLS, newPoolId, poolArn } from '../domain/pools.ts';
+import type { CreateUserPoolRequest, CreateUserPoolResponse } from '../shapes.ts';
+
+export default defineOperation<CreateUserPoolRequest, CreateUserPoolResponse>({
+  service: 'cognito-idp',
+  name: 'CreateUserPool',
+  async handle(input, deps) {
+    const now = deps.clock.now();
+    const id = newPoolId(deps);
+    const { PoolName, UserPoolTags, ...settings } = input;
+    const pool = {
+      id,
+      name: PoolName,
+      arn: poolArn(deps, id),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      settings,
+      tags: UserPoolTags ?? {},
+    };
+    const keys = await newPoolKeys({ random: deps.random, secrets: deps.secrets, now }, id);
+    const r = await deps.store.pools.create(pool, keys, MAX_POOLS);
+    if (r === 'limit') throw new LimitExceededException(`The limit of ${MAX_POOLS} user pools per account has been reached.`);
+    return { UserPool: describePool(pool) };
+  },
+});
