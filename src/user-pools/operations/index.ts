@@ -6,13 +6,31 @@ import createUserPool from './create-user-pool.ts';
 import describeUserPool from './describe-user-pool.ts';
 
 // App clients
+import createUserPoolClient from './create-user-pool-client.ts';
+import deleteUserPoolClient from './delete-user-pool-client.ts';
+import describeUserPoolClient from './describe-user-pool-client.ts';
+import listUserPoolClients from './list-user-pool-clients.ts';
+import updateUserPoolClient from './update-user-pool-client.ts';
 
 // Domains
+import createUserPoolDomain from './create-user-pool-domain.ts';
+import deleteUserPoolDomain from './delete-user-pool-domain.ts';
+import describeUserPoolDomain from './describe-user-pool-domain.ts';
+import updateUserPoolDomain from './update-user-pool-domain.ts';
 
 export const userPoolOperations: Operation[] = [
   // Pools
   createUserPool,
   describeUserPool,
   // App clients
+  createUserPoolClient,
+  deleteUserPoolClient,
+  describeUserPoolClient,
+  listUserPoolClients,
+  updateUserPoolClient,
   // Domains
+  createUserPoolDomain,
+  deleteUserPoolDomain,
+  describeUserPoolDomain,
+  updateUserPoolDomain,
 ];
