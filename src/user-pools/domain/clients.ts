@@ -70,30 +70,42 @@ const SETTING_KEYS = [
   'AuthSessionValidity',
   'RefreshTokenRotation',
 ] as const satisfies readonly (keyof ClientSettings)[];
+type SettingKey = (typeof SETTING_KEYS)[number];
 
 /**
  * The settings a Create or Update request leaves the client with. Members not given take Cognito's
  * defaults — UpdateUserPoolClient documents "If you don't provide a value for an attribute, Amazon
  * Cognito sets it to its default value", so an update is a full replacement, not a patch.
  */
-export function settingsFrom(input: Partial<Record<(typeof SETTING_KEYS)[number], unknown>>): ClientSettings {
-  const out: Record<string, unknown> = {};
+export function settingsFrom(input: Partial<Record<SettingKey, unknown>>): ClientSettings {
+  const given: Record<string, unknown> = {};
   for (const k of SETTING_KEYS) {
     const v = input[k];
     if (v === undefined || v === null) continue;
     if (Array.isArray(v) && v.length === 0) continue;
-    out[k] = v;
+    given[k] = v;
   }
-  const s = out as ClientSettings;
   // "You can't set RefreshTokenValidity to 0. If you do, Amazon Cognito overrides the value with the
   // default value of 30 days." (API reference)
-  if (!s.RefreshTokenValidity) s.RefreshTokenValidity = 30;
-  s.TokenValidityUnits ??= {};
-  s.AllowedOAuthFlowsUserPoolClient ??= false;
-  s.EnableTokenRevocation ??= true;
-  s.EnablePropagateAdditionalUserContextData ??= false;
-  s.AuthSessionValidity ??= 3;
-  return s;
+  if (!given.RefreshTokenValidity) delete given.RefreshTokenValidity;
+  return inModelOrder({ ...SETTING_DEFAULTS, ...given });
+}
+
+/** What a client created with only ClientName shows (see the top of this file). */
+const SETTING_DEFAULTS: ClientSettings = {
+  RefreshTokenValidity: 30,
+  TokenValidityUnits: {},
+  AllowedOAuthFlowsUserPoolClient: false,
+  EnableTokenRevocation: true,
+  EnablePropagateAdditionalUserContextData: false,
+  AuthSessionValidity: 3,
+};
+
+/** The settings with their members in the model's order, as Cognito serializes them. */
+function inModelOrder(s: Record<string, unknown>): ClientSettings {
+  const out: Record<string, unknown> = {};
+  for (const k of SETTING_KEYS) if (s[k] !== undefined) out[k] = s[k];
+  return out as ClientSettings;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -349,7 +361,7 @@ export function describeClient(client: ClientRecord, secret?: string): UserPoolC
     ...(secret !== undefined ? { ClientSecret: secret } : {}),
     LastModifiedDate: seconds(client.updatedAt),
     CreationDate: seconds(client.createdAt),
-    ...(client.settings as ClientSettings),
+    ...inModelOrder(client.settings),
   };
 }
 
