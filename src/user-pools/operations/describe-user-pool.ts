@@ -1,4 +1,4 @@
-// DescribeUserPool: the pool's configuration.
+// DescribeUserPool: the pool's configuration, with its domains.
 import { defineOperation } from '../../protocol/operation.ts';
 import { describePool, getPool } from '../domain/pools.ts';
 import type { DescribeUserPoolRequest, DescribeUserPoolResponse } from '../shapes.ts';
@@ -7,6 +7,8 @@ export default defineOperation<DescribeUserPoolRequest, DescribeUserPoolResponse
   service: 'cognito-idp',
   name: 'DescribeUserPool',
   async handle(input, deps) {
-    return { UserPool: describePool(await getPool(deps, input.UserPoolId)) };
+    const pool = await getPool(deps, input.UserPoolId);
+    const domains = await deps.store.domains.listForPool(pool.id);
+    return { UserPool: describePool(pool, { domains }) };
   },
 });

@@ -2,8 +2,18 @@
 import type { Operation } from '../../protocol/operation.ts';
 
 // Pools
+import addCustomAttributes from './add-custom-attributes.ts';
 import createUserPool from './create-user-pool.ts';
+import deleteUserPool from './delete-user-pool.ts';
 import describeUserPool from './describe-user-pool.ts';
+import getSigningCertificate from './get-signing-certificate.ts';
+import getUserPoolMfaConfig from './get-user-pool-mfa-config.ts';
+import listTagsForResource from './list-tags-for-resource.ts';
+import listUserPools from './list-user-pools.ts';
+import setUserPoolMfaConfig from './set-user-pool-mfa-config.ts';
+import tagResource from './tag-resource.ts';
+import untagResource from './untag-resource.ts';
+import updateUserPool from './update-user-pool.ts';
 
 // App clients
 import createUserPoolClient from './create-user-pool-client.ts';
@@ -20,8 +30,18 @@ import updateUserPoolDomain from './update-user-pool-domain.ts';
 
 export const userPoolOperations: Operation[] = [
   // Pools
+  addCustomAttributes,
   createUserPool,
+  deleteUserPool,
   describeUserPool,
+  getSigningCertificate,
+  getUserPoolMfaConfig,
+  listTagsForResource,
+  listUserPools,
+  setUserPoolMfaConfig,
+  tagResource,
+  untagResource,
+  updateUserPool,
   // App clients
   createUserPoolClient,
   deleteUserPoolClient,

@@ -1,0 +1,78 @@
+// A user pool's MFA configuration: the mode (OFF/ON/OPTIONAL) and its factors, as Get/SetUserPoolMfaConfig see them.
+import { InvalidParameterException } from '../errors.ts';
+import type {
+  EmailMfaConfigType,
+  GetUserPoolMfaConfigResponse,
+  SetUserPoolMfaConfigRequest,
+  SmsConfigurationType,
+  SoftwareTokenMfaConfigType,
+  WebAuthnConfigurationType,
+} from '../shapes.ts';
+
+export type MfaMode = 'OFF' | 'ON' | 'OPTIONAL';
+
+/** The MFA part of a pool's settings. SMS MFA reuses the pool's SmsConfiguration and SmsAuthenticationMessage. */
+export interface PoolMfaSettings {
+  MfaConfiguration: MfaMode;
+  SmsConfiguration?: SmsConfigurationType;
+  SmsAuthenticationMessage?: string;
+  /** Whether SMS is an MFA factor (SetUserPoolMfaConfig's SmsMfaConfiguration, or CreateUserPool with MFA and SMS). */
+  SmsMfaEnabled?: boolean;
+  SoftwareTokenMfaConfiguration?: SoftwareTokenMfaConfigType;
+  EmailMfaConfiguration?: EmailMfaConfigType;
+  WebAuthnConfiguration?: WebAuthnConfigurationType;
+}
+
+/** Cognito's answers (observed: aws/aws-sdk-js#4186, lgallard/terraform-aws-cognito-user-pool#74). */
+export const MFA_NONE_ENABLED = "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.";
+export const MFA_OFF_WITH_FACTOR = "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.";
+/** CreateUserPool/UpdateUserPool with MFA on and no factor (observed, e.g. aws-cloudformation/cloudformation-coverage-roadmap#769). */
+export const MFA_NEEDS_SMS = 'SMS configuration and Auto verification for phone_number are required when MFA is required/optional';
+
+/** Factors that can satisfy MFA: SMS, TOTP, email (WebAuthn is a sign-in factor here, not an MFA one). */
+export function enabledFactors(m: Omit<PoolMfaSettings, 'MfaConfiguration'>): ('SMS' | 'TOTP' | 'EMAIL')[] {
+  const out: ('SMS' | 'TOTP' | 'EMAIL')[] = [];
+  if (m.SmsMfaEnabled) out.push('SMS');
+  if (m.SoftwareTokenMfaConfiguration?.Enabled) out.push('TOTP');
+  if (m.EmailMfaConfiguration) out.push('EMAIL');
+  return out;
+}
+
+/** GetUserPoolMfaConfig's answer; a factor never configured is left out. */
+export function mfaConfigOf(m: PoolMfaSettings): GetUserPoolMfaConfigResponse {
+  const out: GetUserPoolMfaConfigResponse = {};
+  if (m.SmsMfaEnabled) {
+    out.SmsMfaConfiguration = {
+      ...(m.SmsAuthenticationMessage !== undefined ? { SmsAuthenticationMessage: m.SmsAuthenticationMessage } : {}),
+      ...(m.SmsConfiguration ? { SmsConfiguration: { ...m.SmsConfiguration } } : {}),
+    };
+  }
+  if (m.SoftwareTokenMfaConfiguration) out.SoftwareTokenMfaConfiguration = { ...m.SoftwareTokenMfaConfiguration };
+  if (m.EmailMfaConfiguration) out.EmailMfaConfiguration = { ...m.EmailMfaConfiguration };
+  out.MfaConfiguration = m.MfaConfiguration;
+  if (m.WebAuthnConfiguration) out.WebAuthnConfiguration = { ...m.WebAuthnConfiguration };
+  return out;
+}
+
+/**
+ * SetUserPoolMfaConfig. The factor configurations are replaced as a whole: one left out of the request is
+ * cleared (aws/aws-sdk-js#4186: a request with only MfaConfiguration, on a pool whose SMS factor was set in
+ * the console, is refused as "can't disable all MFAs"). MfaConfiguration left out keeps the pool's mode and
+ * WebAuthnConfiguration left out keeps the passkey settings (both inferred: they are not MFA factors lists).
+ */
+export function applyMfaConfig(current: PoolMfaSettings, input: Omit<SetUserPoolMfaConfigRequest, 'UserPoolId'>): PoolMfaSettings {
+  const mode = input.MfaConfiguration ?? current.MfaConfiguration;
+  const next: PoolMfaSettings = {
+    MfaConfiguration: mode,
+    SmsConfiguration: input.SmsMfaConfiguration?.SmsConfiguration ?? current.SmsConfiguration,
+    SmsAuthenticationMessage: input.SmsMfaConfiguration?.SmsAuthenticationMessage ?? current.SmsAuthenticationMessage,
+    SmsMfaEnabled: input.SmsMfaConfiguration !== undefined,
+    SoftwareTokenMfaConfiguration: input.SoftwareTokenMfaConfiguration,
+    EmailMfaConfiguration: input.EmailMfaConfiguration,
+    WebAuthnConfiguration: input.WebAuthnConfiguration ?? current.WebAuthnConfiguration,
+  };
+  const factors = enabledFactors(next);
+  if (mode === 'OFF' && factors.length) throw new InvalidParameterException(MFA_OFF_WITH_FACTOR);
+  if (mode !== 'OFF' && !factors.length) throw new InvalidParameterException(MFA_NONE_ENABLED);
+  return next;
+}
