@@ -217,8 +217,14 @@ test('OAuth rules', async () => {
 });
 
 test(`LimitExceededException past ${MAX_CLIENTS} clients in a pool`, async () => {
-  const full = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'full' }))).UserPool!.Id!;
+  // A pool filled up to the limit straight through the store (cheaper than 1000 calls).
+  const full = 'us-east-1_fullpool01';
   const now = s.deps.clock.now();
+  await s.deps.store.pools.create(
+    { id: full, name: 'full', arn: `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${full}`, createdAt: now, updatedAt: now, version: 1, settings: {}, tags: {} },
+    [],
+    1000,
+  );
   for (let i = 0; i < MAX_CLIENTS; i++)
     await s.deps.store.clients.create(
       { id: `filler${String(i).padStart(20, '0')}`, poolId: full, name: 'f', secrets: [], createdAt: now, updatedAt: now, version: 1, settings: {} },

@@ -14,8 +14,16 @@ let otherPoolId: string;
 before(async () => {
   deps = await makeTestDeps({ clock: new FixedClock() });
   poolId = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
-  otherPoolId = (await createUserPool.handle({ PoolName: 'q' }, deps, ctx)).UserPool!.Id!;
+  otherPoolId = await quickPool(deps, 'us-east-1_other0001');
 });
+
+/** Another pool, inserted straight into the store (no signing keys: cheaper than CreateUserPool). */
+async function quickPool(deps: Awaited<ReturnType<typeof makeTestDeps>>, id: string): Promise<string> {
+  const now = deps.clock.now();
+  const arn = `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${id}`;
+  await deps.store.pools.create({ id, name: id, arn, createdAt: now, updatedAt: now, version: 1, settings: {}, tags: {} }, [], 1000);
+  return id;
+}
 
 async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
   try {

@@ -19,12 +19,20 @@ const ids: string[] = [];
 before(async () => {
   deps = await makeTestDeps({ clock });
   poolId = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
-  emptyPoolId = (await createUserPool.handle({ PoolName: 'q' }, deps, ctx)).UserPool!.Id!;
+  emptyPoolId = await quickPool(deps, 'us-east-1_empty0001');
   for (let i = 0; i < 5; i++) {
     clock.advance(1000);
     ids.push((await createClient.handle({ UserPoolId: poolId, ClientName: `c${i}` }, deps, ctx)).UserPoolClient!.ClientId!);
   }
 });
+
+/** Another pool, inserted straight into the store (no signing keys: cheaper than CreateUserPool). */
+async function quickPool(deps: Awaited<ReturnType<typeof makeTestDeps>>, id: string): Promise<string> {
+  const now = deps.clock.now();
+  const arn = `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${id}`;
+  await deps.store.pools.create({ id, name: id, arn, createdAt: now, updatedAt: now, version: 1, settings: {}, tags: {} }, [], 1000);
+  return id;
+}
 
 async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
   try {
