@@ -18,6 +18,18 @@ export interface JsonService {
   operations: Map<string, Operation>;
 }
 
+/**
+ * Where Cognito accepts more than its published model says. The model's DomainType is the prefix pattern,
+ * but Cognito takes a full host name when CustomDomainConfig is given; the domain rules check prefixes.
+ */
+function idpModelAsServed(): ServiceModel {
+  const m = idpModel as unknown as ServiceModel;
+  return {
+    ...m,
+    shapes: { ...m.shapes, DomainType: { type: 'string', min: 1, max: 253, pattern: '^[a-z0-9](?:[a-z0-9.\\-]{0,251}[a-z0-9])?$' } },
+  };
+}
+
 export function jsonServices(ops: Operation[]): JsonService[] {
   const make = (name: ServiceName, model: ServiceModel): JsonService => ({
     name,
@@ -25,7 +37,7 @@ export function jsonServices(ops: Operation[]): JsonService[] {
     model,
     operations: new Map(ops.filter((o) => o.service === name).map((o) => [o.name, o])),
   });
-  return [make('cognito-idp', idpModel as unknown as ServiceModel), make('cognito-identity', identityModel as unknown as ServiceModel)];
+  return [make('cognito-idp', idpModelAsServed()), make('cognito-identity', identityModel as unknown as ServiceModel)];
 }
 
 export function signedRequestOf(req: FastifyRequest): SignedRequest {

@@ -256,12 +256,15 @@ test('user pool domains: create, describe, conflicts, update, delete', async () 
 
   assert.deepEqual((await s.idp.send(new DescribeUserPoolDomainCommand({ Domain: 'nobody-has-this' }))).DomainDescription, {});
 
-  // A custom domain (the model's DomainType pattern admits no dots, so this one is a bare label).
+  // A prefix domain cannot be a host name; a custom domain is one (Cognito takes it though the model's pattern does not).
+  const dotted = await awsErrorOf(() => s.idp.send(new CreateUserPoolDomainCommand({ UserPoolId: otherPoolId, Domain: 'auth.example.com' })));
+  assert.equal(dotted.name, 'InvalidParameterException');
+  assert.match(dotted.message, /at 'domain' failed to satisfy constraint: Member must satisfy regular expression pattern/);
   const custom = await s.idp.send(
-    new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'custom-login', CustomDomainConfig: { CertificateArn: CERT } }),
+    new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'login.example.com', CustomDomainConfig: { CertificateArn: CERT } }),
   );
   assert.equal(custom.CloudFrontDomain, new URL(s.url).host);
-  const cd = (await s.idp.send(new DescribeUserPoolDomainCommand({ Domain: 'custom-login' }))).DomainDescription!;
+  const cd = (await s.idp.send(new DescribeUserPoolDomainCommand({ Domain: 'login.example.com' }))).DomainDescription!;
   assert.deepEqual(cd.CustomDomainConfig, { CertificateArn: CERT });
 
   const upd = await s.idp.send(new UpdateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'sdk-prefix', ManagedLoginVersion: 2 }));

@@ -29,9 +29,16 @@ export function checkManagedLoginVersion(v: number | undefined): void {
     throw new InvalidParameterException(`ManagedLoginVersion must be 1 or 2.`); // wording not confirmed
 }
 
+const PREFIX_PATTERN = /^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$/;
+
 /** Rules on the name and the pool's existing domains; `existing` are the pool's domains. */
 export function checkNewDomain(domain: string, custom: boolean, existing: readonly DomainRecord[]): void {
   if (!custom) {
+    // The edge admits host names (for custom domains); a prefix domain must match the model's own pattern.
+    if (!PREFIX_PATTERN.test(domain))
+      throw new InvalidParameterException(
+        `1 validation error detected: Value '${domain}' at 'domain' failed to satisfy constraint: Member must satisfy regular expression pattern: ${PREFIX_PATTERN.source}`,
+      );
     for (const word of RESERVED)
       if (domain.includes(word)) throw new InvalidParameterException(`Domain cannot contain reserved word: ${word}`);
   }
