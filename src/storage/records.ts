@@ -68,3 +68,100 @@ export interface Page<T> {
   /** Opaque cursor for the next page, absent on the last. */
   next?: string;
 }
+
+export type UserStatus =
+  | 'UNCONFIRMED'
+  | 'CONFIRMED'
+  | 'FORCE_CHANGE_PASSWORD'
+  | 'RESET_REQUIRED'
+  | 'ARCHIVED'
+  | 'COMPROMISED'
+  | 'EXTERNAL_PROVIDER'
+  | 'UNKNOWN';
+
+/** Secrets a user signs in with. Stored sealed as one document (SecretBox JSON): never logged, never returned. */
+export interface UserCredentials {
+  /** argon2id PHC string. */
+  passwordHash?: string;
+  /** SRP salt and verifier (hex), computed over the internal username. */
+  srpSaltHex?: string;
+  srpVerifierHex?: string;
+  /** argon2id hashes of earlier passwords, newest first (PasswordHistorySize). */
+  history?: string[];
+  /** TOTP seed (base32), once verified. */
+  totpSecret?: string;
+}
+
+export interface UserRecord {
+  poolId: string;
+  /** The internal username as created (a UUID equal to sub in pools with UsernameAttributes). */
+  username: string;
+  /** The lookup key: username lower-cased when the pool is case-insensitive, else as is. Unique per pool. */
+  usernameKey: string;
+  sub: string;
+  status: UserStatus;
+  enabled: boolean;
+  /** Every attribute but sub (e.g. email, email_verified:'true', custom:x). Stored one row per attribute, indexed. */
+  attributes: Record<string, string>;
+  /** Sealed UserCredentials (SecretBox), or null when the user has no password (federated). */
+  credentialsSealed: string | null;
+  /** MFA settings: preferred method, enabled methods, SMS/email MFA flags (our own shape). */
+  mfa: Record<string, unknown>;
+  /** When the password was last set (ms); temporary passwords expire from here. */
+  passwordSetAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+/** A one-time code sent to a user: sign-up confirmation, attribute verification, forgot password, MFA. */
+export interface CodeRecord {
+  poolId: string;
+  username: string;
+  /** 'signup' | 'verify:email' | 'verify:phone_number' | 'forgot' | … : one live code per (user, purpose). */
+  purpose: string;
+  /** HMAC of the code, never the code itself. */
+  codeHash: string;
+  createdAt: number;
+  expiresAt: number;
+  attempts: number;
+  /** Extra data bound to the code (e.g. the new attribute value awaiting verification). */
+  data: Record<string, unknown>;
+}
+
+/** One signed-in session (an authentication event): the refresh token and every token minted from it share origin_jti. */
+export interface AuthSessionRecord {
+  originJti: string;
+  poolId: string;
+  clientId: string;
+  username: string;
+  authTime: number;
+  createdAt: number;
+  /** When the refresh token of this session expires. */
+  expiresAt: number;
+  revokedAt: number | null;
+  deviceKey: string | null;
+}
+
+export interface RefreshTokenRecord {
+  /** sha256 (hex) of the opaque token: the token itself is never stored. */
+  tokenHash: string;
+  originJti: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Set when rotation replaced it; still accepted until supersededAt + grace. */
+  supersededAt: number | null;
+}
+
+/** A message Cognate sent (or would send): kept in the outbox for tests and operators. */
+export interface OutboxMessage {
+  id: string;
+  poolId: string | null;
+  channel: 'email' | 'sms';
+  to: string;
+  subject: string | null;
+  body: string;
+  sentAt: number;
+  /** 'sent' | 'outbox-only' | 'failed: …' */
+  delivery: string;
+}

@@ -1,6 +1,17 @@
 // The storage interface the domain owns; SQLite and PostgreSQL implement it and pass one contract suite.
 // Every method is atomic on its own: operations that must change several rows at once get one method.
-import type { ClientRecord, DomainRecord, Page, PoolRecord, SigningKeyRecord } from './records.ts';
+import type {
+  AuthSessionRecord,
+  ClientRecord,
+  CodeRecord,
+  DomainRecord,
+  OutboxMessage,
+  Page,
+  PoolRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  UserRecord,
+} from './records.ts';
 
 export type CreateResult = 'ok' | 'limit' | 'exists';
 
@@ -51,6 +62,69 @@ export interface MetaStore {
   setIfAbsent(key: string, value: string): Promise<string>;
 }
 
+export interface UserStore {
+  /** Inserts the user; 'exists' when the pool has the usernameKey (or the sub) already. */
+  create(user: UserRecord): Promise<CreateResult>;
+  get(poolId: string, usernameKey: string): Promise<UserRecord | null>;
+  getBySub(poolId: string, sub: string): Promise<UserRecord | null>;
+  /**
+   * Users whose attribute `name` equals `value` (case-insensitively when `caseInsensitive`): alias lookups
+   * (email, phone_number, preferred_username). Indexed, never a scan.
+   */
+  findByAttribute(poolId: string, name: string, value: string, caseInsensitive: boolean): Promise<UserRecord[]>;
+  /** Conditional on version (user.version - 1), as PoolStore.update; rewrites the attribute rows. */
+  update(user: UserRecord): Promise<boolean>;
+  /** Deletes the user with their codes, sessions and refresh tokens. */
+  delete(poolId: string, usernameKey: string): Promise<boolean>;
+  count(poolId: string): Promise<number>;
+}
+
+export interface CodeStore {
+  /** Stores the code, replacing the user's live code of the same purpose. */
+  put(code: CodeRecord): Promise<void>;
+  get(poolId: string, username: string, purpose: string): Promise<CodeRecord | null>;
+  /** Adds one to attempts and returns the new count (atomic across processes). */
+  addAttempt(poolId: string, username: string, purpose: string): Promise<number>;
+  delete(poolId: string, username: string, purpose: string): Promise<boolean>;
+}
+
+export interface SessionStore {
+  /** Stores a new sign-in session with its first refresh token. */
+  create(session: AuthSessionRecord, refresh: RefreshTokenRecord): Promise<void>;
+  get(originJti: string): Promise<AuthSessionRecord | null>;
+  getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null>;
+  /** Rotation: marks `oldHash` superseded at `now` and adds `next`, atomically; false if oldHash was already superseded. */
+  rotateRefreshToken(oldHash: string, next: RefreshTokenRecord, now: number): Promise<boolean>;
+  /** Revokes one session (RevokeToken). False if unknown. */
+  revoke(originJti: string, now: number): Promise<boolean>;
+  /** Revokes every live session of a user (GlobalSignOut); returns how many. */
+  revokeAllForUser(poolId: string, username: string, now: number): Promise<number>;
+  /** Drops sessions and refresh tokens expired before `before` (housekeeping). */
+  purgeExpired(before: number): Promise<number>;
+}
+
+/** Sliding counters and lockouts, shared by every process (rate limits on codes, sign-in lockout). */
+export interface CounterStore {
+  /**
+   * Adds one to the counter `key` in its current window and returns the count: a window starts at the first hit
+   * and lasts `windowMs`; a hit after it starts a new window at 1.
+   */
+  hit(key: string, windowMs: number, now: number): Promise<number>;
+  /** The count of the live window (0 when none or expired). */
+  peek(key: string, now: number): Promise<number>;
+  reset(key: string): Promise<void>;
+  /** Lockout state of a key: consecutive failures and until when it is locked. */
+  getLockout(key: string): Promise<{ failures: number; lockedUntil: number } | null>;
+  setLockout(key: string, failures: number, lockedUntil: number): Promise<void>;
+  clearLockout(key: string): Promise<void>;
+}
+
+export interface OutboxStore {
+  add(message: OutboxMessage): Promise<void>;
+  /** Messages to `to` (all when undefined), newest first. */
+  list(to: string | undefined, limit: number): Promise<OutboxMessage[]>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   pools: PoolStore;
@@ -58,6 +132,11 @@ export interface Store {
   domains: DomainStore;
   keys: SigningKeyStore;
   meta: MetaStore;
+  users: UserStore;
+  codes: CodeStore;
+  sessions: SessionStore;
+  counters: CounterStore;
+  outbox: OutboxStore;
   /** Applies pending numbered migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;

@@ -1,0 +1,43 @@
+// Users: finding one by the name a person signs in with (username, or an email/phone/preferred_username alias).
+import type { Deps } from '../../deps.ts';
+import type { PoolRecord, UserRecord } from '../../storage/records.ts';
+import type { AttributeType } from '../shapes.ts';
+import type { PoolSettings } from './pools.ts';
+import { isCaseInsensitive, usernameKey } from './usernames.ts';
+
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+const PHONE = /^\+[0-9]{4,20}$/;
+
+/**
+ * The user a sign-in name means, as Cognito resolves it: the internal username first; then, in pools with
+ * UsernameAttributes, the email/phone given as username; in pools with AliasAttributes, a *verified* email or
+ * phone_number alias, or preferred_username. Null when none (or when an alias is ambiguous).
+ */
+export async function findUserBySignInName(deps: Pick<Deps, 'store'>, pool: PoolRecord, name: string): Promise<UserRecord | null> {
+  const direct = await deps.store.users.get(pool.id, usernameKey(pool, name));
+  if (direct) return direct;
+  const s = pool.settings as unknown as PoolSettings;
+  const ci = isCaseInsensitive(pool);
+  const candidates: { attr: string; requireVerified: boolean }[] = [];
+  for (const a of s.UsernameAttributes ?? []) candidates.push({ attr: a, requireVerified: false });
+  for (const a of s.AliasAttributes ?? []) candidates.push({ attr: a, requireVerified: a !== 'preferred_username' });
+  for (const { attr, requireVerified } of candidates) {
+    if (attr === 'email' && !EMAIL.test(name)) continue;
+    if (attr === 'phone_number' && !PHONE.test(name)) continue;
+    // Emails match case-insensitively in Cognito; other aliases follow the pool's case setting.
+    let found = await deps.store.users.findByAttribute(pool.id, attr, name, ci || attr === 'email');
+    if (requireVerified) found = found.filter((u) => u.attributes[`${attr}_verified`] === 'true');
+    if (found.length === 1) return found[0]!;
+  }
+  return null;
+}
+
+/** The user's attributes as Cognito lists them: sub first, then the rest by name. */
+export function attributeList(user: UserRecord): AttributeType[] {
+  return [
+    { Name: 'sub', Value: user.sub },
+    ...Object.keys(user.attributes)
+      .sort()
+      .map((Name) => ({ Name, Value: user.attributes[Name]! })),
+  ];
+}
