@@ -1,0 +1,43 @@
+// The AWS CLI (botocore: its own SigV4 signer and JSON parser) against a real server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startTestServer } from '../support/server.ts';
+
+const run = promisify(execFile);
+const hasAws = spawnSync('aws', ['--version']).status === 0;
+
+test('aws cognito-idp: create, list and describe pools, clients and domains; errors come back by name', { skip: hasAws ? false : 'the aws CLI is not installed' }, async () => {
+  const s = await startTestServer();
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: s.deps.admin.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s.deps.admin.secretAccessKey,
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
+  const aws = async (...args: string[]) => JSON.parse((await run('aws', ['cognito-idp', ...args, '--endpoint-url', s.url, '--output', 'json'], { env })).stdout || '{}');
+  try {
+    const created = await aws('create-user-pool', '--pool-name', 'demo');
+    const id = created.UserPool.Id as string;
+    assert.match(id, /^us-east-1_[0-9A-Za-z]{9}$/);
+    const listed = await aws('list-user-pools', '--max-results', '10');
+    assert.deepEqual(listed.UserPools.map((p: { Id: string }) => p.Id), [id]);
+    const client = await aws('create-user-pool-client', '--user-pool-id', id, '--client-name', 'web', '--generate-secret');
+    assert.match(client.UserPoolClient.ClientId, /^[a-z0-9]{26}$/);
+    assert.match(client.UserPoolClient.ClientSecret, /^[a-z0-9]{52}$/);
+    await aws('create-user-pool-domain', '--user-pool-id', id, '--domain', 'demo-cli');
+    const d = await aws('describe-user-pool-domain', '--domain', 'demo-cli');
+    assert.equal(d.DomainDescription.UserPoolId, id);
+
+    const err = await run('aws', ['cognito-idp', 'describe-user-pool', '--user-pool-id', 'us-east-1_missing1', '--endpoint-url', s.url], { env }).catch((e) => e);
+    assert.notEqual(err.code, 0);
+    assert.match(err.stderr, /ResourceNotFoundException.*User pool us-east-1_missing1 does not exist\./);
+    const bad = await run('aws', ['cognito-idp', 'list-user-pools', '--max-results', '61', '--endpoint-url', s.url], { env }).catch((e) => e);
+    assert.match(bad.stderr, /InvalidParameterException.*Value '61' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 60/);
+  } finally {
+    await s.close();
+  }
+});
