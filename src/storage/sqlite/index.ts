@@ -2,7 +2,18 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ClientRecord, DomainRecord, Page, PoolRecord, SigningKeyRecord } from '../records.ts';
+import type {
+  AuthSessionRecord,
+  ClientRecord,
+  CodeRecord,
+  DomainRecord,
+  OutboxMessage,
+  Page,
+  PoolRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  UserRecord,
+} from '../records.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Store } from '../store.ts';
 import { migrations } from './migrations.ts';
 
@@ -47,6 +58,59 @@ const keyFromRow = (r: Row): SigningKeyRecord => ({
   createdAt: r.created_at,
   retiresAt: r.retires_at ?? null,
 });
+const userFromRow = (r: Row, attributes: Record<string, string>): UserRecord => ({
+  poolId: r.pool_id,
+  username: r.username,
+  usernameKey: r.username_key,
+  sub: r.sub,
+  status: r.status,
+  enabled: !!r.enabled,
+  attributes,
+  credentialsSealed: r.credentials_sealed ?? null,
+  mfa: JSON.parse(r.mfa),
+  passwordSetAt: r.password_set_at ?? null,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  version: r.version,
+});
+const codeFromRow = (r: Row): CodeRecord => ({
+  poolId: r.pool_id,
+  username: r.username,
+  purpose: r.purpose,
+  codeHash: r.code_hash,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  attempts: r.attempts,
+  data: JSON.parse(r.data),
+});
+const sessionFromRow = (r: Row): AuthSessionRecord => ({
+  originJti: r.origin_jti,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  username: r.username,
+  authTime: r.auth_time,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at ?? null,
+  deviceKey: r.device_key ?? null,
+});
+const refreshFromRow = (r: Row): RefreshTokenRecord => ({
+  tokenHash: r.token_hash,
+  originJti: r.origin_jti,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  supersededAt: r.superseded_at ?? null,
+});
+const outboxFromRow = (r: Row): OutboxMessage => ({
+  id: r.id,
+  poolId: r.pool_id ?? null,
+  channel: r.channel,
+  to: r.to_address,
+  subject: r.subject ?? null,
+  body: r.body,
+  sentAt: r.sent_at,
+  delivery: r.delivery,
+});
 
 function page<T extends { createdAt: number }>(rows: T[], limit: number, idOf: (t: T) => string): Page<T> {
   if (rows.length <= limit) return { items: rows };
@@ -71,10 +135,7 @@ export function openSqliteStore(path: string): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
 
-  const ready = () => {
-    /* statements are prepared lazily so that migrate() runs first */
-  };
-  ready();
+  // Statements are prepared on first use, so that migrate() has created the tables by then.
   const stmts = new Map<string, Database.Statement>();
   const q = (sql: string) => {
     let s = stmts.get(sql);
@@ -117,6 +178,126 @@ export function openSqliteStore(path: string): Store {
     for (const use of uses)
       q('UPDATE signing_keys SET retires_at = ? WHERE pool_id = ? AND use = ? AND retires_at IS NULL').run(retiresAt, poolId, use);
     insertKeys(added);
+  });
+
+  // Users: one row in users plus one row per attribute, read back together.
+  const insertAttributes = (u: UserRecord) => {
+    for (const [name, value] of Object.entries(u.attributes))
+      q('INSERT INTO user_attributes (pool_id, username_key, name, value, value_ci) VALUES (?, ?, ?, ?, ?)').run(
+        u.poolId,
+        u.usernameKey,
+        name,
+        value,
+        value.toLowerCase(),
+      );
+  };
+  /** Whole records for user rows of one pool, with their attributes in one indexed query. */
+  const withAttributes = (poolId: string, rows: Row[]): UserRecord[] => {
+    if (rows.length === 0) return [];
+    const attrs = q(
+      `SELECT username_key, name, value FROM user_attributes
+       WHERE pool_id = ? AND username_key IN (SELECT value FROM json_each(?)) ORDER BY username_key, name`,
+    ).all(poolId, JSON.stringify(rows.map((r) => r.username_key))) as Row[];
+    const byKey = new Map<string, [string, string][]>();
+    for (const a of attrs) {
+      let list = byKey.get(a.username_key);
+      if (!list) byKey.set(a.username_key, (list = []));
+      list.push([a.name, a.value]);
+    }
+    // fromEntries defines own properties, so no attribute name can reach the prototype.
+    return rows.map((r) => userFromRow(r, Object.fromEntries(byKey.get(r.username_key) ?? [])));
+  };
+
+  const createUser = db.transaction((u: UserRecord) => {
+    // No conflict target: a clash on either (pool_id, username_key) or (pool_id, sub) means 'exists'.
+    const r = q(
+      `INSERT INTO users (pool_id, username, username_key, sub, status, enabled, credentials_sealed, mfa, password_set_at,
+                          created_at, updated_at, version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ).run(
+      u.poolId,
+      u.username,
+      u.usernameKey,
+      u.sub,
+      u.status,
+      u.enabled ? 1 : 0,
+      u.credentialsSealed,
+      JSON.stringify(u.mfa),
+      u.passwordSetAt,
+      u.createdAt,
+      u.updatedAt,
+      u.version,
+    );
+    if (r.changes !== 1) return 'exists' as const;
+    insertAttributes(u);
+    return 'ok' as const;
+  });
+
+  const updateUser = db.transaction((u: UserRecord) => {
+    // The username, its key, sub and createdAt identify the user and never change.
+    const r = q(
+      `UPDATE users SET status = ?, enabled = ?, credentials_sealed = ?, mfa = ?, password_set_at = ?, updated_at = ?, version = ?
+       WHERE pool_id = ? AND username_key = ? AND version = ?`,
+    ).run(
+      u.status,
+      u.enabled ? 1 : 0,
+      u.credentialsSealed,
+      JSON.stringify(u.mfa),
+      u.passwordSetAt,
+      u.updatedAt,
+      u.version,
+      u.poolId,
+      u.usernameKey,
+      u.version - 1,
+    );
+    if (r.changes !== 1) return false;
+    q('DELETE FROM user_attributes WHERE pool_id = ? AND username_key = ?').run(u.poolId, u.usernameKey);
+    insertAttributes(u);
+    return true;
+  });
+
+  const deleteUser = db.transaction((poolId: string, key: string) => {
+    const u = q('SELECT username FROM users WHERE pool_id = ? AND username_key = ?').get(poolId, key) as Row | undefined;
+    if (!u) return false;
+    // Codes and sessions may name the user by username or by key (they differ only in case-insensitive pools, where
+    // no other user can hold either), so both go. Refresh tokens follow their sessions; attributes their user.
+    q('DELETE FROM codes WHERE pool_id = ? AND username IN (?, ?)').run(poolId, u.username, key);
+    q('DELETE FROM auth_sessions WHERE pool_id = ? AND username IN (?, ?)').run(poolId, u.username, key);
+    q('DELETE FROM users WHERE pool_id = ? AND username_key = ?').run(poolId, key);
+    return true;
+  });
+
+  const insertRefresh = (t: RefreshTokenRecord) => {
+    q('INSERT INTO refresh_tokens (token_hash, origin_jti, created_at, expires_at, superseded_at) VALUES (?, ?, ?, ?, ?)').run(
+      t.tokenHash,
+      t.originJti,
+      t.createdAt,
+      t.expiresAt,
+      t.supersededAt,
+    );
+  };
+  const createSession = db.transaction((s: AuthSessionRecord, t: RefreshTokenRecord) => {
+    q(
+      `INSERT INTO auth_sessions (origin_jti, pool_id, client_id, username, auth_time, created_at, expires_at, revoked_at, device_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(s.originJti, s.poolId, s.clientId, s.username, s.authTime, s.createdAt, s.expiresAt, s.revokedAt, s.deviceKey);
+    insertRefresh(t);
+  });
+  const rotateRefresh = db.transaction((oldHash: string, next: RefreshTokenRecord, now: number) => {
+    // Conditional on not yet superseded: of two rotations of one token, only the first adds a successor.
+    const r = q('UPDATE refresh_tokens SET superseded_at = ? WHERE token_hash = ? AND superseded_at IS NULL').run(now, oldHash);
+    if (r.changes !== 1) return false;
+    insertRefresh(next);
+    return true;
+  });
+  const purgeExpired = db.transaction((before: number) => {
+    // Counted explicitly, tokens of expiring sessions included: SQLite's changes() leaves out cascaded rows.
+    const tokens = q(
+      `DELETE FROM refresh_tokens
+       WHERE expires_at < ? OR origin_jti IN (SELECT origin_jti FROM auth_sessions WHERE expires_at < ?)`,
+    ).run(before, before).changes;
+    const sessions = q('DELETE FROM auth_sessions WHERE expires_at < ?').run(before).changes;
+    return tokens + sessions;
   });
 
   const store: Store = {
@@ -221,6 +402,149 @@ export function openSqliteStore(path: string): Store {
       async setIfAbsent(key, value) {
         q('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
         return (q('SELECT value FROM meta WHERE key = ?').get(key) as Row).value;
+      },
+    },
+    users: {
+      async create(user) {
+        return createUser(user);
+      },
+      async get(poolId, usernameKey) {
+        const r = q('SELECT * FROM users WHERE pool_id = ? AND username_key = ?').get(poolId, usernameKey) as Row | undefined;
+        return r ? withAttributes(poolId, [r])[0]! : null;
+      },
+      async getBySub(poolId, sub) {
+        const r = q('SELECT * FROM users WHERE pool_id = ? AND sub = ?').get(poolId, sub) as Row | undefined;
+        return r ? withAttributes(poolId, [r])[0]! : null;
+      },
+      async findByAttribute(poolId, name, value, caseInsensitive) {
+        // Each form reads its own index, (pool_id, name, value) or (pool_id, name, value_ci), then users by key.
+        // CROSS JOIN pins that order: left to itself, SQLite walks the pool's users in created_at order instead.
+        const rows = (
+          caseInsensitive
+            ? q(
+                `SELECT u.* FROM user_attributes a CROSS JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
+                 WHERE a.pool_id = ? AND a.name = ? AND a.value_ci = ? ORDER BY u.created_at, u.username_key`,
+              ).all(poolId, name, value.toLowerCase())
+            : q(
+                `SELECT u.* FROM user_attributes a CROSS JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
+                 WHERE a.pool_id = ? AND a.name = ? AND a.value = ? ORDER BY u.created_at, u.username_key`,
+              ).all(poolId, name, value)
+        ) as Row[];
+        return withAttributes(poolId, rows);
+      },
+      async update(user) {
+        return updateUser(user);
+      },
+      async delete(poolId, usernameKey) {
+        return deleteUser(poolId, usernameKey);
+      },
+      async count(poolId) {
+        return (q('SELECT count(*) AS n FROM users WHERE pool_id = ?').get(poolId) as Row).n;
+      },
+    },
+    codes: {
+      async put(c) {
+        q(
+          `INSERT INTO codes (pool_id, username, purpose, code_hash, created_at, expires_at, attempts, data)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (pool_id, username, purpose) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at,
+             expires_at = excluded.expires_at, attempts = excluded.attempts, data = excluded.data`,
+        ).run(c.poolId, c.username, c.purpose, c.codeHash, c.createdAt, c.expiresAt, c.attempts, JSON.stringify(c.data));
+      },
+      async get(poolId, username, purpose) {
+        const r = q('SELECT * FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?').get(poolId, username, purpose) as
+          | Row
+          | undefined;
+        return r ? codeFromRow(r) : null;
+      },
+      async addAttempt(poolId, username, purpose) {
+        // One statement, so concurrent attempts each see their own count. No code, nothing to count: 0.
+        const r = q('UPDATE codes SET attempts = attempts + 1 WHERE pool_id = ? AND username = ? AND purpose = ? RETURNING attempts').get(
+          poolId,
+          username,
+          purpose,
+        ) as Row | undefined;
+        return r ? r.attempts : 0;
+      },
+      async delete(poolId, username, purpose) {
+        return q('DELETE FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?').run(poolId, username, purpose).changes === 1;
+      },
+    },
+    sessions: {
+      async create(session, refresh) {
+        createSession(session, refresh);
+      },
+      async get(originJti) {
+        const r = q('SELECT * FROM auth_sessions WHERE origin_jti = ?').get(originJti) as Row | undefined;
+        return r ? sessionFromRow(r) : null;
+      },
+      async getRefreshToken(tokenHash) {
+        const r = q('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+        return r ? refreshFromRow(r) : null;
+      },
+      async rotateRefreshToken(oldHash, next, now) {
+        return rotateRefresh(oldHash, next, now);
+      },
+      async revoke(originJti, now) {
+        // A session revoked twice keeps the first time.
+        return q('UPDATE auth_sessions SET revoked_at = coalesce(revoked_at, ?) WHERE origin_jti = ?').run(now, originJti).changes === 1;
+      },
+      async revokeAllForUser(poolId, username, now) {
+        return q(
+          'UPDATE auth_sessions SET revoked_at = ? WHERE pool_id = ? AND username = ? AND revoked_at IS NULL AND expires_at > ?',
+        ).run(now, poolId, username, now).changes;
+      },
+      async purgeExpired(before) {
+        return purgeExpired(before);
+      },
+    },
+    counters: {
+      async hit(key, windowMs, now) {
+        // One upsert: atomic against every other connection to the file. SET expressions read the old row.
+        const r = q(
+          `INSERT INTO counters (key, count, window_start, window_ms) VALUES (@key, 1, @now, @windowMs)
+           ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN counters.window_start + counters.window_ms <= @now THEN 1 ELSE counters.count + 1 END,
+             window_start = CASE WHEN counters.window_start + counters.window_ms <= @now THEN @now ELSE counters.window_start END,
+             window_ms = CASE WHEN counters.window_start + counters.window_ms <= @now THEN @windowMs ELSE counters.window_ms END
+           RETURNING count`,
+        ).get({ key, now, windowMs }) as Row;
+        return r.count;
+      },
+      async peek(key, now) {
+        const r = q('SELECT count FROM counters WHERE key = ? AND window_start + window_ms > ?').get(key, now) as Row | undefined;
+        return r ? r.count : 0;
+      },
+      async reset(key) {
+        q('DELETE FROM counters WHERE key = ?').run(key);
+      },
+      async getLockout(key) {
+        const r = q('SELECT failures, locked_until FROM lockouts WHERE key = ?').get(key) as Row | undefined;
+        return r ? { failures: r.failures, lockedUntil: r.locked_until } : null;
+      },
+      async setLockout(key, failures, lockedUntil) {
+        q(
+          `INSERT INTO lockouts (key, failures, locked_until) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
+        ).run(key, failures, lockedUntil);
+      },
+      async clearLockout(key) {
+        q('DELETE FROM lockouts WHERE key = ?').run(key);
+      },
+    },
+    outbox: {
+      async add(m) {
+        q(
+          `INSERT INTO outbox (id, pool_id, channel, to_address, subject, body, sent_at, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(m.id, m.poolId, m.channel, m.to, m.subject, m.body, m.sentAt, m.delivery);
+      },
+      async list(to, limit) {
+        const rows = (
+          to === undefined
+            ? q('SELECT * FROM outbox ORDER BY sent_at DESC, id DESC LIMIT ?').all(limit)
+            : q('SELECT * FROM outbox WHERE to_address = ? ORDER BY sent_at DESC, id DESC LIMIT ?').all(to, limit)
+        ) as Row[];
+        return rows.map(outboxFromRow);
       },
     },
     async migrate() {

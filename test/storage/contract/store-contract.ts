@@ -1,7 +1,18 @@
 // The storage contract: one suite of Store behaviour, run on every backend (SQLite file, PostgreSQL). A backend is done when it passes.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ClientRecord, DomainRecord, KeyUse, PoolRecord, SigningKeyRecord } from '../../../src/storage/records.ts';
+import type {
+  AuthSessionRecord,
+  ClientRecord,
+  CodeRecord,
+  DomainRecord,
+  KeyUse,
+  OutboxMessage,
+  PoolRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  UserRecord,
+} from '../../../src/storage/records.ts';
 import { encodeCursor, InvalidCursorError, type Store } from '../../../src/storage/store.ts';
 
 /** What a backend hands the suite for one test: a store over an empty database, not yet migrated. */
@@ -59,6 +70,72 @@ export function key(kid: string, poolId: string, use: KeyUse, createdAt: number,
     certificate: null,
     createdAt,
     retiresAt: null,
+    ...over,
+  };
+}
+
+export function user(poolId: string, usernameKey: string, over: Partial<UserRecord> = {}): UserRecord {
+  return {
+    poolId,
+    username: usernameKey,
+    usernameKey,
+    sub: `sub-${poolId}-${usernameKey}`,
+    status: 'CONFIRMED',
+    enabled: true,
+    attributes: { email: `${usernameKey}@example.com`, email_verified: 'true' },
+    credentialsSealed: `sealed:${usernameKey}`,
+    mfa: {},
+    passwordSetAt: T0,
+    createdAt: T0,
+    updatedAt: T0,
+    version: 1,
+    ...over,
+  };
+}
+
+export function code(poolId: string, username: string, purpose: string, over: Partial<CodeRecord> = {}): CodeRecord {
+  return {
+    poolId,
+    username,
+    purpose,
+    codeHash: `hmac:${username}:${purpose}`,
+    createdAt: T0,
+    expiresAt: T0 + 86_400_000,
+    attempts: 0,
+    data: {},
+    ...over,
+  };
+}
+
+export function session(originJti: string, poolId: string, username: string, over: Partial<AuthSessionRecord> = {}): AuthSessionRecord {
+  return {
+    originJti,
+    poolId,
+    clientId: 'client-1',
+    username,
+    authTime: T0,
+    createdAt: T0,
+    expiresAt: T0 + 30 * 86_400_000,
+    revokedAt: null,
+    deviceKey: null,
+    ...over,
+  };
+}
+
+export function refresh(tokenHash: string, originJti: string, over: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
+  return { tokenHash, originJti, createdAt: T0, expiresAt: T0 + 30 * 86_400_000, supersededAt: null, ...over };
+}
+
+export function message(id: string, to: string, sentAt: number, over: Partial<OutboxMessage> = {}): OutboxMessage {
+  return {
+    id,
+    poolId: 'p1',
+    channel: 'email',
+    to,
+    subject: `subject ${id}`,
+    body: `Your code is 123456 (${id})`,
+    sentAt,
+    delivery: 'outbox-only',
     ...over,
   };
 }
@@ -532,6 +609,514 @@ export function storeContract(name: string, open: () => Promise<ContractTarget>)
         }));
     });
 
+    describe('users', () => {
+      test('create then get and getBySub round-trip the record exactly (unicode attributes, MFA document, nulls)', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.pools.create(pool('p2'), [], 10);
+          const u = user('p1', 'ünïcödé-用户', {
+            username: 'Ünïcödé-用户',
+            sub: '0f1e2d3c-4b5a-4978-8697-a5b4c3d2e1f0',
+            status: 'FORCE_CHANGE_PASSWORD',
+            enabled: false,
+            attributes: {
+              email: 'Ünï@Example.COM',
+              email_verified: 'false',
+              name: 'Zoë 山田 🙂 "quoted" \\ back\\slash\nnew line',
+              'custom:empty': '',
+              'custom:ünïcode': 'välue',
+              phone_number: '+15555550100',
+            },
+            mfa: { preferred: 'SOFTWARE_TOKEN_MFA', enabled: ['SOFTWARE_TOKEN_MFA', 'SMS_MFA'], smsMfa: false, nested: { n: 1.5, x: null } },
+            passwordSetAt: T0 + 3,
+            createdAt: T0 + 1,
+            updatedAt: T0 + 2,
+            version: 4,
+          });
+          assert.equal(await store.users.create(u), 'ok');
+          assert.deepEqual(await store.users.get('p1', u.usernameKey), u);
+          assert.deepEqual(await store.users.getBySub('p1', u.sub), u);
+
+          const bare = user('p1', 'federated', { attributes: {}, credentialsSealed: null, passwordSetAt: null, status: 'EXTERNAL_PROVIDER' });
+          assert.equal(await store.users.create(bare), 'ok');
+          assert.deepEqual(await store.users.get('p1', 'federated'), bare);
+
+          assert.equal(await store.users.get('p1', 'missing'), null);
+          assert.equal(await store.users.get('p1', 'Ünïcödé-用户'), null, 'get looks up the key, not the username');
+          assert.equal(await store.users.get('p2', u.usernameKey), null, 'users belong to one pool');
+          assert.equal(await store.users.getBySub('p2', u.sub), null);
+          assert.equal(await store.users.getBySub('p1', 'missing'), null);
+        }));
+
+      test("create answers 'exists' on a taken usernameKey or sub in the pool and stores nothing of the loser", () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.pools.create(pool('p2'), [], 10);
+          const first = user('p1', 'alice', { sub: 'sub-1' });
+          assert.equal(await store.users.create(first), 'ok');
+
+          const sameKey = user('p1', 'alice', { username: 'Alice', sub: 'sub-2', attributes: { email: 'loser-key@example.com' } });
+          assert.equal(await store.users.create(sameKey), 'exists');
+          const sameSub = user('p1', 'bob', { sub: 'sub-1', attributes: { email: 'loser-sub@example.com' } });
+          assert.equal(await store.users.create(sameSub), 'exists');
+
+          assert.deepEqual(await store.users.get('p1', 'alice'), first);
+          assert.equal(await store.users.get('p1', 'bob'), null);
+          assert.equal(await store.users.getBySub('p1', 'sub-2'), null);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'loser-key@example.com', false), []);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'loser-sub@example.com', false), []);
+          assert.equal(await store.users.count('p1'), 1);
+
+          // Keys and subs are unique per pool only; and keys compare exactly (case folding is the domain's).
+          assert.equal(await store.users.create(user('p2', 'alice', { sub: 'sub-1' })), 'ok');
+          assert.equal(await store.users.create(user('p1', 'Alice', { sub: 'sub-3' })), 'ok');
+          assert.equal(await store.users.count('p1'), 2);
+        }));
+
+      test('findByAttribute matches exactly or case-insensitively, across users, within the pool and attribute only', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.pools.create(pool('p2'), [], 10);
+          const a = user('p1', 'a', { createdAt: T0 + 3, attributes: { email: 'Shared@Example.com', phone_number: '+15550001' } });
+          const b = user('p1', 'b', { createdAt: T0 + 1, attributes: { email: 'shared@example.com', email_verified: 'true' } });
+          const c = user('p1', 'c', { createdAt: T0 + 2, attributes: { email: 'SHARED@EXAMPLE.COM', preferred_username: 'shared@example.com' } });
+          const d = user('p1', 'd', { createdAt: T0, attributes: { email: 'Ünï@Exämple.com' } });
+          const other = user('p2', 'x', { attributes: { email: 'shared@example.com' } });
+          for (const u of [a, b, c, d, other]) assert.equal(await store.users.create(u), 'ok');
+
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'shared@example.com', false), [b]);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'SHARED@EXAMPLE.COM', false), [c]);
+          // Several matches come back whole, oldest first.
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'sHaReD@eXaMpLe.CoM', true), [b, c, a]);
+          assert.deepEqual(await store.users.findByAttribute('p2', 'email', 'Shared@Example.com', true), [other]);
+          // Case folding is Unicode-wide, as JavaScript's toLowerCase (and so usernameKey) folds.
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'ÜNÏ@EXÄMPLE.COM', true), [d]);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'ÜNÏ@EXÄMPLE.COM', false), []);
+          // Another attribute holding the same value does not match; neither does a prefix or another pool.
+          assert.deepEqual(await store.users.findByAttribute('p1', 'preferred_username', 'shared@example.com', false), [c]);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'phone_number', '+1555000', false), []);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'phone_number', '+15550001', true), [a]);
+          assert.deepEqual(await store.users.findByAttribute('p3', 'email', 'shared@example.com', true), []);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'nickname', 'shared@example.com', true), []);
+        }));
+
+      test('update is conditional on the version and replaces the attribute rows', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          const u = user('p1', 'alice', { attributes: { email: 'old@example.com', email_verified: 'true', 'custom:gone': 'x' } });
+          await store.users.create(u);
+          const v2: UserRecord = {
+            ...u,
+            status: 'RESET_REQUIRED',
+            enabled: false,
+            attributes: { email: 'New@Example.com', email_verified: 'false', given_name: 'Ålice' },
+            credentialsSealed: 'sealed:v2',
+            mfa: { preferred: 'EMAIL_OTP' },
+            passwordSetAt: null,
+            updatedAt: T0 + 10,
+            version: 2,
+          };
+          assert.equal(await store.users.update(v2), true);
+          assert.deepEqual(await store.users.get('p1', 'alice'), v2);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'old@example.com', true), []);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'custom:gone', 'x', false), []);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'new@example.com', true), [v2]);
+
+          // A stale writer (read version 1) and one that skips a version both lose, attributes included.
+          assert.equal(await store.users.update({ ...u, attributes: { email: 'stale@example.com' }, version: 2 }), false);
+          assert.equal(await store.users.update({ ...v2, attributes: {}, version: 4 }), false);
+          assert.deepEqual(await store.users.get('p1', 'alice'), v2);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'stale@example.com', false), []);
+
+          // All attributes removed.
+          const v3 = { ...v2, attributes: {}, version: 3 };
+          assert.equal(await store.users.update(v3), true);
+          assert.deepEqual(await store.users.get('p1', 'alice'), v3);
+          assert.equal(await store.users.update(user('p1', 'missing', { version: 2 })), false);
+          assert.equal(await store.users.get('p1', 'missing'), null);
+        }));
+
+      test('concurrent updates from one version: exactly one wins', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          const u = user('p1', 'alice');
+          await store.users.create(u);
+          const results = await Promise.all(
+            Array.from({ length: 6 }, (_, i) => store.users.update({ ...u, attributes: { email: `w${i}@example.com` }, version: 2 })),
+          );
+          assert.equal(results.filter(Boolean).length, 1);
+          const winner = results.indexOf(true);
+          assert.deepEqual((await store.users.get('p1', 'alice'))!.attributes, { email: `w${winner}@example.com` });
+        }));
+
+      test('delete removes the user with their attributes, codes, sessions and refresh tokens, and nobody else’s', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.pools.create(pool('p2'), [], 10);
+          // A case-insensitive pool's user: the key differs from the username; codes and sessions may name either.
+          const alice = user('p1', 'alice', { username: 'Alice' });
+          const bob = user('p1', 'bob');
+          const elsewhere = user('p2', 'alice', { username: 'Alice' });
+          for (const u of [alice, bob, elsewhere]) await store.users.create(u);
+          await store.codes.put(code('p1', 'Alice', 'signup'));
+          await store.codes.put(code('p1', 'alice', 'forgot'));
+          await store.codes.put(code('p1', 'bob', 'signup'));
+          await store.codes.put(code('p2', 'Alice', 'signup'));
+          await store.sessions.create(session('s-alice-1', 'p1', 'Alice'), refresh('r-alice-1', 's-alice-1'));
+          await store.sessions.create(session('s-alice-2', 'p1', 'alice'), refresh('r-alice-2', 's-alice-2'));
+          await store.sessions.rotateRefreshToken('r-alice-1', refresh('r-alice-1b', 's-alice-1'), T0 + 1);
+          await store.sessions.create(session('s-bob', 'p1', 'bob'), refresh('r-bob', 's-bob'));
+          await store.sessions.create(session('s-p2', 'p2', 'Alice'), refresh('r-p2', 's-p2'));
+
+          assert.equal(await store.users.delete('p1', 'alice'), true);
+          assert.equal(await store.users.get('p1', 'alice'), null);
+          assert.equal(await store.users.getBySub('p1', alice.sub), null);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'alice@example.com', true), []);
+          assert.equal(await store.codes.get('p1', 'Alice', 'signup'), null);
+          assert.equal(await store.codes.get('p1', 'alice', 'forgot'), null);
+          for (const jti of ['s-alice-1', 's-alice-2']) assert.equal(await store.sessions.get(jti), null);
+          for (const hash of ['r-alice-1', 'r-alice-1b', 'r-alice-2']) assert.equal(await store.sessions.getRefreshToken(hash), null);
+
+          assert.deepEqual(await store.users.get('p1', 'bob'), bob);
+          assert.deepEqual(await store.users.get('p2', 'alice'), elsewhere);
+          assert.deepEqual(await store.codes.get('p1', 'bob', 'signup'), code('p1', 'bob', 'signup'));
+          assert.deepEqual(await store.codes.get('p2', 'Alice', 'signup'), code('p2', 'Alice', 'signup'));
+          assert.deepEqual(await store.sessions.get('s-bob'), session('s-bob', 'p1', 'bob'));
+          assert.deepEqual(await store.sessions.get('s-p2'), session('s-p2', 'p2', 'Alice'));
+          assert.deepEqual(await store.sessions.getRefreshToken('r-p2'), refresh('r-p2', 's-p2'));
+
+          assert.equal(await store.users.delete('p1', 'alice'), false);
+          assert.equal(await store.users.delete('p1', 'never'), false);
+          // The name and sub are free again, and the new user inherits nothing.
+          assert.equal(await store.users.create(alice), 'ok');
+          assert.deepEqual(await store.users.get('p1', 'alice'), alice);
+          assert.equal(await store.codes.get('p1', 'Alice', 'signup'), null);
+        }));
+
+      test('count is per pool', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.pools.create(pool('p2'), [], 10);
+          assert.equal(await store.users.count('p1'), 0);
+          for (const k of ['a', 'b', 'c']) await store.users.create(user('p1', k));
+          await store.users.create(user('p2', 'a'));
+          assert.equal(await store.users.count('p1'), 3);
+          assert.equal(await store.users.count('p2'), 1);
+          assert.equal(await store.users.count('none'), 0);
+          await store.users.delete('p1', 'b');
+          assert.equal(await store.users.count('p1'), 2);
+        }));
+
+      test('deleting a pool deletes its users, attributes, codes, sessions and refresh tokens', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.pools.create(pool('p2'), [], 10);
+          const gone = user('p1', 'alice', { sub: 'sub-shared' });
+          const kept = user('p2', 'alice');
+          await store.users.create(gone);
+          await store.users.create(kept);
+          await store.codes.put(code('p1', 'alice', 'signup'));
+          await store.codes.put(code('p2', 'alice', 'signup'));
+          await store.sessions.create(session('s1', 'p1', 'alice'), refresh('r1', 's1'));
+          await store.sessions.create(session('s2', 'p2', 'alice'), refresh('r2', 's2'));
+
+          assert.equal(await store.pools.delete('p1'), true);
+          assert.equal(await store.users.get('p1', 'alice'), null);
+          assert.equal(await store.users.count('p1'), 0);
+          assert.deepEqual(await store.users.findByAttribute('p1', 'email', 'alice@example.com', false), []);
+          assert.equal(await store.codes.get('p1', 'alice', 'signup'), null);
+          assert.equal(await store.sessions.get('s1'), null);
+          assert.equal(await store.sessions.getRefreshToken('r1'), null);
+
+          assert.deepEqual(await store.users.get('p2', 'alice'), kept);
+          assert.deepEqual(await store.users.findByAttribute('p2', 'email', 'alice@example.com', false), [kept]);
+          assert.deepEqual(await store.codes.get('p2', 'alice', 'signup'), code('p2', 'alice', 'signup'));
+          assert.deepEqual(await store.sessions.get('s2'), session('s2', 'p2', 'alice'));
+          assert.deepEqual(await store.sessions.getRefreshToken('r2'), refresh('r2', 's2'));
+
+          // A pool created again under the same id starts empty, and the old sub is free.
+          await store.pools.create(pool('p1'), [], 10);
+          assert.equal(await store.users.count('p1'), 0);
+          assert.equal(await store.users.create(gone), 'ok');
+        }));
+    });
+
+    describe('codes', () => {
+      test('put then get round-trips; put replaces the live code of the same purpose only', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.pools.create(pool('p2'), [], 10);
+          const c = code('p1', 'alice', 'verify:email', {
+            codeHash: 'hmac-1',
+            attempts: 2,
+            data: { value: 'nëw@example.com', nested: { list: [1, 'two', null] } },
+            createdAt: T0 + 1,
+            expiresAt: T0 + 60_000,
+          });
+          await store.codes.put(c);
+          await store.codes.put(code('p1', 'alice', 'forgot'));
+          await store.codes.put(code('p2', 'alice', 'verify:email'));
+          assert.deepEqual(await store.codes.get('p1', 'alice', 'verify:email'), c);
+
+          const next = code('p1', 'alice', 'verify:email', { codeHash: 'hmac-2', createdAt: T0 + 5, expiresAt: T0 + 120_000, data: {} });
+          await store.codes.put(next);
+          assert.deepEqual(await store.codes.get('p1', 'alice', 'verify:email'), next, 'attempts start again at the new code’s');
+          assert.deepEqual(await store.codes.get('p1', 'alice', 'forgot'), code('p1', 'alice', 'forgot'));
+          assert.deepEqual(await store.codes.get('p2', 'alice', 'verify:email'), code('p2', 'alice', 'verify:email'));
+
+          assert.equal(await store.codes.get('p1', 'alice', 'signup'), null);
+          assert.equal(await store.codes.get('p1', 'bob', 'verify:email'), null);
+          // A code is returned even when expired: expiry is the domain's rule, judged by its clock.
+          const expired = code('p1', 'bob', 'signup', { expiresAt: 1 });
+          await store.codes.put(expired);
+          assert.deepEqual(await store.codes.get('p1', 'bob', 'signup'), expired);
+        }));
+
+      test('addAttempt counts up and returns the new count; 0 when there is no code', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.codes.put(code('p1', 'alice', 'signup'));
+          await store.codes.put(code('p1', 'alice', 'forgot', { attempts: 4 }));
+          assert.equal(await store.codes.addAttempt('p1', 'alice', 'signup'), 1);
+          assert.equal(await store.codes.addAttempt('p1', 'alice', 'signup'), 2);
+          assert.equal(await store.codes.addAttempt('p1', 'alice', 'signup'), 3);
+          assert.equal((await store.codes.get('p1', 'alice', 'signup'))!.attempts, 3);
+          assert.equal(await store.codes.addAttempt('p1', 'alice', 'forgot'), 5);
+          assert.equal(await store.codes.addAttempt('p1', 'alice', 'verify:email'), 0);
+          assert.equal(await store.codes.get('p1', 'alice', 'verify:email'), null, 'counting a missing code creates none');
+        }));
+
+      test('concurrent addAttempt calls from two stores each get their own count', (t) =>
+        withStore(async (store, reopen) => {
+          if (!reopen) return t.skip('this backend cannot open a second store');
+          const other = await reopen();
+          await store.pools.create(pool('p1'), [], 10);
+          await store.codes.put(code('p1', 'alice', 'signup'));
+          const counts = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? store : other).codes.addAttempt('p1', 'alice', 'signup')));
+          assert.deepEqual([...counts].sort((x, y) => x - y), Array.from({ length: 12 }, (_, i) => i + 1));
+          assert.equal((await store.codes.get('p1', 'alice', 'signup'))!.attempts, 12);
+        }));
+
+      test('delete removes one code', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.codes.put(code('p1', 'alice', 'signup'));
+          await store.codes.put(code('p1', 'alice', 'forgot'));
+          assert.equal(await store.codes.delete('p1', 'alice', 'signup'), true);
+          assert.equal(await store.codes.get('p1', 'alice', 'signup'), null);
+          assert.equal(await store.codes.delete('p1', 'alice', 'signup'), false);
+          assert.deepEqual(await store.codes.get('p1', 'alice', 'forgot'), code('p1', 'alice', 'forgot'));
+          assert.equal(await store.codes.addAttempt('p1', 'alice', 'signup'), 0);
+        }));
+    });
+
+    describe('sessions', () => {
+      test('create stores the session with its first refresh token; get and getRefreshToken round-trip', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          const s = session('jti-ünï', 'p1', 'alice', {
+            clientId: 'c-1',
+            authTime: T0 - 5,
+            createdAt: T0 + 1,
+            expiresAt: T0 + 3_600_000,
+            deviceKey: 'us-east-1_device-key',
+          });
+          const r = refresh('a'.repeat(64), 'jti-ünï', { createdAt: T0 + 1, expiresAt: T0 + 3_600_000 });
+          await store.sessions.create(s, r);
+          assert.deepEqual(await store.sessions.get('jti-ünï'), s);
+          assert.deepEqual(await store.sessions.getRefreshToken('a'.repeat(64)), r);
+          assert.equal(await store.sessions.get('missing'), null);
+          assert.equal(await store.sessions.getRefreshToken('b'.repeat(64)), null);
+          // All or nothing: a session whose refresh token clashes is not stored either.
+          await assert.rejects(store.sessions.create(session('jti-2', 'p1', 'bob'), refresh('a'.repeat(64), 'jti-2')));
+          assert.equal(await store.sessions.get('jti-2'), null);
+        }));
+
+      test('rotateRefreshToken supersedes the old token and adds the next, once', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          const first = refresh('h1', 's1');
+          await store.sessions.create(session('s1', 'p1', 'alice'), first);
+          const second = refresh('h2', 's1', { createdAt: T0 + 100 });
+          assert.equal(await store.sessions.rotateRefreshToken('h1', second, T0 + 100), true);
+          assert.deepEqual(await store.sessions.getRefreshToken('h1'), { ...first, supersededAt: T0 + 100 });
+          assert.deepEqual(await store.sessions.getRefreshToken('h2'), second);
+
+          // The same old token again (a replay, or a racing client): refused, its successor not stored, the first time kept.
+          assert.equal(await store.sessions.rotateRefreshToken('h1', refresh('h2-bis', 's1'), T0 + 200), false);
+          assert.equal(await store.sessions.getRefreshToken('h2-bis'), null);
+          assert.equal((await store.sessions.getRefreshToken('h1'))!.supersededAt, T0 + 100);
+          assert.equal(await store.sessions.rotateRefreshToken('unknown', refresh('h-x', 's1'), T0 + 200), false);
+          assert.equal(await store.sessions.getRefreshToken('h-x'), null);
+
+          assert.equal(await store.sessions.rotateRefreshToken('h2', refresh('h3', 's1'), T0 + 300), true);
+          assert.equal((await store.sessions.getRefreshToken('h2'))!.supersededAt, T0 + 300);
+          assert.equal((await store.sessions.getRefreshToken('h3'))!.supersededAt, null);
+        }));
+
+      test('concurrent rotations of one token from two stores: exactly one succeeds', (t) =>
+        withStore(async (store, reopen) => {
+          if (!reopen) return t.skip('this backend cannot open a second store');
+          const other = await reopen();
+          await store.pools.create(pool('p1'), [], 10);
+          await store.sessions.create(session('s1', 'p1', 'alice'), refresh('h1', 's1'));
+          const results = await Promise.all(
+            Array.from({ length: 8 }, (_, i) => (i % 2 ? store : other).sessions.rotateRefreshToken('h1', refresh(`next-${i}`, 's1'), T0 + i)),
+          );
+          assert.equal(results.filter(Boolean).length, 1);
+          const winner = results.indexOf(true);
+          for (let i = 0; i < 8; i++)
+            assert.equal((await store.sessions.getRefreshToken(`next-${i}`)) !== null, i === winner, `successor ${i}`);
+          assert.equal((await store.sessions.getRefreshToken('h1'))!.supersededAt, T0 + winner);
+        }));
+
+      test('revoke marks one session revoked, keeping the first time; false when unknown', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.sessions.create(session('s1', 'p1', 'alice'), refresh('h1', 's1'));
+          await store.sessions.create(session('s2', 'p1', 'alice'), refresh('h2', 's2'));
+          assert.equal(await store.sessions.revoke('s1', T0 + 10), true);
+          assert.deepEqual(await store.sessions.get('s1'), session('s1', 'p1', 'alice', { revokedAt: T0 + 10 }));
+          assert.equal(await store.sessions.revoke('s1', T0 + 20), true);
+          assert.equal((await store.sessions.get('s1'))!.revokedAt, T0 + 10);
+          assert.equal((await store.sessions.get('s2'))!.revokedAt, null);
+          assert.deepEqual(await store.sessions.getRefreshToken('h1'), refresh('h1', 's1'), 'the token stays, judged by its session');
+          assert.equal(await store.sessions.revoke('unknown', T0), false);
+        }));
+
+      test('revokeAllForUser revokes only that user’s live sessions and counts them', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          await store.pools.create(pool('p2'), [], 10);
+          const now = T0 + 1_000;
+          const specs: [string, string, string, Partial<AuthSessionRecord>][] = [
+            ['live-1', 'p1', 'alice', {}],
+            ['live-2', 'p1', 'alice', { clientId: 'client-2' }],
+            ['revoked', 'p1', 'alice', { revokedAt: T0 + 1 }],
+            ['expired', 'p1', 'alice', { expiresAt: now }],
+            ['bob', 'p1', 'bob', {}],
+            ['other-pool', 'p2', 'alice', {}],
+          ];
+          for (const [jti, p, u, over] of specs) await store.sessions.create(session(jti, p, u, over), refresh(`h-${jti}`, jti));
+
+          assert.equal(await store.sessions.revokeAllForUser('p1', 'alice', now), 2);
+          assert.equal((await store.sessions.get('live-1'))!.revokedAt, now);
+          assert.equal((await store.sessions.get('live-2'))!.revokedAt, now);
+          assert.equal((await store.sessions.get('revoked'))!.revokedAt, T0 + 1);
+          assert.equal((await store.sessions.get('expired'))!.revokedAt, null);
+          assert.equal((await store.sessions.get('bob'))!.revokedAt, null);
+          assert.equal((await store.sessions.get('other-pool'))!.revokedAt, null);
+          assert.equal(await store.sessions.revokeAllForUser('p1', 'alice', now + 1), 0);
+          assert.equal(await store.sessions.revokeAllForUser('p1', 'nobody', now), 0);
+        }));
+
+      test('purgeExpired drops sessions and refresh tokens that expired before the time, and counts them', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          const before = T0 + 1_000;
+          // An expired session with two tokens (one superseded); a live session with one expired and one live token.
+          await store.sessions.create(session('old', 'p1', 'alice', { expiresAt: before - 1 }), refresh('old-1', 'old', { expiresAt: before - 1 }));
+          await store.sessions.rotateRefreshToken('old-1', refresh('old-2', 'old', { expiresAt: before + 500 }), T0 + 1);
+          await store.sessions.create(session('live', 'p1', 'alice'), refresh('live-1', 'live', { expiresAt: before - 100 }));
+          await store.sessions.rotateRefreshToken('live-1', refresh('live-2', 'live'), T0 + 2);
+          // Expiring exactly at the time is not before it.
+          await store.sessions.create(session('edge', 'p1', 'bob', { expiresAt: before }), refresh('edge-1', 'edge', { expiresAt: before }));
+
+          assert.equal(await store.sessions.purgeExpired(before), 4);
+          assert.equal(await store.sessions.get('old'), null);
+          for (const h of ['old-1', 'old-2', 'live-1']) assert.equal(await store.sessions.getRefreshToken(h), null, h);
+          assert.deepEqual(await store.sessions.get('live'), session('live', 'p1', 'alice'));
+          assert.deepEqual(await store.sessions.getRefreshToken('live-2'), refresh('live-2', 'live'));
+          assert.notEqual(await store.sessions.get('edge'), null);
+          assert.notEqual(await store.sessions.getRefreshToken('edge-1'), null);
+          assert.equal(await store.sessions.purgeExpired(before), 0);
+          assert.equal(await store.sessions.purgeExpired(before + 1), 2);
+        }));
+    });
+
+    describe('counters', () => {
+      test('hit counts within a window that starts at the first hit; a hit after it starts a new window at 1', () =>
+        withStore(async (store) => {
+          const w = 60_000;
+          assert.equal(await store.counters.peek('k', T0), 0);
+          assert.equal(await store.counters.hit('k', w, T0), 1);
+          assert.equal(await store.counters.hit('k', w, T0 + 10), 2);
+          assert.equal(await store.counters.hit('k', w, T0 + w - 1), 3);
+          assert.equal(await store.counters.peek('k', T0 + w - 1), 3);
+          assert.equal(await store.counters.peek('k', T0 + w), 0, 'the window is over at start + windowMs');
+          assert.equal(await store.counters.hit('other', w, T0), 1, 'keys count apart');
+
+          assert.equal(await store.counters.hit('k', w, T0 + w), 1);
+          assert.equal(await store.counters.hit('k', w, T0 + w + 5), 2);
+          assert.equal(await store.counters.peek('k', T0 + w + 5), 2);
+          // A new window takes the windowMs of the hit that starts it.
+          assert.equal(await store.counters.hit('k', 1_000, T0 + 3 * w), 1);
+          assert.equal(await store.counters.hit('k', 1_000, T0 + 3 * w + 999), 2);
+          assert.equal(await store.counters.hit('k', 1_000, T0 + 3 * w + 1_000), 1);
+          assert.equal(await store.counters.peek('other', T0 + 1), 1);
+        }));
+
+      test('reset forgets the counter', () =>
+        withStore(async (store) => {
+          await store.counters.hit('k', 1_000, T0);
+          await store.counters.hit('k', 1_000, T0);
+          await store.counters.hit('k2', 1_000, T0);
+          await store.counters.reset('k');
+          assert.equal(await store.counters.peek('k', T0), 0);
+          assert.equal(await store.counters.hit('k', 1_000, T0 + 1), 1);
+          assert.equal(await store.counters.peek('k2', T0), 1);
+          await store.counters.reset('never');
+        }));
+
+      test('concurrent hits from two stores count exactly', (t) =>
+        withStore(async (store, reopen) => {
+          if (!reopen) return t.skip('this backend cannot open a second store');
+          const other = await reopen();
+          const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).counters.hit('race', 60_000, T0 + i)));
+          assert.deepEqual([...counts].sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
+          assert.equal(await store.counters.peek('race', T0 + 20), 20);
+          assert.equal(await other.counters.peek('race', T0 + 20), 20);
+        }));
+
+      test('lockouts: set replaces, get reads, clear forgets', () =>
+        withStore(async (store) => {
+          assert.equal(await store.counters.getLockout('user:p1:alice'), null);
+          await store.counters.setLockout('user:p1:alice', 1, 0);
+          assert.deepEqual(await store.counters.getLockout('user:p1:alice'), { failures: 1, lockedUntil: 0 });
+          await store.counters.setLockout('user:p1:alice', 6, T0 + 2_000);
+          assert.deepEqual(await store.counters.getLockout('user:p1:alice'), { failures: 6, lockedUntil: T0 + 2_000 });
+          await store.counters.setLockout('user:p1:bob', 2, T0);
+          await store.counters.clearLockout('user:p1:alice');
+          assert.equal(await store.counters.getLockout('user:p1:alice'), null);
+          assert.deepEqual(await store.counters.getLockout('user:p1:bob'), { failures: 2, lockedUntil: T0 });
+          await store.counters.clearLockout('never');
+          // Lockouts and hit counters are separate even under one key.
+          await store.counters.hit('user:p1:bob', 1_000, T0);
+          assert.deepEqual(await store.counters.getLockout('user:p1:bob'), { failures: 2, lockedUntil: T0 });
+        }));
+    });
+
+    describe('outbox', () => {
+      test('list returns messages newest first, filtered by recipient, limited; records round-trip', () =>
+        withStore(async (store) => {
+          const m1 = message('m1', 'alice@example.com', T0 + 1, { body: 'Vötre code: 123456 🔐\nline two' });
+          const m2 = message('m2', '+15555550100', T0 + 2, { channel: 'sms', subject: null, poolId: null, delivery: 'failed: no route' });
+          const m3 = message('m3', 'alice@example.com', T0 + 3, { delivery: 'sent' });
+          const m4 = message('m4', 'bob@example.com', T0 + 3);
+          // Ties on sentAt come newest id first.
+          const m5 = message('m5', 'alice@example.com', T0 + 3);
+          for (const m of [m3, m1, m5, m2, m4]) await store.outbox.add(m);
+
+          assert.deepEqual(await store.outbox.list(undefined, 10), [m5, m4, m3, m2, m1]);
+          assert.deepEqual(await store.outbox.list(undefined, 2), [m5, m4]);
+          assert.deepEqual(await store.outbox.list('alice@example.com', 10), [m5, m3, m1]);
+          assert.deepEqual(await store.outbox.list('alice@example.com', 1), [m5]);
+          assert.deepEqual(await store.outbox.list('+15555550100', 10), [m2]);
+          assert.deepEqual(await store.outbox.list('ALICE@example.com', 10), [], 'recipients match exactly');
+          assert.deepEqual(await store.outbox.list('nobody@example.com', 10), []);
+        }));
+    });
+
     describe('durability', () => {
       test('data survives close and reopen; a reopened store has nothing to migrate', (t) =>
         withStore(async (store, reopen) => {
@@ -545,6 +1130,13 @@ export function storeContract(name: string, open: () => Promise<ContractTarget>)
           assert.equal(await store.domains.create(d), 'ok');
           await store.keys.rotate('p1', [key('id-2', 'p1', 'id', T0 + 2)], T0 + 9);
           assert.equal(await store.meta.setIfAbsent('install-id', 'abc'), 'abc');
+          const u = user('p1', 'alice', { attributes: { email: 'Älice@example.com', 'custom:k': 'v' } });
+          assert.equal(await store.users.create(u), 'ok');
+          await store.codes.put(code('p1', 'alice', 'signup'));
+          await store.sessions.create(session('s1', 'p1', 'alice'), refresh('h1', 's1'));
+          assert.equal(await store.counters.hit('k', 60_000, T0), 1);
+          await store.counters.setLockout('k', 3, T0 + 5);
+          await store.outbox.add(message('m1', 'alice@example.com', T0));
           const keysBefore = await store.keys.listForPool('p1');
           await store.close();
 
@@ -557,6 +1149,14 @@ export function storeContract(name: string, open: () => Promise<ContractTarget>)
           assert.equal(await again.meta.get('install-id'), 'abc');
           assert.equal(await again.pools.count(), 1);
           assert.deepEqual((await again.pools.list(10)).items, [p]);
+          assert.deepEqual(await again.users.get('p1', 'alice'), u);
+          assert.deepEqual(await again.users.findByAttribute('p1', 'email', 'älice@example.com', true), [u]);
+          assert.deepEqual(await again.codes.get('p1', 'alice', 'signup'), code('p1', 'alice', 'signup'));
+          assert.deepEqual(await again.sessions.get('s1'), session('s1', 'p1', 'alice'));
+          assert.deepEqual(await again.sessions.getRefreshToken('h1'), refresh('h1', 's1'));
+          assert.equal(await again.counters.hit('k', 60_000, T0 + 1), 2);
+          assert.deepEqual(await again.counters.getLockout('k'), { failures: 3, lockedUntil: T0 + 5 });
+          assert.deepEqual(await again.outbox.list(undefined, 10), [message('m1', 'alice@example.com', T0)]);
         }));
     });
   });
