@@ -11,6 +11,7 @@ import type { Store } from './storage/store.ts';
 import { openSqliteStore } from './storage/sqlite/index.ts';
 import { PrivateKeyCache } from './tokens/keys.ts';
 import type { SigningKeyResolver } from './protocol/sigv4.ts';
+import { makeDelivery, type Delivery } from './runtime/delivery.ts';
 import { randomBytes } from 'node:crypto';
 
 export interface AdminCredentials {
@@ -29,6 +30,8 @@ export interface Deps {
   admin: AdminCredentials;
   /** Resolves SigV4 access keys: the admin key (later also temporary identity credentials). */
   signingKeys: SigningKeyResolver;
+  /** Sends email and SMS (recording each in the outbox). */
+  delivery: Delivery;
 }
 
 export async function openStore(config: Config): Promise<Store> {
@@ -94,17 +97,19 @@ export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' 
     throw e;
   }
   const { creds, generated } = loadAdminCredentials(config, random);
+  const clock = over.clock ?? systemClock;
   return {
     deps: {
       config,
       store,
-      clock: over.clock ?? systemClock,
+      clock,
       random,
       logger,
       secrets,
       privateKeys: new PrivateKeyCache(secrets),
       admin: creds,
       signingKeys: adminResolver(creds),
+      delivery: makeDelivery({ config, store, clock, random, logger }),
     },
     adminGenerated: generated,
   };
@@ -119,15 +124,19 @@ export async function makeTestDeps(
   if (!over.store) await store.migrate();
   const secrets = over.secrets ?? secretBox(randomBytes(32));
   const admin = over.admin ?? { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
+  const clock = over.clock ?? systemClock;
+  const random = over.random ?? cryptoRandom;
+  const logger = memoryLogger();
   return {
     config,
     store,
-    clock: over.clock ?? systemClock,
-    random: over.random ?? cryptoRandom,
-    logger: memoryLogger(),
+    clock,
+    random,
+    logger,
     secrets,
     privateKeys: over.privateKeys ?? new PrivateKeyCache(secrets),
     admin,
     signingKeys: over.signingKeys ?? adminResolver(admin),
+    delivery: over.delivery ?? makeDelivery({ config, store, clock, random, logger }),
   };
 }

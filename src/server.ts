@@ -6,6 +6,7 @@ import { sendAwsJsonError } from './protocol/error-response.ts';
 import { RequestEntityTooLargeException, SerializationException, UnknownOperationException } from './protocol/errors.ts';
 import { allOperations } from './operations.ts';
 import { registerWellKnown } from './tokens/well-known.ts';
+import { registerOutbox } from './runtime/outbox-route.ts';
 
 const EXPOSE = 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date';
 
@@ -41,6 +42,7 @@ export function buildServer(deps: Deps): FastifyInstance {
   });
 
   registerWellKnown(app, deps);
+  registerOutbox(app, deps);
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     const requestId = deps.random.uuid();

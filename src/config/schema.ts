@@ -12,6 +12,7 @@ export interface Config {
   adminAccessKeyId: string | undefined;
   adminSecretAccessKey: string | undefined;
   smtpUrl: string | undefined;
+  smsWebhookUrl: string | undefined;
   masterKey: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   bodyLimit: number;
@@ -38,6 +39,7 @@ export const settings: Setting[] = [
   { key: 'adminAccessKeyId', type: 'string', env: 'COGNATE_ADMIN_ACCESS_KEY_ID', doc: 'admin access key id (generated on first start and stored in the data dir when not given)' },
   { key: 'adminSecretAccessKey', type: 'string', env: 'COGNATE_ADMIN_SECRET_ACCESS_KEY', doc: 'admin secret access key (generated with the key id when not given)' },
   { key: 'smtpUrl', type: 'string', env: 'COGNATE_SMTP_URL', doc: 'smtp://host:port for email delivery (default: messages go to the outbox only)' },
+  { key: 'smsWebhookUrl', type: 'string', env: 'COGNATE_SMS_WEBHOOK_URL', doc: 'URL that each SMS is POSTed to as JSON {to, body, poolId} (default: SMS messages go to the outbox only)' },
   { key: 'masterKey', type: 'string', env: 'COGNATE_MASTER_KEY', doc: 'base64 32-byte key that encrypts secrets at rest (generated into the data dir when not given; give every server on one database the same)' },
   { key: 'logLevel', type: 'string', flag: '--log-level', env: 'COGNATE_LOG_LEVEL', default: 'info', doc: 'debug, info, warn or error' },
   { key: 'bodyLimit', type: 'number', env: 'COGNATE_BODY_LIMIT', default: 1048576, doc: 'largest request body in bytes' },

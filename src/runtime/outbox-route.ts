@@ -1,0 +1,63 @@
+// GET /_cognate/outbox?to=ADDRESS: the messages Cognate sent (or would have sent), newest first, for tests and operators.
+//
+// Answer: {"messages":[{"to","subject","body","sentAt","channel","delivery"}…]}. `sentAt` is an ISO-8601 string
+// (UTC, milliseconds); `subject` is null for SMS; `delivery` is 'sent', 'outbox-only' or 'failed: …'.
+// Without `to` every message is listed. `limit` (1–1000, default 100) caps the list.
+//
+// Auth (CONTRACT.md): a SigV4 signature by the admin key for service cognito-idp in the configured region; in
+// --dev mode the outbox is open. Refusals use the AWS error names (MissingAuthenticationTokenException 403, …).
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { signedRequestOf } from '../protocol/aws-json.ts';
+import { sendAwsJsonError, toServiceError } from '../protocol/error-response.ts';
+import { AccessDeniedException, InvalidParameterException } from '../protocol/errors.ts';
+import { verifySigV4 } from '../protocol/sigv4.ts';
+
+export const OUTBOX_PATH = '/_cognate/outbox';
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+
+export function registerOutbox(app: FastifyInstance, deps: Deps): void {
+  app.get(OUTBOX_PATH, async (req, reply) => {
+    const requestId = deps.random.uuid();
+    try {
+      if (!deps.config.dev) {
+        const principal = await verifySigV4(signedRequestOf(req), {
+          resolver: deps.signingKeys,
+          region: deps.config.region,
+          services: ['cognito-idp'],
+          nowMs: deps.clock.now(),
+        });
+        // Other keys the resolver knows (temporary identity credentials) do not open the outbox.
+        if (principal.accessKeyId !== deps.admin.accessKeyId)
+          throw new AccessDeniedException('Only the admin key may read the outbox.');
+      }
+      const query = req.query as Record<string, string | string[] | undefined>;
+      const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+      const to = one(query.to);
+      const rawLimit = one(query.limit);
+      const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+        throw new InvalidParameterException(`limit must be a whole number from 1 to ${MAX_LIMIT}.`);
+      const messages = await deps.store.outbox.list(to === undefined || to === '' ? undefined : to, limit);
+      return reply
+        .status(200)
+        .header('content-type', 'application/json')
+        .header('x-amzn-requestid', requestId)
+        .send(
+          JSON.stringify({
+            messages: messages.map((m) => ({
+              to: m.to,
+              subject: m.subject,
+              body: m.body,
+              sentAt: new Date(m.sentAt).toISOString(),
+              channel: m.channel,
+              delivery: m.delivery,
+            })),
+          }),
+        );
+    } catch (err) {
+      return sendAwsJsonError(reply, toServiceError(err, deps.logger, { requestId, url: OUTBOX_PATH }), requestId);
+    }
+  });
+}
