@@ -28,6 +28,13 @@ import deleteUserPoolDomain from './delete-user-pool-domain.ts';
 import describeUserPoolDomain from './describe-user-pool-domain.ts';
 import updateUserPoolDomain from './update-user-pool-domain.ts';
 
+// Tokens and sessions
+import adminUserGlobalSignOut from './admin-user-global-sign-out.ts';
+import getTokensFromRefreshToken from './get-tokens-from-refresh-token.ts';
+import getUser from './get-user.ts';
+import globalSignOut from './global-sign-out.ts';
+import revokeToken from './revoke-token.ts';
+
 export const userPoolOperations: Operation[] = [
   // Pools
   addCustomAttributes,
@@ -53,4 +60,10 @@ export const userPoolOperations: Operation[] = [
   deleteUserPoolDomain,
   describeUserPoolDomain,
   updateUserPoolDomain,
+  // Tokens and sessions
+  adminUserGlobalSignOut,
+  getTokensFromRefreshToken,
+  getUser,
+  globalSignOut,
+  revokeToken,
 ];

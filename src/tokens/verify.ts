@@ -1,0 +1,100 @@
+// Verifying access tokens for the self-service operations (GetUser, GlobalSignOut, …): signature, expiry, scope, session.
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import type { Deps } from '../deps.ts';
+import type { AuthSessionRecord, PoolRecord, SigningKeyRecord, UserRecord } from '../storage/records.ts';
+import { NotAuthorizedException } from '../user-pools/errors.ts';
+import { ADMIN_SCOPE } from './mint.ts';
+import { publishedKeys } from './keys.ts';
+
+/**
+ * Cognito's messages for refused access tokens. "Access Token has been revoked" is observed (amplify-js#2205,
+ * localstack#8775); the others are the commonly reported wordings (COGNITO-API §5.6, §10), unconfirmed.
+ */
+export const ACCESS_TOKEN_MESSAGES = {
+  invalid: 'Invalid Access Token',
+  expired: 'Access Token has expired',
+  revoked: 'Access Token has been revoked',
+  /** OAuth tokens without aws.cognito.signin.user.admin (commonly reported wording). */
+  scope: 'Access Token does not have required scopes',
+  /** Commonly reported wording for disabled users (§10). */
+  disabled: 'User is disabled.',
+} as const;
+
+const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+
+/**
+ * Public keys by kid. A kid names one key forever, so this cache cannot go stale; it holds derived key objects,
+ * never store data (the pool's key list is read on every request).
+ */
+const publicKeys = new Map<string, KeyObject>();
+
+function publicKeyOf(k: SigningKeyRecord): KeyObject {
+  let ko = publicKeys.get(k.kid);
+  if (!ko) {
+    ko = createPublicKey({ key: k.publicJwk as JsonWebKey, format: 'jwk' });
+    if (publicKeys.size > 10000) publicKeys.clear();
+    publicKeys.set(k.kid, ko);
+  }
+  return ko;
+}
+
+function refuse(message: string): never {
+  throw new NotAuthorizedException(message);
+}
+
+/**
+ * For every operation that takes an AccessToken: verifies signature (pool JWKS keys from the store, public KeyObjects
+ * cached by kid), exp, token_use 'access', scope contains aws.cognito.signin.user.admin, the pool and user exist,
+ * user enabled, the session (origin_jti) not revoked. Throws NotAuthorizedException with Cognito's messages.
+ */
+export async function authenticateAccessToken(
+  deps: Deps,
+  accessToken: string,
+): Promise<{ pool: PoolRecord; user: UserRecord; claims: Record<string, unknown>; session: AuthSessionRecord }> {
+  const M = ACCESS_TOKEN_MESSAGES;
+  let kid: unknown;
+  let unverified: Record<string, unknown>;
+  try {
+    kid = decodeProtectedHeader(accessToken).kid;
+    unverified = decodeJwt(accessToken);
+  } catch {
+    refuse(M.invalid);
+  }
+  // The issuer names the pool: {publicUrl}/{poolId}. Only its last segment is trusted, and only to find the keys
+  // the signature must verify with.
+  const iss = typeof unverified.iss === 'string' ? unverified.iss : '';
+  const poolId = iss.slice(iss.lastIndexOf('/') + 1);
+  if (typeof kid !== 'string' || !POOL_ID.test(poolId)) refuse(M.invalid);
+
+  const pool = await deps.store.pools.get(poolId);
+  if (!pool) refuse(M.invalid);
+  const now = deps.clock.now();
+  const key = publishedKeys(await deps.store.keys.listForPool(poolId), now).find((k) => k.kid === kid && k.use === 'access');
+  if (!key) refuse(M.invalid);
+
+  let claims: Record<string, unknown>;
+  try {
+    ({ payload: claims } = await jwtVerify(accessToken, publicKeyOf(key), {
+      algorithms: ['RS256'],
+      currentDate: new Date(now),
+    }));
+  } catch (e) {
+    if (e instanceof joseErrors.JWTExpired) refuse(M.expired);
+    refuse(M.invalid);
+  }
+  if (claims.token_use !== 'access' || typeof claims.sub !== 'string' || typeof claims.origin_jti !== 'string') refuse(M.invalid);
+  const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
+  if (!scopes.includes(ADMIN_SCOPE)) refuse(M.scope);
+
+  // Revocation (RevokeToken, GlobalSignOut, AdminUserGlobalSignOut) is per session; a session that is gone went
+  // with its user (AdminDeleteUser) or expired.
+  const session = await deps.store.sessions.get(claims.origin_jti);
+  if (!session || session.revokedAt !== null) refuse(M.revoked);
+  if (session.poolId !== poolId || session.clientId !== claims.client_id) refuse(M.invalid);
+
+  const user = await deps.store.users.getBySub(poolId, claims.sub);
+  if (!user || user.username !== session.username) refuse(M.revoked);
+  if (!user.enabled) refuse(M.disabled);
+  return { pool, user, claims, session };
+}
