@@ -1,0 +1,130 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeJwt } from 'jose';
+import { makeTestDeps } from '../../deps.ts';
+import { FixedClock } from '../../runtime/clock.ts';
+import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
+import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
+import type { ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
+import { issueTokens } from '../../tokens/mint.ts';
+import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { createTestUser } from '../../../test/support/users.ts';
+import type { CreateUserPoolClientRequest } from '../shapes.ts';
+import createUserPool from './create-user-pool.ts';
+import createClient from './create-user-pool-client.ts';
+import op from './get-tokens-from-refresh-token.ts';
+
+const model = idpModel as unknown as ServiceModel;
+const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
+const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
+let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let clock: FixedClock;
+let pool: PoolRecord;
+let user: UserRecord;
+
+async function newClient(input: Partial<CreateUserPoolClientRequest> = {}): Promise<{ client: ClientRecord; secret?: string }> {
+  const c = (await createClient.handle({ UserPoolId: pool.id, ClientName: 'web', ...input }, deps, ctx)).UserPoolClient!;
+  return { client: (await deps.store.clients.get(c.ClientId!))!, secret: c.ClientSecret };
+}
+
+before(async () => {
+  clock = new FixedClock(NOW);
+  deps = await makeTestDeps({ clock });
+  const id = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
+  pool = (await deps.store.pools.get(id))!;
+  user = await createTestUser(deps, pool, 'alice', null);
+});
+
+async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
+  try {
+    await p;
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? String(e);
+    assert.ok(model.operations.GetTokensFromRefreshToken!.errors.includes(code), `${code} is not declared`);
+    return [code, (e as Error).message];
+  }
+  assert.fail('expected an error');
+}
+
+test('without rotation: new ID and access tokens, no refresh token, auth_time and origin_jti carried over', async () => {
+  clock.set(NOW);
+  const { client } = await newClient();
+  const first = await issueTokens(deps, { pool, client, user });
+  clock.advance(3_600_000);
+  const out = await op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx);
+  assert.deepEqual(checkOutput(model, 'GetTokensFromRefreshToken', out), []);
+  const r = out.AuthenticationResult!;
+  assert.deepEqual(Object.keys(r), ['AccessToken', 'ExpiresIn', 'TokenType', 'IdToken']);
+  assert.equal(r.ExpiresIn, 3600);
+  assert.equal(r.TokenType, 'Bearer');
+  const before = decodeJwt(first.IdToken!);
+  for (const t of [r.IdToken!, r.AccessToken!]) {
+    const p = decodeJwt(t);
+    assert.equal(p.auth_time, before.auth_time);
+    assert.equal(p.origin_jti, before.origin_jti);
+    assert.equal(p.iat, NOW / 1000 + 3600);
+  }
+  await authenticateAccessToken(deps, r.AccessToken!);
+  // The refresh token keeps working.
+  await op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx);
+});
+
+test('with rotation: a new refresh token; the old one is honoured for the grace period, then RefreshTokenReuseException', async () => {
+  clock.set(NOW);
+  const { client } = await newClient({ RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 20 } });
+  const first = await issueTokens(deps, { pool, client, user });
+  const out = await op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx);
+  const r = out.AuthenticationResult!;
+  assert.deepEqual(Object.keys(r), ['AccessToken', 'ExpiresIn', 'TokenType', 'RefreshToken', 'IdToken']);
+  assert.notEqual(r.RefreshToken, first.RefreshToken);
+  assert.deepEqual(checkOutput(model, 'GetTokensFromRefreshToken', out), []);
+
+  clock.advance(20_000);
+  const retry = await op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx);
+  assert.equal(retry.AuthenticationResult!.RefreshToken, r.RefreshToken);
+  clock.advance(1);
+  assert.deepEqual((await errorOf(op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx)))[0], 'RefreshTokenReuseException');
+  const next = await op.handle({ ClientId: client.id, RefreshToken: r.RefreshToken! }, deps, ctx);
+  assert.equal(decodeJwt(next.AuthenticationResult!.IdToken!).origin_jti, decodeJwt(first.IdToken!).origin_jti);
+});
+
+test('secret clients: a missing or wrong ClientSecret is NotAuthorizedException', async () => {
+  const { client, secret } = await newClient({ GenerateSecret: true });
+  const first = await issueTokens(deps, { pool, client, user });
+  assert.deepEqual(await errorOf(op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx)), [
+    'NotAuthorizedException',
+    `Client ${client.id} is configured for secret but secret was not received`,
+  ]);
+  assert.deepEqual(
+    await errorOf(op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken!, ClientSecret: 'w'.repeat(52) }, deps, ctx)),
+    ['NotAuthorizedException', `Unable to verify secret hash for client ${client.id}`],
+  );
+  const ok = await op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken!, ClientSecret: secret! }, deps, ctx);
+  assert.ok(ok.AuthenticationResult!.AccessToken);
+});
+
+test('unknown clients, bad and revoked tokens', async () => {
+  const { client } = await newClient();
+  const first = await issueTokens(deps, { pool, client, user });
+  assert.deepEqual(await errorOf(op.handle({ ClientId: 'nosuchclient0000000000000a', RefreshToken: first.RefreshToken! }, deps, ctx)), [
+    'ResourceNotFoundException',
+    'User pool client nosuchclient0000000000000a does not exist.',
+  ]);
+  assert.deepEqual(await errorOf(op.handle({ ClientId: client.id, RefreshToken: first.AccessToken! }, deps, ctx)), [
+    'NotAuthorizedException',
+    'Invalid Refresh Token.',
+  ]);
+  await deps.store.sessions.revoke(decodeJwt(first.IdToken!).origin_jti as string, clock.now());
+  assert.deepEqual(await errorOf(op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx)), [
+    'NotAuthorizedException',
+    'Refresh Token has been revoked',
+  ]);
+});
+
+test('DeviceKey given lands in the access token', async () => {
+  const { client } = await newClient();
+  const first = await issueTokens(deps, { pool, client, user });
+  const dk = 'us-east-1_00000000-0000-4000-8000-00000000000a';
+  const out = await op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken!, DeviceKey: dk }, deps, ctx);
+  assert.equal(decodeJwt(out.AuthenticationResult!.AccessToken!).device_key, dk);
+});
