@@ -35,6 +35,12 @@ import getUser from './get-user.ts';
 import globalSignOut from './global-sign-out.ts';
 import revokeToken from './revoke-token.ts';
 
+// Sign-up
+import adminConfirmSignUp from './admin-confirm-sign-up.ts';
+import confirmSignUp from './confirm-sign-up.ts';
+import resendConfirmationCode from './resend-confirmation-code.ts';
+import signUp from './sign-up.ts';
+
 export const userPoolOperations: Operation[] = [
   // Pools
   addCustomAttributes,
@@ -66,4 +72,9 @@ export const userPoolOperations: Operation[] = [
   getUser,
   globalSignOut,
   revokeToken,
+  // Sign-up
+  adminConfirmSignUp,
+  confirmSignUp,
+  resendConfirmationCode,
+  signUp,
 ];

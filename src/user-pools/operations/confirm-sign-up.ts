@@ -1,0 +1,44 @@
+// ConfirmSignUp: the code a new user received makes them CONFIRMED and marks the attribute it went to verified.
+import { defineOperation } from '../../protocol/operation.ts';
+import { CodeMismatchException } from '../errors.ts';
+import { MSG_CODE_MISMATCH, rateLimit, SIGNUP_PURPOSE, useCode, verifyCode } from '../domain/codes.ts';
+import {
+  cannotConfirm,
+  checkSecretHash,
+  claimAlias,
+  confirmUser,
+  hidesUsers,
+  publicClient,
+  secretHashNames,
+  unknownUserForClient,
+} from '../domain/sign-up.ts';
+import { findUserBySignInName } from '../domain/users.ts';
+import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from '../shapes.ts';
+
+export default defineOperation<ConfirmSignUpRequest, ConfirmSignUpResponse>({
+  service: 'cognito-idp',
+  name: 'ConfirmSignUp',
+  auth: 'none',
+  async handle(input, deps) {
+    const { client, pool } = await publicClient(deps, input.ClientId);
+    const user = await findUserBySignInName(deps, pool, input.Username);
+    checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
+    // With PreventUserExistenceErrors ENABLED an unknown user looks like a wrong code (COGNITO-API.md §5.7).
+    if (!user) throw hidesUsers(client) ? new CodeMismatchException(MSG_CODE_MISMATCH) : unknownUserForClient();
+    await rateLimit(deps, 'confirmSignUp', pool.id, user.username);
+    if (user.status !== 'UNCONFIRMED') throw cannotConfirm(user.status);
+
+    const code = { poolId: pool.id, username: user.username, purpose: SIGNUP_PURPOSE };
+    const record = await verifyCode(deps, { ...code, code: input.ConfirmationCode });
+    // The attribute the code went to is verified, if it still holds the value the code was sent to.
+    const attr = typeof record.data.attribute === 'string' ? record.data.attribute : undefined;
+    const value = typeof record.data.value === 'string' ? record.data.value : undefined;
+    const verified = attr && value !== undefined && user.attributes[attr] === value ? attr : undefined;
+    // Checked before the code is used up, so the same code can be sent again with ForceAliasCreation.
+    if (verified) await claimAlias(deps, pool, user, verified, value!, input.ForceAliasCreation === true);
+    await useCode(deps, code.poolId, code.username, code.purpose);
+    await confirmUser(deps, pool, user, verified);
+    // ClientMetadata is for the PostConfirmation trigger, which is not run yet.
+    return {};
+  },
+});

@@ -1,0 +1,70 @@
+// SignUp: a new UNCONFIRMED user through a public app client; a confirmation code goes to an auto-verified attribute.
+import { defineOperation } from '../../protocol/operation.ts';
+import type { UserRecord } from '../../storage/records.ts';
+import { InvalidParameterException, NotAuthorizedException } from '../errors.ts';
+import { newUserAttributes } from '../domain/attributes.ts';
+import { CODE_TTL_MS, issueCode, SIGNUP_PURPOSE } from '../domain/codes.ts';
+import { codeDeliveryDetails, deliveryFailure, sendVerificationCode, verificationTarget } from '../domain/messages.ts';
+import { checkPasswordPolicy, newCredentials } from '../domain/passwords.ts';
+import { poolSettings } from '../domain/pools.ts';
+import { checkSecretHash, checkUsernameAttributeFree, publicClient, signUpName, usernameExists } from '../domain/sign-up.ts';
+import { usernameKey } from '../domain/usernames.ts';
+import type { SignUpRequest, SignUpResponse } from '../shapes.ts';
+
+export default defineOperation<SignUpRequest, SignUpResponse>({
+  service: 'cognito-idp',
+  name: 'SignUp',
+  auth: 'none',
+  async handle(input, deps) {
+    const { clock, random, store } = deps;
+    const { client, pool } = await publicClient(deps, input.ClientId);
+    checkSecretHash(deps, client, [input.Username], input.SecretHash);
+    // Reported wording for pools where only administrators create users.
+    if (poolSettings(pool).AdminCreateUserConfig?.AllowAdminCreateUserOnly)
+      throw new NotAuthorizedException('SignUp is not permitted for this user pool');
+    // Password is optional in the model only for passwordless sign-up (not offered yet): answer as the older model did.
+    if (input.Password === undefined)
+      throw new InvalidParameterException("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
+    const sub = random.uuid();
+    const name = signUpName(pool, input.Username, sub);
+    const attributes = newUserAttributes(pool, client, { given: input.UserAttributes, implied: name.implied });
+    checkPasswordPolicy(pool, input.Password);
+    await checkUsernameAttributeFree(deps, pool, name.implied);
+    const key = usernameKey(pool, name.username);
+    if (await store.users.get(pool.id, key)) throw usernameExists(); // before spending a password hash on it
+    // ValidationData and ClientMetadata are accepted for the PreSignUp trigger, which is not run yet.
+
+    const now = clock.now();
+    const user: UserRecord = {
+      poolId: pool.id,
+      username: name.username,
+      usernameKey: key,
+      sub,
+      status: 'UNCONFIRMED',
+      enabled: true,
+      attributes,
+      credentialsSealed: await newCredentials(deps, pool, name.username, input.Password),
+      mfa: {},
+      passwordSetAt: now,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    if ((await store.users.create(user)) !== 'ok') throw usernameExists();
+
+    const target = verificationTarget(pool, attributes);
+    if (!target) return { UserConfirmed: false, UserSub: sub };
+    const code = await issueCode(deps, {
+      poolId: pool.id,
+      username: user.username,
+      purpose: SIGNUP_PURPOSE,
+      ttlMs: CODE_TTL_MS.signup,
+      data: { attribute: target.attribute, value: target.to },
+    });
+    const sent = await sendVerificationCode(deps, pool, target, code);
+    // Like AdminCreateUser (aws/aws-sdk#438), the user stays when the code could not be sent: ResendConfirmationCode
+    // sends another.
+    if (sent.error) throw deliveryFailure(target);
+    return { UserConfirmed: false, CodeDeliveryDetails: codeDeliveryDetails(target), UserSub: sub };
+  },
+});
