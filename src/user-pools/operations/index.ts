@@ -41,6 +41,12 @@ import confirmSignUp from './confirm-sign-up.ts';
 import resendConfirmationCode from './resend-confirmation-code.ts';
 import signUp from './sign-up.ts';
 
+// Sign-in
+import adminInitiateAuth from './admin-initiate-auth.ts';
+import adminRespondToAuthChallenge from './admin-respond-to-auth-challenge.ts';
+import initiateAuth from './initiate-auth.ts';
+import respondToAuthChallenge from './respond-to-auth-challenge.ts';
+
 export const userPoolOperations: Operation[] = [
   // Pools
   addCustomAttributes,
@@ -77,4 +83,9 @@ export const userPoolOperations: Operation[] = [
   confirmSignUp,
   resendConfirmationCode,
   signUp,
+  // Sign-in
+  adminInitiateAuth,
+  adminRespondToAuthChallenge,
+  initiateAuth,
+  respondToAuthChallenge,
 ];

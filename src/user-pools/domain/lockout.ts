@@ -1,0 +1,55 @@
+// Sign-in lockout: consecutive failed password checks per user, locked out for a doubling time, shared by every process.
+//
+// Cognito (COGNITO-API.md §5.3, §9.3; "Password attempts exceeded" observed): after five failed sign-in attempts
+// the user is locked out for 1 second, doubling with each further failure up to about 15 minutes; while locked,
+// sign-in answers NotAuthorizedException "Password attempts exceeded" without looking at the password (those
+// attempts are not counted); a successful sign-in clears the count. The state lives in deps.store.counters
+// (getLockout/setLockout/clearLockout), keyed per pool and internal username, so every server sharing a
+// PostgreSQL database sees the same lockout.
+import type { Deps } from '../../deps.ts';
+import { NotAuthorizedException } from '../errors.ts';
+
+/** Failures that cost nothing; the failure that reaches this count locks for 1 s, each next one twice as long. */
+export const FREE_FAILURES = 5;
+/** The longest lockout. */
+export const MAX_LOCKOUT_MS = 15 * 60 * 1000;
+
+export const PASSWORD_ATTEMPTS_EXCEEDED = 'Password attempts exceeded';
+
+type LockoutDeps = Pick<Deps, 'store' | 'clock'>;
+
+/** The counter key of a user's sign-in lockout. */
+export function lockoutKey(poolId: string, username: string): string {
+  return `signin-lockout:${poolId}:${username}`;
+}
+
+/** How long the `failures`-th consecutive failure locks the user out, in ms: 0 below five, then 2^(n−5) s, capped. */
+export function lockoutMs(failures: number): number {
+  if (failures < FREE_FAILURES) return 0;
+  const exp = failures - FREE_FAILURES;
+  // 2^10 s already exceeds 15 minutes; don't compute huge powers.
+  return exp >= 10 ? MAX_LOCKOUT_MS : Math.min(MAX_LOCKOUT_MS, 1000 * 2 ** exp);
+}
+
+/** Throws NotAuthorizedException "Password attempts exceeded" while the user is locked out. */
+export async function assertNotLockedOut(deps: LockoutDeps, poolId: string, username: string): Promise<void> {
+  const state = await deps.store.counters.getLockout(lockoutKey(poolId, username));
+  if (state && state.lockedUntil > deps.clock.now()) throw new NotAuthorizedException(PASSWORD_ATTEMPTS_EXCEEDED);
+}
+
+/**
+ * Counts one failed password check and returns the consecutive failures so far. Read-then-write: two
+ * concurrent failures may count as one, which only delays the lockout by one attempt.
+ */
+export async function recordFailedSignIn(deps: LockoutDeps, poolId: string, username: string): Promise<number> {
+  const key = lockoutKey(poolId, username);
+  const failures = ((await deps.store.counters.getLockout(key))?.failures ?? 0) + 1;
+  const lock = lockoutMs(failures);
+  await deps.store.counters.setLockout(key, failures, lock ? deps.clock.now() + lock : 0);
+  return failures;
+}
+
+/** A successful password check: the count starts again. */
+export async function clearFailedSignIns(deps: Pick<Deps, 'store'>, poolId: string, username: string): Promise<void> {
+  await deps.store.counters.clearLockout(lockoutKey(poolId, username));
+}

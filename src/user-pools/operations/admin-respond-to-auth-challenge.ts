@@ -1,0 +1,13 @@
+// AdminRespondToAuthChallenge: answers a sign-in challenge on behalf of a user (SigV4, names the pool and client).
+import { defineOperation } from '../../protocol/operation.ts';
+import { adminAuthContext, respondToAuthChallenge } from '../domain/auth-flow.ts';
+import type { AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse } from '../shapes.ts';
+
+export default defineOperation<AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse>({
+  service: 'cognito-idp',
+  name: 'AdminRespondToAuthChallenge',
+  async handle(input, deps) {
+    const ctx = await adminAuthContext(deps, input.UserPoolId, input.ClientId);
+    return respondToAuthChallenge(deps, ctx, input);
+  },
+});

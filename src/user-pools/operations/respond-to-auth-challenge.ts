@@ -1,0 +1,13 @@
+// RespondToAuthChallenge: answers the challenge a sign-in step returned (public: ClientId, SECRET_HASH, Session).
+import { defineOperation } from '../../protocol/operation.ts';
+import { publicAuthContext, respondToAuthChallenge } from '../domain/auth-flow.ts';
+import type { RespondToAuthChallengeRequest, RespondToAuthChallengeResponse } from '../shapes.ts';
+
+export default defineOperation<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>({
+  service: 'cognito-idp',
+  name: 'RespondToAuthChallenge',
+  async handle(input, deps) {
+    const ctx = await publicAuthContext(deps, input.ClientId);
+    return respondToAuthChallenge(deps, ctx, input);
+  },
+});
