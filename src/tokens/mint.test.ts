@@ -8,7 +8,7 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../storage/records.ts
 import createUserPool from '../user-pools/operations/create-user-pool.ts';
 import createClient from '../user-pools/operations/create-user-pool-client.ts';
 import type { CreateUserPoolClientRequest } from '../user-pools/shapes.ts';
-import { createTestUser } from '../../test/support/users.ts';
+import { usernameKey } from '../user-pools/domain/usernames.ts';
 import { jwks } from './keys.ts';
 import { issueTokens, newRefreshToken, refreshTokenFromBytes, refreshTokenHash } from './mint.ts';
 
@@ -29,7 +29,7 @@ before(async () => {
     await createUserPool.handle({ PoolName: 'p', Schema: [{ Name: 'tier', AttributeDataType: 'Number', Mutable: true }] }, deps, ctx)
   ).UserPool!.Id!;
   pool = (await deps.store.pools.get(id))!;
-  user = await createTestUser(deps, pool, 'alice', null, {
+  user = await insertUser(pool, 'alice', {
     attributes: {
       email: 'alice@example.com',
       email_verified: 'true',
@@ -46,6 +46,33 @@ before(async () => {
 async function client(input: Partial<CreateUserPoolClientRequest> = {}): Promise<ClientRecord> {
   const c = (await createClient.handle({ UserPoolId: pool.id, ClientName: 'web', ...input }, deps, ctx)).UserPoolClient!;
   return (await deps.store.clients.get(c.ClientId!))!;
+}
+
+
+/** A user inserted straight into the store (no password: these tests mint tokens without signing in). */
+async function insertUser(
+  p: PoolRecord,
+  username: string,
+  o: { attributes?: Record<string, string>; mfa?: Record<string, unknown> } = {},
+): Promise<UserRecord> {
+  const now = deps.clock.now();
+  const user: UserRecord = {
+    poolId: p.id,
+    username,
+    usernameKey: usernameKey(p, username),
+    sub: deps.random.uuid(),
+    status: 'CONFIRMED',
+    enabled: true,
+    attributes: { ...o.attributes },
+    credentialsSealed: null,
+    mfa: o.mfa ?? {},
+    passwordSetAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  assert.equal(await deps.store.users.create(user), 'ok');
+  return user;
 }
 
 test('a sign-in mints ID and access tokens with exactly Cognito\'s claims', async () => {

@@ -7,7 +7,7 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../storage/records.ts
 import createUserPool from '../user-pools/operations/create-user-pool.ts';
 import createClient from '../user-pools/operations/create-user-pool-client.ts';
 import type { CreateUserPoolClientRequest } from '../user-pools/shapes.ts';
-import { createTestUser } from '../../test/support/users.ts';
+import { usernameKey } from '../user-pools/domain/usernames.ts';
 import { issueTokens, refreshTokenHash } from './mint.ts';
 import { clientSecretMatches, redeemRefreshToken, rotationOf } from './refresh.ts';
 
@@ -31,7 +31,7 @@ before(async () => {
   const id = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
   pool = (await deps.store.pools.get(id))!;
   client = await newClient();
-  user = await createTestUser(deps, pool, 'alice', null);
+  user = await insertUser(pool, 'alice');
 });
 
 async function signIn(c: ClientRecord = client, u: UserRecord = user): Promise<{ token: string; originJti: string }> {
@@ -47,6 +47,33 @@ async function refusal(p: Promise<unknown>): Promise<[string, string]> {
     return [(e as { code?: string }).code ?? String(e), (e as Error).message];
   }
   assert.fail('expected a refusal');
+}
+
+
+/** A user inserted straight into the store (no password: these tests mint tokens without signing in). */
+async function insertUser(
+  p: PoolRecord,
+  username: string,
+  o: { attributes?: Record<string, string>; mfa?: Record<string, unknown> } = {},
+): Promise<UserRecord> {
+  const now = deps.clock.now();
+  const user: UserRecord = {
+    poolId: p.id,
+    username,
+    usernameKey: usernameKey(p, username),
+    sub: deps.random.uuid(),
+    status: 'CONFIRMED',
+    enabled: true,
+    attributes: { ...o.attributes },
+    credentialsSealed: null,
+    mfa: o.mfa ?? {},
+    passwordSetAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  assert.equal(await deps.store.users.create(user), 'ok');
+  return user;
 }
 
 test('a live refresh token redeems to its pool, user and session', async () => {
@@ -84,7 +111,7 @@ test('an expired refresh token is "Refresh Token has expired", at the client\'s 
 });
 
 test('a disabled user cannot refresh; an unconfirmed one neither', async () => {
-  const bob = await createTestUser(deps, pool, 'bob', null);
+  const bob = await insertUser(pool, 'bob');
   const { token } = await signIn(client, bob);
   await deps.store.users.update({ ...bob, enabled: false, version: 2 });
   assert.deepEqual(await refusal(redeemRefreshToken(deps, client, token)), ['NotAuthorizedException', 'User is disabled.']);

@@ -7,7 +7,7 @@ import { FixedClock } from '../runtime/clock.ts';
 import type { ClientRecord, PoolRecord, UserRecord } from '../storage/records.ts';
 import createUserPool from '../user-pools/operations/create-user-pool.ts';
 import createClient from '../user-pools/operations/create-user-pool-client.ts';
-import { createTestUser } from '../../test/support/users.ts';
+import { usernameKey } from '../user-pools/domain/usernames.ts';
 import { activeKey } from './keys.ts';
 import { issueTokens } from './mint.ts';
 import { authenticateAccessToken } from './verify.ts';
@@ -34,7 +34,7 @@ before(async () => {
   otherPool = await newPool('q');
   const c = (await createClient.handle({ UserPoolId: pool.id, ClientName: 'web' }, deps, ctx)).UserPoolClient!;
   client = (await deps.store.clients.get(c.ClientId!))!;
-  user = await createTestUser(deps, pool, 'alice', null, { attributes: { email: 'alice@example.com' } });
+  user = await insertUser(pool, 'alice', { attributes: { email: 'alice@example.com' } });
 });
 
 async function signIn(u: UserRecord = user) {
@@ -55,6 +55,33 @@ async function refusal(token: string): Promise<[string, string]> {
 async function signWithPoolKey(p: PoolRecord, claims: Record<string, unknown>, use: 'id' | 'access' = 'access'): Promise<string> {
   const key = activeKey(await deps.store.keys.listForPool(p.id), use)!;
   return new SignJWT(claims).setProtectedHeader({ kid: key.kid, alg: 'RS256' }).sign(deps.privateKeys.get(key));
+}
+
+
+/** A user inserted straight into the store (no password: these tests mint tokens without signing in). */
+async function insertUser(
+  p: PoolRecord,
+  username: string,
+  o: { attributes?: Record<string, string>; mfa?: Record<string, unknown> } = {},
+): Promise<UserRecord> {
+  const now = deps.clock.now();
+  const user: UserRecord = {
+    poolId: p.id,
+    username,
+    usernameKey: usernameKey(p, username),
+    sub: deps.random.uuid(),
+    status: 'CONFIRMED',
+    enabled: true,
+    attributes: { ...o.attributes },
+    credentialsSealed: null,
+    mfa: o.mfa ?? {},
+    passwordSetAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  assert.equal(await deps.store.users.create(user), 'ok');
+  return user;
 }
 
 test('a fresh access token authenticates its user, pool and session', async () => {
@@ -125,7 +152,7 @@ test('a token without aws.cognito.signin.user.admin is refused for lack of scope
 });
 
 test('a disabled user is refused; a deleted one takes its sessions along', async () => {
-  const bob = await createTestUser(deps, pool, 'bob', null);
+  const bob = await insertUser(pool, 'bob');
   const r = await signIn(bob);
   await deps.store.users.update({ ...bob, enabled: false, version: bob.version + 1 });
   assert.deepEqual(await refusal(r.AccessToken!), ['NotAuthorizedException', 'User is disabled.']);

@@ -4,10 +4,10 @@ import { makeTestDeps } from '../../deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import type { ClientRecord, PoolRecord } from '../../storage/records.ts';
+import type { ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import { issueTokens } from '../../tokens/mint.ts';
 import { authenticateAccessToken } from '../../tokens/verify.ts';
-import { createTestUser } from '../../../test/support/users.ts';
+import { usernameKey } from '../domain/usernames.ts';
 import createUserPool from './create-user-pool.ts';
 import createClient from './create-user-pool-client.ts';
 import op from './admin-user-global-sign-out.ts';
@@ -39,9 +39,36 @@ async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
   assert.fail('expected an error');
 }
 
+
+/** A user inserted straight into the store (no password: these tests mint tokens without signing in). */
+async function insertUser(
+  p: PoolRecord,
+  username: string,
+  o: { attributes?: Record<string, string>; mfa?: Record<string, unknown> } = {},
+): Promise<UserRecord> {
+  const now = deps.clock.now();
+  const user: UserRecord = {
+    poolId: p.id,
+    username,
+    usernameKey: usernameKey(p, username),
+    sub: deps.random.uuid(),
+    status: 'CONFIRMED',
+    enabled: true,
+    attributes: { ...o.attributes },
+    credentialsSealed: null,
+    mfa: o.mfa ?? {},
+    passwordSetAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  assert.equal(await deps.store.users.create(user), 'ok');
+  return user;
+}
+
 test('revokes every session of the user named (any case in a case-insensitive pool, or a verified alias)', async () => {
-  const carol = await createTestUser(deps, pool, 'Carol', null, { attributes: { email: 'carol@example.com', email_verified: 'true' } });
-  const dave = await createTestUser(deps, pool, 'dave', null);
+  const carol = await insertUser(pool, 'Carol', { attributes: { email: 'carol@example.com', email_verified: 'true' } });
+  const dave = await insertUser(pool, 'dave');
   const a = await issueTokens(deps, { pool, client, user: carol });
   const d = await issueTokens(deps, { pool, client, user: dave });
   const out = await op.handle({ UserPoolId: pool.id, Username: 'CAROL' }, deps, ctx);

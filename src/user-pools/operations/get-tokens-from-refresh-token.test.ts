@@ -8,7 +8,7 @@ import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json
 import type { ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import { issueTokens } from '../../tokens/mint.ts';
 import { authenticateAccessToken } from '../../tokens/verify.ts';
-import { createTestUser } from '../../../test/support/users.ts';
+import { usernameKey } from '../domain/usernames.ts';
 import type { CreateUserPoolClientRequest } from '../shapes.ts';
 import createUserPool from './create-user-pool.ts';
 import createClient from './create-user-pool-client.ts';
@@ -32,7 +32,7 @@ before(async () => {
   deps = await makeTestDeps({ clock });
   const id = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
   pool = (await deps.store.pools.get(id))!;
-  user = await createTestUser(deps, pool, 'alice', null);
+  user = await insertUser(pool, 'alice');
 });
 
 async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
@@ -44,6 +44,33 @@ async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
     return [code, (e as Error).message];
   }
   assert.fail('expected an error');
+}
+
+
+/** A user inserted straight into the store (no password: these tests mint tokens without signing in). */
+async function insertUser(
+  p: PoolRecord,
+  username: string,
+  o: { attributes?: Record<string, string>; mfa?: Record<string, unknown> } = {},
+): Promise<UserRecord> {
+  const now = deps.clock.now();
+  const user: UserRecord = {
+    poolId: p.id,
+    username,
+    usernameKey: usernameKey(p, username),
+    sub: deps.random.uuid(),
+    status: 'CONFIRMED',
+    enabled: true,
+    attributes: { ...o.attributes },
+    credentialsSealed: null,
+    mfa: o.mfa ?? {},
+    passwordSetAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  assert.equal(await deps.store.users.create(user), 'ok');
+  return user;
 }
 
 test('without rotation: new ID and access tokens, no refresh token, auth_time and origin_jti carried over', async () => {

@@ -4,9 +4,9 @@ import { makeTestDeps } from '../../deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import type { ClientRecord, PoolRecord } from '../../storage/records.ts';
+import type { ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import { issueTokens } from '../../tokens/mint.ts';
-import { createTestUser } from '../../../test/support/users.ts';
+import { usernameKey } from '../domain/usernames.ts';
 import createUserPool from './create-user-pool.ts';
 import createClient from './create-user-pool-client.ts';
 import op from './get-user.ts';
@@ -36,8 +36,35 @@ async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
   assert.fail('expected an error');
 }
 
+
+/** A user inserted straight into the store (no password: these tests mint tokens without signing in). */
+async function insertUser(
+  p: PoolRecord,
+  username: string,
+  o: { attributes?: Record<string, string>; mfa?: Record<string, unknown> } = {},
+): Promise<UserRecord> {
+  const now = deps.clock.now();
+  const user: UserRecord = {
+    poolId: p.id,
+    username,
+    usernameKey: usernameKey(p, username),
+    sub: deps.random.uuid(),
+    status: 'CONFIRMED',
+    enabled: true,
+    attributes: { ...o.attributes },
+    credentialsSealed: null,
+    mfa: o.mfa ?? {},
+    passwordSetAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  assert.equal(await deps.store.users.create(user), 'ok');
+  return user;
+}
+
 test('answers the username and attributes, sub first, and no MFA members for a user without MFA', async () => {
-  const user = await createTestUser(deps, pool, 'alice', null, {
+  const user = await insertUser(pool, 'alice', {
     attributes: { email: 'alice@example.com', email_verified: 'true', 'custom:tier': '5' },
   });
   const { AccessToken } = await issueTokens(deps, { pool, client, user });
@@ -55,7 +82,7 @@ test('answers the username and attributes, sub first, and no MFA members for a u
 });
 
 test('MFA settings appear when the user has them', async () => {
-  const user = await createTestUser(deps, pool, 'mfa-user', null, {
+  const user = await insertUser(pool, 'mfa-user', {
     mfa: { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] },
   });
   const { AccessToken } = await issueTokens(deps, { pool, client, user });
@@ -68,7 +95,7 @@ test('MFA settings appear when the user has them', async () => {
 
 test('bad and revoked tokens are NotAuthorizedException', async () => {
   assert.deepEqual(await errorOf(op.handle({ AccessToken: 'nonsense' }, deps, ctx)), ['NotAuthorizedException', 'Invalid Access Token']);
-  const user = await createTestUser(deps, pool, 'bob', null);
+  const user = await insertUser(pool, 'bob');
   const r = await issueTokens(deps, { pool, client, user });
   await deps.store.sessions.revokeAllForUser(pool.id, 'bob', deps.clock.now());
   assert.deepEqual(await errorOf(op.handle({ AccessToken: r.AccessToken! }, deps, ctx)), [

@@ -4,10 +4,10 @@ import { makeTestDeps } from '../../deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import type { ClientRecord, PoolRecord } from '../../storage/records.ts';
+import type { ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import { issueTokens } from '../../tokens/mint.ts';
 import { redeemRefreshToken } from '../../tokens/refresh.ts';
-import { createTestUser } from '../../../test/support/users.ts';
+import { usernameKey } from '../domain/usernames.ts';
 import createUserPool from './create-user-pool.ts';
 import createClient from './create-user-pool-client.ts';
 import getUser from './get-user.ts';
@@ -38,9 +38,36 @@ async function errorOf(p: Promise<unknown>, operation: string): Promise<[string,
   assert.fail('expected an error');
 }
 
+
+/** A user inserted straight into the store (no password: these tests mint tokens without signing in). */
+async function insertUser(
+  p: PoolRecord,
+  username: string,
+  o: { attributes?: Record<string, string>; mfa?: Record<string, unknown> } = {},
+): Promise<UserRecord> {
+  const now = deps.clock.now();
+  const user: UserRecord = {
+    poolId: p.id,
+    username,
+    usernameKey: usernameKey(p, username),
+    sub: deps.random.uuid(),
+    status: 'CONFIRMED',
+    enabled: true,
+    attributes: { ...o.attributes },
+    credentialsSealed: null,
+    mfa: o.mfa ?? {},
+    passwordSetAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  assert.equal(await deps.store.users.create(user), 'ok');
+  return user;
+}
+
 test('ends every session of the user and no one else\'s', async () => {
-  const alice = await createTestUser(deps, pool, 'alice', null);
-  const bob = await createTestUser(deps, pool, 'bob', null);
+  const alice = await insertUser(pool, 'alice');
+  const bob = await insertUser(pool, 'bob');
   const phone = await issueTokens(deps, { pool, client, user: alice });
   const laptop = await issueTokens(deps, { pool, client, user: alice });
   const bobs = await issueTokens(deps, { pool, client, user: bob });
