@@ -1,0 +1,154 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { makeDelivery } from '../../runtime/delivery.ts';
+import { makeTestDeps } from '../../deps.ts';
+import { FixedClock } from '../../runtime/clock.ts';
+import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
+import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
+import type { PoolRecord } from '../../storage/records.ts';
+import { createSettings } from '../domain/pools.ts';
+import type { CreateUserPoolClientRequest, CreateUserPoolRequest, SignUpRequest } from '../shapes.ts';
+import createClient from './create-user-pool-client.ts';
+import signUpOp from './sign-up.ts';
+import op from './resend-confirmation-code.ts';
+import confirmOp from './confirm-sign-up.ts';
+
+const model = idpModel as unknown as ServiceModel;
+const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
+const PASSWORD = 'Passw0rd!';
+const HOUR = 3600_000;
+let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let clock: FixedClock;
+let n = 0;
+
+before(async () => {
+  clock = new FixedClock();
+  deps = await makeTestDeps({ clock });
+});
+
+async function newPool(input: Omit<CreateUserPoolRequest, 'PoolName'>): Promise<PoolRecord> {
+  const id = `us-east-1_resend${++n}`;
+  const now = deps.clock.now();
+  const pool: PoolRecord = {
+    id,
+    name: id,
+    arn: `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${id}`,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    settings: createSettings(input) as unknown as Record<string, unknown>,
+    tags: {},
+  };
+  await deps.store.pools.create(pool, [], 1000);
+  return pool;
+}
+
+async function setup(pool: Omit<CreateUserPoolRequest, 'PoolName'> = { AutoVerifiedAttributes: ['email'] }, client: Partial<CreateUserPoolClientRequest> = {}) {
+  const p = await newPool(pool);
+  const c = (await createClient.handle({ UserPoolId: p.id, ClientName: 'app', ...client }, deps, ctx)).UserPoolClient!;
+  const hash = (name: string) => (c.ClientSecret ? createHmac('sha256', c.ClientSecret).update(name + c.ClientId).digest('base64') : undefined);
+  const signUp = (req: Partial<SignUpRequest> & { Username: string }) =>
+    signUpOp.handle({ ClientId: c.ClientId!, Password: PASSWORD, SecretHash: hash(req.Username), ...req }, deps, ctx);
+  const confirm = (Username: string, ConfirmationCode: string, more: { ForceAliasCreation?: boolean; SecretHash?: string } = {}) =>
+    confirmOp.handle({ ClientId: c.ClientId!, Username, ConfirmationCode, SecretHash: hash(Username), ...more }, deps, ctx);
+  const resend = (Username: string) => op.handle({ ClientId: c.ClientId!, Username, SecretHash: hash(Username) }, deps, ctx);
+  return { pool: p, client: c, signUp, confirm, resend, hash };
+}
+
+async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
+  try {
+    await p;
+  } catch (e) {
+    return [(e as { code?: string }).code ?? String(e), (e as Error).message];
+  }
+  assert.fail('expected an error');
+}
+
+/** The code in the newest message to `to`. */
+async function codeSentTo(to: string): Promise<string> {
+  const [m] = await deps.store.outbox.list(to, 1);
+  assert.ok(m, `a message to ${to}`);
+  return /\d{6}/.exec(m.body)![0];
+}
+
+const LIMIT: [string, string] = ['LimitExceededException', 'Attempt limit exceeded, please try after some time.'];
+
+test('sends a new code to the auto-verified attribute and answers where it went', async () => {
+  const { signUp, resend, confirm } = await setup();
+  await signUp({ Username: 'alice', UserAttributes: [{ Name: 'email', Value: 'alice@example.com' }] });
+  clock.advance(1);
+  const out = await resend('alice');
+  assert.deepEqual(checkOutput(model, 'ResendConfirmationCode', out), []);
+  assert.deepEqual(out, { CodeDeliveryDetails: { Destination: 'a***@e***.com', DeliveryMedium: 'EMAIL', AttributeName: 'email' } });
+  const messages = await deps.store.outbox.list('alice@example.com', 10);
+  assert.equal(messages.length, 2);
+  assert.equal(messages[0]!.subject, 'Your verification code');
+  await confirm('alice', await codeSentTo('alice@example.com'));
+});
+
+test('a confirmed user: InvalidParameterException "User is already confirmed."', async () => {
+  const { signUp, resend, confirm } = await setup();
+  await signUp({ Username: 'bob', UserAttributes: [{ Name: 'email', Value: 'bob@example.com' }] });
+  await confirm('bob', await codeSentTo('bob@example.com'));
+  assert.deepEqual(await errorOf(resend('bob')), ['InvalidParameterException', 'User is already confirmed.']);
+});
+
+test('five resends per user and hour, then LimitExceededException', async () => {
+  const { signUp, resend } = await setup();
+  await signUp({ Username: 'carol', UserAttributes: [{ Name: 'email', Value: 'carol@example.com' }] });
+  for (let i = 0; i < 5; i++) await resend('carol');
+  assert.deepEqual(await errorOf(resend('carol')), LIMIT);
+  clock.advance(HOUR);
+  await resend('carol');
+});
+
+test('unknown users: UserNotFoundException, or a simulated delivery when the client hides users', async () => {
+  const legacy = await setup();
+  assert.deepEqual(await errorOf(legacy.resend('nobody')), ['UserNotFoundException', 'Username/client id combination not found.']);
+  const hiding = await setup({ AutoVerifiedAttributes: ['email'] }, { PreventUserExistenceErrors: 'ENABLED' });
+  const a = await hiding.resend('nobody');
+  assert.deepEqual(a, await hiding.resend('nobody'), 'the same answer for the same name');
+  assert.equal(a.CodeDeliveryDetails!.DeliveryMedium, 'EMAIL');
+  assert.match(a.CodeDeliveryDetails!.Destination!, /^[a-z]\*\*\*@[a-z]\*\*\*\.com$/);
+  assert.deepEqual(await hiding.resend('nobody@example.org'), {
+    CodeDeliveryDetails: { Destination: 'n***@e***.org', DeliveryMedium: 'EMAIL', AttributeName: 'email' },
+  });
+  assert.equal((await deps.store.outbox.list('nobody@example.org', 1)).length, 0, 'nothing is sent');
+});
+
+test('a pool that verifies nothing the user has cannot resend', async () => {
+  const { signUp, resend } = await setup({ AutoVerifiedAttributes: ['phone_number'] });
+  await signUp({ Username: 'dan', UserAttributes: [{ Name: 'email', Value: 'dan@example.com' }] });
+  assert.deepEqual(await errorOf(resend('dan')), ['InvalidParameterException', 'Cannot resend codes. Auto verification not turned on.']);
+});
+
+test('SECRET_HASH is required for a client with a secret', async () => {
+  const { client, signUp } = await setup({ AutoVerifiedAttributes: ['email'] }, { GenerateSecret: true });
+  await signUp({ Username: 'erin', UserAttributes: [{ Name: 'email', Value: 'erin@example.com' }] });
+  assert.deepEqual(await errorOf(op.handle({ ClientId: client.ClientId!, Username: 'erin' }, deps, ctx)), [
+    'NotAuthorizedException',
+    `Client ${client.ClientId} is configured for secret but secret was not received`,
+  ]);
+});
+
+test('a failed SMS: CodeDeliveryFailureException, recorded as failed in the outbox', async () => {
+  const { signUp, resend } = await setup({ AutoVerifiedAttributes: ['phone_number'] });
+  await signUp({ Username: 'fay', UserAttributes: [{ Name: 'phone_number', Value: '+15555550177' }] });
+  const saved = deps.delivery;
+  deps.delivery = makeDelivery(deps, {
+    sms: {
+      async send() {
+        throw new Error('SMS webhook answered HTTP 503');
+      },
+    },
+  });
+  try {
+    clock.advance(1);
+    assert.deepEqual(await errorOf(resend('fay')), ['CodeDeliveryFailureException', 'Invalid phone number provided/Unable to send the message.']);
+    const [m] = await deps.store.outbox.list('+15555550177', 1);
+    assert.equal(m!.delivery, 'failed: SMS webhook answered HTTP 503');
+  } finally {
+    deps.delivery = saved;
+  }
+});
