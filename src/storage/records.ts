@@ -165,3 +165,13 @@ export interface OutboxMessage {
   /** 'sent' | 'outbox-only' | 'failed: …' */
   delivery: string;
 }
+
+export interface GroupRecord {
+  poolId: string;
+  name: string;
+  description: string | null;
+  roleArn: string | null;
+  precedence: number | null;
+  createdAt: number;
+  updatedAt: number;
+}

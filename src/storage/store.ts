@@ -11,6 +11,7 @@ import type {
   RefreshTokenRecord,
   SigningKeyRecord,
   UserRecord,
+  GroupRecord,
 } from './records.ts';
 
 export type CreateResult = 'ok' | 'limit' | 'exists';
@@ -77,6 +78,44 @@ export interface UserStore {
   /** Deletes the user with their codes, sessions and refresh tokens. */
   delete(poolId: string, usernameKey: string): Promise<boolean>;
   count(poolId: string): Promise<number>;
+  /**
+   * ListUsers: users in a stable order (creation order, then usernameKey) so a cursor stays valid while users
+   * are added; optionally filtered by one condition. Every filter is an indexed query, never a scan.
+   */
+  list(poolId: string, opts: { filter?: UserFilter; limit: number; cursor?: string }): Promise<Page<UserRecord>>;
+}
+
+/**
+ * One ListUsers condition. `field` 'username' matches the usernameKey, 'sub' the sub, 'status' the UserStatus
+ * ('cognito:user_status'), 'enabled' the enabled flag ('status' in Cognito's grammar: "Enabled"/"Disabled"),
+ * 'attribute' the attribute `name`. `op` '=' is equality, '^=' a prefix. `caseInsensitive` compares lower-cased.
+ */
+export interface UserFilter {
+  field: 'username' | 'sub' | 'status' | 'enabled' | 'attribute';
+  name?: string;
+  op: '=' | '^=';
+  value: string;
+  caseInsensitive?: boolean;
+}
+
+export interface GroupStore {
+  /** 'exists' when the pool has a group of that name; 'limit' at `maxGroups` groups in the pool. */
+  create(group: GroupRecord, maxGroups: number): Promise<CreateResult>;
+  get(poolId: string, name: string): Promise<GroupRecord | null>;
+  /** Groups of a pool by name. */
+  list(poolId: string, limit: number, cursor?: string): Promise<Page<GroupRecord>>;
+  update(group: GroupRecord): Promise<boolean>;
+  /** Deletes the group and its memberships. */
+  delete(poolId: string, name: string): Promise<boolean>;
+  /** Adds the user (idempotent); 'limit' when the user is in `maxGroupsPerUser` groups already. */
+  addMember(poolId: string, name: string, usernameKey: string, maxGroupsPerUser: number): Promise<CreateResult>;
+  removeMember(poolId: string, name: string, usernameKey: string): Promise<boolean>;
+  /** The user's groups by name, paginated (AdminListGroupsForUser). */
+  listForUser(poolId: string, usernameKey: string, limit: number, cursor?: string): Promise<Page<GroupRecord>>;
+  /** Every group of the user (at most 100), for token claims. */
+  allForUser(poolId: string, usernameKey: string): Promise<GroupRecord[]>;
+  /** Members of a group, paginated (ListUsersInGroup). */
+  listMembers(poolId: string, name: string, limit: number, cursor?: string): Promise<Page<UserRecord>>;
 }
 
 export interface CodeStore {
@@ -137,6 +176,7 @@ export interface Store {
   sessions: SessionStore;
   counters: CounterStore;
   outbox: OutboxStore;
+  groups: GroupStore;
   /** Applies pending numbered migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;
