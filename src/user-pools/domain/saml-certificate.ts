@@ -1,6 +1,6 @@
 // The pool's SAML signing certificate (GetSigningCertificate): a self-signed RSA 2048 X.509 certificate, stored as a 'saml' key.
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import type { SigningKeyRecord } from '../../storage/records.ts';
 import type { Random } from '../../runtime/random.ts';
 import type { SecretBox } from '../../runtime/secrets.ts';
@@ -10,7 +10,7 @@ export const CERTIFICATE_VALIDITY_YEARS = 10;
 
 const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
 
-type SelfSignedParams = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0];
+type SelfSignedParams = Parameters<typeof X509.X509CertificateGenerator.createSelfSigned>[0];
 
 const pem = (label: string, der: ArrayBuffer) =>
   `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
@@ -20,6 +20,8 @@ const pem = (label: string, der: ArrayBuffer) =>
  * there was not found). The serial number comes from `random`, the validity from `now`.
  */
 export async function newSamlSigningKey(d: { random: Random; secrets: SecretBox; now: number }, poolId: string): Promise<SigningKeyRecord> {
+  // Loaded on first use: most pools never ask, and the library installs a global Reflect polyfill.
+  const x509 = await import('@peculiar/x509');
   const crypto = webcrypto;
   const keys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const notBefore = new Date(Math.floor(d.now / 1000) * 1000);
@@ -37,7 +39,7 @@ export async function newSamlSigningKey(d: { random: Random; secrets: SecretBox;
       keys: keys as SelfSignedParams['keys'],
       extensions: [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
     },
-    crypto as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[1],
+    crypto as unknown as Parameters<typeof X509.X509CertificateGenerator.createSelfSigned>[1],
   );
   const jwk = (await crypto.subtle.exportKey('jwk', keys.publicKey)) as { kty?: string; n?: string; e?: string };
   const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);

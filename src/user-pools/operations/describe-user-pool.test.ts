@@ -44,6 +44,29 @@ test("shows the pool's prefix and custom domains", async () => {
   assert.equal(p.CustomDomain, 'auth.example.com');
 });
 
+test('EstimatedNumberOfUsers counts the users of the pool', async () => {
+  const id = (await createUserPool.handle({ PoolName: 'users' }, deps, ctx)).UserPool!.Id!;
+  assert.equal((await op.handle({ UserPoolId: id }, deps, ctx)).UserPool!.EstimatedNumberOfUsers, 0);
+  const t = clock.now();
+  for (const username of ['ann', 'bob'])
+    await deps.store.users.create({
+      poolId: id,
+      username,
+      usernameKey: username,
+      sub: `00000000-0000-4000-8000-00000000000${username.length}${username[0] === 'a' ? 1 : 2}`,
+      status: 'CONFIRMED',
+      enabled: true,
+      attributes: {},
+      credentialsSealed: null,
+      mfa: {},
+      passwordSetAt: null,
+      createdAt: t,
+      updatedAt: t,
+      version: 1,
+    });
+  assert.equal((await op.handle({ UserPoolId: id }, deps, ctx)).UserPool!.EstimatedNumberOfUsers, 2);
+});
+
 test('a pool record with bare settings still describes with the defaults', async () => {
   const t = clock.now();
   await deps.store.pools.create({ id: 'us-east-1_bare', name: 'bare', arn: 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_bare', createdAt: t, updatedAt: t, version: 1, settings: {}, tags: {} }, [], 1000);

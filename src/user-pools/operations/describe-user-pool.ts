@@ -1,4 +1,4 @@
-// DescribeUserPool: the pool's configuration, with its domains.
+// DescribeUserPool: the pool's configuration, with its domains and its number of users.
 import { defineOperation } from '../../protocol/operation.ts';
 import { describePool, getPool } from '../domain/pools.ts';
 import type { DescribeUserPoolRequest, DescribeUserPoolResponse } from '../shapes.ts';
@@ -8,7 +8,8 @@ export default defineOperation<DescribeUserPoolRequest, DescribeUserPoolResponse
   name: 'DescribeUserPool',
   async handle(input, deps) {
     const pool = await getPool(deps, input.UserPoolId);
-    const domains = await deps.store.domains.listForPool(pool.id);
-    return { UserPool: describePool(pool, { domains }) };
+    const [domains, users] = await Promise.all([deps.store.domains.listForPool(pool.id), deps.store.users.count(pool.id)]);
+    // Cognito's count is an estimate that lags; ours is exact, which a client cannot tell from a fresh estimate.
+    return { UserPool: describePool(pool, { domains, estimatedNumberOfUsers: users }) };
   },
 });
