@@ -274,3 +274,49 @@ export function parseSrpTimestamp(ts: string): Date | null {
   if (d.getUTCDay() !== weekday) return null;
   return d;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The client side, on the same node:crypto primitives: for benchmarks and tools only (the tests
+// prove the server against the real amazon-cognito-identity-js client, never against this).
+
+/** Client round 1: a fresh private a (32 bytes from the caller) and SRP_A. */
+export function clientStart(a: Buffer): { aHex: string; srpAHex: string } {
+  return { aHex: a.toString('hex'), srpAHex: modPowN(G, a).toString(16) };
+}
+
+/** Client round 2: PASSWORD_CLAIM_SIGNATURE for the server's challenge parameters. */
+export function clientSignature(p: {
+  poolName: string;
+  userIdForSrp: string;
+  password: string;
+  saltHex: string;
+  srpBHex: string;
+  secretBlockB64: string;
+  timestamp: string;
+  aHex: string;
+  srpAHex: string;
+}): string {
+  const A = hexToBig(p.srpAHex, 'SRP_A');
+  const B = hexToBig(p.srpBHex, 'SRP_B');
+  const a = hexToBig(p.aHex, 'a');
+  const uBytes = sha256(padBytes(A), padBytes(B));
+  const u = bufToBig(uBytes);
+  const saltHex = padHex(hexToBig(p.saltHex, 'salt'));
+  const xBytes = computeX(p.poolName, p.userIdForSrp, p.password, saltHex);
+  const gx = modPowN(G, xBytes);
+  const base = (((B - K * gx) % N) + N) % N;
+  const S = modPowN(base, bigToBuf(a + u * bufToBig(xBytes)));
+  const key = Buffer.from(hkdfSync('sha256', padBytes(S), padBytes(u), HKDF_INFO, 16));
+  return createHmac('sha256', key)
+    .update(Buffer.from(p.poolName, 'utf8'))
+    .update(Buffer.from(p.userIdForSrp, 'utf8'))
+    .update(Buffer.from(p.secretBlockB64, 'base64'))
+    .update(Buffer.from(p.timestamp, 'utf8'))
+    .digest('base64');
+}
+
+/** The timestamp format Cognito clients send: 'Sun Nov 22 0:29:28 UTC 2026' (unpadded day). */
+export function srpTimestamp(d: Date): string {
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `${WEEKDAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
