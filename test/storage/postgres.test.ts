@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/storage/postgres/index.ts';
 import type { Store } from '../../src/storage/store.ts';
-import { client, pool, storeContract } from './contract/store-contract.ts';
+import { client, code, pool, refresh, session, storeContract, user } from './contract/store-contract.ts';
 
 const url = process.env.COGNATE_TEST_DATABASE_URL;
 
@@ -84,6 +84,44 @@ if (!url) {
         assert.equal(results.filter((r) => r === 'limit').length, 5);
         assert.equal((await a.clients.list('p1', 100)).items.length, 5);
         assert.equal((await b.clients.list('p1', 100)).items.length, 5);
+      }));
+
+    test('concurrent counter hits from both count exactly, window by window', () =>
+      withTwo(async (a, b) => {
+        const t = 1_722_000_000_000;
+        const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).counters.hit('signin:p1:alice', 60_000, t)));
+        assert.deepEqual([...counts].sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
+        assert.equal(await a.counters.peek('signin:p1:alice', t + 59_999), 20);
+        assert.equal(await b.counters.peek('signin:p1:alice', t + 59_999), 20);
+        // The next window (the first started at t), opened by both at once, also counts every hit once.
+        const next = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).counters.hit('signin:p1:alice', 60_000, t + 60_000)));
+        assert.deepEqual([...next].sort((x, y) => x - y), Array.from({ length: 10 }, (_, i) => i + 1));
+      }));
+
+    test('users, codes and refresh tokens: one winner among concurrent writers on both', () =>
+      withTwo(async (a, b) => {
+        assert.equal(await a.pools.create(pool('p1'), [], 10), 'ok');
+        const creates = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).users.create(user('p1', 'alice', { sub: `sub-${i}` }))),
+        );
+        assert.equal(creates.filter((r) => r === 'ok').length, 1);
+        assert.equal(creates.filter((r) => r === 'exists').length, 5);
+        const stored = (await b.users.get('p1', 'alice'))!;
+        const updates = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).users.update({ ...stored, attributes: { email: `w${i}@example.com` }, version: 2 })),
+        );
+        assert.equal(updates.filter(Boolean).length, 1);
+        assert.deepEqual((await a.users.get('p1', 'alice'))!.attributes, { email: `w${updates.indexOf(true)}@example.com` });
+
+        await a.codes.put(code('p1', 'alice', 'signup'));
+        const attempts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).codes.addAttempt('p1', 'alice', 'signup')));
+        assert.deepEqual([...attempts].sort((x, y) => x - y), Array.from({ length: 10 }, (_, i) => i + 1));
+
+        await b.sessions.create(session('s1', 'p1', 'alice'), refresh('h1', 's1'));
+        const rotations = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).sessions.rotateRefreshToken('h1', refresh(`h2-${i}`, 's1'), 1_000 + i)),
+        );
+        assert.equal(rotations.filter(Boolean).length, 1);
       }));
 
     test('concurrent pool creates from both never exceed the limit', () =>

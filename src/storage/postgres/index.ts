@@ -1,6 +1,17 @@
 // The shared store: PostgreSQL through a pg.Pool, for many Cognate servers over one database (no in-process caches).
 import pg from 'pg';
-import type { ClientRecord, DomainRecord, Page, PoolRecord, SigningKeyRecord } from '../records.ts';
+import type {
+  AuthSessionRecord,
+  ClientRecord,
+  CodeRecord,
+  DomainRecord,
+  OutboxMessage,
+  Page,
+  PoolRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  UserRecord,
+} from '../records.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Store } from '../store.ts';
 import { migrations } from './migrations.ts';
 
@@ -51,6 +62,65 @@ const keyFromRow = (r: Row): SigningKeyRecord => ({
   createdAt: num(r.created_at),
   retiresAt: numOrNull(r.retires_at),
 });
+/** A users row selected with USER_ATTRIBUTES (its attribute rows as one JSON object). */
+const userFromRow = (r: Row): UserRecord => ({
+  poolId: r.pool_id,
+  username: r.username,
+  usernameKey: r.username_key,
+  sub: r.sub,
+  status: r.status,
+  enabled: r.enabled === true,
+  attributes: r.attributes,
+  credentialsSealed: r.credentials_sealed ?? null,
+  mfa: r.mfa,
+  passwordSetAt: numOrNull(r.password_set_at),
+  createdAt: num(r.created_at),
+  updatedAt: num(r.updated_at),
+  version: num(r.version),
+});
+const codeFromRow = (r: Row): CodeRecord => ({
+  poolId: r.pool_id,
+  username: r.username,
+  purpose: r.purpose,
+  codeHash: r.code_hash,
+  createdAt: num(r.created_at),
+  expiresAt: num(r.expires_at),
+  attempts: num(r.attempts),
+  data: r.data,
+});
+const sessionFromRow = (r: Row): AuthSessionRecord => ({
+  originJti: r.origin_jti,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  username: r.username,
+  authTime: num(r.auth_time),
+  createdAt: num(r.created_at),
+  expiresAt: num(r.expires_at),
+  revokedAt: numOrNull(r.revoked_at),
+  deviceKey: r.device_key ?? null,
+});
+const refreshFromRow = (r: Row): RefreshTokenRecord => ({
+  tokenHash: r.token_hash,
+  originJti: r.origin_jti,
+  createdAt: num(r.created_at),
+  expiresAt: num(r.expires_at),
+  supersededAt: numOrNull(r.superseded_at),
+});
+const outboxFromRow = (r: Row): OutboxMessage => ({
+  id: r.id,
+  poolId: r.pool_id ?? null,
+  channel: r.channel,
+  to: r.to_address,
+  subject: r.subject ?? null,
+  body: r.body,
+  sentAt: num(r.sent_at),
+  delivery: r.delivery,
+});
+
+// A user's attribute rows folded into the same statement as the user row, so both come from one snapshot
+// (a concurrent update cannot pair one version's row with another's attributes).
+const USER_ATTRIBUTES = `(SELECT coalesce(jsonb_object_agg(x.name, x.value), '{}'::jsonb) FROM user_attributes x
+  WHERE x.pool_id = u.pool_id AND x.username_key = u.username_key) AS attributes`;
 
 // JSONB parameters are always sent as JSON text: pg would turn a JS array (client secrets) into a PostgreSQL array.
 const json = (v: unknown): string => JSON.stringify(v);
@@ -82,6 +152,27 @@ async function insertKeys(db: Queryable, keys: SigningKeyRecord[]): Promise<void
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)`,
       [k.kid, k.poolId, k.use, k.alg, json(k.publicJwk), k.privateSealed, k.certificate, k.createdAt, k.retiresAt],
     );
+}
+
+/** Writes the user's attribute rows in one statement; value_ci folds as the SQLite store does (JavaScript's toLowerCase). */
+async function insertAttributes(db: Queryable, u: UserRecord): Promise<void> {
+  const entries = Object.entries(u.attributes);
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO user_attributes (pool_id, username_key, name, value, value_ci)
+     SELECT $1, $2, t.name, t.value, t.value_ci FROM unnest($3::text[], $4::text[], $5::text[]) AS t (name, value, value_ci)`,
+    [u.poolId, u.usernameKey, entries.map(([n]) => n), entries.map(([, v]) => v), entries.map(([, v]) => v.toLowerCase())],
+  );
+}
+
+async function insertRefresh(db: Queryable, t: RefreshTokenRecord): Promise<void> {
+  await db.query('INSERT INTO refresh_tokens (token_hash, origin_jti, created_at, expires_at, superseded_at) VALUES ($1, $2, $3, $4, $5)', [
+    t.tokenHash,
+    t.originJti,
+    t.createdAt,
+    t.expiresAt,
+    t.supersededAt,
+  ]);
 }
 
 /**
@@ -278,6 +369,230 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
         const ins = await one('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value', [key, value]);
         if (ins) return ins.value;
         return (await one('SELECT value FROM meta WHERE key = $1', [key]))!.value;
+      },
+    },
+    users: {
+      create(u) {
+        return tx(async (c) => {
+          // No conflict target: a clash on either (pool_id, username_key) or (pool_id, sub) means 'exists'.
+          const r = await c.query(
+            `INSERT INTO users (pool_id, username, username_key, sub, status, enabled, credentials_sealed, mfa, password_set_at,
+                                created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+            [
+              u.poolId,
+              u.username,
+              u.usernameKey,
+              u.sub,
+              u.status,
+              u.enabled,
+              u.credentialsSealed,
+              json(u.mfa),
+              u.passwordSetAt,
+              u.createdAt,
+              u.updatedAt,
+              u.version,
+            ],
+          );
+          if (r.rowCount !== 1) return 'exists' as const;
+          await insertAttributes(c, u);
+          return 'ok' as const;
+        });
+      },
+      async get(poolId, usernameKey) {
+        const r = await one(`SELECT u.*, ${USER_ATTRIBUTES} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2`, [poolId, usernameKey]);
+        return r ? userFromRow(r) : null;
+      },
+      async getBySub(poolId, sub) {
+        const r = await one(`SELECT u.*, ${USER_ATTRIBUTES} FROM users u WHERE u.pool_id = $1 AND u.sub = $2`, [poolId, sub]);
+        return r ? userFromRow(r) : null;
+      },
+      async findByAttribute(poolId, name, value, caseInsensitive) {
+        // Each form reads its own index, on (pool_id, name, left(value|value_ci, 512)) (see migration 2 for why a
+        // prefix), then compares the whole value; then users by key.
+        const column = caseInsensitive ? 'value_ci' : 'value';
+        const rows = await all(
+          `SELECT u.*, ${USER_ATTRIBUTES} FROM user_attributes a
+           JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
+           WHERE a.pool_id = $1 AND a.name = $2 AND left(a.${column}, 512) = left($3, 512) AND a.${column} = $3
+           ORDER BY u.created_at, u.username_key`,
+          [poolId, name, caseInsensitive ? value.toLowerCase() : value],
+        );
+        return rows.map(userFromRow);
+      },
+      update(u) {
+        return tx(async (c) => {
+          // The username, its key, sub and createdAt identify the user and never change.
+          const r = await c.query(
+            `UPDATE users SET status = $1, enabled = $2, credentials_sealed = $3, mfa = $4::jsonb, password_set_at = $5,
+                              updated_at = $6, version = $7
+             WHERE pool_id = $8 AND username_key = $9 AND version = $10`,
+            [
+              u.status,
+              u.enabled,
+              u.credentialsSealed,
+              json(u.mfa),
+              u.passwordSetAt,
+              u.updatedAt,
+              u.version,
+              u.poolId,
+              u.usernameKey,
+              u.version - 1,
+            ],
+          );
+          if (r.rowCount !== 1) return false;
+          await c.query('DELETE FROM user_attributes WHERE pool_id = $1 AND username_key = $2', [u.poolId, u.usernameKey]);
+          await insertAttributes(c, u);
+          return true;
+        });
+      },
+      delete(poolId, key) {
+        return tx(async (c) => {
+          const { rows } = await c.query('DELETE FROM users WHERE pool_id = $1 AND username_key = $2 RETURNING username', [poolId, key]);
+          if (rows.length === 0) return false;
+          // Codes and sessions may name the user by username or by key (they differ only in case-insensitive pools,
+          // where no other user can hold either), so both go. Refresh tokens follow their sessions; attributes their user.
+          const names = [rows[0].username, key];
+          await c.query('DELETE FROM codes WHERE pool_id = $1 AND username = ANY($2::text[])', [poolId, names]);
+          await c.query('DELETE FROM auth_sessions WHERE pool_id = $1 AND username = ANY($2::text[])', [poolId, names]);
+          return true;
+        });
+      },
+      async count(poolId) {
+        return num((await one('SELECT count(*) AS n FROM users WHERE pool_id = $1', [poolId]))!.n);
+      },
+    },
+    codes: {
+      async put(cd) {
+        await pool.query(
+          `INSERT INTO codes (pool_id, username, purpose, code_hash, created_at, expires_at, attempts, data)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+           ON CONFLICT (pool_id, username, purpose) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at,
+             expires_at = excluded.expires_at, attempts = excluded.attempts, data = excluded.data`,
+          [cd.poolId, cd.username, cd.purpose, cd.codeHash, cd.createdAt, cd.expiresAt, cd.attempts, json(cd.data)],
+        );
+      },
+      async get(poolId, username, purpose) {
+        const r = await one('SELECT * FROM codes WHERE pool_id = $1 AND username = $2 AND purpose = $3', [poolId, username, purpose]);
+        return r ? codeFromRow(r) : null;
+      },
+      async addAttempt(poolId, username, purpose) {
+        // One statement: the row lock orders concurrent attempts, each sees its own count. No code, nothing to count: 0.
+        const r = await one(
+          'UPDATE codes SET attempts = attempts + 1 WHERE pool_id = $1 AND username = $2 AND purpose = $3 RETURNING attempts',
+          [poolId, username, purpose],
+        );
+        return r ? num(r.attempts) : 0;
+      },
+      delete(poolId, username, purpose) {
+        return changed('DELETE FROM codes WHERE pool_id = $1 AND username = $2 AND purpose = $3', [poolId, username, purpose]);
+      },
+    },
+    sessions: {
+      async create(se, refresh) {
+        await tx(async (c) => {
+          await c.query(
+            `INSERT INTO auth_sessions (origin_jti, pool_id, client_id, username, auth_time, created_at, expires_at, revoked_at, device_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+            [se.originJti, se.poolId, se.clientId, se.username, se.authTime, se.createdAt, se.expiresAt, se.revokedAt, se.deviceKey],
+          );
+          await insertRefresh(c, refresh);
+        });
+      },
+      async get(originJti) {
+        const r = await one('SELECT * FROM auth_sessions WHERE origin_jti = $1', [originJti]);
+        return r ? sessionFromRow(r) : null;
+      },
+      async getRefreshToken(tokenHash) {
+        const r = await one('SELECT * FROM refresh_tokens WHERE token_hash = $1', [tokenHash]);
+        return r ? refreshFromRow(r) : null;
+      },
+      rotateRefreshToken(oldHash, next, now) {
+        return tx(async (c) => {
+          // Conditional on not yet superseded. A racing rotation waits on the row lock, then re-reads the row and
+          // finds it superseded: of two rotations of one token, only the first adds a successor.
+          const r = await c.query('UPDATE refresh_tokens SET superseded_at = $1 WHERE token_hash = $2 AND superseded_at IS NULL', [
+            now,
+            oldHash,
+          ]);
+          if (r.rowCount !== 1) return false;
+          await insertRefresh(c, next);
+          return true;
+        });
+      },
+      revoke(originJti, now) {
+        // A session revoked twice keeps the first time.
+        return changed('UPDATE auth_sessions SET revoked_at = coalesce(revoked_at, $1) WHERE origin_jti = $2', [now, originJti]);
+      },
+      async revokeAllForUser(poolId, username, now) {
+        const r = await pool.query(
+          'UPDATE auth_sessions SET revoked_at = $1 WHERE pool_id = $2 AND username = $3 AND revoked_at IS NULL AND expires_at > $1',
+          [now, poolId, username],
+        );
+        return r.rowCount ?? 0;
+      },
+      purgeExpired(before) {
+        return tx(async (c) => {
+          // Tokens first and counted explicitly, those of expiring sessions included, as the SQLite store counts them.
+          const tokens = await c.query(
+            `DELETE FROM refresh_tokens
+             WHERE expires_at < $1 OR origin_jti IN (SELECT origin_jti FROM auth_sessions WHERE expires_at < $1)`,
+            [before],
+          );
+          const sessions = await c.query('DELETE FROM auth_sessions WHERE expires_at < $1', [before]);
+          return (tokens.rowCount ?? 0) + (sessions.rowCount ?? 0);
+        });
+      },
+    },
+    counters: {
+      async hit(key, windowMs, now) {
+        // One upsert: atomic across every server (ON CONFLICT takes the row lock). SET expressions read the old row.
+        const r = await one(
+          `INSERT INTO counters (key, count, window_start, window_ms) VALUES ($1, 1, $2::bigint, $3::bigint)
+           ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN counters.window_start + counters.window_ms <= $2::bigint THEN 1 ELSE counters.count + 1 END,
+             window_start = CASE WHEN counters.window_start + counters.window_ms <= $2::bigint THEN $2::bigint ELSE counters.window_start END,
+             window_ms = CASE WHEN counters.window_start + counters.window_ms <= $2::bigint THEN $3::bigint ELSE counters.window_ms END
+           RETURNING count`,
+          [key, now, windowMs],
+        );
+        return num(r!.count);
+      },
+      async peek(key, now) {
+        const r = await one('SELECT count FROM counters WHERE key = $1 AND window_start + window_ms > $2', [key, now]);
+        return r ? num(r.count) : 0;
+      },
+      async reset(key) {
+        await pool.query('DELETE FROM counters WHERE key = $1', [key]);
+      },
+      async getLockout(key) {
+        const r = await one('SELECT failures, locked_until FROM lockouts WHERE key = $1', [key]);
+        return r ? { failures: num(r.failures), lockedUntil: num(r.locked_until) } : null;
+      },
+      async setLockout(key, failures, lockedUntil) {
+        await pool.query(
+          `INSERT INTO lockouts (key, failures, locked_until) VALUES ($1, $2, $3)
+           ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
+          [key, failures, lockedUntil],
+        );
+      },
+      async clearLockout(key) {
+        await pool.query('DELETE FROM lockouts WHERE key = $1', [key]);
+      },
+    },
+    outbox: {
+      async add(m) {
+        await pool.query(
+          `INSERT INTO outbox (id, pool_id, channel, to_address, subject, body, sent_at, delivery) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [m.id, m.poolId, m.channel, m.to, m.subject, m.body, m.sentAt, m.delivery],
+        );
+      },
+      async list(to, limit) {
+        const rows =
+          to === undefined
+            ? await all('SELECT * FROM outbox ORDER BY sent_at DESC, id DESC LIMIT $1', [limit])
+            : await all('SELECT * FROM outbox WHERE to_address = $1 ORDER BY sent_at DESC, id DESC LIMIT $2', [to, limit]);
+        return rows.map(outboxFromRow);
       },
     },
     async migrate() {

@@ -55,4 +55,101 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX signing_keys_pool ON signing_keys (pool_id, created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'users, user attributes, codes, sessions, refresh tokens, counters, lockouts, outbox',
+    // As sqlite/migrations.ts version 2. Attribute values are COLLATE "C" too, so a prefix (^=) filter can range
+    // over the value indexes byte-wise; value_ci is written by the store as value.toLowerCase(), the same folding on
+    // both backends whatever the database's locale. The value indexes hold the first 512 characters, not the whole
+    // value: a btree entry is at most 2704 bytes, and a legal 2048-character value can be 8 KiB of UTF-8. Lookups
+    // compare left(value, 512) (indexed) and then value itself; a prefix filter ranges over left(value, 512).
+    // Codes and sessions name the user by username, not by a foreign key to users: a deleted username can be
+    // created again and must inherit nothing (users.delete removes them).
+    sql: `
+      CREATE TABLE users (
+        pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+        username TEXT COLLATE "C" NOT NULL,
+        username_key TEXT COLLATE "C" NOT NULL,
+        sub TEXT COLLATE "C" NOT NULL,
+        status TEXT NOT NULL,
+        enabled BOOLEAN NOT NULL,
+        credentials_sealed TEXT,
+        mfa JSONB NOT NULL,
+        password_set_at BIGINT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (pool_id, username_key),
+        UNIQUE (pool_id, sub)
+      );
+      CREATE INDEX users_pool_created ON users (pool_id, created_at, username_key);
+      CREATE TABLE user_attributes (
+        pool_id TEXT COLLATE "C" NOT NULL,
+        username_key TEXT COLLATE "C" NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        value TEXT COLLATE "C" NOT NULL,
+        value_ci TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (pool_id, username_key, name),
+        FOREIGN KEY (pool_id, username_key) REFERENCES users (pool_id, username_key) ON DELETE CASCADE
+      );
+      CREATE INDEX user_attributes_value ON user_attributes (pool_id, name, left(value, 512));
+      CREATE INDEX user_attributes_value_ci ON user_attributes (pool_id, name, left(value_ci, 512));
+      CREATE TABLE codes (
+        pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+        username TEXT COLLATE "C" NOT NULL,
+        purpose TEXT COLLATE "C" NOT NULL,
+        code_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL,
+        data JSONB NOT NULL,
+        PRIMARY KEY (pool_id, username, purpose)
+      );
+      CREATE TABLE auth_sessions (
+        origin_jti TEXT COLLATE "C" PRIMARY KEY,
+        pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+        client_id TEXT COLLATE "C" NOT NULL,
+        username TEXT COLLATE "C" NOT NULL,
+        auth_time BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        revoked_at BIGINT,
+        device_key TEXT
+      );
+      CREATE INDEX auth_sessions_user ON auth_sessions (pool_id, username);
+      CREATE INDEX auth_sessions_expires ON auth_sessions (expires_at);
+      CREATE TABLE refresh_tokens (
+        token_hash TEXT COLLATE "C" PRIMARY KEY,
+        origin_jti TEXT COLLATE "C" NOT NULL REFERENCES auth_sessions (origin_jti) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        superseded_at BIGINT
+      );
+      CREATE INDEX refresh_tokens_session ON refresh_tokens (origin_jti);
+      CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
+      CREATE TABLE counters (
+        key TEXT COLLATE "C" PRIMARY KEY,
+        count INTEGER NOT NULL,
+        window_start BIGINT NOT NULL,
+        window_ms BIGINT NOT NULL
+      );
+      CREATE TABLE lockouts (
+        key TEXT COLLATE "C" PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        locked_until BIGINT NOT NULL
+      );
+      CREATE TABLE outbox (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        pool_id TEXT COLLATE "C",
+        channel TEXT NOT NULL,
+        to_address TEXT COLLATE "C" NOT NULL,
+        subject TEXT,
+        body TEXT NOT NULL,
+        sent_at BIGINT NOT NULL,
+        delivery TEXT NOT NULL
+      );
+      CREATE INDEX outbox_to ON outbox (to_address, sent_at, id);
+      CREATE INDEX outbox_sent ON outbox (sent_at, id);
+    `,
+  },
 ];
