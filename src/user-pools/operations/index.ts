@@ -47,6 +47,16 @@ import adminRespondToAuthChallenge from './admin-respond-to-auth-challenge.ts';
 import initiateAuth from './initiate-auth.ts';
 import respondToAuthChallenge from './respond-to-auth-challenge.ts';
 
+// Admin users
+import adminCreateUser from './admin-create-user.ts';
+import adminDeleteUser from './admin-delete-user.ts';
+import adminDisableUser from './admin-disable-user.ts';
+import adminEnableUser from './admin-enable-user.ts';
+import adminGetUser from './admin-get-user.ts';
+import adminResetUserPassword from './admin-reset-user-password.ts';
+import adminSetUserPassword from './admin-set-user-password.ts';
+import deleteUser from './delete-user.ts';
+
 export const userPoolOperations: Operation[] = [
   // Pools
   addCustomAttributes,
@@ -88,4 +98,13 @@ export const userPoolOperations: Operation[] = [
   adminRespondToAuthChallenge,
   initiateAuth,
   respondToAuthChallenge,
+  // Admin users
+  adminCreateUser,
+  adminDeleteUser,
+  adminDisableUser,
+  adminEnableUser,
+  adminGetUser,
+  adminResetUserPassword,
+  adminSetUserPassword,
+  deleteUser,
 ];
