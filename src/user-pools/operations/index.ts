@@ -57,6 +57,17 @@ import adminResetUserPassword from './admin-reset-user-password.ts';
 import adminSetUserPassword from './admin-set-user-password.ts';
 import deleteUser from './delete-user.ts';
 
+// Recovery and attributes
+import adminDeleteUserAttributes from './admin-delete-user-attributes.ts';
+import adminUpdateUserAttributes from './admin-update-user-attributes.ts';
+import changePassword from './change-password.ts';
+import confirmForgotPassword from './confirm-forgot-password.ts';
+import deleteUserAttributes from './delete-user-attributes.ts';
+import forgotPassword from './forgot-password.ts';
+import getUserAttributeVerificationCode from './get-user-attribute-verification-code.ts';
+import updateUserAttributes from './update-user-attributes.ts';
+import verifyUserAttribute from './verify-user-attribute.ts';
+
 export const userPoolOperations: Operation[] = [
   // Pools
   addCustomAttributes,
@@ -107,4 +118,14 @@ export const userPoolOperations: Operation[] = [
   adminResetUserPassword,
   adminSetUserPassword,
   deleteUser,
+  // Recovery and attributes
+  adminDeleteUserAttributes,
+  adminUpdateUserAttributes,
+  changePassword,
+  confirmForgotPassword,
+  deleteUserAttributes,
+  forgotPassword,
+  getUserAttributeVerificationCode,
+  updateUserAttributes,
+  verifyUserAttribute,
 ];

@@ -1,0 +1,137 @@
+// Password recovery and password changes: which verified address a reset code goes to (AccountRecoverySetting),
+// the simulated answer that hides users, the hourly limits on resets, and setting a new password on a user.
+//
+// Cognito's rules (developer guide, "Recovering user accounts" and "Managing user existence error responses"):
+// - With AccountRecoverySetting the code goes to the first mechanism by Priority (1 = highest) the user has
+//   verified; verified_phone_number does not qualify when the user has SMS MFA, verified_email not when the user has
+//   email MFA; admin_only means users cannot reset their own password. Without the setting ("legacy"), a verified
+//   phone number is preferred, then a verified email.
+// - "In a given hour, we allow between 5 and 20 attempts for a user to request or enter a password reset code":
+//   more than five ForgotPassword requests an hour answer LimitExceededException (observed,
+//   amazon-cognito-identity-js#548); five wrong codes kill a code (observed, amplify-ui-android#180, see codes.ts).
+// - PreventUserExistenceErrors ENABLED: ForgotPassword answers a simulated CodeDeliveryDetails for a user who is not
+//   found, is disabled, or has no verified address; ConfirmForgotPassword answers CodeMismatchException for users
+//   who do not exist or are disabled, and ExpiredCodeException when no code was requested.
+import { createHash } from 'node:crypto';
+import type { Deps } from '../../deps.ts';
+import type { PoolRecord, UserRecord } from '../../storage/records.ts';
+import { InvalidParameterException, LimitExceededException, NotAuthorizedException, TooManyFailedAttemptsException } from '../errors.ts';
+import type { CodeDeliveryDetailsType } from '../shapes.ts';
+import { ADMIN_MSG, storePassword } from './admin-users.ts';
+import { isEmail, isPhoneNumber } from './attributes.ts';
+import { MSG_ATTEMPT_LIMIT } from './codes.ts';
+import { clearFailedSignIns } from './lockout.ts';
+import { maskDestination } from './messages.ts';
+import { newCredentials } from './passwords.ts';
+import { poolSettings } from './pools.ts';
+
+// The channel (recoveryTarget), the code purpose (RESET_CODE_PURPOSE, 'forgot') and the refusal wordings are
+// AdminResetUserPassword's, in admin-users.ts: both start the same reset.
+export { RESET_CODE_PURPOSE, recoveryTarget } from './admin-users.ts';
+
+const HOUR = 60 * 60 * 1000;
+
+/** Hourly per-user limits on recovery (developer guide: "between 5 and 20 attempts" an hour, risk-dependent). */
+export const RECOVERY_LIMITS = {
+  /** ForgotPassword requests: the sixth in an hour is refused (observed, amazon-cognito-identity-js#548). */
+  forgotPassword: { limit: 5, windowMs: HOUR },
+  /** Wrong ConfirmForgotPassword codes over all codes of the hour: the top of Cognito's range (choice ours). */
+  confirmForgotPasswordFailures: { limit: 20, windowMs: HOUR },
+} as const;
+
+/** Wording ours: TooManyFailedAttemptsException's message was not found. */
+export const MSG_TOO_MANY_FAILURES = 'Too many failed attempts, please try after some time.';
+
+/**
+ * The CodeDeliveryDetails a hiding client (PreventUserExistenceErrors ENABLED) answers when no code is sent: "the
+ * simulated delivery medium is determined by the input user name format and verification settings of the user
+ * pool" (developer guide). A name that is a phone number or email is masked as itself; otherwise the medium is the
+ * pool's first recovery mechanism (legacy: SMS when the pool verifies phone numbers and not emails), and the masked
+ * characters come from a hash of the name, so the same name always gets the same answer.
+ */
+export function simulatedRecoveryDelivery(pool: PoolRecord, name: string): CodeDeliveryDetailsType {
+  const h = createHash('sha256').update(`recovery\0${pool.id}\0${name}`).digest();
+  let sms: boolean;
+  if (isPhoneNumber(name)) sms = true;
+  else if (isEmail(name)) sms = false;
+  else {
+    const first = [...(poolSettings(pool).AccountRecoverySetting?.RecoveryMechanisms ?? [])]
+      .filter((m) => m.Name !== 'admin_only')
+      .sort((a, b) => a.Priority - b.Priority)[0];
+    const auto = poolSettings(pool).AutoVerifiedAttributes ?? [];
+    sms = first ? first.Name === 'verified_phone_number' : auto.includes('phone_number') && !auto.includes('email');
+  }
+  if (sms) {
+    const digits = isPhoneNumber(name) ? name : `+1555${[...h.subarray(0, 7)].map((b) => b % 10).join('')}`;
+    return { Destination: maskDestination('SMS', digits), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
+  }
+  const letter = (i: number) => String.fromCharCode(97 + (h[i]! % 26));
+  const email = isEmail(name) ? name : `${letter(0)}@${letter(1)}.com`;
+  return { Destination: maskDestination('EMAIL', email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Limits
+
+const counterKey = (what: string, poolId: string, username: string) => `${what}:${poolId}:${username}`;
+
+/** Counts a ForgotPassword request; the sixth in an hour is LimitExceededException "Attempt limit exceeded, please try after some time.". */
+export async function limitForgotPassword(deps: Pick<Deps, 'store' | 'clock'>, poolId: string, username: string): Promise<void> {
+  const { limit, windowMs } = RECOVERY_LIMITS.forgotPassword;
+  const n = await deps.store.counters.hit(counterKey('forgotPassword', poolId, username), windowMs, deps.clock.now());
+  if (n > limit) throw new LimitExceededException(MSG_ATTEMPT_LIMIT);
+}
+
+const failuresKey = (poolId: string, username: string) => counterKey('confirmForgotPasswordFailures', poolId, username);
+
+/** Refuses ConfirmForgotPassword once the user has had too many wrong codes this hour (TooManyFailedAttemptsException). */
+export async function assertConfirmForgotPasswordAllowed(deps: Pick<Deps, 'store' | 'clock'>, poolId: string, username: string): Promise<void> {
+  const n = await deps.store.counters.peek(failuresKey(poolId, username), deps.clock.now());
+  if (n >= RECOVERY_LIMITS.confirmForgotPasswordFailures.limit) throw new TooManyFailedAttemptsException(MSG_TOO_MANY_FAILURES);
+}
+
+/** Counts one wrong ConfirmForgotPassword code. */
+export async function recordConfirmForgotPasswordFailure(deps: Pick<Deps, 'store' | 'clock'>, poolId: string, username: string): Promise<void> {
+  await deps.store.counters.hit(failuresKey(poolId, username), RECOVERY_LIMITS.confirmForgotPasswordFailures.windowMs, deps.clock.now());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Refusals
+
+/**
+ * Why ForgotPassword refuses a user (a LEGACY client says so; a hiding client answers a simulated delivery): disabled
+ * (NotAuthorizedException "User is disabled."), or holding a temporary password, which is replaced by signing in
+ * with it (NEW_PASSWORD_REQUIRED), not by a reset (NotAuthorizedException "User password cannot be reset in the
+ * current state.", observed for FORCE_CHANGE_PASSWORD users: amplify-flutter#3048, amplify-js#1340). UNCONFIRMED
+ * users are not refused here: they rarely have a verified address and then get the no-contact error (as observed in
+ * aws/aws-sdk-net#1984); one that has one gets a code, and ConfirmForgotPassword confirms them (inferred).
+ */
+export function recoveryRefusal(user: UserRecord): Error | null {
+  if (!user.enabled) return new NotAuthorizedException(ADMIN_MSG.disabled);
+  if (user.status === 'FORCE_CHANGE_PASSWORD') return new NotAuthorizedException(ADMIN_MSG.cannotReset);
+  return null;
+}
+
+export const noVerifiedContact = () => new InvalidParameterException(ADMIN_MSG.noRecoveryContact);
+export const adminOnlyRecovery = () => new InvalidParameterException(ADMIN_MSG.adminOnlyRecovery);
+
+// ---------------------------------------------------------------------------------------------------------
+// Setting a password
+
+/**
+ * Replaces the user's password (call checkPasswordPolicy first): new argon2id hash and SRP verifier, the old hash
+ * into the history (PasswordHistorySize: a reuse is PasswordHistoryPolicyViolationException), passwordSetAt now,
+ * the status given, and the sign-in lockout cleared. Returns the stored user.
+ */
+export async function setUserPassword(
+  deps: Pick<Deps, 'store' | 'clock' | 'secrets' | 'random'>,
+  pool: PoolRecord,
+  user: UserRecord,
+  password: string,
+  status: UserRecord['status'],
+): Promise<UserRecord> {
+  const sealed = await newCredentials(deps, pool, user.username, password, user);
+  const out = await storePassword(deps, pool, user, sealed, status);
+  await clearFailedSignIns(deps, pool.id, user.username);
+  return out;
+}

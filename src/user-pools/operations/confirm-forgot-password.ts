@@ -1,0 +1,49 @@
+// ConfirmForgotPassword: the reset code and a new password; the user ends CONFIRMED and the old password stops working.
+import { defineOperation } from '../../protocol/operation.ts';
+import { CodeMismatchException, ExpiredCodeException, NotAuthorizedException } from '../errors.ts';
+import { MSG_CODE_EXPIRED, MSG_CODE_MISMATCH, useCode, verifyCode } from '../domain/codes.ts';
+import { ADMIN_MSG } from '../domain/admin-users.ts';
+import { checkPasswordPolicy } from '../domain/passwords.ts';
+import {
+  assertConfirmForgotPasswordAllowed,
+  RESET_CODE_PURPOSE,
+  recordConfirmForgotPasswordFailure,
+  setUserPassword,
+} from '../domain/recovery.ts';
+import { checkSecretHash, hidesUsers, publicClient, secretHashNames, unknownUserForClient } from '../domain/sign-up.ts';
+import { findUserBySignInName } from '../domain/users.ts';
+import type { ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse } from '../shapes.ts';
+
+export default defineOperation<ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse>({
+  service: 'cognito-idp',
+  name: 'ConfirmForgotPassword',
+  auth: 'none',
+  async handle(input, deps) {
+    const { client, pool } = await publicClient(deps, input.ClientId);
+    const user = await findUserBySignInName(deps, pool, input.Username);
+    checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
+    // A hiding client answers unknown and disabled users with CodeMismatchException (developer guide).
+    const hide = hidesUsers(client);
+    if (!user) throw hide ? new CodeMismatchException(MSG_CODE_MISMATCH) : unknownUserForClient();
+    if (!user.enabled) throw hide ? new CodeMismatchException(MSG_CODE_MISMATCH) : new NotAuthorizedException(ADMIN_MSG.disabled);
+    await assertConfirmForgotPasswordAllowed(deps, pool.id, user.username);
+    // "If a code isn't requested when using ForgotPassword, Amazon Cognito returns the ExpiredCodeException error."
+    const ref = { poolId: pool.id, username: user.username, purpose: RESET_CODE_PURPOSE };
+    if (!(await deps.store.codes.get(ref.poolId, ref.username, ref.purpose))) throw new ExpiredCodeException(MSG_CODE_EXPIRED);
+    // The policy first: a password the pool refuses costs no attempt on the code.
+    checkPasswordPolicy(pool, input.Password);
+    try {
+      await verifyCode(deps, { ...ref, code: input.ConfirmationCode });
+    } catch (e) {
+      if (e instanceof CodeMismatchException) await recordConfirmForgotPasswordFailure(deps, pool.id, user.username);
+      throw e;
+    }
+    // The history check (PasswordHistorySize) runs before the code is spent, so the code still works with another
+    // password. RESET_REQUIRED, FORCE_CHANGE_PASSWORD and UNCONFIRMED users all end CONFIRMED (Cognito's
+    // PostConfirmation_ConfirmForgotPassword; the UNCONFIRMED case inferred).
+    await setUserPassword(deps, pool, user, input.Password, 'CONFIRMED');
+    await useCode(deps, ref.poolId, ref.username, ref.purpose);
+    // ClientMetadata is for the PostConfirmation trigger, which is not run yet.
+    return {};
+  },
+});

@@ -1,0 +1,62 @@
+// ForgotPassword: a password-reset code to the user's verified email or phone number, as AccountRecoverySetting picks.
+import { defineOperation } from '../../protocol/operation.ts';
+import { CODE_TTL_MS, issueCode } from '../domain/codes.ts';
+import { codeDeliveryDetails, deliveryFailure, sendVerificationCode } from '../domain/messages.ts';
+import {
+  adminOnlyRecovery,
+  RESET_CODE_PURPOSE,
+  limitForgotPassword,
+  noVerifiedContact,
+  recoveryRefusal,
+  recoveryTarget,
+  simulatedRecoveryDelivery,
+} from '../domain/recovery.ts';
+import { checkSecretHash, hidesUsers, publicClient, secretHashNames, unknownUserForClient } from '../domain/sign-up.ts';
+import { findUserBySignInName } from '../domain/users.ts';
+import type { ForgotPasswordRequest, ForgotPasswordResponse } from '../shapes.ts';
+
+export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
+  service: 'cognito-idp',
+  name: 'ForgotPassword',
+  auth: 'none',
+  async handle(input, deps) {
+    const { client, pool } = await publicClient(deps, input.ClientId);
+    // "For the Username parameter, you can use the username or an email, phone, or preferred username alias."
+    const user = await findUserBySignInName(deps, pool, input.Username);
+    checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
+    // A hiding client answers a user it cannot reset like one it can, and sends nothing (developer guide,
+    // "Managing user existence error responses": not found, disabled, or no verified delivery mechanism).
+    const simulated = () => ({ CodeDeliveryDetails: simulatedRecoveryDelivery(pool, input.Username) });
+    const hide = hidesUsers(client);
+    if (!user) {
+      if (hide) return simulated();
+      throw unknownUserForClient(); // "Username/client id combination not found." (observed, amplify-js#11270)
+    }
+    const refusal = recoveryRefusal(user);
+    if (refusal) {
+      if (hide) return simulated();
+      throw refusal;
+    }
+    const target = recoveryTarget(pool, user);
+    if (target === 'admin_only') throw adminOnlyRecovery();
+    await limitForgotPassword(deps, pool.id, user.username);
+    if (!target) {
+      if (hide) return simulated();
+      throw noVerifiedContact();
+    }
+    // UNCONFIRMED users rarely have a verified address (so they get the error above, as observed in
+    // aws/aws-sdk-net#1984); one that has gets a code, and ConfirmForgotPassword confirms them (inferred).
+    const code = await issueCode(deps, {
+      poolId: pool.id,
+      username: user.username,
+      purpose: RESET_CODE_PURPOSE,
+      ttlMs: CODE_TTL_MS.forgot,
+      data: { attribute: target.attribute, value: target.to },
+    });
+    // The reset message uses the pool's verification templates (Cognito's default CustomMessage_ForgotPassword text).
+    const sent = await sendVerificationCode(deps, pool, target, code);
+    if (sent.error) throw deliveryFailure(target);
+    // ClientMetadata, UserContextData and AnalyticsMetadata feed triggers and threat protection, not run yet.
+    return { CodeDeliveryDetails: codeDeliveryDetails(target) };
+  },
+});
