@@ -68,6 +68,20 @@ import getUserAttributeVerificationCode from './get-user-attribute-verification-
 import updateUserAttributes from './update-user-attributes.ts';
 import verifyUserAttribute from './verify-user-attribute.ts';
 
+// Users list
+import listUsers from './list-users.ts';
+
+// Groups
+import adminAddUserToGroup from './admin-add-user-to-group.ts';
+import adminListGroupsForUser from './admin-list-groups-for-user.ts';
+import adminRemoveUserFromGroup from './admin-remove-user-from-group.ts';
+import createGroup from './create-group.ts';
+import deleteGroup from './delete-group.ts';
+import getGroup from './get-group.ts';
+import listGroups from './list-groups.ts';
+import listUsersInGroup from './list-users-in-group.ts';
+import updateGroup from './update-group.ts';
+
 export const userPoolOperations: Operation[] = [
   // Pools
   addCustomAttributes,
@@ -128,4 +142,16 @@ export const userPoolOperations: Operation[] = [
   getUserAttributeVerificationCode,
   updateUserAttributes,
   verifyUserAttribute,
+  // Users list
+  listUsers,
+  // Groups
+  adminAddUserToGroup,
+  adminListGroupsForUser,
+  adminRemoveUserFromGroup,
+  createGroup,
+  deleteGroup,
+  getGroup,
+  listGroups,
+  listUsersInGroup,
+  updateGroup,
 ];
