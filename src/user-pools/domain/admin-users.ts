@@ -264,10 +264,11 @@ export function recoveryTarget(pool: PoolRecord, user: UserRecord): Verification
 
 /**
  * Starts a password reset: checks the user may be reset, issues a 'forgot' code (1 hour) and sends it with the pool's
- * verification message to the recovery channel. Disabled → NotAuthorizedException "User is disabled."; not yet
- * signed in with a password of their own (FORCE_CHANGE_PASSWORD, UNCONFIRMED) → NotAuthorizedException "User password
- * cannot be reset in the current state."; no channel → InvalidParameterException. Returns where the code went and
- * whether the delivery failed.
+ * verification message to the recovery channel. Disabled → NotAuthorizedException "User is disabled."; holding a
+ * temporary password (FORCE_CHANGE_PASSWORD) → NotAuthorizedException "User password cannot be reset in the current
+ * state." (as ForgotPassword, recovery.ts; an administrator replaces a temporary password with AdminCreateUser RESEND
+ * or AdminSetUserPassword); no channel → InvalidParameterException. Returns where the code went and whether the
+ * delivery failed.
  */
 export async function sendResetCode(
   deps: Pick<Deps, 'store' | 'secrets' | 'random' | 'clock' | 'delivery'>,
@@ -275,7 +276,7 @@ export async function sendResetCode(
   user: UserRecord,
 ): Promise<{ target: VerificationTarget; failed: boolean }> {
   if (!user.enabled) throw new NotAuthorizedException(ADMIN_MSG.disabled);
-  if (user.status === 'FORCE_CHANGE_PASSWORD' || user.status === 'UNCONFIRMED') throw new NotAuthorizedException(ADMIN_MSG.cannotReset);
+  if (user.status === 'FORCE_CHANGE_PASSWORD') throw new NotAuthorizedException(ADMIN_MSG.cannotReset);
   const target = recoveryTarget(pool, user);
   if (target === 'admin_only') throw new InvalidParameterException(ADMIN_MSG.adminOnlyRecovery);
   if (!target) throw new InvalidParameterException(ADMIN_MSG.noRecoveryContact);
