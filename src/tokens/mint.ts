@@ -8,6 +8,7 @@ import type { Deps } from '../deps.ts';
 import type { Random } from '../runtime/random.ts';
 import type { AuthSessionRecord, ClientRecord, PoolRecord, SigningKeyRecord, UserRecord } from '../storage/records.ts';
 import { tokenValiditySeconds, type ClientSettings } from '../user-pools/domain/clients.ts';
+import { groupClaimsOf } from '../user-pools/domain/groups.ts';
 import type { AuthenticationResultType } from '../user-pools/shapes.ts';
 import { activeKey } from './keys.ts';
 import { issuerOf } from './well-known.ts';
@@ -113,11 +114,11 @@ interface TokenContext {
 }
 
 /**
- * cognito:groups, cognito:roles and cognito:preferred_role, present only when the user is in at least one group.
- * Groups come in a later issue: until then no user is in any group, so there is nothing to add.
+ * cognito:groups, cognito:roles and cognito:preferred_role, present only when the user is in at least one group
+ * (read at every issuance, so a refresh reflects membership changes). The access token takes only cognito:groups.
  */
-export async function groupClaims(_deps: Deps, _user: UserRecord): Promise<Record<string, unknown>> {
-  return {};
+export async function groupClaims(deps: Deps, user: UserRecord): Promise<Record<string, unknown>> {
+  return groupClaimsOf(await deps.store.groups.allForUser(user.poolId, user.usernameKey));
 }
 
 /** ID token payload, in the member order of observed Cognito ID tokens. */
@@ -149,7 +150,7 @@ export function accessTokenClaims(
 ): Record<string, unknown> {
   return {
     sub: t.user.sub,
-    ...c.groups,
+    ...('cognito:groups' in c.groups ? { 'cognito:groups': c.groups['cognito:groups'] } : {}),
     ...(t.deviceKey ? { device_key: t.deviceKey } : {}),
     iss: c.iss,
     client_id: t.client.id,
