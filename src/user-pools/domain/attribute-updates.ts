@@ -125,8 +125,11 @@ export function planAttributeChange(
   const beforeUpdate = s.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate ?? [];
 
   for (const name of names) {
-    if (VERIFIED_FLAGS[name]) continue; // applied with their attribute below
     const value = values[name] ?? '';
+    if (VERIFIED_FLAGS[name]) {
+      if (value === '') delete attributes[name]; // a set flag is applied with its attribute below
+      continue;
+    }
     if (value === '') {
       delete attributes[name];
       if (isVerifiable(name)) {
