@@ -8,10 +8,10 @@
 import type { PoolRecord, UserRecord } from '../../storage/records.ts';
 import type { UserFilter } from '../../storage/store.ts';
 import { InvalidParameterException } from '../errors.ts';
-import type { MFAOptionType, UserType } from '../shapes.ts';
-import { poolSettings, seconds } from './pools.ts';
+import type { UserType } from '../shapes.ts';
+import { userType } from './admin-users.ts';
+import { poolSettings } from './pools.ts';
 import { isCaseInsensitive } from './usernames.ts';
-import { attributeList } from './users.ts';
 
 /** ListUsers' page size: Limit ≤ 60 (model), and 60 when left out (or 0, which the model allows). */
 export const MAX_LIST_USERS_LIMIT = 60;
@@ -142,20 +142,8 @@ export function listUsersLimit(limit: number | undefined): number {
   return limit ? Math.min(limit, MAX_LIST_USERS_LIMIT) : MAX_LIST_USERS_LIMIT;
 }
 
-/**
- * UserType as ListUsers and ListUsersInGroup show a user: dates in epoch seconds, attributes with sub first (only
- * those in `only`, when given), MFAOptions only when the user has some.
- */
+/** UserType as ListUsers and ListUsersInGroup show a user (as AdminCreateUser does), only the attributes in `only` when given. */
 export function listedUser(user: UserRecord, only: Set<string> | null = null): UserType {
-  const attributes = attributeList(user);
-  const mfaOptions = (user.mfa as { MFAOptions?: MFAOptionType[] }).MFAOptions;
-  return {
-    Username: user.username,
-    Attributes: only ? attributes.filter((a) => only.has(a.Name)) : attributes,
-    UserCreateDate: seconds(user.createdAt),
-    UserLastModifiedDate: seconds(user.updatedAt),
-    Enabled: user.enabled,
-    UserStatus: user.status as UserType['UserStatus'],
-    ...(mfaOptions?.length ? { MFAOptions: mfaOptions } : {}),
-  };
+  const u = userType(user);
+  return only ? { ...u, Attributes: u.Attributes!.filter((a) => only.has(a.Name)) } : u;
 }
