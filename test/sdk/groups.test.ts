@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminAddUserToGroupCommand,
+  AdminDeleteUserCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
   CreateGroupCommand,
@@ -161,7 +162,11 @@ test('membership: add (by username or alias, twice is fine), list both ways with
   await removeFromGroup('m0', 'red', id); // not a member any more: still fine
   const after = (await s.idp.send(new AdminListGroupsForUserCommand({ UserPoolId: id, Username: 'm0' }))).Groups!.map((g) => g.GroupName);
   assert.deepEqual(after, ['amber', 'blue', 'cyan', 'green']);
-  // Deleting a group takes its memberships with it.
+  // Deleting a user takes their memberships with them; deleting a group takes its memberships with it.
+  await s.idp.send(new AdminDeleteUserCommand({ UserPoolId: id, Username: 'm4' }));
+  const left: string[] = [];
+  for await (const page of paginateListUsersInGroup({ client: s.idp }, { UserPoolId: id, GroupName: 'red' })) left.push(...page.Users!.map((u) => u.Username!));
+  assert.deepEqual(left.sort(), ['m1', 'm2', 'm3']);
   await s.idp.send(new DeleteGroupCommand({ UserPoolId: id, GroupName: 'green' }));
   assert.deepEqual(
     (await s.idp.send(new AdminListGroupsForUserCommand({ UserPoolId: id, Username: 'm0' }))).Groups!.map((g) => g.GroupName),
