@@ -89,6 +89,10 @@ export interface UserStore {
  * One ListUsers condition. `field` 'username' matches the usernameKey, 'sub' the sub, 'status' the UserStatus
  * ('cognito:user_status'), 'enabled' the enabled flag ('status' in Cognito's grammar: "Enabled"/"Disabled"),
  * 'attribute' the attribute `name`. `op` '=' is equality, '^=' a prefix. `caseInsensitive` compares lower-cased.
+ * Values compare by code point. Only attribute values have a folded copy (value_ci); on the other fields
+ * `caseInsensitive` folds the value alone: 'username' to lower case (the keys of a case-insensitive pool are
+ * lower-cased already), 'sub' to lower case (subs are lower-case UUIDs), 'status' to upper case (UserStatus names),
+ * while 'enabled' compares "Enabled"/"Disabled" case-insensitively.
  */
 export interface UserFilter {
   field: 'username' | 'sub' | 'status' | 'enabled' | 'attribute';
@@ -107,7 +111,10 @@ export interface GroupStore {
   update(group: GroupRecord): Promise<boolean>;
   /** Deletes the group and its memberships. */
   delete(poolId: string, name: string): Promise<boolean>;
-  /** Adds the user (idempotent); 'limit' when the user is in `maxGroupsPerUser` groups already. */
+  /**
+   * Adds the user (idempotent); 'limit' when the user is in `maxGroupsPerUser` groups already. The user and the group
+   * must exist (the operation looks both up first): otherwise it throws and stores nothing.
+   */
   addMember(poolId: string, name: string, usernameKey: string, maxGroupsPerUser: number): Promise<CreateResult>;
   removeMember(poolId: string, name: string, usernameKey: string): Promise<boolean>;
   /** The user's groups by name, paginated (AdminListGroupsForUser). */
@@ -194,6 +201,24 @@ export function decodeCursor(cursor: string): [number, string] | null {
     /* fallthrough */
   }
   return null;
+}
+
+/**
+ * The least string above every string that starts with `prefix`, in code-point order (the byte order of UTF-8:
+ * SQLite's BINARY collation, PostgreSQL's "C"), or undefined when there is none (an empty prefix, or one of U+10FFFF
+ * only). A prefix filter is then the index range `prefix <= value < bound`. Lone surrogates count as U+FFFD, which is
+ * what the drivers store for them.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const cps = Array.from(prefix, (c) => {
+    const cp = c.codePointAt(0)!;
+    return cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp;
+  });
+  while (cps.length > 0) {
+    const last = cps.pop()!;
+    if (last < 0x10ffff) return String.fromCodePoint(...cps, last === 0xd7ff ? 0xe000 : last + 1);
+  }
+  return undefined;
 }
 
 /** Thrown by list methods given a cursor they did not make; operations answer InvalidParameterException. */

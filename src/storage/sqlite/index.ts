@@ -1,4 +1,4 @@
-// The embedded store: better-sqlite3 in WAL mode with synchronous=FULL, so an acknowledged write survives SIGKILL.
+// The embedded store: better-sqlite3 in WAL mode, where an acknowledged write survives SIGKILL of the process.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,8 +13,9 @@ import type {
   RefreshTokenRecord,
   SigningKeyRecord,
   UserRecord,
+  GroupRecord,
 } from '../records.ts';
-import { decodeCursor, encodeCursor, InvalidCursorError, type Store } from '../store.ts';
+import { decodeCursor, encodeCursor, InvalidCursorError, prefixUpperBound, type Store, type UserFilter } from '../store.ts';
 import { migrations } from './migrations.ts';
 
 type Row = Record<string, any>;
@@ -101,6 +102,15 @@ const refreshFromRow = (r: Row): RefreshTokenRecord => ({
   expiresAt: r.expires_at,
   supersededAt: r.superseded_at ?? null,
 });
+const groupFromRow = (r: Row): GroupRecord => ({
+  poolId: r.pool_id,
+  name: r.name,
+  description: r.description ?? null,
+  roleArn: r.role_arn ?? null,
+  precedence: r.precedence ?? null,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
 const outboxFromRow = (r: Row): OutboxMessage => ({
   id: r.id,
   poolId: r.pool_id ?? null,
@@ -126,12 +136,135 @@ function cursorArgs(cursor: string | undefined): [number, string] {
   return c;
 }
 
+/** Pages keyed by name alone (groups): the cursor is the last name, with createdAt 0. */
+function namePage<T extends { name: string }>(rows: T[], limit: number): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, next: encodeCursor(0, items[items.length - 1]!.name) };
+}
+function nameCursorArg(cursor: string | undefined): string {
+  if (cursor === undefined) return '';
+  const c = decodeCursor(cursor);
+  if (!c || c[0] !== 0) throw new InvalidCursorError();
+  return c[1];
+}
+
+export interface ListUsersOptions {
+  filter?: UserFilter;
+  limit: number;
+  cursor?: string;
+}
+
+/** The SQLite store, with the diagnostics the storage contract suite uses to check query plans. */
+export interface SqliteStore extends Store {
+  /** EXPLAIN QUERY PLAN of the statements users.list(poolId, opts) runs, one plan line per row. */
+  explainListUsers(poolId: string, opts: ListUsersOptions): Promise<string>;
+  /** Runs ANALYZE, so that the planner decides with statistics as a long-lived database would. */
+  analyze(): Promise<void>;
+}
+
+/** `lo <= column < hi` for a prefix (no upper bound when the prefix has no successor). */
+function prefixRange(column: string, prefix: string): { sql: string; params: string[] } {
+  const hi = prefixUpperBound(prefix);
+  return hi === undefined ? { sql: `${column} >= ?`, params: [prefix] } : { sql: `${column} >= ? AND ${column} < ?`, params: [prefix, hi] };
+}
+
+/**
+ * The one statement of a users.list page, or null when the filter can match no one. Every form reads an index range
+ * named by INDEXED BY, so that statistics (ANALYZE) cannot turn it into a walk of the whole pool:
+ * - no filter, and '=' on status, enabled, username or sub: an index ending in (created_at, username_key), read from
+ *   the cursor on for limit + 1 rows;
+ * - '=' on an attribute: likewise (the value index ends in the user's created_at and key);
+ * - '^=': the index range of the prefix, whose keys are sorted and cut to the page, then the page's users by primary
+ *   key.
+ */
+function listUsersQuery(poolId: string, opts: ListUsersOptions): { sql: string; params: unknown[] } | null {
+  const [t, k] = cursorArgs(opts.cursor);
+  const n = opts.limit + 1;
+  const f = opts.filter;
+  const ordered = (index: string, where: string, params: unknown[]) => ({
+    sql: `SELECT * FROM users INDEXED BY ${index} WHERE pool_id = ?${where} AND (created_at, username_key) > (?, ?)
+          ORDER BY created_at, username_key LIMIT ?`,
+    params: [poolId, ...params, t, k, n],
+  });
+  const keyed = (inner: string, params: unknown[]) => ({
+    sql: `SELECT users.* FROM (${inner}) AS page CROSS JOIN users ON users.pool_id = ? AND users.username_key = page.username_key
+          ORDER BY page.created_at, page.username_key`,
+    params: [...params, poolId],
+  });
+  if (!f) return ordered('users_pool_created', '', []);
+  const ci = f.caseInsensitive === true;
+  switch (f.field) {
+    case 'enabled': {
+      const want = ci ? f.value.toLowerCase() : f.value;
+      const flags = (
+        [
+          ['Enabled', 1],
+          ['Disabled', 0],
+        ] as const
+      )
+        .filter(([word]) => {
+          const w = ci ? word.toLowerCase() : word;
+          return f.op === '=' ? w === want : w.startsWith(want);
+        })
+        .map(([, flag]) => flag);
+      if (flags.length === 0) return null;
+      if (flags.length === 2) return ordered('users_pool_created', '', []);
+      return ordered('users_pool_enabled', ' AND enabled = ?', [flags[0]]);
+    }
+    case 'username':
+    case 'sub':
+    case 'status': {
+      // The primary key and UNIQUE (pool_id, sub) of migration 2 are SQLite's automatic indexes _1 and _2 of users.
+      const [column, index] = (
+        {
+          username: ['username_key', 'sqlite_autoindex_users_1'],
+          sub: ['sub', 'sqlite_autoindex_users_2'],
+          status: ['status', 'users_pool_status'],
+        } as const
+      )[f.field];
+      const value = !ci ? f.value : f.field === 'status' ? f.value.toUpperCase() : f.value.toLowerCase();
+      if (f.op === '=') return ordered(index, ` AND ${column} = ?`, [value]);
+      // Every user has a username, a sub and a status: the empty prefix is no filter.
+      if (value === '') return ordered('users_pool_created', '', []);
+      const range = prefixRange(column, value);
+      return keyed(
+        `SELECT username_key, created_at FROM users INDEXED BY ${index}
+         WHERE pool_id = ? AND ${range.sql} AND (created_at, username_key) > (?, ?) ORDER BY created_at, username_key LIMIT ?`,
+        [poolId, ...range.params, t, k, n],
+      );
+    }
+    case 'attribute': {
+      if (f.name === undefined) throw new Error("users.list: an 'attribute' filter needs a name");
+      const [column, index] = ci ? ['value_ci', 'user_attributes_value_ci'] : ['value', 'user_attributes_value'];
+      const value = ci ? f.value.toLowerCase() : f.value;
+      const range = f.op === '=' ? { sql: `${column} = ?`, params: [value] } : prefixRange(column, value);
+      return keyed(
+        `SELECT username_key, user_created_at AS created_at FROM user_attributes INDEXED BY ${index}
+         WHERE pool_id = ? AND name = ? AND ${range.sql} AND (user_created_at, username_key) > (?, ?)
+         ORDER BY user_created_at, username_key LIMIT ?`,
+        [poolId, f.name, ...range.params, t, k, n],
+      );
+    }
+  }
+}
+
+/** The attribute rows of a page of users (their keys as a JSON array): one statement per page, by primary key. */
+const ATTRIBUTES_OF_PAGE = `SELECT username_key, name, value FROM user_attributes
+  WHERE pool_id = ? AND username_key IN (SELECT value FROM json_each(?)) ORDER BY username_key, name`;
+
 /** Opens (creating if needed) the SQLite store at `path` (':memory:' for tests). Run migrate() before use. */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  // NORMAL, not FULL: in WAL mode a commit is written to the WAL before it returns, so it survives the process being
+  // killed; only an OS crash or power loss can undo the last commits (never corrupt the file: the WAL is synced at each
+  // checkpoint). FULL would fsync every commit, which bounds one-at-a-time writes (a loop of users.create) by the
+  // disk's fsync latency: about 1 ms, minutes for 100k users instead of seconds. https://sqlite.org/pragma.html#pragma_synchronous
+  db.pragma('synchronous = NORMAL');
+  // A checkpoint (which syncs) every ~40 MB of WAL rather than every 4 MB: one user write touches some twenty pages.
+  db.pragma('wal_autocheckpoint = 10000');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
 
@@ -181,23 +314,15 @@ export function openSqliteStore(path: string): Store {
   });
 
   // Users: one row in users plus one row per attribute, read back together.
-  const insertAttributes = (u: UserRecord) => {
-    for (const [name, value] of Object.entries(u.attributes))
-      q('INSERT INTO user_attributes (pool_id, username_key, name, value, value_ci) VALUES (?, ?, ?, ?, ?)').run(
-        u.poolId,
-        u.usernameKey,
-        name,
-        value,
-        value.toLowerCase(),
-      );
+  // Each row carries the user's created_at (which never changes), so value filters read pages in ListUsers order.
+  const insertAttributes = (u: UserRecord, userCreatedAt: number) => {
+    const insert = q('INSERT INTO user_attributes (pool_id, username_key, name, value, value_ci, user_created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const [name, value] of Object.entries(u.attributes)) insert.run(u.poolId, u.usernameKey, name, value, value.toLowerCase(), userCreatedAt);
   };
   /** Whole records for user rows of one pool, with their attributes in one indexed query. */
   const withAttributes = (poolId: string, rows: Row[]): UserRecord[] => {
     if (rows.length === 0) return [];
-    const attrs = q(
-      `SELECT username_key, name, value FROM user_attributes
-       WHERE pool_id = ? AND username_key IN (SELECT value FROM json_each(?)) ORDER BY username_key, name`,
-    ).all(poolId, JSON.stringify(rows.map((r) => r.username_key))) as Row[];
+    const attrs = q(ATTRIBUTES_OF_PAGE).all(poolId, JSON.stringify(rows.map((r) => r.username_key))) as Row[];
     const byKey = new Map<string, [string, string][]>();
     for (const a of attrs) {
       let list = byKey.get(a.username_key);
@@ -229,7 +354,7 @@ export function openSqliteStore(path: string): Store {
       u.version,
     );
     if (r.changes !== 1) return 'exists' as const;
-    insertAttributes(u);
+    insertAttributes(u, u.createdAt);
     return 'ok' as const;
   });
 
@@ -237,8 +362,8 @@ export function openSqliteStore(path: string): Store {
     // The username, its key, sub and createdAt identify the user and never change.
     const r = q(
       `UPDATE users SET status = ?, enabled = ?, credentials_sealed = ?, mfa = ?, password_set_at = ?, updated_at = ?, version = ?
-       WHERE pool_id = ? AND username_key = ? AND version = ?`,
-    ).run(
+       WHERE pool_id = ? AND username_key = ? AND version = ? RETURNING created_at`,
+    ).get(
       u.status,
       u.enabled ? 1 : 0,
       u.credentialsSealed,
@@ -249,10 +374,10 @@ export function openSqliteStore(path: string): Store {
       u.poolId,
       u.usernameKey,
       u.version - 1,
-    );
-    if (r.changes !== 1) return false;
+    ) as Row | undefined;
+    if (!r) return false;
     q('DELETE FROM user_attributes WHERE pool_id = ? AND username_key = ?').run(u.poolId, u.usernameKey);
-    insertAttributes(u);
+    insertAttributes(u, r.created_at);
     return true;
   });
 
@@ -265,6 +390,31 @@ export function openSqliteStore(path: string): Store {
     q('DELETE FROM auth_sessions WHERE pool_id = ? AND username IN (?, ?)').run(poolId, u.username, key);
     q('DELETE FROM users WHERE pool_id = ? AND username_key = ?').run(poolId, key);
     return true;
+  });
+
+  // Groups. The counted creates run as IMMEDIATE transactions: the write lock is taken before counting, so another
+  // process on the file waits for it (busy_timeout) rather than counting the same rows; a DEFERRED transaction would
+  // count first and then fail with SQLITE_BUSY_SNAPSHOT when it tried to write.
+  const createGroup = db.transaction((g: GroupRecord, max: number) => {
+    if (q('SELECT 1 FROM groups WHERE pool_id = ? AND name = ?').get(g.poolId, g.name)) return 'exists' as const;
+    const { n } = q('SELECT count(*) AS n FROM groups WHERE pool_id = ?').get(g.poolId) as Row;
+    if (n >= max) return 'limit' as const;
+    q(
+      'INSERT INTO groups (pool_id, name, description, role_arn, precedence, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(g.poolId, g.name, g.description, g.roleArn, g.precedence, g.createdAt, g.updatedAt);
+    return 'ok' as const;
+  });
+  const addMember = db.transaction((poolId: string, name: string, key: string, max: number) => {
+    if (q('SELECT 1 FROM group_members WHERE pool_id = ? AND group_name = ? AND username_key = ?').get(poolId, name, key)) return 'ok' as const;
+    const { n } = q('SELECT count(*) AS n FROM group_members WHERE pool_id = ? AND username_key = ?').get(poolId, key) as Row;
+    if (n >= max) return 'limit' as const;
+    // The member row carries the user's created_at, which orders ListUsersInGroup. A missing user leaves it NULL and a
+    // missing group fails its foreign key: either way the insert throws and nothing is stored.
+    q(
+      `INSERT INTO group_members (pool_id, group_name, username_key, user_created_at)
+       VALUES (?, ?, ?, (SELECT created_at FROM users WHERE pool_id = ? AND username_key = ?))`,
+    ).run(poolId, name, key, poolId, key);
+    return 'ok' as const;
   });
 
   const insertRefresh = (t: RefreshTokenRecord) => {
@@ -300,7 +450,7 @@ export function openSqliteStore(path: string): Store {
     return tokens + sessions;
   });
 
-  const store: Store = {
+  const store: SqliteStore = {
     kind: 'sqlite',
     pools: {
       async create(pool, keys, maxPools) {
@@ -441,6 +591,76 @@ export function openSqliteStore(path: string): Store {
       async count(poolId) {
         return (q('SELECT count(*) AS n FROM users WHERE pool_id = ?').get(poolId) as Row).n;
       },
+      async list(poolId, opts) {
+        const query = listUsersQuery(poolId, opts);
+        if (!query) return { items: [] };
+        const rows = q(query.sql).all(...query.params) as Row[];
+        return page(withAttributes(poolId, rows), opts.limit, (u) => u.usernameKey);
+      },
+    },
+    groups: {
+      async create(group, maxGroups) {
+        return createGroup.immediate(group, maxGroups);
+      },
+      async get(poolId, name) {
+        const r = q('SELECT * FROM groups WHERE pool_id = ? AND name = ?').get(poolId, name) as Row | undefined;
+        return r ? groupFromRow(r) : null;
+      },
+      async list(poolId, limit, cursor) {
+        const after = nameCursorArg(cursor);
+        const rows = q('SELECT * FROM groups WHERE pool_id = ? AND name > ? ORDER BY name LIMIT ?').all(poolId, after, limit + 1) as Row[];
+        return namePage(rows.map(groupFromRow), limit);
+      },
+      async update(g) {
+        return (
+          q('UPDATE groups SET description = ?, role_arn = ?, precedence = ?, updated_at = ? WHERE pool_id = ? AND name = ?').run(
+            g.description,
+            g.roleArn,
+            g.precedence,
+            g.updatedAt,
+            g.poolId,
+            g.name,
+          ).changes === 1
+        );
+      },
+      async delete(poolId, name) {
+        // Memberships follow by their foreign key.
+        return q('DELETE FROM groups WHERE pool_id = ? AND name = ?').run(poolId, name).changes === 1;
+      },
+      async addMember(poolId, name, usernameKey, maxGroupsPerUser) {
+        return addMember.immediate(poolId, name, usernameKey, maxGroupsPerUser);
+      },
+      async removeMember(poolId, name, usernameKey) {
+        return (
+          q('DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND username_key = ?').run(poolId, name, usernameKey).changes === 1
+        );
+      },
+      async listForUser(poolId, usernameKey, limit, cursor) {
+        const after = nameCursorArg(cursor);
+        const rows = q(
+          `SELECT groups.* FROM group_members CROSS JOIN groups ON groups.pool_id = group_members.pool_id AND groups.name = group_members.group_name
+           WHERE group_members.pool_id = ? AND group_members.username_key = ? AND group_members.group_name > ?
+           ORDER BY group_members.group_name LIMIT ?`,
+        ).all(poolId, usernameKey, after, limit + 1) as Row[];
+        return namePage(rows.map(groupFromRow), limit);
+      },
+      async allForUser(poolId, usernameKey) {
+        const rows = q(
+          `SELECT groups.* FROM group_members CROSS JOIN groups ON groups.pool_id = group_members.pool_id AND groups.name = group_members.group_name
+           WHERE group_members.pool_id = ? AND group_members.username_key = ? ORDER BY group_members.group_name`,
+        ).all(poolId, usernameKey) as Row[];
+        return rows.map(groupFromRow);
+      },
+      async listMembers(poolId, name, limit, cursor) {
+        const [t, k] = cursorArgs(cursor);
+        const rows = q(
+          `SELECT users.* FROM group_members CROSS JOIN users ON users.pool_id = group_members.pool_id AND users.username_key = group_members.username_key
+           WHERE group_members.pool_id = ? AND group_members.group_name = ?
+             AND (group_members.user_created_at, group_members.username_key) > (?, ?)
+           ORDER BY group_members.user_created_at, group_members.username_key LIMIT ?`,
+        ).all(poolId, name, t, k, limit + 1) as Row[];
+        return page(withAttributes(poolId, rows), limit, (u) => u.usernameKey);
+      },
     },
     codes: {
       async put(c) {
@@ -564,6 +784,17 @@ export function openSqliteStore(path: string): Store {
     },
     async close() {
       db.close();
+    },
+    async explainListUsers(poolId, opts) {
+      const query = listUsersQuery(poolId, opts);
+      if (!query) return 'no statement: the filter matches no one';
+      const plan = (sql: string, params: unknown[]) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Row[]).map((r) => r.detail as string);
+      // The page's statement, then the one that reads the page's attributes.
+      return [...plan(query.sql, query.params), ...plan(ATTRIBUTES_OF_PAGE, [poolId, '[]'])].join('\n');
+    },
+    async analyze() {
+      db.exec('ANALYZE');
     },
   };
   return store;

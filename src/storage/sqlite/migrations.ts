@@ -145,4 +145,47 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_sent ON outbox (sent_at, id);
     `,
   },
+  {
+    version: 3,
+    name: 'ListUsers indexes (status, enabled, attribute values in creation order), groups, group members',
+    // ListUsers pages users in (created_at, username_key) order. An equality filter on status, enabled or an attribute
+    // reads an index that ends in those two columns, so a page is a range of it however many users match; a prefix
+    // filter ranges over an index and sorts what matches. Attribute rows therefore carry their user's created_at
+    // (user_created_at: it never changes), and so do memberships, for ListUsersInGroup; the value indexes are rebuilt
+    // with it. Username and sub use the primary key and unique indexes of migration 2: every index costs each user
+    // write a page.
+    sql: `
+      CREATE INDEX users_pool_status ON users (pool_id, status, created_at, username_key);
+      CREATE INDEX users_pool_enabled ON users (pool_id, enabled, created_at, username_key);
+      ALTER TABLE user_attributes ADD COLUMN user_created_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE user_attributes SET user_created_at = (
+        SELECT u.created_at FROM users u WHERE u.pool_id = user_attributes.pool_id AND u.username_key = user_attributes.username_key
+      );
+      DROP INDEX user_attributes_value;
+      DROP INDEX user_attributes_value_ci;
+      CREATE INDEX user_attributes_value ON user_attributes (pool_id, name, value, user_created_at, username_key);
+      CREATE INDEX user_attributes_value_ci ON user_attributes (pool_id, name, value_ci, user_created_at, username_key);
+      CREATE TABLE groups (
+        pool_id TEXT NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        description TEXT,
+        role_arn TEXT,
+        precedence INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (pool_id, name)
+      );
+      CREATE TABLE group_members (
+        pool_id TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        username_key TEXT NOT NULL,
+        user_created_at INTEGER NOT NULL,
+        PRIMARY KEY (pool_id, group_name, username_key),
+        FOREIGN KEY (pool_id, group_name) REFERENCES groups (pool_id, name) ON DELETE CASCADE,
+        FOREIGN KEY (pool_id, username_key) REFERENCES users (pool_id, username_key) ON DELETE CASCADE
+      );
+      CREATE INDEX group_members_user ON group_members (pool_id, username_key, group_name);
+      CREATE INDEX group_members_order ON group_members (pool_id, group_name, user_created_at, username_key);
+    `,
+  },
 ];
