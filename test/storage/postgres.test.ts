@@ -27,10 +27,13 @@ if (!url) {
 } else {
   storeContract('postgres', async () => {
     const schema = freshSchema();
+    const store = await openPostgresStore(url, { schema, poolSize: 4 });
     return {
-      store: await openPostgresStore(url, { schema, poolSize: 4 }),
+      store,
       reopen: () => openPostgresStore(url, { schema, poolSize: 4 }),
       cleanup: () => dropSchema(url, schema),
+      explainListUsers: (poolId, opts) => store.explainListUsers(poolId, opts),
+      analyze: () => store.analyze(),
     };
   });
 

@@ -11,8 +11,9 @@ import type {
   RefreshTokenRecord,
   SigningKeyRecord,
   UserRecord,
+  GroupRecord,
 } from '../records.ts';
-import { decodeCursor, encodeCursor, InvalidCursorError, type Store } from '../store.ts';
+import { decodeCursor, encodeCursor, InvalidCursorError, prefixUpperBound, type Store, type UserStore } from '../store.ts';
 import { migrations } from './migrations.ts';
 
 type Row = Record<string, any>;
@@ -106,6 +107,15 @@ const refreshFromRow = (r: Row): RefreshTokenRecord => ({
   expiresAt: num(r.expires_at),
   supersededAt: numOrNull(r.superseded_at),
 });
+const groupFromRow = (r: Row): GroupRecord => ({
+  poolId: r.pool_id,
+  name: r.name,
+  description: r.description ?? null,
+  roleArn: r.role_arn ?? null,
+  precedence: r.precedence ?? null,
+  createdAt: num(r.created_at),
+  updatedAt: num(r.updated_at),
+});
 const outboxFromRow = (r: Row): OutboxMessage => ({
   id: r.id,
   poolId: r.pool_id ?? null,
@@ -140,6 +150,105 @@ function cursorArgs(cursor: string | undefined): [number, string] {
   return c;
 }
 
+/** Pages keyed by name alone (groups): the cursor is the last name, with createdAt 0, as the SQLite store makes it. */
+function namePage<T extends { name: string }>(rows: T[], limit: number): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, next: encodeCursor(0, items[items.length - 1]!.name) };
+}
+function nameCursorArg(cursor: string | undefined): string {
+  if (cursor === undefined) return '';
+  const c = decodeCursor(cursor);
+  if (!c || c[0] !== 0) throw new InvalidCursorError();
+  return c[1];
+}
+
+type ListUsersOptions = Parameters<UserStore['list']>[1];
+
+/** The PostgreSQL store, with the diagnostics the storage contract suite uses to check query plans. */
+export interface PostgresStore extends Store {
+  /** EXPLAIN of the statement users.list(poolId, opts) runs. */
+  explainListUsers(poolId: string, opts: ListUsersOptions): Promise<string>;
+  /** ANALYZE of the user and group tables, so that the planner decides with statistics. */
+  analyze(): Promise<void>;
+}
+
+/** The first 512 characters, as PostgreSQL's left(value, 512) counts them (code points). */
+const first512 = (s: string): string => (s.length <= 512 ? s : Array.from(s).slice(0, 512).join(''));
+
+/**
+ * The one statement of a users.list page (attributes included), or null when the filter can match no one.
+ * - No filter, and '=' on status, enabled, username or sub: users in (created_at, username_key) order from the cursor
+ *   on, through users_pool_created, users_pool_status, users_pool_enabled, the primary key or the sub key.
+ * - '^=' on those: the prefix as a byte-wise range (every column is COLLATE "C") of the same indexes.
+ * - An attribute: the value index (pool_id, name, left(value, 512), user_created_at) gives the page's keys, in order
+ *   for '=' (a range of the index from the cursor on) and sorted for '^='; the whole value is compared after
+ *   left(value, 512) (see migration 2); then the page's users by primary key.
+ */
+function listUsersQuery(poolId: string, opts: ListUsersOptions): { sql: string; params: unknown[] } | null {
+  const [t, k] = cursorArgs(opts.cursor);
+  const params: unknown[] = [poolId, t, k, opts.limit + 1];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const f = opts.filter;
+  const users = (where: string) => ({
+    sql: `SELECT u.*, ${USER_ATTRIBUTES} FROM users u
+          WHERE u.pool_id = $1${where} AND (u.created_at, u.username_key) > ($2, $3)
+          ORDER BY u.created_at, u.username_key LIMIT $4`,
+    params,
+  });
+  const range = (column: string, prefix: string) => {
+    const hi = prefixUpperBound(prefix);
+    return `${column} >= ${p(prefix)}${hi === undefined ? '' : ` AND ${column} < ${p(hi)}`}`;
+  };
+  if (!f) return users('');
+  const ci = f.caseInsensitive === true;
+  switch (f.field) {
+    case 'enabled': {
+      const want = ci ? f.value.toLowerCase() : f.value;
+      const flags = (
+        [
+          ['Enabled', true],
+          ['Disabled', false],
+        ] as const
+      )
+        .filter(([word]) => {
+          const w = ci ? word.toLowerCase() : word;
+          return f.op === '=' ? w === want : w.startsWith(want);
+        })
+        .map(([, flag]) => flag);
+      if (flags.length === 0) return null;
+      return users(flags.length === 2 ? '' : ` AND u.enabled = ${p(flags[0])}`);
+    }
+    case 'username':
+    case 'sub':
+    case 'status': {
+      const column = { username: 'u.username_key', sub: 'u.sub', status: 'u.status' }[f.field];
+      const value = !ci ? f.value : f.field === 'status' ? f.value.toUpperCase() : f.value.toLowerCase();
+      if (f.op === '=') return users(` AND ${column} = ${p(value)}`);
+      return users(` AND ${range(column, value)}`);
+    }
+    case 'attribute': {
+      if (f.name === undefined) throw new Error("users.list: an 'attribute' filter needs a name");
+      const column = ci ? 'a.value_ci' : 'a.value';
+      const value = ci ? f.value.toLowerCase() : f.value;
+      const match =
+        f.op === '='
+          ? `left(${column}, 512) = left(${p(value)}, 512) AND ${column} = $${params.length}`
+          : `${range(`left(${column}, 512)`, first512(value))} AND ${range(column, value)}`;
+      return {
+        sql: `SELECT u.*, ${USER_ATTRIBUTES} FROM (
+                SELECT a.username_key, a.user_created_at FROM user_attributes a
+                WHERE a.pool_id = $1 AND a.name = ${p(f.name)} AND ${match}
+                  AND a.user_created_at >= $2 AND (a.user_created_at > $2 OR a.username_key > $3)
+                ORDER BY a.user_created_at, a.username_key LIMIT $4
+              ) m JOIN users u ON u.pool_id = $1 AND u.username_key = m.username_key
+              ORDER BY m.user_created_at, m.username_key`,
+        params,
+      };
+    }
+  }
+}
+
 // Advisory locks are database-wide, so the key includes the schema: stores in other schemas never wait on ours.
 const LOCK = `hashtextextended(current_schema() || ':cognate:' || $1::text, 0)`;
 
@@ -154,14 +263,17 @@ async function insertKeys(db: Queryable, keys: SigningKeyRecord[]): Promise<void
     );
 }
 
-/** Writes the user's attribute rows in one statement; value_ci folds as the SQLite store does (JavaScript's toLowerCase). */
-async function insertAttributes(db: Queryable, u: UserRecord): Promise<void> {
+/**
+ * Writes the user's attribute rows in one statement; value_ci folds as the SQLite store does (JavaScript's
+ * toLowerCase). Each row carries the user's created_at, so value filters read pages in ListUsers order.
+ */
+async function insertAttributes(db: Queryable, u: UserRecord, userCreatedAt: number): Promise<void> {
   const entries = Object.entries(u.attributes);
   if (entries.length === 0) return;
   await db.query(
-    `INSERT INTO user_attributes (pool_id, username_key, name, value, value_ci)
-     SELECT $1, $2, t.name, t.value, t.value_ci FROM unnest($3::text[], $4::text[], $5::text[]) AS t (name, value, value_ci)`,
-    [u.poolId, u.usernameKey, entries.map(([n]) => n), entries.map(([, v]) => v), entries.map(([, v]) => v.toLowerCase())],
+    `INSERT INTO user_attributes (pool_id, username_key, name, value, value_ci, user_created_at)
+     SELECT $1, $2, t.name, t.value, t.value_ci, $6 FROM unnest($3::text[], $4::text[], $5::text[]) AS t (name, value, value_ci)`,
+    [u.poolId, u.usernameKey, entries.map(([n]) => n), entries.map(([, v]) => v), entries.map(([, v]) => v.toLowerCase()), userCreatedAt],
   );
 }
 
@@ -179,7 +291,7 @@ async function insertRefresh(db: Queryable, t: RefreshTokenRecord): Promise<void
  * Opens the PostgreSQL store at `url`. With `schema`, creates that schema if missing and keeps every
  * table in it (search_path is set on each pooled connection). Run migrate() before use.
  */
-export async function openPostgresStore(url: string, opts: { schema?: string; poolSize?: number } = {}): Promise<Store> {
+export async function openPostgresStore(url: string, opts: { schema?: string; poolSize?: number } = {}): Promise<PostgresStore> {
   const { schema } = opts;
   if (schema !== undefined && !SCHEMA_NAME.test(schema))
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}: expected lower-case letters, digits and _`);
@@ -230,7 +342,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
   const all = async (sql: string, params: unknown[]): Promise<Row[]> => (await pool.query(sql, params)).rows;
   const changed = async (sql: string, params: unknown[]): Promise<boolean> => (await pool.query(sql, params)).rowCount === 1;
 
-  const store: Store = {
+  const store: PostgresStore = {
     kind: 'postgres',
     pools: {
       create(p, keys, maxPools) {
@@ -395,7 +507,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
             ],
           );
           if (r.rowCount !== 1) return 'exists' as const;
-          await insertAttributes(c, u);
+          await insertAttributes(c, u, u.createdAt);
           return 'ok' as const;
         });
       },
@@ -426,7 +538,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
           const r = await c.query(
             `UPDATE users SET status = $1, enabled = $2, credentials_sealed = $3, mfa = $4::jsonb, password_set_at = $5,
                               updated_at = $6, version = $7
-             WHERE pool_id = $8 AND username_key = $9 AND version = $10`,
+             WHERE pool_id = $8 AND username_key = $9 AND version = $10 RETURNING created_at`,
             [
               u.status,
               u.enabled,
@@ -442,7 +554,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
           );
           if (r.rowCount !== 1) return false;
           await c.query('DELETE FROM user_attributes WHERE pool_id = $1 AND username_key = $2', [u.poolId, u.usernameKey]);
-          await insertAttributes(c, u);
+          await insertAttributes(c, u, num(r.rows[0].created_at));
           return true;
         });
       },
@@ -460,6 +572,107 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
       },
       async count(poolId) {
         return num((await one('SELECT count(*) AS n FROM users WHERE pool_id = $1', [poolId]))!.n);
+      },
+      async list(poolId, opts) {
+        const query = listUsersQuery(poolId, opts);
+        if (!query) return { items: [] };
+        return page((await all(query.sql, query.params)).map(userFromRow), opts.limit, (u) => u.usernameKey);
+      },
+    },
+    groups: {
+      create(g, maxGroups) {
+        // Under the pool's groups lock, as clients.create: count-then-insert cannot overshoot across processes.
+        return tx(async (c) => {
+          await c.query(`SELECT pg_advisory_xact_lock(${LOCK})`, [`groups:${g.poolId}`]);
+          const { rows: found } = await c.query('SELECT 1 FROM groups WHERE pool_id = $1 AND name = $2', [g.poolId, g.name]);
+          if (found.length > 0) return 'exists' as const;
+          const { rows } = await c.query('SELECT count(*) AS n FROM groups WHERE pool_id = $1', [g.poolId]);
+          if (num(rows[0].n) >= maxGroups) return 'limit' as const;
+          await c.query(
+            `INSERT INTO groups (pool_id, name, description, role_arn, precedence, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            [g.poolId, g.name, g.description, g.roleArn, g.precedence, g.createdAt, g.updatedAt],
+          );
+          return 'ok' as const;
+        });
+      },
+      async get(poolId, name) {
+        const r = await one('SELECT * FROM groups WHERE pool_id = $1 AND name = $2', [poolId, name]);
+        return r ? groupFromRow(r) : null;
+      },
+      async list(poolId, limit, cursor) {
+        const after = nameCursorArg(cursor);
+        const rows = await all('SELECT * FROM groups WHERE pool_id = $1 AND name > $2 ORDER BY name LIMIT $3', [poolId, after, limit + 1]);
+        return namePage(rows.map(groupFromRow), limit);
+      },
+      update(g) {
+        return changed('UPDATE groups SET description = $1, role_arn = $2, precedence = $3, updated_at = $4 WHERE pool_id = $5 AND name = $6', [
+          g.description,
+          g.roleArn,
+          g.precedence,
+          g.updatedAt,
+          g.poolId,
+          g.name,
+        ]);
+      },
+      delete(poolId, name) {
+        // Memberships follow by their foreign key.
+        return changed('DELETE FROM groups WHERE pool_id = $1 AND name = $2', [poolId, name]);
+      },
+      addMember(poolId, name, usernameKey, maxGroupsPerUser) {
+        // Under the user's membership lock: two additions of one user cannot both pass the count.
+        return tx(async (c) => {
+          await c.query(`SELECT pg_advisory_xact_lock(${LOCK})`, [`group-members:${poolId}:${usernameKey}`]);
+          const { rows: found } = await c.query(
+            'SELECT 1 FROM group_members WHERE pool_id = $1 AND group_name = $2 AND username_key = $3',
+            [poolId, name, usernameKey],
+          );
+          if (found.length > 0) return 'ok' as const;
+          const { rows } = await c.query('SELECT count(*) AS n FROM group_members WHERE pool_id = $1 AND username_key = $2', [
+            poolId,
+            usernameKey,
+          ]);
+          if (num(rows[0].n) >= maxGroupsPerUser) return 'limit' as const;
+          // The member row carries the user's created_at, which orders ListUsersInGroup. A missing user leaves it NULL
+          // and a missing group fails its foreign key: either way the insert throws and nothing is stored.
+          await c.query(
+            `INSERT INTO group_members (pool_id, group_name, username_key, user_created_at)
+             VALUES ($1, $2, $3, (SELECT created_at FROM users WHERE pool_id = $1 AND username_key = $3))`,
+            [poolId, name, usernameKey],
+          );
+          return 'ok' as const;
+        });
+      },
+      removeMember(poolId, name, usernameKey) {
+        return changed('DELETE FROM group_members WHERE pool_id = $1 AND group_name = $2 AND username_key = $3', [poolId, name, usernameKey]);
+      },
+      async listForUser(poolId, usernameKey, limit, cursor) {
+        const after = nameCursorArg(cursor);
+        const rows = await all(
+          `SELECT g.* FROM group_members m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+           WHERE m.pool_id = $1 AND m.username_key = $2 AND m.group_name > $3 ORDER BY m.group_name LIMIT $4`,
+          [poolId, usernameKey, after, limit + 1],
+        );
+        return namePage(rows.map(groupFromRow), limit);
+      },
+      async allForUser(poolId, usernameKey) {
+        const rows = await all(
+          `SELECT g.* FROM group_members m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+           WHERE m.pool_id = $1 AND m.username_key = $2 ORDER BY m.group_name`,
+          [poolId, usernameKey],
+        );
+        return rows.map(groupFromRow);
+      },
+      async listMembers(poolId, name, limit, cursor) {
+        const [t, k] = cursorArgs(cursor);
+        const rows = await all(
+          `SELECT u.*, ${USER_ATTRIBUTES} FROM group_members m
+           JOIN users u ON u.pool_id = m.pool_id AND u.username_key = m.username_key
+           WHERE m.pool_id = $1 AND m.group_name = $2 AND (m.user_created_at, m.username_key) > ($3, $4)
+           ORDER BY m.user_created_at, m.username_key LIMIT $5`,
+          [poolId, name, t, k, limit + 1],
+        );
+        return page(rows.map(userFromRow), limit, (u) => u.usernameKey);
       },
     },
     codes: {
@@ -638,6 +851,14 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     },
     async close() {
       await pool.end();
+    },
+    async explainListUsers(poolId, opts) {
+      const query = listUsersQuery(poolId, opts);
+      if (!query) return 'no statement: the filter matches no one';
+      return (await all(`EXPLAIN ${query.sql}`, query.params)).map((r) => r['QUERY PLAN'] as string).join('\n');
+    },
+    async analyze() {
+      await pool.query('ANALYZE users, user_attributes, groups, group_members');
     },
   };
   return store;

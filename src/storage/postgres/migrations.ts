@@ -152,4 +152,49 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_sent ON outbox (sent_at, id);
     `,
   },
+  {
+    version: 3,
+    name: 'ListUsers indexes (status, enabled, attribute values in creation order), groups, group members',
+    // As sqlite/migrations.ts version 3. ListUsers pages users in (created_at, username_key) order: an equality filter
+    // on status, enabled or an attribute reads an index in that order, so a page is a range of it however many users
+    // match; a prefix filter ranges over an index and sorts what matches. Attribute rows carry their user's created_at
+    // (user_created_at: it never changes), and so do memberships, for ListUsersInGroup. The value indexes end in
+    // user_created_at alone, not username_key too: with 512 characters of value (up to 2 KiB) and a 128-character
+    // key (up to 512 bytes) an entry could pass the 2704-byte limit; ties on created_at are sorted after the index.
+    // status becomes COLLATE "C" like the other identifiers, so a prefix of it is a byte-wise index range.
+    sql: `
+      ALTER TABLE users ALTER COLUMN status TYPE TEXT COLLATE "C";
+      CREATE INDEX users_pool_status ON users (pool_id, status, created_at, username_key);
+      CREATE INDEX users_pool_enabled ON users (pool_id, enabled, created_at, username_key);
+      ALTER TABLE user_attributes ADD COLUMN user_created_at BIGINT NOT NULL DEFAULT 0;
+      UPDATE user_attributes a SET user_created_at = u.created_at
+        FROM users u WHERE u.pool_id = a.pool_id AND u.username_key = a.username_key;
+      ALTER TABLE user_attributes ALTER COLUMN user_created_at DROP DEFAULT;
+      DROP INDEX user_attributes_value;
+      DROP INDEX user_attributes_value_ci;
+      CREATE INDEX user_attributes_value ON user_attributes (pool_id, name, left(value, 512), user_created_at);
+      CREATE INDEX user_attributes_value_ci ON user_attributes (pool_id, name, left(value_ci, 512), user_created_at);
+      CREATE TABLE groups (
+        pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+        name TEXT COLLATE "C" NOT NULL,
+        description TEXT,
+        role_arn TEXT,
+        precedence INTEGER,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (pool_id, name)
+      );
+      CREATE TABLE group_members (
+        pool_id TEXT COLLATE "C" NOT NULL,
+        group_name TEXT COLLATE "C" NOT NULL,
+        username_key TEXT COLLATE "C" NOT NULL,
+        user_created_at BIGINT NOT NULL,
+        PRIMARY KEY (pool_id, group_name, username_key),
+        FOREIGN KEY (pool_id, group_name) REFERENCES groups (pool_id, name) ON DELETE CASCADE,
+        FOREIGN KEY (pool_id, username_key) REFERENCES users (pool_id, username_key) ON DELETE CASCADE
+      );
+      CREATE INDEX group_members_user ON group_members (pool_id, username_key, group_name);
+      CREATE INDEX group_members_order ON group_members (pool_id, group_name, user_created_at, username_key);
+    `,
+  },
 ];
