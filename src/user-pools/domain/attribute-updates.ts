@@ -143,7 +143,11 @@ export function planAttributeChange(
       continue;
     }
     const flag = flags.get(name);
-    if (user.attributes[name] === value && flag === undefined) continue; // unchanged: nothing to verify
+    if (user.attributes[name] === value && flag === undefined) {
+      // Unchanged: nothing to verify, and a different value awaiting verification is given up.
+      if (pending[name] !== undefined) plan.dropCodes.push(name);
+      continue;
+    }
     if (flag !== undefined) {
       // An administrator says whether the new value is verified: no code.
       attributes[name] = value;

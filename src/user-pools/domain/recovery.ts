@@ -1,11 +1,10 @@
-// Password recovery and password changes: which verified address a reset code goes to (AccountRecoverySetting),
-// the simulated answer that hides users, the hourly limits on resets, and setting a new password on a user.
+// Password recovery and password changes (ForgotPassword, ConfirmForgotPassword, ChangePassword): who may reset, the
+// simulated answer that hides users, the hourly limits on resets, and setting a new password on a user.
 //
 // Cognito's rules (developer guide, "Recovering user accounts" and "Managing user existence error responses"):
-// - With AccountRecoverySetting the code goes to the first mechanism by Priority (1 = highest) the user has
-//   verified; verified_phone_number does not qualify when the user has SMS MFA, verified_email not when the user has
-//   email MFA; admin_only means users cannot reset their own password. Without the setting ("legacy"), a verified
-//   phone number is preferred, then a verified email.
+// - The code goes to a verified address picked by AccountRecoverySetting (admin-users.ts recoveryTarget, shared with
+//   AdminResetUserPassword). Without the setting ("legacy") "Cognito uses a verified phone first. If the verified
+//   phone is not found for the user, Cognito falls back and will use verified email next."
 // - "In a given hour, we allow between 5 and 20 attempts for a user to request or enter a password reset code":
 //   more than five ForgotPassword requests an hour answer LimitExceededException (observed,
 //   amazon-cognito-identity-js#548); five wrong codes kill a code (observed, amplify-ui-android#180, see codes.ts).

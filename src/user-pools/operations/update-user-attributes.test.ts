@@ -167,3 +167,12 @@ test('a code that cannot be delivered is CodeDeliveryFailureException', async ()
     ]);
   }
 });
+
+test('setting the current email again gives up a value awaiting verification', async () => {
+  const { pool, update, stored } = await setup({ UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] } });
+  await update([{ Name: 'email', Value: 'maybe@example.com' }]);
+  assert.ok(await deps.store.codes.get(pool.id, 'alice', 'verify:email'));
+  assert.deepEqual(await update([{ Name: 'email', Value: 'alice@example.com' }]), {});
+  assert.equal(await deps.store.codes.get(pool.id, 'alice', 'verify:email'), null);
+  assert.deepEqual((await stored()).attributes, VERIFIED);
+});
