@@ -2,6 +2,7 @@
 import type { Config } from '../config/schema.ts';
 import { makeDeps } from '../deps.ts';
 import { buildServer } from '../server.ts';
+import { startHousekeeping } from '../runtime/housekeeping.ts';
 
 export async function serve(config: Config): Promise<void> {
   const { deps, adminGenerated } = await makeDeps(config);
@@ -20,12 +21,15 @@ export async function serve(config: Config): Promise<void> {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   process.stdout.write(`Cognate listening on http://${host}:${port}\n`);
 
+  const stopHousekeeping = startHousekeeping(deps);
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     deps.logger.info('stopping', { signal });
     try {
+      stopHousekeeping();
       await app.close(); // stops accepting, waits for requests in flight
       await deps.store.close();
       process.exit(0);

@@ -73,6 +73,11 @@ export interface UserStore {
    * (email, phone_number, preferred_username). Indexed, never a scan.
    */
   findByAttribute(poolId: string, name: string, value: string, caseInsensitive: boolean): Promise<UserRecord[]>;
+  /**
+   * Bulk insert (user import, benchmarks) in one transaction per call: users whose usernameKey or sub exists are
+   * skipped. Returns how many were inserted.
+   */
+  importMany(users: UserRecord[]): Promise<number>;
   /** Conditional on version (user.version - 1), as PoolStore.update; rewrites the attribute rows. */
   update(user: UserRecord): Promise<boolean>;
   /** Deletes the user with their codes, sessions and refresh tokens. */
@@ -163,6 +168,15 @@ export interface CounterStore {
   getLockout(key: string): Promise<{ failures: number; lockedUntil: number } | null>;
   setLockout(key: string, failures: number, lockedUntil: number): Promise<void>;
   clearLockout(key: string): Promise<void>;
+  /** Counts one more consecutive failure for `key` at `now`, atomically across processes; returns the new count. */
+  addFailure(key: string, now: number): Promise<number>;
+  /** Locks `key` until `lockedUntil`, never shortening a longer lock already set. */
+  extendLockout(key: string, lockedUntil: number): Promise<void>;
+  /**
+   * Housekeeping: drops counters whose window ended by `now`, and failure streaks whose last failure was before
+   * `idleBefore` and that are not locked at `now`. Returns the rows removed.
+   */
+  purgeExpired(now: number, idleBefore: number): Promise<number>;
 }
 
 export interface OutboxStore {

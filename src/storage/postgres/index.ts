@@ -267,6 +267,33 @@ async function insertKeys(db: Queryable, keys: SigningKeyRecord[]): Promise<void
  * Writes the user's attribute rows in one statement; value_ci folds as the SQLite store does (JavaScript's
  * toLowerCase). Each row carries the user's created_at, so value filters read pages in ListUsers order.
  */
+/** Inserts a user and their attribute rows on `c`; false when the usernameKey or sub exists (nothing written). */
+async function insertUser(c: Queryable, u: UserRecord): Promise<boolean> {
+  // No conflict target: a clash on either (pool_id, username_key) or (pool_id, sub) means 'exists'.
+  const r = await c.query(
+    `INSERT INTO users (pool_id, username, username_key, sub, status, enabled, credentials_sealed, mfa, password_set_at,
+                        created_at, updated_at, version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+    [
+      u.poolId,
+      u.username,
+      u.usernameKey,
+      u.sub,
+      u.status,
+      u.enabled,
+      u.credentialsSealed,
+      json(u.mfa),
+      u.passwordSetAt,
+      u.createdAt,
+      u.updatedAt,
+      u.version,
+    ],
+  );
+  if (r.rowCount !== 1) return false;
+  await insertAttributes(c, u, u.createdAt);
+  return true;
+}
+
 async function insertAttributes(db: Queryable, u: UserRecord, userCreatedAt: number): Promise<void> {
   const entries = Object.entries(u.attributes);
   if (entries.length === 0) return;
@@ -485,30 +512,16 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     },
     users: {
       create(u) {
+        return tx(async (c) => ((await insertUser(c, u)) ? 'ok' : 'exists'));
+      },
+      importMany(users) {
         return tx(async (c) => {
-          // No conflict target: a clash on either (pool_id, username_key) or (pool_id, sub) means 'exists'.
-          const r = await c.query(
-            `INSERT INTO users (pool_id, username, username_key, sub, status, enabled, credentials_sealed, mfa, password_set_at,
-                                created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
-            [
-              u.poolId,
-              u.username,
-              u.usernameKey,
-              u.sub,
-              u.status,
-              u.enabled,
-              u.credentialsSealed,
-              json(u.mfa),
-              u.passwordSetAt,
-              u.createdAt,
-              u.updatedAt,
-              u.version,
-            ],
-          );
-          if (r.rowCount !== 1) return 'exists' as const;
-          await insertAttributes(c, u, u.createdAt);
-          return 'ok' as const;
+          let n = 0;
+          for (const u of users) {
+            // A savepoint per row would be needed if a row could fail for another reason; ON CONFLICT covers clashes.
+            if (await insertUser(c, u)) n++;
+          }
+          return n;
         });
       },
       async get(poolId, usernameKey) {
@@ -791,6 +804,23 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
       },
       async clearLockout(key) {
         await pool.query('DELETE FROM lockouts WHERE key = $1', [key]);
+      },
+      async addFailure(key, now) {
+        const r = await one(
+          `INSERT INTO lockouts (key, failures, locked_until, last_failure_at) VALUES ($1, 1, 0, $2)
+           ON CONFLICT (key) DO UPDATE SET failures = lockouts.failures + 1, last_failure_at = excluded.last_failure_at
+           RETURNING failures`,
+          [key, now],
+        );
+        return num(r!.failures);
+      },
+      async extendLockout(key, lockedUntil) {
+        await pool.query('UPDATE lockouts SET locked_until = GREATEST(locked_until, $1) WHERE key = $2', [lockedUntil, key]);
+      },
+      async purgeExpired(now, idleBefore) {
+        const c = await pool.query('DELETE FROM counters WHERE window_start + window_ms <= $1', [now]);
+        const l = await pool.query('DELETE FROM lockouts WHERE last_failure_at < $1 AND locked_until <= $2', [idleBefore, now]);
+        return (c.rowCount ?? 0) + (l.rowCount ?? 0);
       },
     },
     outbox: {

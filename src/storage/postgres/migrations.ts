@@ -197,4 +197,13 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX group_members_order ON group_members (pool_id, group_name, user_created_at, username_key);
     `,
   },
+  {
+    version: 4,
+    name: 'housekeeping: counter expiry index, last failure time of lockouts',
+    sql: `
+      ALTER TABLE lockouts ADD COLUMN last_failure_at BIGINT NOT NULL DEFAULT 0;
+      CREATE INDEX lockouts_last_failure ON lockouts (last_failure_at);
+      CREATE INDEX counters_expiry ON counters ((window_start + window_ms));
+    `,
+  },
 ];

@@ -38,14 +38,15 @@ export async function assertNotLockedOut(deps: LockoutDeps, poolId: string, user
 }
 
 /**
- * Counts one failed password check and returns the consecutive failures so far. Read-then-write: two
- * concurrent failures may count as one, which only delays the lockout by one attempt.
+ * Counts one failed password check and returns the consecutive failures so far. The count is one atomic
+ * increment in the store, so parallel guesses each count (they cannot slip through as one failure).
  */
 export async function recordFailedSignIn(deps: LockoutDeps, poolId: string, username: string): Promise<number> {
   const key = lockoutKey(poolId, username);
-  const failures = ((await deps.store.counters.getLockout(key))?.failures ?? 0) + 1;
+  const now = deps.clock.now();
+  const failures = await deps.store.counters.addFailure(key, now);
   const lock = lockoutMs(failures);
-  await deps.store.counters.setLockout(key, failures, lock ? deps.clock.now() + lock : 0);
+  if (lock) await deps.store.counters.extendLockout(key, now + lock);
   return failures;
 }
 

@@ -624,6 +624,27 @@ export function storeContract(name: string, open: () => Promise<ContractTarget>)
     });
 
     describe('users', () => {
+      test('importMany inserts in one call, skips existing usernames and subs, and the users read back exactly', () =>
+        withStore(async (store) => {
+          await store.pools.create(pool('p1'), [], 10);
+          const existing = user('p1', 'taken', { sub: '00000000-0000-4000-8000-000000000001' });
+          assert.equal(await store.users.create(existing), 'ok');
+          const batch = Array.from({ length: 50 }, (_, i) =>
+            user('p1', `imp${String(i).padStart(3, '0')}`, {
+              sub: `00000000-0000-4000-8000-${String(1000 + i).padStart(12, '0')}`,
+              attributes: { email: `imp${i}@example.com`, 'custom:n': String(i) },
+              createdAt: T0 + i,
+            }),
+          );
+          const clashes = [user('p1', 'taken', { sub: '00000000-0000-4000-8000-000000000099' }), user('p1', 'other', { sub: existing.sub })];
+          assert.equal(await store.users.importMany([...batch, ...clashes]), 50);
+          assert.equal(await store.users.count('p1'), 51);
+          for (const u of [batch[0]!, batch[49]!]) assert.deepEqual(await store.users.get('p1', u.usernameKey), u);
+          assert.deepEqual((await store.users.get('p1', 'taken'))!.sub, existing.sub);
+          assert.equal(await store.users.get('p1', 'other'), null);
+          assert.equal(await store.users.importMany([]), 0);
+        }));
+
       test('create then get and getBySub round-trip the record exactly (unicode attributes, MFA document, nulls)', () =>
         withStore(async (store) => {
           await store.pools.create(pool('p1'), [], 10);
@@ -1789,6 +1810,34 @@ export function storeContract(name: string, open: () => Promise<ContractTarget>)
           // Lockouts and hit counters are separate even under one key.
           await store.counters.hit('user:p1:bob', 1_000, T0);
           assert.deepEqual(await store.counters.getLockout('user:p1:bob'), { failures: 2, lockedUntil: T0 });
+        }));
+      test('addFailure counts atomically, extendLockout never shortens, purgeExpired drops ended windows and idle streaks', (t) =>
+        withStore(async (store, reopen) => {
+          assert.equal(await store.counters.addFailure('f:alice', T0), 1);
+          assert.equal(await store.counters.addFailure('f:alice', T0 + 10), 2);
+          await store.counters.extendLockout('f:alice', T0 + 5_000);
+          await store.counters.extendLockout('f:alice', T0 + 1_000);
+          assert.deepEqual(await store.counters.getLockout('f:alice'), { failures: 2, lockedUntil: T0 + 5_000 });
+          await store.counters.extendLockout('f:nobody', T0 + 5_000);
+          assert.equal(await store.counters.getLockout('f:nobody'), null);
+
+          await store.counters.hit('window:short', 1_000, T0);
+          await store.counters.hit('window:long', 60_000, T0);
+          await store.counters.addFailure('f:idle', T0 - 100_000);
+          // At T0 + 2000: the short window ended, the long did not; 'f:idle' is idle (and unlocked); alice is locked.
+          const removed = await store.counters.purgeExpired(T0 + 2_000, T0 - 50_000);
+          assert.equal(removed, 2);
+          assert.equal(await store.counters.peek('window:long', T0 + 2_000), 1);
+          assert.equal(await store.counters.getLockout('f:idle'), null);
+          assert.deepEqual(await store.counters.getLockout('f:alice'), { failures: 2, lockedUntil: T0 + 5_000 });
+          // A locked streak outlives its idleness until the lock ends.
+          assert.equal(await store.counters.purgeExpired(T0 + 2_000, T0 + 1_000_000), 0);
+          assert.equal(await store.counters.purgeExpired(T0 + 6_000, T0 + 1_000_000), 1);
+
+          if (!reopen) return t.skip('this backend cannot open a second store');
+          const other = await reopen();
+          const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).counters.addFailure('f:race', T0)));
+          assert.deepEqual([...counts].sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
         }));
     });
 

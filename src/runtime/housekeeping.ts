@@ -1,0 +1,32 @@
+// Housekeeping: drops expired sessions, refresh tokens, counters and idle failure streaks on a timer (injected clock).
+import type { Deps } from '../deps.ts';
+
+/** Failure streaks idle this long are forgotten (a locked user stays locked until the lock ends). */
+export const FAILURE_STREAK_IDLE_MS = 24 * 3600 * 1000;
+
+/** One pass; safe to run in every process at once (each delete is idempotent). Returns the rows removed. */
+export async function housekeep(deps: Pick<Deps, 'store' | 'clock'>): Promise<number> {
+  const now = deps.clock.now();
+  const sessions = await deps.store.sessions.purgeExpired(now);
+  const counters = await deps.store.counters.purgeExpired(now, now - FAILURE_STREAK_IDLE_MS);
+  return sessions + counters;
+}
+
+/** Runs housekeep every `everyMs`; returns a stop function. Failures are logged, never thrown. */
+export function startHousekeeping(deps: Pick<Deps, 'store' | 'clock' | 'logger'>, everyMs = 10 * 60 * 1000): () => void {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const removed = await housekeep(deps);
+      if (removed) deps.logger.debug('housekeeping', { removed });
+    } catch (e) {
+      deps.logger.error('housekeeping failed', { error: String(e) });
+    } finally {
+      running = false;
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
