@@ -123,7 +123,7 @@ async function setUp(t: Target) {
       }),
     )
   ).UserPoolClient!;
-  const username = 'bench-user';
+  const username = 'bench-user@example.com'; // an email: cognito-local's pools sign in by email
   const password = 'bench-password-1';
   await idp.send(new SignUpCommand({ ClientId: client.ClientId!, Username: username, Password: password }));
   await idp.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.Id!, Username: username }));
