@@ -181,7 +181,7 @@ export interface CounterStore {
 
 export interface OutboxStore {
   add(message: OutboxMessage): Promise<void>;
-  /** Messages to `to` (all when undefined), newest first. */
+  /** Messages to `to` (all when undefined), newest first; those sent in the same millisecond, last added first. */
   list(to: string | undefined, limit: number): Promise<OutboxMessage[]>;
 }
 

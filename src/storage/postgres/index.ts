@@ -833,8 +833,8 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
       async list(to, limit) {
         const rows =
           to === undefined
-            ? await all('SELECT * FROM outbox ORDER BY sent_at DESC, id DESC LIMIT $1', [limit])
-            : await all('SELECT * FROM outbox WHERE to_address = $1 ORDER BY sent_at DESC, id DESC LIMIT $2', [to, limit]);
+            ? await all('SELECT * FROM outbox ORDER BY sent_at DESC, seq DESC LIMIT $1', [limit])
+            : await all('SELECT * FROM outbox WHERE to_address = $1 ORDER BY sent_at DESC, seq DESC LIMIT $2', [to, limit]);
         return rows.map(outboxFromRow);
       },
     },

@@ -206,4 +206,15 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX counters_expiry ON counters ((window_start + window_ms));
     `,
   },
+  {
+    version: 5,
+    name: 'outbox ties in insertion order (seq)',
+    sql: `
+      ALTER TABLE outbox ADD COLUMN seq BIGSERIAL;
+      DROP INDEX outbox_to;
+      DROP INDEX outbox_sent;
+      CREATE INDEX outbox_to ON outbox (to_address, sent_at, seq);
+      CREATE INDEX outbox_sent ON outbox (sent_at, seq);
+    `,
+  },
 ];

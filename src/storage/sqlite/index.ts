@@ -786,8 +786,8 @@ export function openSqliteStore(path: string): SqliteStore {
       async list(to, limit) {
         const rows = (
           to === undefined
-            ? q('SELECT * FROM outbox ORDER BY sent_at DESC, id DESC LIMIT ?').all(limit)
-            : q('SELECT * FROM outbox WHERE to_address = ? ORDER BY sent_at DESC, id DESC LIMIT ?').all(to, limit)
+            ? q('SELECT * FROM outbox ORDER BY sent_at DESC, rowid DESC LIMIT ?').all(limit)
+            : q('SELECT * FROM outbox WHERE to_address = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?').all(to, limit)
         ) as Row[];
         return rows.map(outboxFromRow);
       },

@@ -197,4 +197,15 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX counters_expiry ON counters (window_start + window_ms);
     `,
   },
+  {
+    version: 5,
+    name: 'outbox ties in insertion order (rowid)',
+    // Messages sent in the same millisecond list newest-added first: every index entry ends in the rowid.
+    sql: `
+      DROP INDEX outbox_to;
+      DROP INDEX outbox_sent;
+      CREATE INDEX outbox_to ON outbox (to_address, sent_at);
+      CREATE INDEX outbox_sent ON outbox (sent_at);
+    `,
+  },
 ];

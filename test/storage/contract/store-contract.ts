@@ -1848,12 +1848,12 @@ export function storeContract(name: string, open: () => Promise<ContractTarget>)
           const m2 = message('m2', '+15555550100', T0 + 2, { channel: 'sms', subject: null, poolId: null, delivery: 'failed: no route' });
           const m3 = message('m3', 'alice@example.com', T0 + 3, { delivery: 'sent' });
           const m4 = message('m4', 'bob@example.com', T0 + 3);
-          // Ties on sentAt come newest id first.
+          // Ties on sentAt come newest-added first (not by id: m4 is added after m5).
           const m5 = message('m5', 'alice@example.com', T0 + 3);
           for (const m of [m3, m1, m5, m2, m4]) await store.outbox.add(m);
 
-          assert.deepEqual(await store.outbox.list(undefined, 10), [m5, m4, m3, m2, m1]);
-          assert.deepEqual(await store.outbox.list(undefined, 2), [m5, m4]);
+          assert.deepEqual(await store.outbox.list(undefined, 10), [m4, m5, m3, m2, m1]);
+          assert.deepEqual(await store.outbox.list(undefined, 2), [m4, m5]);
           assert.deepEqual(await store.outbox.list('alice@example.com', 10), [m5, m3, m1]);
           assert.deepEqual(await store.outbox.list('alice@example.com', 1), [m5]);
           assert.deepEqual(await store.outbox.list('+15555550100', 10), [m2]);
