@@ -24,19 +24,22 @@ export const ACCESS_TOKEN_MESSAGES = {
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
 /**
- * Public keys by kid. A kid names one key forever, so this cache cannot go stale; it holds derived key objects,
- * never store data (the pool's key list is read on every request).
+ * Verification keys by kid: the pool and use a kid was published for, and its public KeyObject. A kid names one
+ * key forever, so this cannot go stale on another server's writes: a rotated-out key keeps verifying until it
+ * retires, which is after every token it signed has expired. Misses read the pool's key list from the store.
  */
-const publicKeys = new Map<string, KeyObject>();
+interface VerificationKey {
+  poolId: string;
+  use: string;
+  key: KeyObject;
+}
+const verificationKeys = new Map<string, VerificationKey>();
 
-function publicKeyOf(k: SigningKeyRecord): KeyObject {
-  let ko = publicKeys.get(k.kid);
-  if (!ko) {
-    ko = createPublicKey({ key: k.publicJwk as JsonWebKey, format: 'jwk' });
-    if (publicKeys.size > 10000) publicKeys.clear();
-    publicKeys.set(k.kid, ko);
-  }
-  return ko;
+function remember(k: SigningKeyRecord): VerificationKey {
+  const v = { poolId: k.poolId, use: k.use, key: createPublicKey({ key: k.publicJwk as JsonWebKey, format: 'jwk' }) };
+  if (verificationKeys.size > 10000) verificationKeys.clear();
+  verificationKeys.set(k.kid, v);
+  return v;
 }
 
 function refuse(message: string): never {
@@ -67,15 +70,17 @@ export async function authenticateAccessToken(
   const poolId = iss.slice(iss.lastIndexOf('/') + 1);
   if (typeof kid !== 'string' || !POOL_ID.test(poolId)) refuse(M.invalid);
 
-  const pool = await deps.store.pools.get(poolId);
-  if (!pool) refuse(M.invalid);
   const now = deps.clock.now();
-  const key = publishedKeys(await deps.store.keys.listForPool(poolId), now).find((k) => k.kid === kid && k.use === 'access');
-  if (!key) refuse(M.invalid);
+  let vk = verificationKeys.get(kid);
+  if (!vk) {
+    const rec = publishedKeys(await deps.store.keys.listForPool(poolId), now).find((k) => k.kid === kid);
+    if (rec) vk = remember(rec);
+  }
+  if (!vk || vk.poolId !== poolId || vk.use !== 'access') refuse(M.invalid);
 
   let claims: Record<string, unknown>;
   try {
-    ({ payload: claims } = await jwtVerify(accessToken, publicKeyOf(key), {
+    ({ payload: claims } = await jwtVerify(accessToken, vk.key, {
       algorithms: ['RS256'],
       currentDate: new Date(now),
     }));
@@ -93,6 +98,8 @@ export async function authenticateAccessToken(
   if (!session || session.revokedAt !== null) refuse(M.revoked);
   if (session.poolId !== poolId || session.clientId !== claims.client_id) refuse(M.invalid);
 
+  const pool = await deps.store.pools.get(poolId);
+  if (!pool) refuse(M.invalid);
   const user = await deps.store.users.getBySub(poolId, claims.sub);
   if (!user || user.username !== session.username) refuse(M.revoked);
   if (!user.enabled) refuse(M.disabled);
