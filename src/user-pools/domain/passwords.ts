@@ -1,5 +1,6 @@
 // Passwords: the pool's policy with Cognito's messages, argon2id hashing, SRP verifiers, sealed credentials.
 import { Algorithm, hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import { availableParallelism } from 'node:os';
 import type { Deps } from '../../deps.ts';
 import type { PoolRecord, UserCredentials, UserRecord } from '../../storage/records.ts';
 import { InvalidPasswordException, PasswordHistoryPolicyViolationException } from '../errors.ts';
@@ -32,13 +33,32 @@ export function checkPasswordPolicy(pool: PoolRecord, password: string): void {
     throw policyError('Password must have symbol characters');
 }
 
+/**
+ * At most one argon2id computation per core at a time: more only makes them share the cores (each is 19 MiB of
+ * memory-bound work), which lengthens every one of them and leaves none for the event loop's own work.
+ */
+const ARGON2_SLOTS = Math.max(1, availableParallelism());
+let argonBusy = 0;
+const argonQueue: (() => void)[] = [];
+async function withArgonSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (argonBusy >= ARGON2_SLOTS) await new Promise<void>((resolve) => argonQueue.push(resolve));
+  else argonBusy++;
+  try {
+    return await fn();
+  } finally {
+    const next = argonQueue.shift();
+    if (next) next();
+    else argonBusy--;
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return argonHash(password, ARGON2);
+  return withArgonSlot(() => argonHash(password, ARGON2));
 }
 
 export async function verifyPasswordHash(hash: string, password: string): Promise<boolean> {
   try {
-    return await argonVerify(hash, password);
+    return await withArgonSlot(() => argonVerify(hash, password));
   } catch {
     return false;
   }
