@@ -1,36 +1,25 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import { makeTestDeps } from '../deps.ts';
-import { FixedClock } from '../runtime/clock.ts';
+import type { FixedClock } from '../runtime/clock.ts';
 import type { ClientRecord, PoolRecord, UserRecord } from '../storage/records.ts';
-import createUserPool from '../user-pools/operations/create-user-pool.ts';
-import createClient from '../user-pools/operations/create-user-pool-client.ts';
 import type { CreateUserPoolClientRequest } from '../user-pools/shapes.ts';
-import { usernameKey } from '../user-pools/domain/usernames.ts';
+import { errorOf as refusal, NOW, tokenFixture, type TestDeps, type TokenFixture } from '../../test/support/fixtures.ts';
 import { issueTokens, refreshTokenHash } from './mint.ts';
 import { clientSecretMatches, redeemRefreshToken, rotationOf } from './refresh.ts';
 
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
-
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let deps: TestDeps;
 let clock: FixedClock;
 let pool: PoolRecord;
 let client: ClientRecord;
 let user: UserRecord;
+let insertUser: TokenFixture['insertUser'];
+let newClientOf: TokenFixture['newClient'];
 
-async function newClient(input: Partial<CreateUserPoolClientRequest> = {}): Promise<ClientRecord> {
-  const c = (await createClient.handle({ UserPoolId: pool.id, ClientName: 'web', ...input }, deps, ctx)).UserPoolClient!;
-  return (await deps.store.clients.get(c.ClientId!))!;
-}
+const newClient = async (input?: Partial<CreateUserPoolClientRequest>) => (await newClientOf(input)).client;
 
 before(async () => {
-  clock = new FixedClock(NOW);
-  deps = await makeTestDeps({ clock });
-  const id = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
-  pool = (await deps.store.pools.get(id))!;
-  client = await newClient();
+  ({ deps, clock, pool, client, insertUser, newClient: newClientOf } = await tokenFixture());
   user = await insertUser(pool, 'alice');
 });
 
@@ -38,42 +27,6 @@ async function signIn(c: ClientRecord = client, u: UserRecord = user): Promise<{
   clock.set(NOW);
   const r = await issueTokens(deps, { pool, client: c, user: u });
   return { token: r.RefreshToken!, originJti: decodeJwt(r.IdToken!).origin_jti as string };
-}
-
-async function refusal(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    return [(e as { code?: string }).code ?? String(e), (e as Error).message];
-  }
-  assert.fail('expected a refusal');
-}
-
-
-/** A user inserted straight into the store (no password: these tests mint tokens without signing in). */
-async function insertUser(
-  p: PoolRecord,
-  username: string,
-  o: { attributes?: Record<string, string>; mfa?: Record<string, unknown> } = {},
-): Promise<UserRecord> {
-  const now = deps.clock.now();
-  const user: UserRecord = {
-    poolId: p.id,
-    username,
-    usernameKey: usernameKey(p, username),
-    sub: deps.random.uuid(),
-    status: 'CONFIRMED',
-    enabled: true,
-    attributes: { ...o.attributes },
-    credentialsSealed: null,
-    mfa: o.mfa ?? {},
-    passwordSetAt: null,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
-  assert.equal(await deps.store.users.create(user), 'ok');
-  return user;
 }
 
 test('a live refresh token redeems to its pool, user and session', async () => {

@@ -2,38 +2,27 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
-import { makeTestDeps } from '../deps.ts';
-import { FixedClock } from '../runtime/clock.ts';
+import type { FixedClock } from '../runtime/clock.ts';
 import type { ClientRecord, PoolRecord, UserRecord } from '../storage/records.ts';
-import createUserPool from '../user-pools/operations/create-user-pool.ts';
-import createClient from '../user-pools/operations/create-user-pool-client.ts';
-import { usernameKey } from '../user-pools/domain/usernames.ts';
+import { errorOf, NOW, tokenFixture, type TestDeps, type TokenFixture } from '../../test/support/fixtures.ts';
+import { createTestPool } from '../../test/support/users.ts';
 import { activeKey } from './keys.ts';
 import { issueTokens } from './mint.ts';
 import { authenticateAccessToken } from './verify.ts';
 
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
-
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let deps: TestDeps;
 let clock: FixedClock;
 let pool: PoolRecord;
 let otherPool: PoolRecord;
 let client: ClientRecord;
 let user: UserRecord;
+let insertUser: TokenFixture['insertUser'];
 
-async function newPool(name: string): Promise<PoolRecord> {
-  const id = (await createUserPool.handle({ PoolName: name }, deps, ctx)).UserPool!.Id!;
-  return (await deps.store.pools.get(id))!;
-}
+const newPool = (name: string) => createTestPool(deps, { PoolName: name });
 
 before(async () => {
-  clock = new FixedClock(NOW);
-  deps = await makeTestDeps({ clock });
-  pool = await newPool('p');
+  ({ deps, clock, pool, client, insertUser } = await tokenFixture());
   otherPool = await newPool('q');
-  const c = (await createClient.handle({ UserPoolId: pool.id, ClientName: 'web' }, deps, ctx)).UserPoolClient!;
-  client = (await deps.store.clients.get(c.ClientId!))!;
   user = await insertUser(pool, 'alice', { attributes: { email: 'alice@example.com' } });
 });
 
@@ -42,46 +31,12 @@ async function signIn(u: UserRecord = user) {
   return issueTokens(deps, { pool, client, user: u });
 }
 
-async function refusal(token: string): Promise<[string, string]> {
-  try {
-    await authenticateAccessToken(deps, token);
-  } catch (e) {
-    return [(e as { code?: string }).code ?? String(e), (e as Error).message];
-  }
-  assert.fail('expected the token to be refused');
-}
+const refusal = (token: string) => errorOf(authenticateAccessToken(deps, token));
 
 /** Signs `claims` with the pool's own access key, as a token Cognate could have issued. */
 async function signWithPoolKey(p: PoolRecord, claims: Record<string, unknown>, use: 'id' | 'access' = 'access'): Promise<string> {
   const key = activeKey(await deps.store.keys.listForPool(p.id), use)!;
   return new SignJWT(claims).setProtectedHeader({ kid: key.kid, alg: 'RS256' }).sign(deps.privateKeys.get(key));
-}
-
-
-/** A user inserted straight into the store (no password: these tests mint tokens without signing in). */
-async function insertUser(
-  p: PoolRecord,
-  username: string,
-  o: { attributes?: Record<string, string>; mfa?: Record<string, unknown> } = {},
-): Promise<UserRecord> {
-  const now = deps.clock.now();
-  const user: UserRecord = {
-    poolId: p.id,
-    username,
-    usernameKey: usernameKey(p, username),
-    sub: deps.random.uuid(),
-    status: 'CONFIRMED',
-    enabled: true,
-    attributes: { ...o.attributes },
-    credentialsSealed: null,
-    mfa: o.mfa ?? {},
-    passwordSetAt: null,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
-  assert.equal(await deps.store.users.create(user), 'ok');
-  return user;
 }
 
 test('a fresh access token authenticates its user, pool and session', async () => {

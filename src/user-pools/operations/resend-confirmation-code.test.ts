@@ -1,76 +1,20 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { makeDelivery } from '../../runtime/delivery.ts';
-import { makeTestDeps } from '../../deps.ts';
-import { FixedClock } from '../../runtime/clock.ts';
-import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
-import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import type { PoolRecord } from '../../storage/records.ts';
-import { createSettings } from '../domain/pools.ts';
-import type { CreateUserPoolClientRequest, CreateUserPoolRequest, SignUpRequest } from '../shapes.ts';
-import createClient from './create-user-pool-client.ts';
-import signUpOp from './sign-up.ts';
+import type { FixedClock } from '../../runtime/clock.ts';
+import { checkOutput } from '../../protocol/validate.ts';
+import { ctx, errorOf, model, signUpFixture, type SignUpFixture, type TestDeps } from '../../../test/support/fixtures.ts';
 import op from './resend-confirmation-code.ts';
-import confirmOp from './confirm-sign-up.ts';
 
-const model = idpModel as unknown as ServiceModel;
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-const PASSWORD = 'Passw0rd!';
 const HOUR = 3600_000;
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let deps: TestDeps;
 let clock: FixedClock;
-let n = 0;
+let setup: SignUpFixture['setup'];
+let codeSentTo: SignUpFixture['codeSentTo'];
 
 before(async () => {
-  clock = new FixedClock();
-  deps = await makeTestDeps({ clock });
+  ({ deps, clock, setup, codeSentTo } = await signUpFixture('resend'));
 });
-
-async function newPool(input: Omit<CreateUserPoolRequest, 'PoolName'>): Promise<PoolRecord> {
-  const id = `us-east-1_resend${++n}`;
-  const now = deps.clock.now();
-  const pool: PoolRecord = {
-    id,
-    name: id,
-    arn: `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${id}`,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-    settings: createSettings(input) as unknown as Record<string, unknown>,
-    tags: {},
-  };
-  await deps.store.pools.create(pool, [], 1000);
-  return pool;
-}
-
-async function setup(pool: Omit<CreateUserPoolRequest, 'PoolName'> = { AutoVerifiedAttributes: ['email'] }, client: Partial<CreateUserPoolClientRequest> = {}) {
-  const p = await newPool(pool);
-  const c = (await createClient.handle({ UserPoolId: p.id, ClientName: 'app', ...client }, deps, ctx)).UserPoolClient!;
-  const hash = (name: string) => (c.ClientSecret ? createHmac('sha256', c.ClientSecret).update(name + c.ClientId).digest('base64') : undefined);
-  const signUp = (req: Partial<SignUpRequest> & { Username: string }) =>
-    signUpOp.handle({ ClientId: c.ClientId!, Password: PASSWORD, SecretHash: hash(req.Username), ...req }, deps, ctx);
-  const confirm = (Username: string, ConfirmationCode: string, more: { ForceAliasCreation?: boolean; SecretHash?: string } = {}) =>
-    confirmOp.handle({ ClientId: c.ClientId!, Username, ConfirmationCode, SecretHash: hash(Username), ...more }, deps, ctx);
-  const resend = (Username: string) => op.handle({ ClientId: c.ClientId!, Username, SecretHash: hash(Username) }, deps, ctx);
-  return { pool: p, client: c, signUp, confirm, resend, hash };
-}
-
-async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    return [(e as { code?: string }).code ?? String(e), (e as Error).message];
-  }
-  assert.fail('expected an error');
-}
-
-/** The code in the newest message to `to`. */
-async function codeSentTo(to: string): Promise<string> {
-  const [m] = await deps.store.outbox.list(to, 1);
-  assert.ok(m, `a message to ${to}`);
-  return /\d{6}/.exec(m.body)![0];
-}
 
 const LIMIT: [string, string] = ['LimitExceededException', 'Attempt limit exceeded, please try after some time.'];
 
