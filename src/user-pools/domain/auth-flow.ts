@@ -37,7 +37,7 @@ import {
   verifySecretHash,
   type ClientSettings,
 } from './clients.ts';
-import { assertNotLockedOut, clearFailedSignIns, recordFailedSignIn } from './lockout.ts';
+import { beginPasswordAttempt, clearFailedSignIns } from './lockout.ts';
 import {
   checkPasswordPolicy,
   dummyVerify,
@@ -325,16 +325,13 @@ async function passwordSignIn(deps: AuthDeps, ctx: AuthContext, params: Record<s
   checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
   if (!user) return unknownUser(deps, ctx, password);
   assertUserMaySignIn(user);
-  await assertNotLockedOut(deps, ctx.pool.id, user.username);
+  const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
   const creds = openCredentials(deps, user);
   let ok = false;
   if (creds.passwordHash) ok = await verifyPasswordHash(creds.passwordHash, password);
   else await dummyVerify(password);
-  if (!ok) {
-    await recordFailedSignIn(deps, ctx.pool.id, user.username);
-    throw new NotAuthorizedException(MSG.incorrect);
-  }
-  await clearFailedSignIns(deps, ctx.pool.id, user.username);
+  if (!ok) throw new NotAuthorizedException(MSG.incorrect);
+  await attempt.succeeded();
   return afterPrimaryFactor(deps, ctx, user, name);
 }
 
@@ -514,7 +511,7 @@ async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, r: Record<stri
     throw new NotAuthorizedException(MSG.incorrect);
   }
   assertUserMaySignIn(user);
-  await assertNotLockedOut(deps, ctx.pool.id, user.username);
+  const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
   const creds = openCredentials(deps, user);
   let ok = false;
   // AWS rejects a TIMESTAMP not in the client format (zero-padded day, wrong weekday) — measured, §4.4 step 6.
@@ -532,11 +529,8 @@ async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, r: Record<stri
       signatureB64: signature,
     });
   }
-  if (!ok) {
-    await recordFailedSignIn(deps, ctx.pool.id, user.username);
-    throw new NotAuthorizedException(MSG.incorrect);
-  }
-  await clearFailedSignIns(deps, ctx.pool.id, user.username);
+  if (!ok) throw new NotAuthorizedException(MSG.incorrect);
+  await attempt.succeeded();
   return afterPrimaryFactor(deps, ctx, user, s.given);
 }
 

@@ -71,3 +71,22 @@ test('two stores on one database file share the lockout (what two processes see)
   await a.close();
   await b.close();
 });
+
+test('a burst of parallel attempts gets five password checks, then "Password attempts exceeded"', async () => {
+  const { beginPasswordAttempt } = await import('./lockout.ts');
+  const clock = new FixedClock();
+  const deps = await makeTestDeps({ clock });
+  const P = 'us-east-1_pool00003';
+  const results = await Promise.allSettled(Array.from({ length: 20 }, () => beginPasswordAttempt(deps, P, 'victim')));
+  const admitted = results.filter((r) => r.status === 'fulfilled').length;
+  assert.equal(admitted, 5);
+  for (const r of results)
+    if (r.status === 'rejected') assert.equal((r.reason as Error).message, PASSWORD_ATTEMPTS_EXCEEDED);
+  // After the lock, one more check is admitted at a time; a success starts the count again.
+  clock.advance(MAX_LOCKOUT_MS);
+  const next = await beginPasswordAttempt(deps, P, 'victim');
+  assert.equal(await locked(assertNotLockedOut(deps, P, 'victim')), true, 'the admitted attempt holds the lock while it is checked');
+  await next.succeeded();
+  assert.equal(await deps.store.counters.getLockout(lockoutKey(P, 'victim')), null);
+  assert.equal(await locked(assertNotLockedOut(deps, P, 'victim')), false);
+});

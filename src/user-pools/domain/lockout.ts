@@ -50,6 +50,34 @@ export async function recordFailedSignIn(deps: LockoutDeps, poolId: string, user
   return failures;
 }
 
+/**
+ * Takes one password attempt before the password is checked, so that parallel guesses cannot all slip past the
+ * lockout while the slow checks run: throws "Password attempts exceeded" while the user is locked; otherwise
+ * counts the attempt as a failure in advance (one atomic increment) and, from the fifth on, locks the user for
+ * as long as that failure would. Attempts past the fifth must wait out the lock the previous one set, so a burst
+ * of requests gets five checks, then one per lock. Call `succeeded()` after a correct password (the count
+ * starts again); after a wrong one nothing more is needed. Unlike Cognito, attempts refused during a lockout
+ * also count, so hammering a locked user lengthens the lock.
+ */
+export async function beginPasswordAttempt(
+  deps: LockoutDeps,
+  poolId: string,
+  username: string,
+): Promise<{ succeeded(): Promise<void> }> {
+  const key = lockoutKey(poolId, username);
+  const now = deps.clock.now();
+  const locked = async () => {
+    const state = await deps.store.counters.getLockout(key);
+    return !!state && state.lockedUntil > now;
+  };
+  if (await locked()) throw new NotAuthorizedException(PASSWORD_ATTEMPTS_EXCEEDED);
+  const n = await deps.store.counters.addFailure(key, now);
+  if (n > FREE_FAILURES && (await locked())) throw new NotAuthorizedException(PASSWORD_ATTEMPTS_EXCEEDED);
+  const lock = lockoutMs(n);
+  if (lock) await deps.store.counters.extendLockout(key, now + lock);
+  return { succeeded: () => deps.store.counters.clearLockout(key) };
+}
+
 /** A successful password check: the count starts again. */
 export async function clearFailedSignIns(deps: Pick<Deps, 'store'>, poolId: string, username: string): Promise<void> {
   await deps.store.counters.clearLockout(lockoutKey(poolId, username));
