@@ -1,7 +1,7 @@
 // The AWS JSON 1.1 edge: POST / with X-Amz-Target → authenticate → validate against the model → one operation.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
-import { SerializationException, ServiceError, UnknownOperationException, awsError } from './errors.ts';
+import { InvalidParameterException, SerializationException, ServiceError, UnknownOperationException, awsError } from './errors.ts';
 import { sendAwsJsonError, toServiceError } from './error-response.ts';
 import type { Operation, OperationContext, ServiceName } from './operation.ts';
 import { verifySigV4, type SignedRequest } from './sigv4.ts';
@@ -56,13 +56,22 @@ function decodeBody(body: unknown): Record<string, unknown> {
   const buf = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
   if (buf.length === 0) return {};
   let v: unknown;
+  const text = buf.toString('utf8');
   try {
-    v = JSON.parse(buf.toString('utf8'));
+    v = JSON.parse(text);
   } catch {
     throw new SerializationException('Unable to parse the request body as JSON.');
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SerializationException('Start of structure or map expected.');
+  // No Cognito member means a NUL character, and PostgreSQL text cannot hold one: refuse it for every member.
+  if (text.includes('\\u0000') && containsNul(v)) throw new InvalidParameterException('Strings must not contain the NUL character (\\u0000).'); // ours
   return v as Record<string, unknown>;
+}
+
+function containsNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\u0000') || containsNul(x));
+  return false;
 }
 
 /** Handles one AWS JSON request; `target` is the X-Amz-Target header. */

@@ -410,15 +410,16 @@ function trimAll(value: string): string {
 function canonicalHeaders(headers: SignedRequest['headers'], signed: string[]): string {
   let out = '';
   for (const name of signed) {
-    const raw = headers[name];
-    const value = raw === undefined ? '' : Array.isArray(raw) ? raw.map(trimAll).join(',') : trimAll(raw);
+    // Own properties only: a SignedHeaders entry such as 'constructor' or '__proto__' must not reach Object.prototype.
+    const raw = Object.hasOwn(headers, name) ? headers[name] : undefined;
+    const value = typeof raw === 'string' ? trimAll(raw) : Array.isArray(raw) ? raw.map(String).map(trimAll).join(',') : '';
     out += `${name}:${value}\n`;
   }
   return out;
 }
 
 function headerValue(headers: SignedRequest['headers'], name: string): string | undefined {
-  const v = headers[name];
+  const v = Object.hasOwn(headers, name) ? headers[name] : undefined;
   if (v === undefined) return undefined;
   return Array.isArray(v) ? v[0] : v;
 }

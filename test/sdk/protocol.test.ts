@@ -156,3 +156,29 @@ test('CORS: preflight admits the SDK headers; answers expose the AWS headers', a
   const r = await fetch(s.url, { method: 'POST', headers: { origin: 'http://app.test', 'x-amz-target': 'X.Y' }, body: '{}' });
   assert.match(r.headers.get('access-control-expose-headers')!, /x-amzn-ErrorType/);
 });
+
+test('a NUL character in any string is refused with InvalidParameterException, nothing stored', async () => {
+  const c = alteredClient((r) => (r.body = JSON.stringify({ PoolName: 'nul\u0000pool' })));
+  const e = await awsErrorOf(() => c.send(new CreateUserPoolCommand({ PoolName: 'placeholder' })));
+  assert.equal(e.name, 'InvalidParameterException');
+  assert.match(e.message, /NUL/);
+  await stillServing();
+});
+
+test('SignedHeaders naming prototype keys is a signature error, not a 500', async () => {
+  for (const bad of ['host;constructor', 'host;__proto__']) {
+    const r = await fetch(s.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSCognitoIdentityProviderService.DescribeUserPool',
+        'x-amz-date': new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, ''),
+        authorization: `AWS4-HMAC-SHA256 Credential=${s.deps.admin.accessKeyId}/${new Date().toISOString().slice(0, 10).replace(/-/g, '')}/us-east-1/cognito-idp/aws4_request, SignedHeaders=${bad}, Signature=${'0'.repeat(64)}`,
+      },
+      body: JSON.stringify({ UserPoolId: poolId }),
+    });
+    assert.equal(r.status, 403, bad);
+    assert.equal(((await r.json()) as any).__type, 'InvalidSignatureException');
+  }
+  await stillServing();
+});

@@ -6,7 +6,7 @@ import type { AttributeType, SchemaAttributeType } from '../shapes.ts';
 import { poolSettings } from './pools.ts';
 
 /** The forms the sign-in code accepts (domain/users.ts): an email has one @, a phone number is + and digits. */
-export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+$/;
+export const EMAIL_PATTERN = /^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+$/u;
 export const PHONE_PATTERN = /^\+[0-9]{4,20}$/;
 
 export const isEmail = (v: string) => EMAIL_PATTERN.test(v);

@@ -35,6 +35,13 @@ test('answers the username and attributes, sub first, and no MFA members for a u
   assert.deepEqual(checkOutput(model, 'GetUser', out), []);
 });
 
+test('developer-only attributes (dev:custom:*) are not shown to the user', async () => {
+  const user = await insertUser(pool, 'dev-attr', { attributes: { email: 'd@example.com', 'dev:custom:risk': '9' } });
+  const { AccessToken } = await issueTokens(deps, { pool, client, user });
+  const out = await op.handle({ AccessToken: AccessToken! }, deps, ctx);
+  assert.deepEqual(out.UserAttributes!.map((a) => a.Name), ['sub', 'email']);
+});
+
 test('MFA settings appear when the user has them', async () => {
   const user = await insertUser(pool, 'mfa-user', {
     mfa: { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] },

@@ -10,7 +10,9 @@ export default defineOperation<GetUserRequest, GetUserResponse>({
   name: 'GetUser',
   async handle(input, deps) {
     const { user } = await authenticateAccessToken(deps, input.AccessToken);
-    return { Username: user.username, UserAttributes: attributeList(user), ...mfaMembers(user) };
+    // Developer-only attributes (dev:custom:*) are for admin calls; tokens and self-service reads leave them out.
+    const UserAttributes = attributeList(user).filter((a) => !a.Name.startsWith('dev:'));
+    return { Username: user.username, UserAttributes, ...mfaMembers(user) };
   },
 });
 
