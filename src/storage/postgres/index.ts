@@ -294,6 +294,56 @@ async function insertUser(c: Queryable, u: UserRecord): Promise<boolean> {
   return true;
 }
 
+const IMPORT_BATCH = 1000;
+
+/**
+ * Inserts a batch of users with two statements (users, then the attributes of those inserted): rows whose
+ * usernameKey or sub exists, in the table or earlier in the batch, are skipped. Returns how many were inserted.
+ */
+async function importBatch(c: Queryable, users: UserRecord[]): Promise<number> {
+  if (users.length === 0) return 0;
+  const col = <T>(f: (u: UserRecord) => T) => users.map(f);
+  const r = await c.query(
+    `INSERT INTO users (pool_id, username, username_key, sub, status, enabled, credentials_sealed, mfa, password_set_at,
+                        created_at, updated_at, version)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::jsonb[],
+                          $9::bigint[], $10::bigint[], $11::bigint[], $12::int[])
+     ON CONFLICT DO NOTHING
+     RETURNING pool_id, username_key, sub`,
+    [
+      col((u) => u.poolId),
+      col((u) => u.username),
+      col((u) => u.usernameKey),
+      col((u) => u.sub),
+      col((u) => u.status),
+      col((u) => u.enabled),
+      col((u) => u.credentialsSealed),
+      col((u) => json(u.mfa)),
+      col((u) => u.passwordSetAt),
+      col((u) => u.createdAt),
+      col((u) => u.updatedAt),
+      col((u) => u.version),
+    ],
+  );
+  // A row is identified by its key and its sub: of several batch rows sharing a key, only the inserted one matches.
+  const inserted = new Set(r.rows.map((x: Row) => `${x.pool_id}\u0000${x.username_key}\u0000${x.sub}`));
+  const seen = new Set<string>();
+  const attrs: [string, string, string, string, string, number][] = [];
+  for (const u of users) {
+    const k = `${u.poolId}\u0000${u.usernameKey}\u0000${u.sub}`;
+    if (!inserted.has(k) || seen.has(k)) continue;
+    seen.add(k);
+    for (const [name, value] of Object.entries(u.attributes)) attrs.push([u.poolId, u.usernameKey, name, value, value.toLowerCase(), u.createdAt]);
+  }
+  if (attrs.length)
+    await c.query(
+      `INSERT INTO user_attributes (pool_id, username_key, name, value, value_ci, user_created_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])`,
+      [0, 1, 2, 3, 4, 5].map((i) => attrs.map((a) => a[i])),
+    );
+  return r.rowCount ?? 0;
+}
+
 async function insertAttributes(db: Queryable, u: UserRecord, userCreatedAt: number): Promise<void> {
   const entries = Object.entries(u.attributes);
   if (entries.length === 0) return;
@@ -517,10 +567,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
       importMany(users) {
         return tx(async (c) => {
           let n = 0;
-          for (const u of users) {
-            // A savepoint per row would be needed if a row could fail for another reason; ON CONFLICT covers clashes.
-            if (await insertUser(c, u)) n++;
-          }
+          for (let i = 0; i < users.length; i += IMPORT_BATCH) n += await importBatch(c, users.slice(i, i + IMPORT_BATCH));
           return n;
         });
       },

@@ -643,6 +643,11 @@ export function storeContract(name: string, open: () => Promise<ContractTarget>)
           assert.deepEqual((await store.users.get('p1', 'taken'))!.sub, existing.sub);
           assert.equal(await store.users.get('p1', 'other'), null);
           assert.equal(await store.users.importMany([]), 0);
+          // Of two rows with one username, the first clashes on its sub and is skipped: the second is stored whole.
+          const skipped = user('p1', 'dup', { sub: existing.sub, attributes: { email: 'first@example.com' } });
+          const kept = user('p1', 'dup', { sub: '00000000-0000-4000-8000-000000000077', attributes: { email: 'second@example.com' } });
+          assert.equal(await store.users.importMany([skipped, kept]), 1);
+          assert.deepEqual(await store.users.get('p1', 'dup'), kept);
         }));
 
       test('create then get and getBySub round-trip the record exactly (unicode attributes, MFA document, nulls)', () =>
