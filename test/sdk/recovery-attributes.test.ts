@@ -370,4 +370,20 @@ describe('a client that hides users (PreventUserExistenceErrors ENABLED)', () =>
       { name: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.', status: 400 },
     );
   });
+
+  test('names nobody has meet the hourly ForgotPassword limit and the password policy as real users do', async () => {
+    const app = await newApp({}, { PreventUserExistenceErrors: 'ENABLED' });
+    for (let i = 0; i < 5; i++) await s.idp.send(new ForgotPasswordCommand({ ClientId: app.clientId, Username: 'nobody' }));
+    assert.deepEqual(await awsErrorOf(() => s.idp.send(new ForgotPasswordCommand({ ClientId: app.clientId, Username: 'nobody' }))), {
+      name: 'LimitExceededException',
+      message: 'Attempt limit exceeded, please try after some time.',
+      status: 400,
+    });
+    assert.deepEqual(
+      await awsErrorOf(() =>
+        s.idp.send(new ConfirmForgotPasswordCommand({ ClientId: app.clientId, Username: 'nobody', ConfirmationCode: '123456', Password: 'short' })),
+      ),
+      { name: 'InvalidPasswordException', message: 'Password did not conform with policy: Password not long enough', status: 400 },
+    );
+  });
 });

@@ -13,6 +13,7 @@
 //   who do not exist or are disabled, and ExpiredCodeException when no code was requested.
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
+import type { DeliveryResult } from '../../runtime/delivery.ts';
 import type { PoolRecord, UserRecord } from '../../storage/records.ts';
 import { InvalidParameterException, LimitExceededException, NotAuthorizedException, TooManyFailedAttemptsException } from '../errors.ts';
 import type { CodeDeliveryDetailsType } from '../shapes.ts';
@@ -74,10 +75,14 @@ export function simulatedRecoveryDelivery(pool: PoolRecord, name: string): CodeD
 
 const counterKey = (what: string, poolId: string, username: string) => `${what}:${poolId}:${username}`;
 
-/** Counts a ForgotPassword request; the sixth in an hour is LimitExceededException "Attempt limit exceeded, please try after some time.". */
-export async function limitForgotPassword(deps: Pick<Deps, 'store' | 'clock'>, poolId: string, username: string): Promise<void> {
+/**
+ * Counts a ForgotPassword request; the sixth in an hour is LimitExceededException "Attempt limit exceeded, please try
+ * after some time.". `name` is the user's username, or for a hiding client the name as given, counted before the user
+ * is looked up, so that names nobody has run into the same limit as real users.
+ */
+export async function limitForgotPassword(deps: Pick<Deps, 'store' | 'clock'>, poolId: string, name: string): Promise<void> {
   const { limit, windowMs } = RECOVERY_LIMITS.forgotPassword;
-  const n = await deps.store.counters.hit(counterKey('forgotPassword', poolId, username), windowMs, deps.clock.now());
+  const n = await deps.store.counters.hit(counterKey('forgotPassword', poolId, name), windowMs, deps.clock.now());
   if (n > limit) throw new LimitExceededException(MSG_ATTEMPT_LIMIT);
 }
 
@@ -111,8 +116,22 @@ export function recoveryRefusal(user: UserRecord): Error | null {
   return null;
 }
 
+/** Whether the pool's AccountRecoverySetting is admin_only (no self-service recovery, whoever the user is). */
+export function adminOnlyPool(pool: PoolRecord): boolean {
+  return (poolSettings(pool).AccountRecoverySetting?.RecoveryMechanisms ?? []).some((m) => m.Name === 'admin_only');
+}
+
 export const noVerifiedContact = () => new InvalidParameterException(ADMIN_MSG.noRecoveryContact);
 export const adminOnlyRecovery = () => new InvalidParameterException(ADMIN_MSG.adminOnlyRecovery);
+
+/**
+ * Lets a code delivery finish after the answer (a hiding client answers a real user as fast as a name nobody has). The
+ * delivery port records a failed send in the outbox and logs it; anything it throws (the outbox write failing) is
+ * logged here, not lost.
+ */
+export function deliverInBackground(deps: Pick<Deps, 'logger'>, sending: Promise<DeliveryResult>, fields: Record<string, unknown>): void {
+  sending.catch((e: unknown) => deps.logger.error('background code delivery failed', { ...fields, error: e instanceof Error ? e.message : String(e) }));
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Setting a password
@@ -120,7 +139,9 @@ export const adminOnlyRecovery = () => new InvalidParameterException(ADMIN_MSG.a
 /**
  * Replaces the user's password (call checkPasswordPolicy first): new argon2id hash and SRP verifier, the old hash
  * into the history (PasswordHistorySize: a reuse is PasswordHistoryPolicyViolationException), passwordSetAt now,
- * the status given, and the sign-in lockout cleared. Returns the stored user.
+ * the status given, and the sign-in lockout cleared. `beforeStore` runs once the new credentials are computed (the
+ * history check passed) and before they are stored: ConfirmForgotPassword spends its code there, so of two requests
+ * with the same code only the one that spent it writes its password. Returns the stored user.
  */
 export async function setUserPassword(
   deps: Pick<Deps, 'store' | 'clock' | 'secrets' | 'random'>,
@@ -128,8 +149,10 @@ export async function setUserPassword(
   user: UserRecord,
   password: string,
   status: UserRecord['status'],
+  beforeStore?: () => Promise<void>,
 ): Promise<UserRecord> {
   const sealed = await newCredentials(deps, pool, user.username, password, user);
+  await beforeStore?.();
   const out = await storePassword(deps, pool, user, sealed, status);
   await clearFailedSignIns(deps, pool.id, user.username);
   return out;

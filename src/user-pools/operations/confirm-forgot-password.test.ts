@@ -169,3 +169,35 @@ test('the username may be an alias; the code belongs to the user it was sent for
   await confirm('hal@example.com', code);
   assert.equal(await passwordIs(pool, 'hal', NEW), true);
 });
+
+test('a hiding client checks the password policy before the user: a weak password is refused alike for any name', async () => {
+  const { confirm, user, codeFor } = await setup({}, { PreventUserExistenceErrors: 'ENABLED' });
+  await user('jan');
+  const code = await codeFor('jan');
+  const weak = ['InvalidPasswordException', 'Password did not conform with policy: Password not long enough'];
+  assert.deepEqual(await errorOf(confirm('jan', code, 'short')), weak);
+  assert.deepEqual(await errorOf(confirm('nobody', '123456', 'short')), weak);
+  assert.deepEqual(await errorOf(confirm('nobody', '123456')), MISMATCH);
+});
+
+test('the code is spent before the password is stored: a request that loses the code writes nothing', async () => {
+  const { pool, client, confirm, user, codeFor } = await setup();
+  await user('kai');
+  const code = await codeFor('kai');
+  // Another request spends the code between this one's check and its own spending.
+  const codes = deps.store.codes;
+  const raced = {
+    ...deps,
+    store: { ...deps.store, codes: { ...codes, delete: async (...a: Parameters<typeof codes.delete>) => (await codes.delete(...a), false) } },
+  };
+  assert.deepEqual(await errorOf(op.handle({ ClientId: client.id, Username: 'kai', ConfirmationCode: code, Password: NEW }, raced, ctx)), MISMATCH);
+  assert.equal(await passwordIs(pool, 'kai', OLD), true);
+
+  // Two concurrent requests with the right code: one wins, and the stored password is the winner's.
+  const code2 = await codeFor('kai');
+  const passwords = ['Fir5t-passw0rd', 'Sec0nd-passw0rd'];
+  const results = await Promise.allSettled(passwords.map((p) => confirm('kai', code2, p)));
+  const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [passwords[i]!] : []));
+  assert.equal(won.length, 1);
+  assert.equal(await passwordIs(pool, 'kai', won[0]!), true);
+});

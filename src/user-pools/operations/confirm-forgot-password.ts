@@ -20,6 +20,9 @@ export default defineOperation<ConfirmForgotPasswordRequest, ConfirmForgotPasswo
   auth: 'none',
   async handle(input, deps) {
     const { client, pool } = await publicClient(deps, input.ClientId);
+    // The policy first: a password the pool refuses costs no attempt on the code, and is refused alike whether or not
+    // the name exists.
+    checkPasswordPolicy(pool, input.Password);
     const user = await findUserBySignInName(deps, pool, input.Username);
     checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
     // A hiding client answers unknown and disabled users with CodeMismatchException (developer guide).
@@ -30,19 +33,17 @@ export default defineOperation<ConfirmForgotPasswordRequest, ConfirmForgotPasswo
     // "If a code isn't requested when using ForgotPassword, Amazon Cognito returns the ExpiredCodeException error."
     const ref = { poolId: pool.id, username: user.username, purpose: RESET_CODE_PURPOSE };
     if (!(await deps.store.codes.get(ref.poolId, ref.username, ref.purpose))) throw new ExpiredCodeException(MSG_CODE_EXPIRED);
-    // The policy first: a password the pool refuses costs no attempt on the code.
-    checkPasswordPolicy(pool, input.Password);
     try {
       await verifyCode(deps, { ...ref, code: input.ConfirmationCode });
     } catch (e) {
       if (e instanceof CodeMismatchException) await recordConfirmForgotPasswordFailure(deps, pool.id, user.username);
       throw e;
     }
-    // The history check (PasswordHistorySize) runs before the code is spent, so the code still works with another
-    // password. RESET_REQUIRED, FORCE_CHANGE_PASSWORD and UNCONFIRMED users all end CONFIRMED (Cognito's
+    // The new credentials first (the history check, PasswordHistorySize: a refused password leaves the code usable),
+    // then the code is spent, then the password stored: of two requests with the code, only the one that spent it
+    // writes its password. RESET_REQUIRED, FORCE_CHANGE_PASSWORD and UNCONFIRMED users all end CONFIRMED (Cognito's
     // PostConfirmation_ConfirmForgotPassword; the UNCONFIRMED case inferred).
-    await setUserPassword(deps, pool, user, input.Password, 'CONFIRMED');
-    await useCode(deps, ref.poolId, ref.username, ref.purpose);
+    await setUserPassword(deps, pool, user, input.Password, 'CONFIRMED', () => useCode(deps, ref.poolId, ref.username, ref.purpose));
     // ClientMetadata is for the PostConfirmation trigger, which is not run yet.
     return {};
   },

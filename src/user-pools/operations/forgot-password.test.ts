@@ -206,3 +206,56 @@ test('an unknown client is ResourceNotFoundException', async () => {
   ]);
 });
 
+
+test('a hiding client limits every name alike: unknown, disabled and real users get the sixth request refused', async () => {
+  const { forgot, user } = await setup({}, { PreventUserExistenceErrors: 'ENABLED' });
+  await user('mia', { attributes: { email: 'mia@example.com', email_verified: 'true' } });
+  await user('ned', { enabled: false, attributes: { email: 'ned@example.com', email_verified: 'true' } });
+  for (const name of ['mia', 'nobody', 'ned']) {
+    for (let i = 0; i < 5; i++) await forgot(name);
+    assert.deepEqual(await errorOf(forgot(name)), ['LimitExceededException', 'Attempt limit exceeded, please try after some time.'], name);
+  }
+  clock.advance(HOUR);
+  await forgot('nobody');
+});
+
+test('an admin_only pool refuses every name alike, whether or not it exists', async () => {
+  const recovery = { AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'admin_only' as const, Priority: 1 }] } };
+  for (const clientIn of [{}, { PreventUserExistenceErrors: 'ENABLED' as const }]) {
+    const { forgot, user } = await setup(recovery, clientIn);
+    await user('olga', { attributes: EMAIL });
+    const real = await errorOf(forgot('olga'));
+    assert.equal(real[0], 'InvalidParameterException');
+    assert.deepEqual(await errorOf(forgot('nobody')), real);
+  }
+});
+
+test('a hiding client answers without waiting for the delivery; a delivery that throws is logged', async () => {
+  const { client, user } = await setup({}, { PreventUserExistenceErrors: 'ENABLED' });
+  await user('pia', { attributes: { email: 'pia@example.com', email_verified: 'true' } });
+  let fail!: (e: Error) => void;
+  const slow = { ...deps, delivery: { send: () => new Promise<never>((_, reject) => (fail = reject)) } };
+  const answer = op.handle({ ClientId: client.id, Username: 'pia' }, slow, ctx);
+  const waited = await Promise.race([answer.then(() => false), new Promise<boolean>((r) => setTimeout(r, 200, true))]);
+  fail(new Error('outbox unavailable'));
+  assert.equal(waited, false, 'answered before the delivery finished');
+  assert.equal((await answer).CodeDeliveryDetails!.Destination, 'p***@e***.com');
+  await new Promise((r) => setImmediate(r));
+  assert.ok(
+    deps.logger.entries.some((e) => e.level === 'error' && e.fields?.error === 'outbox unavailable'),
+    'the failure is logged',
+  );
+});
+
+test('a hiding client answers a failed delivery like a sent one (recorded in the outbox); LEGACY says CodeDeliveryFailureException', async () => {
+  const failing = { ...deps, delivery: { send: async () => ({ delivered: false, error: 'SMTP refused' }) } };
+  const hiding = await setup({}, { PreventUserExistenceErrors: 'ENABLED' });
+  await hiding.user('quinn', { attributes: { email: 'quinn@example.com', email_verified: 'true' } });
+  assert.equal((await op.handle({ ClientId: hiding.client.id, Username: 'quinn' }, failing, ctx)).CodeDeliveryDetails!.DeliveryMedium, 'EMAIL');
+  const legacy = await setup();
+  await legacy.user('quinn', { attributes: { email: 'quinn@example.com', email_verified: 'true' } });
+  assert.deepEqual(await errorOf(op.handle({ ClientId: legacy.client.id, Username: 'quinn' }, failing, ctx)), [
+    'CodeDeliveryFailureException',
+    'Invalid email provided/Unable to send the email',
+  ]);
+});

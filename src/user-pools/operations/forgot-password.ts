@@ -3,7 +3,9 @@ import { defineOperation } from '../../protocol/operation.ts';
 import { CODE_TTL_MS, issueCode } from '../domain/codes.ts';
 import { codeDeliveryDetails, deliveryFailure, sendVerificationCode } from '../domain/messages.ts';
 import {
+  adminOnlyPool,
   adminOnlyRecovery,
+  deliverInBackground,
   RESET_CODE_PURPOSE,
   limitForgotPassword,
   noVerifiedContact,
@@ -21,6 +23,8 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
   auth: 'none',
   async handle(input, deps) {
     const { client, pool } = await publicClient(deps, input.ClientId);
+    // The pool's setting, not the user's: refused alike whether or not the name exists.
+    if (adminOnlyPool(pool)) throw adminOnlyRecovery();
     // "For the Username parameter, you can use the username or an email, phone, or preferred username alias."
     const user = await findUserBySignInName(deps, pool, input.Username);
     checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
@@ -28,6 +32,10 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
     // "Managing user existence error responses": not found, disabled, or no verified delivery mechanism).
     const simulated = () => ({ CodeDeliveryDetails: simulatedRecoveryDelivery(pool, input.Username) });
     const hide = hidesUsers(client);
+    // A hiding client counts the name as given, before anything depends on whether it exists: names nobody has reach
+    // the hourly limit as real users do. (After the SECRET_HASH check, so a caller without the secret cannot use up
+    // a user's requests.)
+    if (hide) await limitForgotPassword(deps, pool.id, input.Username);
     if (!user) {
       if (hide) return simulated();
       throw unknownUserForClient(); // "Username/client id combination not found." (observed, amplify-js#11270)
@@ -39,7 +47,7 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
     }
     const target = recoveryTarget(pool, user);
     if (target === 'admin_only') throw adminOnlyRecovery();
-    await limitForgotPassword(deps, pool.id, user.username);
+    if (!hide) await limitForgotPassword(deps, pool.id, user.username);
     if (!target) {
       if (hide) return simulated();
       throw noVerifiedContact();
@@ -54,7 +62,14 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
       data: { attribute: target.attribute, value: target.to },
     });
     // The reset message uses the pool's verification templates (Cognito's default CustomMessage_ForgotPassword text).
-    const sent = await sendVerificationCode(deps, pool, target, code);
+    const sending = sendVerificationCode(deps, pool, target, code);
+    if (hide) {
+      // Answered without waiting for the mail or SMS, as fast as a simulated answer; a failed send is in the outbox
+      // and the log, and the answer does not tell it (it would tell that the user exists).
+      deliverInBackground(deps, sending, { operation: 'ForgotPassword', poolId: pool.id, channel: target.medium });
+      return { CodeDeliveryDetails: codeDeliveryDetails(target) };
+    }
+    const sent = await sending;
     if (sent.error) throw deliveryFailure(target);
     // ClientMetadata, UserContextData and AnalyticsMetadata feed triggers and threat protection, not run yet.
     return { CodeDeliveryDetails: codeDeliveryDetails(target) };
