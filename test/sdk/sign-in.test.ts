@@ -293,3 +293,49 @@ test('lockout: "Password attempts exceeded" after five failures, for the passwor
   assert.ok((await (await srpSignIn('locky', PW)).respond()).AuthenticationResult, 'unlocked after 1 s; success clears');
   assert.equal((await awsErrorOf(() => initiate('USER_PASSWORD_AUTH', { USERNAME: 'locky', PASSWORD: 'bad' }))).message, 'Incorrect username or password.');
 });
+
+test('ENABLED: a wrong password on a disabled or unconfirmed user reads as for an unknown user; the status after a right one', async () => {
+  await createTestUser(s.deps, pool, 'hid-off', PW, { enabled: false });
+  await createTestUser(s.deps, pool, 'hid-unconfirmed', PW, { status: 'UNCONFIRMED' });
+  const incorrect = { name: 'NotAuthorizedException', message: 'Incorrect username or password.', status: 400 };
+  for (const USERNAME of ['hid-off', 'hid-unconfirmed', 'hid-ghost'])
+    assert.deepEqual(await awsErrorOf(() => initiate('USER_PASSWORD_AUTH', { USERNAME, PASSWORD: 'wrong' }, strictClientId)), incorrect, USERNAME);
+  assert.deepEqual(await awsErrorOf(() => initiate('USER_PASSWORD_AUTH', { USERNAME: 'hid-off', PASSWORD: PW }, strictClientId)), {
+    name: 'NotAuthorizedException',
+    message: 'User is disabled.',
+    status: 400,
+  });
+  assert.deepEqual(await awsErrorOf(() => initiate('USER_PASSWORD_AUTH', { USERNAME: 'hid-unconfirmed', PASSWORD: PW }, strictClientId)), {
+    name: 'UserNotConfirmedException',
+    message: 'User is not confirmed.',
+    status: 400,
+  });
+});
+
+test('NEW_PASSWORD_REQUIRED on the wire: no verified flag, no malformed phone number, nothing stored', async () => {
+  await createTestUser(s.deps, pool, 'eve', 'Temp0rary!', { status: 'FORCE_CHANGE_PASSWORD' });
+  const base = { UserPoolId: pool.id, ClientId: clientId };
+  const a = await s.idp.send(new AdminInitiateAuthCommand({ ...base, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'eve', PASSWORD: 'Temp0rary!' } }));
+  const respond = (extra: Record<string, string>) =>
+    s.idp.send(
+      new AdminRespondToAuthChallengeCommand({
+        ...base,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: a.Session,
+        ChallengeResponses: { USERNAME: 'eve', NEW_PASSWORD: 'N3w-Passw0rd', ...extra },
+      }),
+    );
+  assert.deepEqual(await awsErrorOf(() => respond({ 'userAttributes.email': 'bob@ex.com', 'userAttributes.email_verified': 'true' })), {
+    name: 'NotAuthorizedException',
+    message: 'A client attempted to write unauthorized attribute',
+    status: 400,
+  });
+  assert.deepEqual(await awsErrorOf(() => respond({ 'userAttributes.phone_number': 'not a phone' })), {
+    name: 'InvalidParameterException',
+    message: 'Invalid phone number format.',
+    status: 400,
+  });
+  assert.deepEqual((await getTestUser(s.deps, pool, 'eve')).attributes, {});
+  assert.ok((await respond({ 'userAttributes.email': 'eve@ex.com' })).AuthenticationResult?.IdToken);
+  assert.deepEqual((await getTestUser(s.deps, pool, 'eve')).attributes, { email: 'eve@ex.com', email_verified: 'false' });
+});

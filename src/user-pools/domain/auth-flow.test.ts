@@ -476,3 +476,133 @@ test('an unknown challenge name', async () => {
     'InvalidParameterException',
   );
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Security review fixes
+
+test('NEW_PASSWORD_REQUIRED attributes are checked as UpdateUserAttributes checks them', async () => {
+  const p = await createTestPool(deps, {
+    AliasAttributes: ['email', 'phone_number'],
+    Schema: [{ Name: 'name', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MaxLength: '5' } }],
+  });
+  const c = await createTestClient(deps, p.id, { ExplicitAuthFlows: ALL_FLOWS });
+  const narrow = await createTestClient(deps, p.id, { ExplicitAuthFlows: ALL_FLOWS, WriteAttributes: ['email'] });
+  await createTestUser(deps, p, 'bob', PW, { attributes: { email: 'bob@ex.com', email_verified: 'true' } });
+  const start = async (cl: TestClient, username: string) => {
+    await createTestUser(deps, p, username, 'Temp0rary!', { status: 'FORCE_CHANGE_PASSWORD' });
+    const ctx = await publicAuthContext(deps, cl.id);
+    const out = await initiateAuth(deps, ctx, { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: 'Temp0rary!' } });
+    assert.equal(out.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+    return (r: Record<string, string>) =>
+      respondToAuthChallenge(deps, ctx, { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: out.Session!, ChallengeResponses: { USERNAME: username, NEW_PASSWORD: 'N3w-Passw0rd', ...r } });
+  };
+  const respond = await start(c, 'mallory');
+  // The reported exploit: a verified flag, another user's verified email, a malformed phone number.
+  assert.deepEqual(
+    await errorOf(respond({ 'userAttributes.email': 'bob@ex.com', 'userAttributes.email_verified': 'true', 'userAttributes.phone_number': 'not a phone' })),
+    ['NotAuthorizedException', 'A client attempted to write unauthorized attribute'],
+  );
+  assert.deepEqual(await errorOf(respond({ 'userAttributes.phone_number_verified': 'true' })), [
+    'NotAuthorizedException',
+    'A client attempted to write unauthorized attribute',
+  ]);
+  assert.deepEqual(await errorOf(respond({ 'userAttributes.phone_number': 'not a phone' })), ['InvalidParameterException', 'Invalid phone number format.']);
+  assert.deepEqual(await errorOf(respond({ 'userAttributes.email': 'nope' })), ['InvalidParameterException', 'Invalid email address format.']);
+  assert.deepEqual(await errorOf(respond({ 'userAttributes.name': 'Mallory' })), [
+    'InvalidParameterException',
+    'Attributes did not conform to the schema: name: String must be no longer than 5 characters\n',
+  ]);
+  assert.deepEqual(await errorOf(respond({ 'userAttributes.email': 'BOB@ex.com' })), ['AliasExistsException', 'An account with the email already exists.']);
+  const mallory = await getTestUser(deps, p, 'mallory');
+  assert.equal(mallory.status, 'FORCE_CHANGE_PASSWORD', 'nothing stored');
+  assert.deepEqual(mallory.attributes, {});
+  // Accepted: stored unverified.
+  const done = await respond({ 'userAttributes.email': 'mal@ex.com', 'userAttributes.phone_number': '+15550100', 'userAttributes.name': 'Mal' });
+  assert.ok(done.AuthenticationResult);
+  assert.deepEqual((await getTestUser(deps, p, 'mallory')).attributes, {
+    email: 'mal@ex.com',
+    email_verified: 'false',
+    phone_number: '+15550100',
+    phone_number_verified: 'false',
+    name: 'Mal',
+  });
+  // The client's WriteAttributes.
+  const narrowRespond = await start(narrow, 'nina');
+  assert.deepEqual(await errorOf(narrowRespond({ 'userAttributes.name': 'Nina' })), [
+    'NotAuthorizedException',
+    'A client attempted to write unauthorized attribute',
+  ]);
+  assert.ok((await narrowRespond({ 'userAttributes.email': 'nina@ex.com' })).AuthenticationResult);
+});
+
+test('NEW_PASSWORD_REQUIRED in a UsernameAttributes pool: another user’s (unverified) value is AliasExistsException', async () => {
+  const p = await createTestPool(deps, { UsernameAttributes: ['email', 'phone_number'] });
+  const c = await createTestClient(deps, p.id, { ExplicitAuthFlows: ALL_FLOWS });
+  await createTestUser(deps, p, deps.random.uuid(), PW, { attributes: { email: 'x@ex.com', phone_number: '+15550111', phone_number_verified: 'false' } });
+  const id = deps.random.uuid();
+  await createTestUser(deps, p, id, 'Temp0rary!', { status: 'FORCE_CHANGE_PASSWORD', attributes: { email: 'y@ex.com' } });
+  const ctx = await publicAuthContext(deps, c.id);
+  const out = await initiateAuth(deps, ctx, { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'y@ex.com', PASSWORD: 'Temp0rary!' } });
+  const respond = (r: Record<string, string>) =>
+    respondToAuthChallenge(deps, ctx, { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: out.Session!, ChallengeResponses: { USERNAME: 'y@ex.com', NEW_PASSWORD: 'N3w-Passw0rd', ...r } });
+  assert.deepEqual(await errorOf(respond({ 'userAttributes.phone_number': '+15550111' })), [
+    'AliasExistsException',
+    'An account with the phone_number already exists.',
+  ]);
+  assert.ok((await respond({ 'userAttributes.phone_number': '+15550112' })).AuthenticationResult);
+});
+
+test('PreventUserExistenceErrors ENABLED: a wrong password is "Incorrect username or password." whatever the status', async () => {
+  await createTestUser(deps, pool, 'hidden-unconfirmed', PW, { status: 'UNCONFIRMED' });
+  await createTestUser(deps, pool, 'hidden-reset', PW, { status: 'RESET_REQUIRED' });
+  await createTestUser(deps, pool, 'hidden-disabled', PW, { enabled: false });
+  const gates: [string, [string, string]][] = [
+    ['hidden-unconfirmed', ['UserNotConfirmedException', 'User is not confirmed.']],
+    ['hidden-reset', ['PasswordResetRequiredException', 'Password reset required for the user']],
+    ['hidden-disabled', ['NotAuthorizedException', 'User is disabled.']],
+  ];
+  const incorrect = ['NotAuthorizedException', 'Incorrect username or password.'];
+  for (const [name, gate] of gates) {
+    assert.deepEqual(await errorOf(passwordAuth(strictClient, name, 'wrong')), incorrect, name);
+    assert.deepEqual(await errorOf(passwordAuth(strictClient, name, PW)), gate, name);
+    // SRP: round 1 answers as for anyone; round 2 tells the status only after a correct proof.
+    const bad = await srpSignIn(strictClient, name, 'wrong');
+    assert.equal(bad.first.ChallengeName, 'PASSWORD_VERIFIER', name);
+    assert.deepEqual(await errorOf(bad.respond()), incorrect, name);
+    assert.deepEqual(await errorOf((await srpSignIn(strictClient, name, PW)).respond()), gate, name);
+    // LEGACY keeps the gates before the password check.
+    assert.deepEqual(await errorOf(passwordAuth(client, name, 'wrong')), gate, name);
+  }
+});
+
+test('ENABLED, email-as-username pool: an unknown email gets a stable UUID as USER_ID_FOR_SRP, not its name back', async () => {
+  const p = await createTestPool(deps, { UsernameAttributes: ['email'] });
+  const c = await createTestClient(deps, p.id, { ExplicitAuthFlows: ALL_FLOWS, PreventUserExistenceErrors: 'ENABLED' });
+  const ctx = await publicAuthContext(deps, c.id);
+  const start = async (USERNAME: string) => {
+    const srp = await srpClient(p.id);
+    const first = await initiateAuth(deps, ctx, { AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME, SRP_A: srp.A } });
+    return { first, srp };
+  };
+  const a = await start('ghost@example.com');
+  const b = await start('ghost@example.com');
+  const id = a.first.ChallengeParameters.USER_ID_FOR_SRP!;
+  assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(a.first.ChallengeParameters.USERNAME, id);
+  assert.equal(b.first.ChallengeParameters.USER_ID_FOR_SRP, id, 'stable');
+  assert.equal(b.first.ChallengeParameters.SALT, a.first.ChallengeParameters.SALT);
+  assert.notEqual((await start('ghost2@example.com')).first.ChallengeParameters.USER_ID_FOR_SRP, id);
+  // Round 2 with the id as USERNAME (as clients send it) fails like a wrong password.
+  const responses = await a.srp.answer(a.first.ChallengeParameters, 'anything');
+  assert.equal(responses.USERNAME, id);
+  assert.deepEqual(await errorOf(respondToAuthChallenge(deps, ctx, { ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: responses })), [
+    'NotAuthorizedException',
+    'Incorrect username or password.',
+  ]);
+  // Another pool, another id.
+  const p2 = await createTestPool(deps, { UsernameAttributes: ['email'] });
+  const c2 = await createTestClient(deps, p2.id, { ExplicitAuthFlows: ALL_FLOWS, PreventUserExistenceErrors: 'ENABLED' });
+  const srp = await srpClient(p2.id);
+  const other = await initiateAuth(deps, await publicAuthContext(deps, c2.id), { AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'ghost@example.com', SRP_A: srp.A } });
+  assert.notEqual(other.ChallengeParameters.USER_ID_FOR_SRP, id);
+});

@@ -17,6 +17,7 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../../storage/records
 import { issueTokens } from '../../tokens/mint.ts';
 import { redeemRefreshToken } from '../../tokens/refresh.ts';
 import {
+  AliasExistsException,
   InvalidParameterException,
   InvalidUserPoolConfigurationException,
   NotAuthorizedException,
@@ -26,6 +27,7 @@ import {
   UserNotFoundException,
 } from '../errors.ts';
 import type { AuthenticationResultType, InitiateAuthResponse } from '../shapes.ts';
+import { checkClientWritable, newUserAttributes } from './attributes.ts';
 import { computeVerifier, parseSrpTimestamp, startServerSession, verifyPasswordClaim } from '../srp.ts';
 import {
   clientNotFound,
@@ -47,9 +49,10 @@ import {
   srpPoolName,
   verifyPasswordHash,
 } from './passwords.ts';
-import { getPool, type PoolSettings } from './pools.ts';
+import { getPool, poolSettings, type PoolSettings } from './pools.ts';
+import { claimAlias } from './sign-up.ts';
 import { findUserBySignInName } from './users.ts';
-import { usernameKey } from './usernames.ts';
+import { isCaseInsensitive, usernameKey } from './usernames.ts';
 
 export type ChallengeName = NonNullable<InitiateAuthResponse['ChallengeName']>;
 
@@ -202,7 +205,7 @@ interface SealedState {
   t: 'cognate-auth';
   poolId: string;
   clientId: string;
-  /** The internal username ('' for a simulated challenge of an unknown user). */
+  /** The internal username (for a simulated challenge of an unknown user: the USER_ID_FOR_SRP it was given). */
   username: string;
   /** The name the client signed in with. */
   given: string;
@@ -268,6 +271,11 @@ function assertUserMaySignIn(user: UserRecord): void {
   if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(MSG.resetRequired);
 }
 
+/** PreventUserExistenceErrors ENABLED: nothing may tell an existing user from an unknown one before the password. */
+function hidesUsers(ctx: AuthContext): boolean {
+  return preventUserExistenceErrors(ctx.client.settings as ClientSettings) === 'ENABLED';
+}
+
 async function userByInternalName(deps: AuthDeps, pool: PoolRecord, username: string): Promise<UserRecord | null> {
   return deps.store.users.get(pool.id, usernameKey(pool, username));
 }
@@ -324,7 +332,10 @@ async function passwordSignIn(deps: AuthDeps, ctx: AuthContext, params: Record<s
   const user = await findUserBySignInName(deps, ctx.pool, name);
   checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
   if (!user) return unknownUser(deps, ctx, password);
-  assertUserMaySignIn(user);
+  // LEGACY: the status gates before the password check; ENABLED: only after a correct password (a wrong one must
+  // not tell a disabled or unconfirmed user from an unknown one).
+  const hides = hidesUsers(ctx);
+  if (!hides) assertUserMaySignIn(user);
   const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
   const creds = openCredentials(deps, user);
   let ok = false;
@@ -332,6 +343,7 @@ async function passwordSignIn(deps: AuthDeps, ctx: AuthContext, params: Record<s
   else await dummyVerify(password);
   if (!ok) throw new NotAuthorizedException(MSG.incorrect);
   await attempt.succeeded();
+  if (hides) assertUserMaySignIn(user);
   return afterPrimaryFactor(deps, ctx, user, name);
 }
 
@@ -363,6 +375,23 @@ async function simulatedVerifier(deps: AuthDeps, pool: PoolRecord, name: string)
   return computeVerifier(srpPoolName(pool.id), name, derive('password').toString('base64'), derive('salt').subarray(0, 16));
 }
 
+/**
+ * USER_ID_FOR_SRP for an unknown name in a pool whose users sign in with email / phone number (UsernameAttributes):
+ * real users get their internal username (a UUID), so an unknown name gets a UUID too — derived from the name, so
+ * repeated attempts see the same one — instead of the name echoed back, which would tell it is unknown.
+ */
+async function simulatedUserId(deps: AuthDeps, pool: PoolRecord, name: string): Promise<string> {
+  if (!(poolSettings(pool).UsernameAttributes ?? []).length) return name; // real users' ids are the names given
+  const key = await simulationKey(deps);
+  // Emails match case-insensitively (users.ts), so the derived id does too.
+  const folded = name.includes('@') ? name.toLowerCase() : usernameKey(pool, name);
+  const b = createHmac('sha256', key).update(`user-id\0${pool.id}\0${folded}`).digest().subarray(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** USER_SRP_AUTH round 1 (§4.3): SALT, SRP_B and the sealed SECRET_BLOCK. */
 async function srpStart(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>): Promise<AuthOutput> {
   const name = param(params, 'USERNAME');
@@ -374,10 +403,11 @@ async function srpStart(deps: AuthDeps, ctx: AuthContext, params: Record<string,
   // Unknown user: LEGACY says so now; ENABLED carries on with a simulated challenge that fails in round 2.
   if (!user && preventUserExistenceErrors(ctx.client.settings as ClientSettings) !== 'ENABLED')
     throw new UserNotFoundException(MSG.userNotFound);
-  if (user) assertUserMaySignIn(user);
+  // ENABLED: the status is told only after a correct proof (round 2).
+  if (user && !hidesUsers(ctx)) assertUserMaySignIn(user);
   const creds = user ? openCredentials(deps, user) : {};
   const simulated = !user || !creds.srpVerifierHex || !creds.srpSaltHex;
-  const userId = user ? user.username : name;
+  const userId = user ? user.username : await simulatedUserId(deps, ctx.pool, name);
   const { saltHex, verifierHex } = simulated
     ? await simulatedVerifier(deps, ctx.pool, userId)
     : { saltHex: creds.srpSaltHex!, verifierHex: creds.srpVerifierHex! };
@@ -390,7 +420,7 @@ async function srpStart(deps: AuthDeps, ctx: AuthContext, params: Record<string,
     throw e;
   }
   const sealed = sealState(deps, ctx, {
-    username: user ? user.username : '',
+    username: userId,
     given: name,
     challenge: 'PASSWORD_VERIFIER',
     srp: { A, b: bHex },
@@ -505,12 +535,13 @@ async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, r: Record<stri
   if (!user) {
     // A simulated challenge: do the work of a real check (same timing), then fail as a wrong password does.
     if (s.srp) {
-      const { verifierHex } = await simulatedVerifier(deps, ctx.pool, s.given);
+      const { verifierHex } = await simulatedVerifier(deps, ctx.pool, s.username || s.given);
       startServerSession(verifierHex, s.srp.A, Buffer.from(s.srp.b, 'hex'));
     }
     throw new NotAuthorizedException(MSG.incorrect);
   }
-  assertUserMaySignIn(user);
+  const hides = hidesUsers(ctx);
+  if (!hides) assertUserMaySignIn(user);
   const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
   const creds = openCredentials(deps, user);
   let ok = false;
@@ -531,6 +562,7 @@ async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, r: Record<stri
   }
   if (!ok) throw new NotAuthorizedException(MSG.incorrect);
   await attempt.succeeded();
+  if (hides) assertUserMaySignIn(user);
   return afterPrimaryFactor(deps, ctx, user, s.given);
 }
 
@@ -550,7 +582,7 @@ async function newPassword(deps: AuthDeps, ctx: AuthContext, session: string | u
   assertUserMaySignIn(user);
   if (user.status !== 'FORCE_CHANGE_PASSWORD') throw new NotAuthorizedException(MSG.sessionInvalid);
 
-  const attributes = applyChallengeAttributes(ctx.pool, user, r);
+  const attributes = await applyChallengeAttributes(deps, ctx, user, r);
   checkPasswordPolicy(ctx.pool, password);
   const credentialsSealed = await newCredentials(deps, ctx.pool, user.username, password, user);
   await consumeState(deps, s);
@@ -582,18 +614,40 @@ async function newPassword(deps: AuthDeps, ctx: AuthContext, session: string | u
  * The `userAttributes.<name>` responses of NEW_PASSWORD_REQUIRED. Only attributes of the pool, never sub or
  * one that already has a value ("Cannot modify an already provided email" — observed, as NotAuthorizedException);
  * every required attribute must have a value afterwards ("Invalid attributes given, name is missing" — observed).
+ * Otherwise checked as UpdateUserAttributes checks an app client's request (attribute-updates.ts): the client's
+ * WriteAttributes and never the *_verified flags or developer-only attributes, the schema's constraints and the
+ * email / phone formats; a new email / phone number is unverified, and must not be another user's verified alias
+ * nor, in a UsernameAttributes pool, another user's value (AliasExistsException).
  */
-function applyChallengeAttributes(pool: PoolRecord, user: UserRecord, r: Record<string, string>): Record<string, string> {
+async function applyChallengeAttributes(deps: AuthDeps, ctx: AuthContext, user: UserRecord, r: Record<string, string>): Promise<Record<string, string>> {
+  const pool = ctx.pool;
   const { names, required } = poolAttributes(pool);
-  const out: Record<string, string> = {};
+  const given: { Name: string; Value: string }[] = [];
   for (const [k, v] of Object.entries(r)) {
     if (!k.startsWith(ATTR_PREFIX)) continue;
     const attr = k.slice(ATTR_PREFIX.length);
     if (!names.has(attr) || attr === 'sub') throw new InvalidParameterException(`Attribute does not exist in the schema.`); // wording from UpdateUserAttributes (rep)
-    if (user.attributes[attr]) throw new NotAuthorizedException(`Cannot modify an already provided ${attr}`);
-    if (v !== '') out[attr] = v;
+    given.push({ Name: attr, Value: v });
   }
+  checkClientWritable(ctx.client, given.map((a) => a.Name));
+  for (const { Name } of given) if (user.attributes[Name]) throw new NotAuthorizedException(`Cannot modify an already provided ${Name}`);
+  // Values: as UpdateUserAttributes validates them (planAttributeChange → adminUserAttributes: SignUp's checks with
+  // nothing required; admin-users.ts itself is not imported here, it imports this module).
+  const s = poolSettings(pool);
+  const relaxed = { ...pool, settings: { ...s, SchemaAttributes: s.SchemaAttributes.map((a) => ({ ...a, Required: false })) } } as unknown as PoolRecord;
+  const out = newUserAttributes(relaxed, ctx.client, { given: given.filter((a) => a.Value !== '') });
   for (const a of required)
     if (!user.attributes[a] && !out[a]) throw new InvalidParameterException(`Invalid attributes given, ${a} is missing`);
+  const usernameAttributes = (s.UsernameAttributes ?? []) as string[];
+  for (const attr of ['email', 'phone_number'] as const) {
+    const value = out[attr];
+    if (value === undefined) continue;
+    out[`${attr}_verified`] = 'false';
+    await claimAlias(deps, pool, user, attr, value, false);
+    if (usernameAttributes.includes(attr)) {
+      const holders = await deps.store.users.findByAttribute(pool.id, attr, value, attr === 'email' || isCaseInsensitive(pool));
+      if (holders.some((u) => u.usernameKey !== user.usernameKey)) throw new AliasExistsException(`An account with the ${attr} already exists.`);
+    }
+  }
   return out;
 }
