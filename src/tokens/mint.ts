@@ -167,7 +167,7 @@ export function accessTokenClaims(
 }
 
 /** The attributes the client may read: its ReadAttributes, or every attribute when it has none. */
-function readableAttributes(client: ClientRecord): Set<string> | null {
+export function readableAttributes(client: ClientRecord): Set<string> | null {
   const read = (client.settings as ClientSettings).ReadAttributes;
   return read && read.length ? new Set(read) : null;
 }

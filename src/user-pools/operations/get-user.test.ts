@@ -42,6 +42,15 @@ test('developer-only attributes (dev:custom:*) are not shown to the user', async
   assert.deepEqual(out.UserAttributes!.map((a) => a.Name), ['sub', 'email']);
 });
 
+test("the app client's ReadAttributes limit the attributes it reads", async () => {
+  const user = await insertUser(pool, 'reader', { attributes: { email: 'r@example.com', name: 'Reader', 'custom:tier': 'gold' } });
+  const limited = { ...client, id: 'limitedclient0000000000001', settings: { ...client.settings, ReadAttributes: ['email'] } };
+  await deps.store.clients.create(limited, 1000);
+  const { AccessToken } = await issueTokens(deps, { pool, client: limited, user });
+  const out = await op.handle({ AccessToken: AccessToken! }, deps, ctx);
+  assert.deepEqual(out.UserAttributes!.map((a) => a.Name), ['sub', 'email']);
+});
+
 test('MFA settings appear when the user has them', async () => {
   const user = await insertUser(pool, 'mfa-user', {
     mfa: { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] },

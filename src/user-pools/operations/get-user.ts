@@ -2,6 +2,7 @@
 import { defineOperation } from '../../protocol/operation.ts';
 import type { UserRecord } from '../../storage/records.ts';
 import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { readableAttributes } from '../../tokens/mint.ts';
 import { attributeList } from '../domain/users.ts';
 import type { GetUserRequest, GetUserResponse, MFAOptionType } from '../shapes.ts';
 
@@ -9,9 +10,14 @@ export default defineOperation<GetUserRequest, GetUserResponse>({
   service: 'cognito-idp',
   name: 'GetUser',
   async handle(input, deps) {
-    const { user } = await authenticateAccessToken(deps, input.AccessToken);
-    // Developer-only attributes (dev:custom:*) are for admin calls; tokens and self-service reads leave them out.
-    const UserAttributes = attributeList(user).filter((a) => !a.Name.startsWith('dev:'));
+    const { user, claims } = await authenticateAccessToken(deps, input.AccessToken);
+    // The app client's ReadAttributes limit what it reads, in GetUser as in the ID token; developer-only
+    // attributes (dev:custom:*) are for admin calls only. sub is always readable.
+    const client = typeof claims.client_id === 'string' ? await deps.store.clients.get(claims.client_id) : null;
+    const readable = client ? readableAttributes(client) : null;
+    const UserAttributes = attributeList(user).filter(
+      (a) => a.Name === 'sub' || (!a.Name.startsWith('dev:') && (!readable || readable.has(a.Name))),
+    );
     return { Username: user.username, UserAttributes, ...mfaMembers(user) };
   },
 });
