@@ -1,6 +1,5 @@
 // Verifying access tokens for the self-service operations (GetUser, GlobalSignOut, …): signature, expiry, scope, session.
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import { createPublicKey, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import type { AuthSessionRecord, PoolRecord, SigningKeyRecord, UserRecord } from '../storage/records.ts';
 import { NotAuthorizedException } from '../user-pools/errors.ts';
@@ -42,6 +41,24 @@ function remember(k: SigningKeyRecord): VerificationKey {
   return v;
 }
 
+/** The three parts of a compact JWS, decoded; null when it is not one (no verification here). */
+function parseCompactJws(
+  token: string,
+): { header: Record<string, unknown>; payload: Record<string, unknown>; signingInput: Buffer; signature: Buffer } | null {
+  if (typeof token !== 'string') return null;
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some((x) => !/^[A-Za-z0-9_-]+$/.test(x))) return null;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
+    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+    if (!isObject(header) || !isObject(payload)) return null;
+    return { header, payload, signingInput: Buffer.from(`${parts[0]}.${parts[1]}`), signature: Buffer.from(parts[2]!, 'base64url') };
+  } catch {
+    return null;
+  }
+}
+
 function refuse(message: string): never {
   throw new NotAuthorizedException(message);
 }
@@ -56,14 +73,10 @@ export async function authenticateAccessToken(
   accessToken: string,
 ): Promise<{ pool: PoolRecord; user: UserRecord; claims: Record<string, unknown>; session: AuthSessionRecord }> {
   const M = ACCESS_TOKEN_MESSAGES;
-  let kid: unknown;
-  let unverified: Record<string, unknown>;
-  try {
-    kid = decodeProtectedHeader(accessToken).kid;
-    unverified = decodeJwt(accessToken);
-  } catch {
-    refuse(M.invalid);
-  }
+  const jws = parseCompactJws(accessToken);
+  if (!jws || jws.header.alg !== 'RS256') refuse(M.invalid);
+  const kid = jws.header.kid;
+  const unverified = jws.payload;
   // The issuer names the pool: {publicUrl}/{poolId}. Only its last segment is trusted, and only to find the keys
   // the signature must verify with.
   const iss = typeof unverified.iss === 'string' ? unverified.iss : '';
@@ -77,17 +90,19 @@ export async function authenticateAccessToken(
     if (rec) vk = remember(rec);
   }
   if (!vk || vk.poolId !== poolId || vk.use !== 'access') refuse(M.invalid);
-
-  let claims: Record<string, unknown>;
+  // RS256 by node:crypto directly: measured 0.06 ms against 0.16 ms for jose's WebCrypto path, on every
+  // self-service call (.tmp experiments, README Performance). Tokens are minted with jose.
+  let signed = false;
   try {
-    ({ payload: claims } = await jwtVerify(accessToken, vk.key, {
-      algorithms: ['RS256'],
-      currentDate: new Date(now),
-    }));
-  } catch (e) {
-    if (e instanceof joseErrors.JWTExpired) refuse(M.expired);
-    refuse(M.invalid);
+    signed = verifySignature('RSA-SHA256', jws.signingInput, vk.key, jws.signature);
+  } catch {
+    signed = false;
   }
+  if (!signed) refuse(M.invalid);
+  const claims = unverified;
+  if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') refuse(M.invalid);
+  if (typeof claims.nbf === 'number' && claims.nbf * 1000 > now) refuse(M.invalid);
+  if (claims.exp * 1000 <= now) refuse(M.expired);
   if (claims.token_use !== 'access' || typeof claims.sub !== 'string' || typeof claims.origin_jti !== 'string') refuse(M.invalid);
   const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
   if (!scopes.includes(ADMIN_SCOPE)) refuse(M.scope);
