@@ -1,5 +1,6 @@
-// Test support: the set-up shared by the token and sign-up operation tests (deps on a FixedClock, a pool and app
-// client through the operations, passwordless users to mint tokens for, sign-up pools), built on users.ts.
+// Test support: the set-up shared by the operation tests (deps on a FixedClock, a pool and app client through the
+// operations, passwordless users to mint tokens for, sign-up pools, pools for the client and domain tests, signed-in
+// users), built on users.ts.
 import assert from 'node:assert/strict';
 import { makeTestDeps } from '../../src/deps.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
@@ -9,10 +10,20 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../../src/storage/rec
 import { createSettings } from '../../src/user-pools/domain/pools.ts';
 import type { CreateUserPoolClientRequest, CreateUserPoolRequest, SignUpRequest } from '../../src/user-pools/shapes.ts';
 import createUserPoolClient from '../../src/user-pools/operations/create-user-pool-client.ts';
+import createUserPool from '../../src/user-pools/operations/create-user-pool.ts';
+import createUserPoolDomain from '../../src/user-pools/operations/create-user-pool-domain.ts';
 import signUpOp from '../../src/user-pools/operations/sign-up.ts';
 import confirmSignUpOp from '../../src/user-pools/operations/confirm-sign-up.ts';
 import resendConfirmationCodeOp from '../../src/user-pools/operations/resend-confirmation-code.ts';
-import { createTestClient, createTestPool, createTestUser, secretHashOf, type TestUserOptions } from './users.ts';
+import {
+  ALL_FLOWS,
+  createTestClient,
+  createTestPool,
+  createTestUser,
+  secretHashOf,
+  type TestClient,
+  type TestUserOptions,
+} from './users.ts';
 
 export const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
 export const model = idpModel as unknown as ServiceModel;
@@ -21,10 +32,10 @@ export const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 
 export type TestDeps = Awaited<ReturnType<typeof makeTestDeps>>;
 
-/** Test deps on a FixedClock at NOW. */
-export async function fixedClockDeps(): Promise<{ deps: TestDeps; clock: FixedClock }> {
+/** Test deps on a FixedClock at NOW (with `config` over the test config). */
+export async function fixedClockDeps(config?: NonNullable<Parameters<typeof makeTestDeps>[0]>['config']): Promise<{ deps: TestDeps; clock: FixedClock }> {
   const clock = new FixedClock(NOW);
-  return { deps: await makeTestDeps({ clock }), clock };
+  return { deps: await makeTestDeps(config ? { clock, config } : { clock }), clock };
 }
 
 /** The [code, message] `p` is refused with; given `operation`, the code must be one the model declares for it. */
@@ -116,3 +127,56 @@ export async function signUpFixture(idPrefix: string) {
 }
 
 export type SignUpFixture = Awaited<ReturnType<typeof signUpFixture>>;
+
+// ---------------------------------------------------------------------------------------------------------
+// App client and domain tests: a pool ('p') through CreateUserPool; other pools straight into the store
+
+export interface PoolFixture {
+  deps: TestDeps;
+  clock: FixedClock;
+  poolId: string;
+}
+
+/** Deps on a FixedClock at NOW (with `config`), and a pool 'p' made by CreateUserPool. */
+export async function poolFixture(config?: Parameters<typeof fixedClockDeps>[0]): Promise<PoolFixture> {
+  const { deps, clock } = await fixedClockDeps(config);
+  const poolId = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
+  return { deps, clock, poolId };
+}
+
+/** Another pool, inserted straight into the store (no signing keys: cheaper than CreateUserPool). */
+export async function quickPool(deps: TestDeps, id: string): Promise<string> {
+  const now = deps.clock.now();
+  const arn = `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${id}`;
+  await deps.store.pools.create({ id, name: id, arn, createdAt: now, updatedAt: now, version: 1, settings: {}, tags: {} }, [], 1000);
+  return id;
+}
+
+/** A certificate for custom domains. */
+export const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000';
+
+/** Gives `poolId` the prefix domain 'my-app' and the custom domain 'auth.example.com' (on CERT). */
+export async function createTestDomains(deps: TestDeps, poolId: string): Promise<void> {
+  await createUserPoolDomain.handle({ UserPoolId: poolId, Domain: 'my-app' }, deps, ctx);
+  await createUserPoolDomain.handle({ UserPoolId: poolId, Domain: 'auth.example.com', CustomDomainConfig: { CertificateArn: CERT } }, deps, ctx);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sign-in tests: a pool and a client with every password flow, through the operations; users with passwords
+
+export interface SignInFixture {
+  deps: TestDeps;
+  clock: FixedClock;
+  pool: PoolRecord;
+  client: TestClient;
+}
+
+/** A pool and ALL_FLOWS client; 'alice' (PASSWORD), and unless `temp` is false 'temp' (FORCE_CHANGE_PASSWORD, 'Temp0rary!'). */
+export async function signInFixture(o: { temp?: boolean } = {}): Promise<SignInFixture> {
+  const { deps, clock } = await fixedClockDeps();
+  const pool = await createTestPool(deps);
+  const client = await createTestClient(deps, pool.id, { ExplicitAuthFlows: ALL_FLOWS });
+  await createTestUser(deps, pool, 'alice', PASSWORD);
+  if (o.temp ?? true) await createTestUser(deps, pool, 'temp', 'Temp0rary!', { status: 'FORCE_CHANGE_PASSWORD' });
+  return { deps, clock, pool, client };
+}

@@ -1,37 +1,21 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
-import { FixedClock } from '../../runtime/clock.ts';
-import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
-import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
+import { checkOutput } from '../../protocol/validate.ts';
 import type { PoolRecord } from '../../storage/records.ts';
-import { ALL_FLOWS, createTestClient, createTestPool, createTestUser, type TestClient } from '../../../test/support/users.ts';
+import { createTestPool, type TestClient } from '../../../test/support/users.ts';
 import op from './admin-initiate-auth.ts';
+import { ctx, errorOf as errorOfAny, model, signInFixture, type TestDeps } from '../../../test/support/fixtures.ts';
 
-const model = idpModel as unknown as ServiceModel;
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let deps: TestDeps;
 let pool: PoolRecord;
 let client: TestClient;
 
 before(async () => {
-  deps = await makeTestDeps({ clock: new FixedClock() });
-  pool = await createTestPool(deps);
-  client = await createTestClient(deps, pool.id, { ExplicitAuthFlows: ALL_FLOWS });
-  await createTestUser(deps, pool, 'alice', 'Passw0rd!');
-  await createTestUser(deps, pool, 'temp', 'Temp0rary!', { status: 'FORCE_CHANGE_PASSWORD' });
+  ({ deps, pool, client } = await signInFixture());
 });
 
-async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? String(e);
-    assert.ok(model.operations.AdminInitiateAuth!.errors!.includes(code), `${code} is not declared by AdminInitiateAuth`);
-    return [code, (e as Error).message];
-  }
-  assert.fail('expected an error');
-}
+/** [code, message] of the error, which must be one AdminInitiateAuth declares. */
+const errorOf = (p: Promise<unknown>) => errorOfAny(p, 'AdminInitiateAuth');
 
 test('ADMIN_USER_PASSWORD_AUTH answers tokens; a temporary password answers NEW_PASSWORD_REQUIRED', async () => {
   const base = { UserPoolId: pool.id, ClientId: client.id, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH' as const };

@@ -1,21 +1,17 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
-import { FixedClock } from '../../runtime/clock.ts';
-import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
-import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
+import type { FixedClock } from '../../runtime/clock.ts';
+import { checkOutput } from '../../protocol/validate.ts';
 import { MAX_CLIENTS } from '../domain/clients.ts';
 import createUserPool from './create-user-pool.ts';
 import op from './create-user-pool-client.ts';
 import type { CreateUserPoolClientRequest, CreateUserPoolRequest } from '../shapes.ts';
+import { ctx, errorOf, fixedClockDeps, model, type TestDeps } from '../../../test/support/fixtures.ts';
 
-const model = idpModel as unknown as ServiceModel;
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-
-const clock = new FixedClock();
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let clock: FixedClock;
+let deps: TestDeps;
 before(async () => {
-  deps = await makeTestDeps({ clock });
+  ({ deps, clock } = await fixedClockDeps());
 });
 
 /** A new pool in the shared store, and a CreateUserPoolClient caller for it. */
@@ -29,16 +25,6 @@ let shared: Awaited<ReturnType<typeof setup>> | undefined;
 /** One pool for the tests that need nothing special. */
 async function common() {
   return (shared ??= await setup());
-}
-
-/** The AWS error a call threw: [name, message]. */
-async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    return [(e as { code?: string }).code ?? String(e), (e as Error).message];
-  }
-  assert.fail('expected an error');
 }
 
 test('a client with only ClientName answers exactly what Cognito answers', async () => {

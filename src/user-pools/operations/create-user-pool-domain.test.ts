@@ -1,41 +1,17 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
-import { FixedClock } from '../../runtime/clock.ts';
-import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
-import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import createUserPool from './create-user-pool.ts';
+import { checkOutput } from '../../protocol/validate.ts';
 import op from './create-user-pool-domain.ts';
+import { CERT, ctx, errorOf, model, poolFixture, quickPool, type TestDeps } from '../../../test/support/fixtures.ts';
 
-const model = idpModel as unknown as ServiceModel;
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000';
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let deps: TestDeps;
 let poolId: string;
 let otherPoolId: string;
 
 before(async () => {
-  deps = await makeTestDeps({ clock: new FixedClock(), config: { publicUrl: 'https://auth.cognate.test:9330' } });
-  poolId = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
+  ({ deps, poolId } = await poolFixture({ publicUrl: 'https://auth.cognate.test:9330' }));
   otherPoolId = await quickPool(deps, 'us-east-1_other0001');
 });
-
-/** Another pool, inserted straight into the store (no signing keys: cheaper than CreateUserPool). */
-async function quickPool(deps: Awaited<ReturnType<typeof makeTestDeps>>, id: string): Promise<string> {
-  const now = deps.clock.now();
-  const arn = `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${id}`;
-  await deps.store.pools.create({ id, name: id, arn, createdAt: now, updatedAt: now, version: 1, settings: {}, tags: {} }, [], 1000);
-  return id;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    return [(e as { code?: string }).code ?? String(e), (e as Error).message];
-  }
-  assert.fail('expected an error');
-}
 
 test('a prefix domain answers only ManagedLoginVersion', async () => {
   const out = await op.handle({ UserPoolId: poolId, Domain: 'my-app' }, deps, ctx);

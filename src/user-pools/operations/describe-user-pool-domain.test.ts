@@ -1,25 +1,16 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
-import { FixedClock } from '../../runtime/clock.ts';
-import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
-import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import createUserPool from './create-user-pool.ts';
-import createDomain from './create-user-pool-domain.ts';
+import { checkOutput } from '../../protocol/validate.ts';
 import op from './describe-user-pool-domain.ts';
+import { CERT, createTestDomains, ctx, model, poolFixture, type TestDeps } from '../../../test/support/fixtures.ts';
 
-const model = idpModel as unknown as ServiceModel;
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000';
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let deps: TestDeps;
 let poolId: string;
 
 before(async () => {
   // 2026-11-22T12:00:00Z
-  deps = await makeTestDeps({ clock: new FixedClock(), config: { publicUrl: 'https://auth.cognate.test', accountId: '123456789012' } });
-  poolId = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
-  await createDomain.handle({ UserPoolId: poolId, Domain: 'my-app' }, deps, ctx);
-  await createDomain.handle({ UserPoolId: poolId, Domain: 'auth.example.com', CustomDomainConfig: { CertificateArn: CERT } }, deps, ctx);
+  ({ deps, poolId } = await poolFixture({ publicUrl: 'https://auth.cognate.test', accountId: '123456789012' }));
+  await createTestDomains(deps, poolId);
 });
 
 test('a prefix domain', async () => {

@@ -1,37 +1,21 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
-import { FixedClock } from '../../runtime/clock.ts';
-import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
-import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
+import { checkOutput } from '../../protocol/validate.ts';
 import type { PoolRecord } from '../../storage/records.ts';
-import { ALL_FLOWS, createTestClient, createTestPool, createTestUser, srpClient, type TestClient } from '../../../test/support/users.ts';
+import { srpClient, type TestClient } from '../../../test/support/users.ts';
 import op from './initiate-auth.ts';
+import { ctx, errorOf as errorOfAny, model, signInFixture, type TestDeps } from '../../../test/support/fixtures.ts';
 
-const model = idpModel as unknown as ServiceModel;
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let deps: TestDeps;
 let pool: PoolRecord;
 let client: TestClient;
 
 before(async () => {
-  deps = await makeTestDeps({ clock: new FixedClock() });
-  pool = await createTestPool(deps);
-  client = await createTestClient(deps, pool.id, { ExplicitAuthFlows: ALL_FLOWS });
-  await createTestUser(deps, pool, 'alice', 'Passw0rd!');
+  ({ deps, pool, client } = await signInFixture({ temp: false }));
 });
 
 /** [code, message] of the error, which must be one InitiateAuth declares. */
-async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? String(e);
-    assert.ok(model.operations.InitiateAuth!.errors!.includes(code), `${code} is not declared by InitiateAuth`);
-    return [code, (e as Error).message];
-  }
-  assert.fail('expected an error');
-}
+const errorOf = (p: Promise<unknown>) => errorOfAny(p, 'InitiateAuth');
 
 test('USER_PASSWORD_AUTH answers tokens in the model’s shape', async () => {
   const out = await op.handle({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: client.id, AuthParameters: { USERNAME: 'alice', PASSWORD: 'Passw0rd!' } }, deps, ctx);

@@ -1,47 +1,25 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
-import { FixedClock } from '../../runtime/clock.ts';
-import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
-import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import createUserPool from './create-user-pool.ts';
+import type { FixedClock } from '../../runtime/clock.ts';
+import { checkOutput } from '../../protocol/validate.ts';
 import createClient from './create-user-pool-client.ts';
 import op from './list-user-pool-clients.ts';
+import { ctx, errorOf, model, poolFixture, quickPool, type TestDeps } from '../../../test/support/fixtures.ts';
 
-const model = idpModel as unknown as ServiceModel;
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-const clock = new FixedClock();
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let clock: FixedClock;
+let deps: TestDeps;
 let poolId: string;
 let emptyPoolId: string;
 const ids: string[] = [];
 
 before(async () => {
-  deps = await makeTestDeps({ clock });
-  poolId = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
+  ({ deps, clock, poolId } = await poolFixture());
   emptyPoolId = await quickPool(deps, 'us-east-1_empty0001');
   for (let i = 0; i < 5; i++) {
     clock.advance(1000);
     ids.push((await createClient.handle({ UserPoolId: poolId, ClientName: `c${i}` }, deps, ctx)).UserPoolClient!.ClientId!);
   }
 });
-
-/** Another pool, inserted straight into the store (no signing keys: cheaper than CreateUserPool). */
-async function quickPool(deps: Awaited<ReturnType<typeof makeTestDeps>>, id: string): Promise<string> {
-  const now = deps.clock.now();
-  const arn = `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${id}`;
-  await deps.store.pools.create({ id, name: id, arn, createdAt: now, updatedAt: now, version: 1, settings: {}, tags: {} }, [], 1000);
-  return id;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    return [(e as { code?: string }).code ?? String(e), (e as Error).message];
-  }
-  assert.fail('expected an error');
-}
 
 test('pages through the clients in creation order', async () => {
   const seen: string[] = [];

@@ -1,38 +1,22 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
-import { FixedClock } from '../../runtime/clock.ts';
-import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
-import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
+import { checkOutput } from '../../protocol/validate.ts';
 import type { PoolRecord } from '../../storage/records.ts';
-import { ALL_FLOWS, createTestClient, createTestPool, createTestUser, srpClient, type TestClient } from '../../../test/support/users.ts';
+import { srpClient, type TestClient } from '../../../test/support/users.ts';
 import initiateAuth from './initiate-auth.ts';
 import op from './respond-to-auth-challenge.ts';
+import { ctx, errorOf as errorOfAny, model, signInFixture, type TestDeps } from '../../../test/support/fixtures.ts';
 
-const model = idpModel as unknown as ServiceModel;
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let deps: TestDeps;
 let pool: PoolRecord;
 let client: TestClient;
 
 before(async () => {
-  deps = await makeTestDeps({ clock: new FixedClock() });
-  pool = await createTestPool(deps);
-  client = await createTestClient(deps, pool.id, { ExplicitAuthFlows: ALL_FLOWS });
-  await createTestUser(deps, pool, 'alice', 'Passw0rd!');
-  await createTestUser(deps, pool, 'temp', 'Temp0rary!', { status: 'FORCE_CHANGE_PASSWORD' });
+  ({ deps, pool, client } = await signInFixture());
 });
 
-async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? String(e);
-    assert.ok(model.operations.RespondToAuthChallenge!.errors!.includes(code), `${code} is not declared by RespondToAuthChallenge`);
-    return [code, (e as Error).message];
-  }
-  assert.fail('expected an error');
-}
+/** [code, message] of the error, which must be one RespondToAuthChallenge declares. */
+const errorOf = (p: Promise<unknown>) => errorOfAny(p, 'RespondToAuthChallenge');
 
 test('PASSWORD_VERIFIER with the real client’s proof answers tokens', async () => {
   const srp = await srpClient(pool.id);

@@ -1,33 +1,19 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
-import { FixedClock } from '../../runtime/clock.ts';
-import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
-import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import createUserPool from './create-user-pool.ts';
+import type { FixedClock } from '../../runtime/clock.ts';
+import { checkOutput } from '../../protocol/validate.ts';
 import createClient from './create-user-pool-client.ts';
 import describe from './describe-user-pool-client.ts';
 import op from './update-user-pool-client.ts';
+import { ctx, errorOf, model, poolFixture, type TestDeps } from '../../../test/support/fixtures.ts';
 
-const model = idpModel as unknown as ServiceModel;
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-const clock = new FixedClock();
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let clock: FixedClock;
+let deps: TestDeps;
 let poolId: string;
 
 before(async () => {
-  deps = await makeTestDeps({ clock });
-  poolId = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
+  ({ deps, clock, poolId } = await poolFixture());
 });
-
-async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    return [(e as { code?: string }).code ?? String(e), (e as Error).message];
-  }
-  assert.fail('expected an error');
-}
 
 test('members not given return to their defaults; the name and the secret stay', async () => {
   const created = (

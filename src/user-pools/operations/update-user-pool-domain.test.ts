@@ -1,47 +1,22 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
-import { FixedClock } from '../../runtime/clock.ts';
-import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
-import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import createUserPool from './create-user-pool.ts';
-import createDomain from './create-user-pool-domain.ts';
+import type { FixedClock } from '../../runtime/clock.ts';
+import { checkOutput } from '../../protocol/validate.ts';
 import describe from './describe-user-pool-domain.ts';
 import op from './update-user-pool-domain.ts';
+import { CERT, createTestDomains, ctx, errorOf, model, poolFixture, quickPool, type TestDeps } from '../../../test/support/fixtures.ts';
 
-const model = idpModel as unknown as ServiceModel;
-const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
-const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000';
 const CERT2 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-1111-1111-1111-111111111111';
-const clock = new FixedClock();
-let deps: Awaited<ReturnType<typeof makeTestDeps>>;
+let clock: FixedClock;
+let deps: TestDeps;
 let poolId: string;
 let otherPoolId: string;
 
 before(async () => {
-  deps = await makeTestDeps({ clock, config: { publicUrl: 'https://auth.cognate.test' } });
-  poolId = (await createUserPool.handle({ PoolName: 'p' }, deps, ctx)).UserPool!.Id!;
+  ({ deps, clock, poolId } = await poolFixture({ publicUrl: 'https://auth.cognate.test' }));
   otherPoolId = await quickPool(deps, 'us-east-1_other0001');
-  await createDomain.handle({ UserPoolId: poolId, Domain: 'my-app' }, deps, ctx);
-  await createDomain.handle({ UserPoolId: poolId, Domain: 'auth.example.com', CustomDomainConfig: { CertificateArn: CERT } }, deps, ctx);
+  await createTestDomains(deps, poolId);
 });
-
-/** Another pool, inserted straight into the store (no signing keys: cheaper than CreateUserPool). */
-async function quickPool(deps: Awaited<ReturnType<typeof makeTestDeps>>, id: string): Promise<string> {
-  const now = deps.clock.now();
-  const arn = `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${id}`;
-  await deps.store.pools.create({ id, name: id, arn, createdAt: now, updatedAt: now, version: 1, settings: {}, tags: {} }, [], 1000);
-  return id;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
-  try {
-    await p;
-  } catch (e) {
-    return [(e as { code?: string }).code ?? String(e), (e as Error).message];
-  }
-  assert.fail('expected an error');
-}
 
 test('changes the managed login version and bumps Version', async () => {
   clock.advance(61_000);
