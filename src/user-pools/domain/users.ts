@@ -3,10 +3,9 @@ import type { Deps } from '../../deps.ts';
 import type { PoolRecord, UserRecord } from '../../storage/records.ts';
 import type { AttributeType } from '../shapes.ts';
 import type { PoolSettings } from './pools.ts';
+import { isEmail, isPhoneNumber } from './attributes.ts';
 import { isCaseInsensitive, usernameKey } from './usernames.ts';
 
-const EMAIL = /^[^@\s]+@[^@\s]+$/;
-const PHONE = /^\+[0-9]{4,20}$/;
 
 /**
  * The user a sign-in name means, as Cognito resolves it: the internal username first; then, in pools with
@@ -22,8 +21,8 @@ export async function findUserBySignInName(deps: Pick<Deps, 'store'>, pool: Pool
   for (const a of s.UsernameAttributes ?? []) candidates.push({ attr: a, requireVerified: false });
   for (const a of s.AliasAttributes ?? []) candidates.push({ attr: a, requireVerified: a !== 'preferred_username' });
   for (const { attr, requireVerified } of candidates) {
-    if (attr === 'email' && !EMAIL.test(name)) continue;
-    if (attr === 'phone_number' && !PHONE.test(name)) continue;
+    if (attr === 'email' && !isEmail(name)) continue;
+    if (attr === 'phone_number' && !isPhoneNumber(name)) continue;
     // Emails match case-insensitively in Cognito; other aliases follow the pool's case setting.
     let found = await deps.store.users.findByAttribute(pool.id, attr, name, ci || attr === 'email');
     if (requireVerified) found = found.filter((u) => u.attributes[`${attr}_verified`] === 'true');
