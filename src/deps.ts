@@ -9,10 +9,11 @@ import { jsonLogger, memoryLogger, type Logger } from './runtime/logger.ts';
 import { loadMasterKey, MasterKeyError, secretBox, writePrivateFile, type SecretBox } from './runtime/secrets.ts';
 import type { Store } from './storage/store.ts';
 import { openSqliteStore } from './storage/sqlite/index.ts';
-import { PrivateKeyCache } from './tokens/keys.ts';
+import { PrivateKeyCache, PublicKeyCache } from './tokens/keys.ts';
 import type { SigningKeyResolver } from './protocol/sigv4.ts';
 import { makeDelivery, type Delivery } from './runtime/delivery.ts';
 import { randomBytes } from 'node:crypto';
+import { MetaSecrets } from './runtime/meta-secrets.ts';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -27,6 +28,10 @@ export interface Deps {
   logger: Logger;
   secrets: SecretBox;
   privateKeys: PrivateKeyCache;
+  /** Public keys that verify access tokens, by kid. */
+  publicKeys: PublicKeyCache;
+  /** Deployment-wide keys sealed in the store (SRP simulation, …), cached. */
+  metaSecrets: MetaSecrets;
   admin: AdminCredentials;
   /** Resolves SigV4 access keys: the admin key (later also temporary identity credentials). */
   signingKeys: SigningKeyResolver;
@@ -107,6 +112,8 @@ export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' 
       logger,
       secrets,
       privateKeys: new PrivateKeyCache(secrets),
+      publicKeys: new PublicKeyCache(),
+      metaSecrets: new MetaSecrets(store.meta, secrets, random),
       admin: creds,
       signingKeys: adminResolver(creds),
       delivery: makeDelivery({ config, store, clock, random, logger }),
@@ -135,6 +142,8 @@ export async function makeTestDeps(
     logger,
     secrets,
     privateKeys: over.privateKeys ?? new PrivateKeyCache(secrets),
+    publicKeys: over.publicKeys ?? new PublicKeyCache(),
+    metaSecrets: over.metaSecrets ?? new MetaSecrets(store.meta, secrets, random),
     admin,
     signingKeys: over.signingKeys ?? adminResolver(admin),
     delivery: over.delivery ?? makeDelivery({ config, store, clock, random, logger }),

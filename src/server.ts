@@ -5,8 +5,8 @@ import { handleAwsJson, jsonServices } from './protocol/aws-json.ts';
 import { sendAwsJsonError } from './protocol/error-response.ts';
 import { RequestEntityTooLargeException, SerializationException, UnknownOperationException } from './protocol/errors.ts';
 import { allOperations } from './operations.ts';
-import { registerWellKnown } from './tokens/well-known.ts';
-import { registerOutbox } from './runtime/outbox-route.ts';
+import { registerWellKnown } from './oauth/endpoints/well-known.ts';
+import { registerOutbox } from './protocol/outbox.ts';
 
 const EXPOSE = 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date';
 

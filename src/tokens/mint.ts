@@ -1,63 +1,95 @@
-// Minting user pool tokens: the ID and access JWTs (RS256, one key per use) and the opaque refresh token of a sign-in session.
+// Minting JWTs from plain claim inputs: the ID and access tokens (RS256, one key per use) and the opaque refresh
+// token of a sign-in session. Knows nothing of users, groups or app clients: the caller decides the claims.
 //
-// Claims follow what Cognito puts in its tokens (developer guide "Understanding the identity token" /
-// "…access token", aws-jwt-verify's jwt-model, observed tokens): see COGNITO-API §3.2–3.6.
+// Claim order follows observed Cognito tokens (COGNITO-API §3.2–3.6): `sub`, then the caller's claims (groups,
+// attributes, device_key…), then the reserved claims this module owns (iss, aud/client_id, token_use, times, ids).
 import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Deps } from '../deps.ts';
 import type { Random } from '../runtime/random.ts';
-import type { AuthSessionRecord, ClientRecord, PoolRecord, SigningKeyRecord, UserRecord } from '../storage/records.ts';
-import { tokenValiditySeconds, type ClientSettings } from '../user-pools/domain/clients.ts';
-import { groupClaimsOf } from '../user-pools/domain/groups.ts';
-import type { AuthenticationResultType } from '../user-pools/shapes.ts';
+import type { AuthSessionRecord, SigningKeyRecord } from '../storage/records.ts';
 import { activeKey } from './keys.ts';
-import { issuerOf } from './well-known.ts';
 
-/** The scope of every token the API flows (InitiateAuth, RespondToAuthChallenge, refresh) issue. */
-export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
+export type TokenDeps = Pick<Deps, 'store' | 'clock' | 'random' | 'privateKeys' | 'config'>;
 
-export interface MintInput {
-  pool: PoolRecord;
-  client: ClientRecord;
-  user: UserRecord;
-  deviceKey?: string | null;
-  /** set when refreshing: reuse session (auth_time, origin_jti) and mint no new refresh token */
+/** Lifetimes in seconds. */
+export interface TokenValidity {
+  id: number;
+  access: number;
+  refresh: number;
+}
+
+export interface MintRequest {
+  poolId: string;
+  clientId: string;
+  /** The subject: `sub` and the internal username (`cognito:username`, `username`). */
+  sub: string;
+  username: string;
+  validity: TokenValidity;
+  /** Claims of the ID token between `sub` and the reserved ones. */
+  idClaims: Record<string, unknown>;
+  /** Claims of the access token between `sub` and the reserved ones. */
+  accessClaims: Record<string, unknown>;
+  scopes: string[];
+  /** Refresh: continue this session (auth_time, origin_jti) and mint no new refresh token. */
   session?: AuthSessionRecord;
-  scopes?: string[];
+  /** The remembered device of a new session (kept with it, shown as `device_key` in access tokens). */
+  deviceKey?: string | null;
+}
+
+export interface MintedTokens {
+  idToken: string;
+  accessToken: string;
+  /** Only for a new session. */
+  refreshToken?: string;
+  /** The access token's lifetime, seconds. */
+  expiresIn: number;
+  session: AuthSessionRecord;
+  /** The payloads signed, for callers that show or log them. */
+  idPayload: Record<string, unknown>;
+  accessPayload: Record<string, unknown>;
+}
+
+/** Claims the caller cannot set: this module owns them (and Cognito ignores attempts to override them). */
+export const RESERVED_CLAIMS = new Set([
+  'sub', 'iss', 'aud', 'client_id', 'origin_jti', 'event_id', 'token_use', 'scope', 'auth_time', 'exp', 'iat', 'nbf', 'jti',
+  'cognito:username', 'username', 'device_key',
+]);
+
+/** The issuer of a pool's tokens: `{public-url}/{UserPoolId}`. */
+export function issuerOf(publicUrl: string, poolId: string): string {
+  return `${publicUrl}/${poolId}`;
 }
 
 /**
- * Mints ID + access tokens (and, for a new sign-in, a new session + opaque refresh token stored only as a sha256
- * hash). Returns Cognito's AuthenticationResultType {AccessToken, ExpiresIn, TokenType:'Bearer', RefreshToken?,
- * IdToken, NewDeviceMetadata?}.
+ * Mints ID + access tokens; for a new sign-in also a session and its opaque refresh token (stored only as a
+ * sha256 hash).
  */
-export async function issueTokens(deps: Deps, input: MintInput): Promise<AuthenticationResultType> {
-  const { pool, client, user } = input;
+export async function mintTokens(deps: TokenDeps, req: MintRequest): Promise<MintedTokens> {
   const now = deps.clock.now();
   const iat = Math.floor(now / 1000);
-  const validity = tokenValiditySeconds(client.settings as ClientSettings);
 
   // Read once for this request: other processes may rotate the pool's keys at any time.
-  const keys = await deps.store.keys.listForPool(pool.id);
+  const keys = await deps.store.keys.listForPool(req.poolId);
   const idKey = activeKey(keys, 'id');
   const accessKey = activeKey(keys, 'access');
-  if (!idKey || !accessKey) throw new Error(`user pool ${pool.id} has no active signing keys`);
+  if (!idKey || !accessKey) throw new Error(`user pool ${req.poolId} has no active signing keys`);
 
-  let session = input.session;
+  let session = req.session;
   let refreshToken: string | undefined;
   if (!session) {
     refreshToken = newRefreshToken(deps.random);
-    const expiresAt = now + validity.refresh * 1000;
+    const expiresAt = now + req.validity.refresh * 1000;
     session = {
       originJti: deps.random.uuid(),
-      poolId: pool.id,
-      clientId: client.id,
-      username: user.username,
+      poolId: req.poolId,
+      clientId: req.clientId,
+      username: req.username,
       authTime: now,
       createdAt: now,
       expiresAt,
       revokedAt: null,
-      deviceKey: input.deviceKey ?? null,
+      deviceKey: req.deviceKey ?? null,
     };
     await deps.store.sessions.create(session, {
       tokenHash: refreshTokenHash(refreshToken),
@@ -68,142 +100,62 @@ export async function issueTokens(deps: Deps, input: MintInput): Promise<Authent
     });
   }
 
-  const common: TokenContext = {
-    iss: issuerOf(deps, pool.id),
-    authTime: Math.floor(session.authTime / 1000),
-    iat,
-    originJti: session.originJti,
-    // One authentication event per issuance; a refresh is an event of its own.
-    eventId: deps.random.uuid(),
-    groups: await groupClaims(deps, user),
-  };
-  const deviceKey = input.deviceKey ?? session.deviceKey ?? null;
-  const idClaims = idTokenClaims(common, { client, user, exp: iat + validity.id, jti: deps.random.uuid() });
-  const accessClaims = accessTokenClaims(common, {
-    client,
-    user,
-    exp: iat + validity.access,
-    jti: deps.random.uuid(),
-    scope: (input.scopes && input.scopes.length ? input.scopes : [ADMIN_SCOPE]).join(' '),
-    deviceKey,
-  });
-
-  const [IdToken, AccessToken] = await Promise.all([sign(deps, idKey, idClaims), sign(deps, accessKey, accessClaims)]);
-  // Member order as Cognito serializes AuthenticationResult.
-  return {
-    AccessToken,
-    ExpiresIn: validity.access,
-    TokenType: 'Bearer',
-    ...(refreshToken !== undefined ? { RefreshToken: refreshToken } : {}),
-    IdToken,
-  };
-}
-
-/** Header {"kid","alg"} in Cognito's order. */
-async function sign(deps: Deps, key: SigningKeyRecord, claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ kid: key.kid, alg: 'RS256' }).sign(deps.privateKeys.get(key));
-}
-
-interface TokenContext {
-  iss: string;
-  authTime: number;
-  iat: number;
-  originJti: string;
-  eventId: string;
-  groups: Record<string, unknown>;
-}
-
-/**
- * cognito:groups, cognito:roles and cognito:preferred_role, present only when the user is in at least one group
- * (read at every issuance, so a refresh reflects membership changes). The access token takes only cognito:groups.
- */
-export async function groupClaims(deps: Deps, user: UserRecord): Promise<Record<string, unknown>> {
-  return groupClaimsOf(await deps.store.groups.allForUser(user.poolId, user.usernameKey));
-}
-
-/** ID token payload, in the member order of observed Cognito ID tokens. */
-export function idTokenClaims(
-  c: TokenContext,
-  t: { client: ClientRecord; user: UserRecord; exp: number; jti: string },
-): Record<string, unknown> {
-  return {
-    sub: t.user.sub,
-    ...c.groups,
-    ...attributeClaims(t.user, readableAttributes(t.client)),
-    iss: c.iss,
-    'cognito:username': t.user.username,
-    origin_jti: c.originJti,
-    aud: t.client.id,
-    event_id: c.eventId,
+  const iss = issuerOf(deps.config.publicUrl, req.poolId);
+  const authTime = Math.floor(session.authTime / 1000);
+  // One authentication event per issuance; a refresh is an event of its own.
+  const eventId = deps.random.uuid();
+  const deviceKey = req.deviceKey ?? session.deviceKey ?? null;
+  const idPayload = {
+    sub: req.sub,
+    ...unreserved(req.idClaims),
+    iss,
+    'cognito:username': req.username,
+    origin_jti: session.originJti,
+    aud: req.clientId,
+    event_id: eventId,
     token_use: 'id',
-    auth_time: c.authTime,
-    exp: t.exp,
-    iat: c.iat,
-    jti: t.jti,
+    auth_time: authTime,
+    exp: iat + req.validity.id,
+    iat,
+    jti: deps.random.uuid(),
   };
-}
-
-/** Access token payload, in the member order of observed Cognito access tokens. */
-export function accessTokenClaims(
-  c: TokenContext,
-  t: { client: ClientRecord; user: UserRecord; exp: number; jti: string; scope: string; deviceKey: string | null },
-): Record<string, unknown> {
-  return {
-    sub: t.user.sub,
-    ...('cognito:groups' in c.groups ? { 'cognito:groups': c.groups['cognito:groups'] } : {}),
-    ...(t.deviceKey ? { device_key: t.deviceKey } : {}),
-    iss: c.iss,
-    client_id: t.client.id,
-    origin_jti: c.originJti,
-    event_id: c.eventId,
+  const accessPayload = {
+    sub: req.sub,
+    ...unreserved(req.accessClaims),
+    ...(deviceKey ? { device_key: deviceKey } : {}),
+    iss,
+    client_id: req.clientId,
+    origin_jti: session.originJti,
+    event_id: eventId,
     token_use: 'access',
-    scope: t.scope,
-    auth_time: c.authTime,
-    exp: t.exp,
-    iat: c.iat,
-    jti: t.jti,
-    username: t.user.username,
+    scope: req.scopes.join(' '),
+    auth_time: authTime,
+    exp: iat + req.validity.access,
+    iat,
+    jti: deps.random.uuid(),
+    username: req.username,
+  };
+  const [idToken, accessToken] = await Promise.all([sign(deps, idKey, idPayload), sign(deps, accessKey, accessPayload)]);
+  return {
+    idToken,
+    accessToken,
+    ...(refreshToken !== undefined ? { refreshToken } : {}),
+    expiresIn: req.validity.access,
+    session,
+    idPayload,
+    accessPayload,
   };
 }
 
-/** The attributes the client may read: its ReadAttributes, or every attribute when it has none. */
-export function readableAttributes(client: ClientRecord): Set<string> | null {
-  const read = (client.settings as ClientSettings).ReadAttributes;
-  return read && read.length ? new Set(read) : null;
-}
-
-const BOOLEAN_CLAIMS = new Set(['email_verified', 'phone_number_verified']);
-
-/**
- * User attributes as ID token claims: *_verified as JSON booleans, updated_at as a number, address as an object
- * {"formatted": …} (inferred from the OIDC standard claim), identities parsed, custom:* always strings.
- * Developer-only attributes (dev:custom:*) never appear in tokens.
- */
-export function attributeClaims(user: UserRecord, readable: Set<string> | null): Record<string, unknown> {
+function unreserved(claims: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(user.attributes)) {
-    if (name === 'sub' || name.startsWith('dev:')) continue;
-    if (readable && !readable.has(name)) continue;
-    out[name] = claimValue(name, value);
-  }
+  for (const [k, v] of Object.entries(claims)) if (!RESERVED_CLAIMS.has(k)) out[k] = v;
   return out;
 }
 
-function claimValue(name: string, value: string): unknown {
-  if (BOOLEAN_CLAIMS.has(name)) return value === 'true';
-  if (name === 'updated_at') {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : value;
-  }
-  if (name === 'address') return { formatted: value };
-  if (name === 'identities') {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  }
-  return value;
+/** Header {"kid","alg"} in Cognito's order. */
+async function sign(deps: TokenDeps, key: SigningKeyRecord, claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ kid: key.kid, alg: 'RS256' }).sign(deps.privateKeys.get(key));
 }
 
 // ---------------------------------------------------------------------------------------------------------

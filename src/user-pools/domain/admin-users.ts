@@ -16,7 +16,7 @@ import { passwordPolicyOf } from './passwords.ts';
 import { poolSettings, seconds } from './pools.ts';
 import { userDoesNotExist } from './sign-up.ts';
 import { attributeList, findUserBySignInName } from './users.ts';
-import { MSG } from './auth-flow.ts';
+import { MSG } from '../sign-in/context.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Messages ("obs" = seen in real-service output, "rep" = reported, "ours" = guessed)

@@ -8,7 +8,7 @@
 // so AccessTokenValidity, IdTokenValidity, ExplicitAuthFlows and PreventUserExistenceErrors are absent
 // unless given; their effective defaults (60 minutes, SRP + custom + refresh, LEGACY) are applied by the
 // helpers at the end of this file, which the sign-in code uses.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { LOWER_ALNUM, type Random } from '../../runtime/random.ts';
 import type { ClientRecord, PoolRecord } from '../../storage/records.ts';
@@ -399,5 +399,17 @@ export function verifySecretHash(secrets: readonly string[], username: string, c
     const same = expected.length === given.length && timingSafeEqual(expected, given);
     ok = ok || same;
   }
+  return ok;
+}
+
+/**
+ * Whether `given` is one of the client's secrets (raw, as GetTokensFromRefreshToken and RevokeToken take it; up to two
+ * are active, AddUserPoolClientSecret). Constant-time per secret.
+ */
+export function clientSecretMatches(secrets: readonly string[], given: string | undefined): boolean {
+  if (given === undefined) return false;
+  const g = createHash('sha256').update(given, 'utf8').digest();
+  let ok = false;
+  for (const s of secrets) ok = timingSafeEqual(createHash('sha256').update(s, 'utf8').digest(), g) || ok;
   return ok;
 }

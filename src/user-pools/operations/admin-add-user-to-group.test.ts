@@ -6,7 +6,7 @@ import { FixedClock } from '../../runtime/clock.ts';
 import { type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
 import type { PoolRecord } from '../../storage/records.ts';
-import { issueTokens } from '../../tokens/mint.ts';
+import { issueTokens } from '../sign-in/issue-tokens.ts';
 import { createTestClient, createTestPool, createTestUser } from '../../../test/support/users.ts';
 import { MAX_GROUPS_PER_USER } from '../domain/groups.ts';
 import createGroup from './create-group.ts';

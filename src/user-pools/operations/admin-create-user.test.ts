@@ -6,7 +6,7 @@ import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
 import type { PoolRecord } from '../../storage/records.ts';
 import { createTestClient, createTestPool, createTestUser, getTestUser, ALL_FLOWS } from '../../../test/support/users.ts';
-import { adminAuthContext, initiateAuth, respondToAuthChallenge } from '../domain/auth-flow.ts';
+import { adminAuthContext, initiateAuth, respondToAuthChallenge } from '../sign-in/index.ts';
 import { generateTemporaryPassword } from '../domain/admin-users.ts';
 import { checkPasswordPolicy, openCredentials, verifyPasswordHash } from '../domain/passwords.ts';
 import type { AdminCreateUserRequest, CreateUserPoolRequest } from '../shapes.ts';

@@ -5,11 +5,11 @@ import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
 import type { PoolRecord } from '../../storage/records.ts';
-import { issueTokens } from '../../tokens/mint.ts';
-import { redeemRefreshToken } from '../../tokens/refresh.ts';
-import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { issueTokens } from '../sign-in/issue-tokens.ts';
+import { refreshSession } from '../sign-in/refresh.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
 import { ALL_FLOWS, createTestClient, createTestPool, createTestUser, getTestUser, type TestClient } from '../../../test/support/users.ts';
-import { adminAuthContext, initiateAuth } from '../domain/auth-flow.ts';
+import { adminAuthContext, initiateAuth } from '../sign-in/index.ts';
 import op from './admin-disable-user.ts';
 import enable from './admin-enable-user.ts';
 
@@ -51,7 +51,7 @@ test('disabled: sign-in refused with "User is disabled.", access and refresh tok
   assert.equal((await getTestUser(deps, pool, 'alice')).enabled, false);
   await assert.rejects(signIn('alice'), { name: 'NotAuthorizedException', message: 'User is disabled.' });
   await assert.rejects(authenticateAccessToken(deps, tokens.AccessToken!), { name: 'NotAuthorizedException' });
-  await assert.rejects(redeemRefreshToken(deps, client.record, tokens.RefreshToken!), { name: 'NotAuthorizedException' });
+  await assert.rejects(refreshSession(deps, client.record, tokens.RefreshToken!), { name: 'NotAuthorizedException' });
   // Disabling twice is fine.
   await op.handle({ UserPoolId: pool.id, Username: 'alice' }, deps, ctx);
 
@@ -70,7 +70,7 @@ test('a disabled user whose sessions outlived the revocation (e.g. disabled in t
   const tokens = await issueTokens(deps, { pool, client: client.record, user });
   await deps.store.users.update({ ...user, enabled: false, version: user.version + 1 });
   await assert.rejects(authenticateAccessToken(deps, tokens.AccessToken!), { message: 'User is disabled.' });
-  await assert.rejects(redeemRefreshToken(deps, client.record, tokens.RefreshToken!), { message: 'User is disabled.' });
+  await assert.rejects(refreshSession(deps, client.record, tokens.RefreshToken!), { message: 'User is disabled.' });
 });
 
 test('unknown users and pools', async () => {

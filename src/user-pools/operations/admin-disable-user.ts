@@ -18,7 +18,7 @@ export default defineOperation<AdminDisableUserRequest, AdminDisableUserResponse
     }
     // "Deactivates a user profile and revokes all access tokens for the user" (API reference): the sessions go, so
     // their access and refresh tokens stay refused after AdminEnableUser too. Sign-in answers NotAuthorizedException
-    // "User is disabled." (auth-flow.ts). Disabling a disabled user succeeds (idempotent; no error is declared for it).
+    // "User is disabled." (sign-in/steps.ts). Disabling a disabled user succeeds (idempotent; no error is declared for it).
     await deps.store.sessions.revokeAllForUser(pool.id, user.username, deps.clock.now());
     return {};
   },

@@ -1,6 +1,6 @@
 // AdminInitiateAuth: starts a sign-in on behalf of a user, for server-side apps (SigV4, names the pool and client).
 import { defineOperation } from '../../protocol/operation.ts';
-import { adminAuthContext, initiateAuth } from '../domain/auth-flow.ts';
+import { adminAuthContext, initiateAuth } from '../sign-in/index.ts';
 import type { AdminInitiateAuthRequest, AdminInitiateAuthResponse } from '../shapes.ts';
 
 export default defineOperation<AdminInitiateAuthRequest, AdminInitiateAuthResponse>({

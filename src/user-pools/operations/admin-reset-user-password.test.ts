@@ -6,7 +6,7 @@ import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
 import type { PoolRecord } from '../../storage/records.ts';
 import { ALL_FLOWS, createTestClient, createTestPool, createTestUser, getTestUser, type TestUserOptions } from '../../../test/support/users.ts';
-import { adminAuthContext, initiateAuth } from '../domain/auth-flow.ts';
+import { adminAuthContext, initiateAuth } from '../sign-in/index.ts';
 import { verifyCode } from '../domain/codes.ts';
 import type { CreateUserPoolRequest } from '../shapes.ts';
 import op from './admin-reset-user-password.ts';

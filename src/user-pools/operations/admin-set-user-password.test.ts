@@ -5,7 +5,7 @@ import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
 import { ALL_FLOWS, createTestClient, createTestPool, createTestUser, getTestUser } from '../../../test/support/users.ts';
-import { adminAuthContext, initiateAuth } from '../domain/auth-flow.ts';
+import { adminAuthContext, initiateAuth } from '../sign-in/index.ts';
 import { issueCode } from '../domain/codes.ts';
 import { openCredentials, verifyPasswordHash } from '../domain/passwords.ts';
 import op from './admin-set-user-password.ts';

@@ -2,8 +2,8 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkOutput } from '../../protocol/validate.ts';
 import type { ClientRecord, PoolRecord } from '../../storage/records.ts';
-import { issueTokens } from '../../tokens/mint.ts';
-import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { issueTokens } from '../sign-in/issue-tokens.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
 import { ctx, errorOf as errorIn, model, tokenFixture, type TestDeps, type TokenFixture } from '../../../test/support/fixtures.ts';
 import op from './admin-user-global-sign-out.ts';
 

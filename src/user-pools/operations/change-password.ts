@@ -1,6 +1,6 @@
 // ChangePassword: the signed-in user replaces their password, proving the previous one.
 import { defineOperation } from '../../protocol/operation.ts';
-import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
 import { NotAuthorizedException } from '../errors.ts';
 import { rateLimit } from '../domain/codes.ts';
 import { checkPasswordPolicy, dummyVerify, openCredentials, verifyPasswordHash } from '../domain/passwords.ts';

@@ -1,6 +1,6 @@
 // DeleteUserAttributes: the signed-in user removes attributes (never required or immutable ones).
 import { defineOperation } from '../../protocol/operation.ts';
-import { ACCESS_TOKEN_MESSAGES, authenticateAccessToken } from '../../tokens/verify.ts';
+import { ACCESS_TOKEN_MESSAGES, authenticateAccessToken } from '../domain/access-token.ts';
 import { NotAuthorizedException } from '../errors.ts';
 import { changeAttributes } from '../domain/attribute-updates.ts';
 import type { DeleteUserAttributesRequest, DeleteUserAttributesResponse } from '../shapes.ts';

@@ -1,6 +1,6 @@
 // DeleteUser: the signed-in user deletes their own profile, authorized by their access token.
 import { defineOperation } from '../../protocol/operation.ts';
-import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
 import { userDoesNotExist } from '../domain/sign-up.ts';
 import type { DeleteUserRequest } from '../shapes.ts';
 

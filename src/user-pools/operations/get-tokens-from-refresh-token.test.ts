@@ -4,8 +4,8 @@ import { decodeJwt } from 'jose';
 import type { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput } from '../../protocol/validate.ts';
 import type { PoolRecord, UserRecord } from '../../storage/records.ts';
-import { issueTokens } from '../../tokens/mint.ts';
-import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { issueTokens } from '../sign-in/issue-tokens.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
 import { ctx, errorOf as errorIn, model, NOW, tokenFixture, type TestDeps, type TokenFixture } from '../../../test/support/fixtures.ts';
 import op from './get-tokens-from-refresh-token.ts';
 

@@ -1,7 +1,7 @@
 // GetUserAttributeVerificationCode: a verification code to the signed-in user's email or phone number (or the new
 // value awaiting verification).
 import { defineOperation } from '../../protocol/operation.ts';
-import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
 import { InvalidParameterException } from '../errors.ts';
 import { isVerifiable, sendAttributeCode, targetOf, verificationData, verifyPurpose } from '../domain/attribute-updates.ts';
 import { rateLimit } from '../domain/codes.ts';

@@ -2,7 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkOutput } from '../../protocol/validate.ts';
 import type { ClientRecord, PoolRecord } from '../../storage/records.ts';
-import { issueTokens } from '../../tokens/mint.ts';
+import { issueTokens } from '../sign-in/issue-tokens.ts';
 import { ctx, errorOf as errorIn, model, tokenFixture, type TestDeps, type TokenFixture } from '../../../test/support/fixtures.ts';
 import op from './get-user.ts';
 

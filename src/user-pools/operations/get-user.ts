@@ -1,8 +1,8 @@
 // GetUser: the signed-in user's username, attributes and MFA settings, authorized by their access token.
 import { defineOperation } from '../../protocol/operation.ts';
 import type { UserRecord } from '../../storage/records.ts';
-import { authenticateAccessToken } from '../../tokens/verify.ts';
-import { readableAttributes } from '../../tokens/mint.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
+import { readableAttributes } from '../sign-in/issue-tokens.ts';
 import { attributeList } from '../domain/users.ts';
 import type { GetUserRequest, GetUserResponse, MFAOptionType } from '../shapes.ts';
 

@@ -2,8 +2,8 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkOutput } from '../../protocol/validate.ts';
 import type { ClientRecord, PoolRecord } from '../../storage/records.ts';
-import { issueTokens } from '../../tokens/mint.ts';
-import { redeemRefreshToken } from '../../tokens/refresh.ts';
+import { issueTokens } from '../sign-in/issue-tokens.ts';
+import { refreshSession } from '../sign-in/refresh.ts';
 import { ctx, errorOf, model, tokenFixture, type TestDeps, type TokenFixture } from '../../../test/support/fixtures.ts';
 import getUser from './get-user.ts';
 import op from './global-sign-out.ts';
@@ -33,7 +33,7 @@ test('ends every session of the user and no one else\'s', async () => {
       'NotAuthorizedException',
       'Access Token has been revoked',
     ]);
-    await assert.rejects(redeemRefreshToken(deps, client, t.RefreshToken!), { message: 'Refresh Token has been revoked' });
+    await assert.rejects(refreshSession(deps, client, t.RefreshToken!), { message: 'Refresh Token has been revoked' });
   }
   assert.equal((await getUser.handle({ AccessToken: bobs.AccessToken! }, deps, ctx)).Username, 'bob');
   // A second sign-out with a revoked token is refused.

@@ -1,6 +1,6 @@
 // GlobalSignOut: the user (by their access token) ends every session: refresh tokens die, access tokens are refused.
 import { defineOperation } from '../../protocol/operation.ts';
-import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
 import type { GlobalSignOutRequest, GlobalSignOutResponse } from '../shapes.ts';
 
 export default defineOperation<GlobalSignOutRequest, GlobalSignOutResponse>({

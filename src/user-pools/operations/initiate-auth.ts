@@ -1,6 +1,6 @@
 // InitiateAuth: starts a sign-in for an app client (public: authorized by the ClientId and SECRET_HASH, not SigV4).
 import { defineOperation } from '../../protocol/operation.ts';
-import { initiateAuth, publicAuthContext } from '../domain/auth-flow.ts';
+import { initiateAuth, publicAuthContext } from '../sign-in/index.ts';
 import type { InitiateAuthRequest, InitiateAuthResponse } from '../shapes.ts';
 
 export default defineOperation<InitiateAuthRequest, InitiateAuthResponse>({

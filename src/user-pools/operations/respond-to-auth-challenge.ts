@@ -1,6 +1,6 @@
 // RespondToAuthChallenge: answers the challenge a sign-in step returned (public: ClientId, SECRET_HASH, Session).
 import { defineOperation } from '../../protocol/operation.ts';
-import { publicAuthContext, respondToAuthChallenge } from '../domain/auth-flow.ts';
+import { publicAuthContext, respondToAuthChallenge } from '../sign-in/index.ts';
 import type { RespondToAuthChallengeRequest, RespondToAuthChallengeResponse } from '../shapes.ts';
 
 export default defineOperation<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>({

@@ -2,9 +2,9 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkOutput } from '../../protocol/validate.ts';
 import type { ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
-import { issueTokens } from '../../tokens/mint.ts';
-import { redeemRefreshToken } from '../../tokens/refresh.ts';
-import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { issueTokens } from '../sign-in/issue-tokens.ts';
+import { refreshSession } from '../sign-in/refresh.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
 import { ctx, errorOf as errorIn, model, tokenFixture, type TestDeps, type TokenFixture } from '../../../test/support/fixtures.ts';
 import op from './revoke-token.ts';
 
@@ -28,9 +28,9 @@ test('revokes that session only: its refresh token and access tokens die, other 
   const out = await op.handle({ Token: a.RefreshToken!, ClientId: client.id }, deps, ctx);
   assert.deepEqual(out, {});
   assert.deepEqual(checkOutput(model, 'RevokeToken', out), []);
-  await assert.rejects(redeemRefreshToken(deps, client, a.RefreshToken!), { message: 'Refresh Token has been revoked' });
+  await assert.rejects(refreshSession(deps, client, a.RefreshToken!), { message: 'Refresh Token has been revoked' });
   await assert.rejects(authenticateAccessToken(deps, a.AccessToken!), { message: 'Access Token has been revoked' });
-  await redeemRefreshToken(deps, client, b.RefreshToken!);
+  await refreshSession(deps, client, b.RefreshToken!);
   await authenticateAccessToken(deps, b.AccessToken!);
   // Again, and an unknown refresh token: success, nothing to do.
   assert.deepEqual(await op.handle({ Token: a.RefreshToken!, ClientId: client.id }, deps, ctx), {});
@@ -64,7 +64,7 @@ test('a secret client needs its secret; unknown clients and other clients\' toke
   assert.deepEqual(await errorOf(op.handle({ Token: r.RefreshToken!, ClientId: c.id, ClientSecret: 'x'.repeat(52) }, deps, ctx)), unauthorized);
   assert.deepEqual(await errorOf(op.handle({ Token: r.RefreshToken!, ClientId: 'nosuchclient0000000000000a' }, deps, ctx)), unauthorized);
   assert.deepEqual(await errorOf(op.handle({ Token: r.RefreshToken!, ClientId: client.id }, deps, ctx)), unauthorized);
-  await redeemRefreshToken(deps, c, r.RefreshToken!);
+  await refreshSession(deps, c, r.RefreshToken!);
   assert.deepEqual(await op.handle({ Token: r.RefreshToken!, ClientId: c.id, ClientSecret: secret! }, deps, ctx), {});
-  await assert.rejects(redeemRefreshToken(deps, c, r.RefreshToken!), { message: 'Refresh Token has been revoked' });
+  await assert.rejects(refreshSession(deps, c, r.RefreshToken!), { message: 'Refresh Token has been revoked' });
 });

@@ -1,8 +1,7 @@
 // RevokeToken: ends the session a refresh token belongs to; its refresh token dies and its access tokens are refused.
 import { defineOperation } from '../../protocol/operation.ts';
 import { looksLikeRefreshToken, refreshTokenHash } from '../../tokens/mint.ts';
-import { clientSecretMatches } from '../../tokens/refresh.ts';
-import { clientSecrets } from '../domain/clients.ts';
+import { clientSecretMatches, clientSecrets } from '../domain/clients.ts';
 import { UnauthorizedException, UnsupportedOperationException, UnsupportedTokenTypeException } from '../errors.ts';
 import type { RevokeTokenRequest, RevokeTokenResponse } from '../shapes.ts';
 

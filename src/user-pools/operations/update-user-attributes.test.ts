@@ -4,7 +4,7 @@ import { makeTestDeps } from '../../deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import { issueTokens } from '../../tokens/mint.ts';
+import { issueTokens } from '../sign-in/issue-tokens.ts';
 import { createTestClient, createTestPool, createTestUser, getTestUser, type TestUserOptions } from '../../../test/support/users.ts';
 import { findUserBySignInName } from '../domain/users.ts';
 import type { AttributeType, CreateUserPoolClientRequest, CreateUserPoolRequest } from '../shapes.ts';

@@ -1,6 +1,6 @@
 // UpdateUserAttributes: the signed-in user changes their attributes, within what their app client may write.
 import { defineOperation } from '../../protocol/operation.ts';
-import { ACCESS_TOKEN_MESSAGES, authenticateAccessToken } from '../../tokens/verify.ts';
+import { ACCESS_TOKEN_MESSAGES, authenticateAccessToken } from '../domain/access-token.ts';
 import { NotAuthorizedException } from '../errors.ts';
 import { changeAttributes } from '../domain/attribute-updates.ts';
 import type { UpdateUserAttributesRequest, UpdateUserAttributesResponse } from '../shapes.ts';

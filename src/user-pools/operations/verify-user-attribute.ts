@@ -1,6 +1,6 @@
 // VerifyUserAttribute: the code sent to an email or phone number marks it verified (applying a value awaiting verification).
 import { defineOperation } from '../../protocol/operation.ts';
-import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
 import { CodeMismatchException } from '../errors.ts';
 import { isVerifiable, markVerified, verificationData, verifyPurpose } from '../domain/attribute-updates.ts';
 import { MSG_CODE_MISMATCH, rateLimit, useCode, verifyCode } from '../domain/codes.ts';

@@ -1,12 +1,14 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import type { FixedClock } from '../runtime/clock.ts';
-import type { ClientRecord, PoolRecord, UserRecord } from '../storage/records.ts';
-import type { CreateUserPoolClientRequest } from '../user-pools/shapes.ts';
-import { errorOf as refusal, NOW, tokenFixture, type TestDeps, type TokenFixture } from '../../test/support/fixtures.ts';
-import { issueTokens, refreshTokenHash } from './mint.ts';
-import { clientSecretMatches, redeemRefreshToken, rotationOf } from './refresh.ts';
+import type { FixedClock } from '../../runtime/clock.ts';
+import type { ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
+import type { CreateUserPoolClientRequest } from '../shapes.ts';
+import { errorOf as refusal, NOW, tokenFixture, type TestDeps, type TokenFixture } from '../../../test/support/fixtures.ts';
+import { refreshTokenHash } from '../../tokens/mint.ts';
+import { clientSecretMatches } from '../domain/clients.ts';
+import { issueTokens } from './issue-tokens.ts';
+import { refreshSession as redeemRefreshToken, rotationOf } from './refresh.ts';
 
 let deps: TestDeps;
 let clock: FixedClock;

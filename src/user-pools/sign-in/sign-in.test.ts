@@ -6,7 +6,7 @@ import { makeTestDeps } from '../../deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
-import { authenticateAccessToken } from '../../tokens/verify.ts';
+import { authenticateAccessToken } from '../domain/access-token.ts';
 import type { PoolRecord } from '../../storage/records.ts';
 import {
   ALL_FLOWS,
@@ -18,17 +18,10 @@ import {
   srpClient,
   type TestClient,
 } from '../../../test/support/users.ts';
-import { openCredentials, verifyPasswordHash } from './passwords.ts';
-import {
-  adminAuthContext,
-  flowEnabled,
-  initiateAuth,
-  publicAuthContext,
-  respondToAuthChallenge,
-  temporaryPasswordExpired,
-  type AuthContext,
-  type AuthOutput,
-} from './auth-flow.ts';
+import { openCredentials, verifyPasswordHash } from '../domain/passwords.ts';
+import { adminAuthContext, initiateAuth, publicAuthContext, respondToAuthChallenge, type AuthContext, type AuthOutput } from './index.ts';
+import { flowEnabled } from './enabled-flows.ts';
+import { temporaryPasswordExpired } from './steps.ts';
 
 const model = idpModel as unknown as ServiceModel;
 const clock = new FixedClock();

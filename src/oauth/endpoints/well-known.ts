@@ -1,11 +1,8 @@
-// The pool's OIDC issuer documents: {public-url}/{UserPoolId}/.well-known/jwks.json and openid-configuration.
+// The pool's OIDC issuer documents (an HTTP edge): {public-url}/{UserPoolId}/.well-known/jwks.json and openid-configuration.
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../deps.ts';
-import { jwks } from './keys.ts';
-
-export function issuerOf(deps: Deps, poolId: string): string {
-  return `${deps.config.publicUrl}/${poolId}`;
-}
+import type { Deps } from '../../deps.ts';
+import { jwks } from '../../tokens/keys.ts';
+import { issuerOf } from '../../tokens/mint.ts';
 
 export function registerWellKnown(app: FastifyInstance, deps: Deps): void {
   const notFound = (poolId: string) => ({ message: `User pool ${poolId} does not exist.` });
@@ -22,7 +19,7 @@ export function registerWellKnown(app: FastifyInstance, deps: Deps): void {
     const { poolId } = req.params;
     const pool = await deps.store.pools.get(poolId);
     if (!pool) return reply.status(404).send(notFound(poolId));
-    const iss = issuerOf(deps, poolId);
+    const iss = issuerOf(deps.config.publicUrl, poolId);
     // Endpoints of the hosted OAuth server are added as the OAuth issue lands; Cognito lists them only with a domain.
     return reply.send({
       issuer: iss,

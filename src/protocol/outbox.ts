@@ -8,10 +8,10 @@
 // --dev mode the outbox is open. Refusals use the AWS error names (MissingAuthenticationTokenException 403, …).
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
-import { signedRequestOf } from '../protocol/aws-json.ts';
-import { sendAwsJsonError, toServiceError } from '../protocol/error-response.ts';
-import { AccessDeniedException, InvalidParameterException } from '../protocol/errors.ts';
-import { verifySigV4 } from '../protocol/sigv4.ts';
+import { signedRequestOf } from './aws-json.ts';
+import { sendAwsJsonError, toServiceError } from './error-response.ts';
+import { AccessDeniedException, InvalidParameterException } from './errors.ts';
+import { verifySigV4 } from './sigv4.ts';
 
 export const OUTBOX_PATH = '/_cognate/outbox';
 const DEFAULT_LIMIT = 100;

@@ -2,15 +2,16 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { makeTestDeps } from '../deps.ts';
-import { FixedClock } from '../runtime/clock.ts';
-import type { ClientRecord, PoolRecord, UserRecord } from '../storage/records.ts';
-import createUserPool from '../user-pools/operations/create-user-pool.ts';
-import createClient from '../user-pools/operations/create-user-pool-client.ts';
-import type { CreateUserPoolClientRequest } from '../user-pools/shapes.ts';
-import { usernameKey } from '../user-pools/domain/usernames.ts';
-import { jwks } from './keys.ts';
-import { issueTokens, newRefreshToken, refreshTokenFromBytes, refreshTokenHash } from './mint.ts';
+import { makeTestDeps } from '../../deps.ts';
+import { FixedClock } from '../../runtime/clock.ts';
+import type { ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
+import createUserPool from '../operations/create-user-pool.ts';
+import createClient from '../operations/create-user-pool-client.ts';
+import type { CreateUserPoolClientRequest } from '../shapes.ts';
+import { usernameKey } from '../domain/usernames.ts';
+import { jwks } from '../../tokens/keys.ts';
+import { newRefreshToken, refreshTokenFromBytes, refreshTokenHash } from '../../tokens/mint.ts';
+import { issueTokens } from './issue-tokens.ts';
 
 const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -240,7 +241,7 @@ test('scopes given (OAuth flows) replace the API scope', async () => {
 test('after a key rotation new tokens are signed with the new keys', async () => {
   const c = await client();
   const before = decodeProtectedHeader((await issueTokens(deps, { pool, client: c, user })).AccessToken!).kid;
-  const { newPoolKeys } = await import('./keys.ts');
+  const { newPoolKeys } = await import('../../tokens/keys.ts');
   const added = await newPoolKeys({ random: deps.random, secrets: deps.secrets, now: clock.now() + 1 }, pool.id);
   await deps.store.keys.rotate(pool.id, added, clock.now() + 86400_000);
   const r = await issueTokens(deps, { pool, client: c, user });

@@ -1,0 +1,66 @@
+// What every sign-in step shares: the request's pool and app client, the answer's shape, Cognito's messages.
+import type { Deps } from '../../deps.ts';
+import type { ClientRecord, PoolRecord } from '../../storage/records.ts';
+import { InvalidParameterException } from '../errors.ts';
+import type { AuthenticationResultType, InitiateAuthResponse } from '../shapes.ts';
+import { clientNotFound, getClient } from '../domain/clients.ts';
+import { getPool } from '../domain/pools.ts';
+
+export type ChallengeName = NonNullable<InitiateAuthResponse['ChallengeName']>;
+
+/** What every sign-in step answers (InitiateAuth and RespondToAuthChallenge, admin or not). */
+export interface AuthOutput {
+  ChallengeName?: ChallengeName;
+  Session?: string;
+  ChallengeParameters: Record<string, string>;
+  AuthenticationResult?: AuthenticationResultType;
+}
+
+/** The pool and app client a sign-in request runs under; `admin` for AdminInitiateAuth/AdminRespondToAuthChallenge. */
+export interface AuthContext {
+  pool: PoolRecord;
+  client: ClientRecord;
+  admin: boolean;
+  /** ClientMetadata of the request: passed to the Lambda triggers the step runs. */
+  clientMetadata?: Record<string, string>;
+}
+
+/** What a sign-in step may use. */
+export type AuthDeps = Deps;
+
+// Messages (COGNITO-API.md §10; "obs" = seen in real-service output, "rep" = widely reported, "ours" = guessed)
+export const MSG = {
+  incorrect: 'Incorrect username or password.', // obs
+  userNotFound: 'User does not exist.', // obs
+  notConfirmed: 'User is not confirmed.', // rep
+  resetRequired: 'Password reset required for the user', // rep
+  disabled: 'User is disabled.', // rep
+  tempExpired: 'Temporary password has expired and must be reset by an administrator.', // rep
+  sessionExpired: 'Invalid session for the user, session is expired.', // rep
+  sessionInvalid: 'Invalid session for the user.', // rep
+  methodNotSupported: 'Initiate Auth method not supported.', // obs (awsdocs/aws-doc-sdk-examples#5289)
+  missing: (p: string) => `Missing required parameter ${p}`, // rep
+} as const;
+
+/** The app client of a public request (InitiateAuth, RespondToAuthChallenge): client ids are unique across pools. */
+export async function publicAuthContext(deps: Pick<Deps, 'store'>, clientId: string): Promise<AuthContext> {
+  const client = await deps.store.clients.get(clientId);
+  if (!client) clientNotFound(clientId);
+  const pool = await deps.store.pools.get(client.poolId);
+  if (!pool) clientNotFound(clientId);
+  return { pool, client, admin: false };
+}
+
+/** The pool and app client of an admin request: the pool must exist and own the client. */
+export async function adminAuthContext(deps: Pick<Deps, 'store'>, poolId: string, clientId: string): Promise<AuthContext> {
+  const pool = await getPool(deps, poolId);
+  const client = await getClient(deps, poolId, clientId);
+  return { pool, client, admin: true };
+}
+
+/** A required member of AuthParameters / ChallengeResponses. */
+export function param(params: Record<string, string>, name: string): string {
+  const v = params[name];
+  if (v === undefined || v === '') throw new InvalidParameterException(MSG.missing(name));
+  return v;
+}

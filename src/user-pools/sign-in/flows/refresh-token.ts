@@ -1,0 +1,17 @@
+// REFRESH_TOKEN_AUTH / REFRESH_TOKEN: new ID and access tokens, the same refresh token (none in the answer).
+import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
+import { param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
+import { issueTokens } from '../issue-tokens.ts';
+import { refreshSession } from '../refresh.ts';
+
+export async function refreshTokenAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>): Promise<AuthOutput> {
+  const token = param(params, 'REFRESH_TOKEN');
+  requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
+  // No rotation on this flow (only GetTokensFromRefreshToken rotates); DEVICE_KEY needs devices, not built yet.
+  const { pool, user, session } = await refreshSession(deps, ctx.client, token, { rotate: false });
+  // The hash is over the internal username (§3.7); accept the other names too.
+  checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(undefined, user));
+  const result = await issueTokens(deps, { pool, client: ctx.client, user, session });
+  const { RefreshToken: _dropped, ...rest } = result;
+  return { ChallengeParameters: {}, AuthenticationResult: rest };
+}

@@ -1,0 +1,51 @@
+// USER_SRP_AUTH round 1 (§4.3): SALT, SRP_B and the sealed SECRET_BLOCK; round 2 is challenges/password-verifier.ts.
+import { InvalidParameterException, UserNotFoundException } from '../../errors.ts';
+import { startServerSession } from '../../srp.ts';
+import { openCredentials } from '../../domain/passwords.ts';
+import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
+import { findUserBySignInName } from '../../domain/users.ts';
+import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
+import { sealState, toSecretBlock } from '../session-state.ts';
+import { simulatedUserId, simulatedVerifier } from '../simulation.ts';
+import { assertUserMaySignIn, hidesUsersIn } from '../steps.ts';
+
+const HEX = /^[0-9a-fA-F]{1,1024}$/;
+
+export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>): Promise<AuthOutput> {
+  const name = param(params, 'USERNAME');
+  const A = param(params, 'SRP_A');
+  if (!HEX.test(A)) throw new InvalidParameterException('SRP_A is not a valid hexadecimal number.'); // ours
+  requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
+  const user = await findUserBySignInName(deps, ctx.pool, name);
+  checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
+  // Unknown user: LEGACY says so now; ENABLED carries on with a simulated challenge that fails in round 2.
+  if (!user && !hidesUsersIn(ctx)) throw new UserNotFoundException(MSG.userNotFound);
+  // ENABLED: the status is told only after a correct proof (round 2).
+  if (user && !hidesUsersIn(ctx)) assertUserMaySignIn(user);
+  const creds = user ? openCredentials(deps, user) : {};
+  const simulated = !user || !creds.srpVerifierHex || !creds.srpSaltHex;
+  const userId = user ? user.username : await simulatedUserId(deps, ctx.pool, name);
+  const { saltHex, verifierHex } = simulated
+    ? await simulatedVerifier(deps, ctx.pool, userId)
+    : { saltHex: creds.srpSaltHex!, verifierHex: creds.srpVerifierHex! };
+  let srpBHex: string;
+  let bHex: string;
+  try {
+    ({ srpBHex, bHex } = startServerSession(verifierHex, A, deps.random.bytes(32)));
+  } catch (e) {
+    if (e instanceof Error && e.message === 'SRP_A') throw new InvalidParameterException('SRP_A is not a valid value.'); // ours
+    throw e;
+  }
+  const sealed = sealState(deps, ctx, {
+    username: userId,
+    given: name,
+    challenge: 'PASSWORD_VERIFIER',
+    srp: { A, b: bHex },
+    ...(simulated ? { simulated: true as const } : {}),
+  });
+  // No Session at this step (measured on AWS, §4.3): the state travels in SECRET_BLOCK.
+  return {
+    ChallengeName: 'PASSWORD_VERIFIER',
+    ChallengeParameters: { SALT: saltHex, SECRET_BLOCK: toSecretBlock(sealed), SRP_B: srpBHex, USERNAME: userId, USER_ID_FOR_SRP: userId },
+  };
+}

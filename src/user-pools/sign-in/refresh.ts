@@ -1,0 +1,62 @@
+// Refresh on the cognito-idp wire (REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken): the token's outcome from
+// tokens/refresh.ts, then the user's state, each refusal as Cognito's error.
+import type { Deps } from '../../deps.ts';
+import type { AuthSessionRecord, ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
+import { redeemRefreshToken, type RefreshRefusal } from '../../tokens/refresh.ts';
+import { NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException } from '../errors.ts';
+import { usernameKey } from '../domain/usernames.ts';
+
+/**
+ * Cognito's messages for refused refresh tokens. "Invalid Refresh Token." is observed with its full stop (botocore
+ * debug log in aws-sdk-cpp#1789, aws-sdk-js-v3#7162, aws-sdk-java-v2#1687); "Refresh Token has been revoked" is
+ * observed (aws-sdk-net#1936); "Refresh Token has expired" is the commonly reported wording. The reuse message is ours.
+ */
+export const REFRESH_TOKEN_MESSAGES = {
+  invalid: 'Invalid Refresh Token.',
+  expired: 'Refresh Token has expired',
+  revoked: 'Refresh Token has been revoked',
+  reused: 'Refresh Token has been rotated and can no longer be used', // wording ours
+  disabled: 'User is disabled.',
+  userNotFound: 'User does not exist.',
+} as const;
+
+/** Statuses whose users keep their sessions; any other status (UNCONFIRMED, RESET_REQUIRED, …) ends them. */
+const ACTIVE_STATUSES = new Set(['CONFIRMED', 'EXTERNAL_PROVIDER']);
+
+/** The client's rotation settings (RefreshTokenRotationType): whether GetTokensFromRefreshToken rotates, and the grace. */
+export function rotationOf(client: ClientRecord): { rotate: boolean; graceSeconds: number } {
+  const r = client.settings.RefreshTokenRotation as { Feature?: string; RetryGracePeriodSeconds?: number } | undefined;
+  return { rotate: r?.Feature === 'ENABLED', graceSeconds: r?.RetryGracePeriodSeconds ?? 0 };
+}
+
+/** A refused token as Cognito answers it: reuse after rotation is RefreshTokenReuseException (only GetTokensFromRefreshToken rotates). */
+function refusal(reason: RefreshRefusal): Error {
+  if (reason === 'reused') return new RefreshTokenReuseException(REFRESH_TOKEN_MESSAGES.reused);
+  return new NotAuthorizedException(REFRESH_TOKEN_MESSAGES[reason]);
+}
+
+/**
+ * Redeems a refresh token of `client` (optionally rotating it) and checks its user still may hold tokens (exists,
+ * enabled, confirmed). Throws Cognito's errors.
+ */
+export async function refreshSession(
+  deps: Deps,
+  client: ClientRecord,
+  token: string,
+  opts: { rotate?: boolean; graceSeconds?: number } = {},
+): Promise<{ pool: PoolRecord; user: UserRecord; session: AuthSessionRecord; newRefreshToken?: string }> {
+  const M = REFRESH_TOKEN_MESSAGES;
+  let found: { pool: PoolRecord; user: UserRecord } | undefined;
+  const accept = async (session: AuthSessionRecord) => {
+    const pool = await deps.store.pools.get(session.poolId);
+    if (!pool) throw new NotAuthorizedException(M.invalid);
+    const user = await deps.store.users.get(pool.id, usernameKey(pool, session.username));
+    if (!user) throw new UserNotFoundException(M.userNotFound);
+    if (!user.enabled) throw new NotAuthorizedException(M.disabled);
+    if (!ACTIVE_STATUSES.has(user.status)) throw new NotAuthorizedException(M.invalid);
+    found = { pool, user };
+  };
+  const outcome = await redeemRefreshToken(deps, client, token, { graceSeconds: rotationOf(client).graceSeconds, ...opts, accept });
+  if (!outcome.ok) throw refusal(outcome.reason);
+  return { ...found!, session: outcome.session, ...(outcome.newRefreshToken !== undefined ? { newRefreshToken: outcome.newRefreshToken } : {}) };
+}

@@ -1,0 +1,73 @@
+// Sealed challenge state: what a sign-in remembers between InitiateAuth and each RespondToAuthChallenge.
+//
+// Challenge state never lives in process memory: it is sealed with the master key (deps.secrets) into the Session
+// (or, for PASSWORD_VERIFIER, into SECRET_BLOCK — Cognito returns no Session at that step, and A is too long for
+// the 2048-character Session), so any server sharing the database can take the next step. A sealed state names
+// its pool, client, user and challenge and expires after the client's AuthSessionValidity; each is used once
+// (a counter per nonce in deps.store.counters).
+import type { ClientRecord } from '../../storage/records.ts';
+import { NotAuthorizedException } from '../errors.ts';
+import { MSG, type AuthContext, type AuthDeps, type ChallengeName } from './context.ts';
+
+export interface SealedState {
+  /** Marks the plaintext as ours: other sealed documents (credentials, keys) never parse as a state. */
+  t: 'cognate-auth';
+  poolId: string;
+  clientId: string;
+  /** The internal username (for a simulated challenge of an unknown user: the USER_ID_FOR_SRP it was given). */
+  username: string;
+  /** The name the client signed in with. */
+  given: string;
+  challenge: ChallengeName;
+  expiresAt: number;
+  nonce: string;
+  /** PASSWORD_VERIFIER: the client's A and our b (hex); B is recomputed from b and the verifier. */
+  srp?: { A: string; b: string };
+  /** A simulated PASSWORD_VERIFIER for an unknown user (PreventUserExistenceErrors ENABLED): always fails. */
+  simulated?: true;
+}
+
+export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresAt' | 'nonce'>;
+
+/** How long a challenge may be answered: the client's AuthSessionValidity (3–15 minutes, default 3). */
+export function sessionValidityMs(client: ClientRecord): number {
+  const minutes = client.settings.AuthSessionValidity ?? 3;
+  return (minutes as number) * 60_000;
+}
+
+export function sealState(deps: AuthDeps, ctx: AuthContext, s: NewState): string {
+  const state: SealedState = {
+    t: 'cognate-auth',
+    poolId: ctx.pool.id,
+    clientId: ctx.client.id,
+    ...s,
+    expiresAt: deps.clock.now() + sessionValidityMs(ctx.client),
+    nonce: deps.random.bytes(12).toString('base64url'),
+  };
+  return deps.secrets.encrypt(JSON.stringify(state));
+}
+
+/** Opens a sealed state for `challenge` of this pool and client; `invalid` is the message for anything not ours. */
+export function openState(deps: AuthDeps, ctx: AuthContext, sealed: string | undefined, challenge: ChallengeName, invalid: string): SealedState {
+  let s: SealedState;
+  try {
+    s = JSON.parse(deps.secrets.decryptString(sealed ?? ''));
+  } catch {
+    throw new NotAuthorizedException(invalid);
+  }
+  if (s?.t !== 'cognate-auth' || s.poolId !== ctx.pool.id || s.clientId !== ctx.client.id || s.challenge !== challenge)
+    throw new NotAuthorizedException(invalid);
+  if (s.expiresAt <= deps.clock.now()) throw new NotAuthorizedException(MSG.sessionExpired);
+  return s;
+}
+
+/** Marks a state used (atomically, across processes); a second use is an invalid session. */
+export async function consumeState(deps: AuthDeps, s: SealedState): Promise<void> {
+  const now = deps.clock.now();
+  const n = await deps.store.counters.hit(`auth-session:${s.nonce}`, Math.max(1, s.expiresAt - now) + 60_000, now);
+  if (n > 1) throw new NotAuthorizedException(MSG.sessionInvalid);
+}
+
+/** SECRET_BLOCK must be standard base64 (clients sign its decoded bytes); the sealed text is base64url with dots. */
+export const toSecretBlock = (sealed: string) => Buffer.from(sealed, 'utf8').toString('base64');
+export const fromSecretBlock = (block: string) => Buffer.from(block, 'base64').toString('utf8');

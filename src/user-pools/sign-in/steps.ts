@@ -1,0 +1,104 @@
+// The shared steps of a sign-in (COGNITO-API §5.3), exported for every flow, challenge, the hosted UI and OAuth:
+// status gates, checking a password, what follows the primary factor, completing with tokens.
+import type { PoolRecord, UserRecord } from '../../storage/records.ts';
+import {
+  InvalidUserPoolConfigurationException,
+  NotAuthorizedException,
+  PasswordResetRequiredException,
+  UserNotConfirmedException,
+  UserNotFoundException,
+} from '../errors.ts';
+import { beginPasswordAttempt } from '../domain/lockout.ts';
+import { dummyVerify, openCredentials, passwordPolicyOf, verifyPasswordHash } from '../domain/passwords.ts';
+import { poolSettings } from '../domain/pools.ts';
+import { hidesUsers } from '../domain/sign-up.ts';
+import { usernameKey } from '../domain/usernames.ts';
+import { MSG, type AuthContext, type AuthDeps, type AuthOutput } from './context.ts';
+import { issueTokens } from './issue-tokens.ts';
+import { newPasswordChallenge } from './challenges/new-password-required.ts';
+
+/** Status gates (§5.3 step 4): disabled, UNCONFIRMED, RESET_REQUIRED. */
+export function assertUserMaySignIn(user: UserRecord): void {
+  if (!user.enabled) throw new NotAuthorizedException(MSG.disabled);
+  if (user.status === 'UNCONFIRMED') throw new UserNotConfirmedException(MSG.notConfirmed);
+  if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(MSG.resetRequired);
+}
+
+/** PreventUserExistenceErrors ENABLED: nothing may tell an existing user from an unknown one before the password. */
+export function hidesUsersIn(ctx: AuthContext): boolean {
+  return hidesUsers(ctx.client);
+}
+
+export async function userByInternalName(deps: AuthDeps, pool: PoolRecord, username: string): Promise<UserRecord | null> {
+  return deps.store.users.get(pool.id, usernameKey(pool, username));
+}
+
+/** An unknown sign-in name: LEGACY says so; ENABLED spends a password check's time and answers like a wrong password. */
+export async function unknownUser(ctx: AuthContext, password: string | null): Promise<never> {
+  if (!hidesUsersIn(ctx)) throw new UserNotFoundException(MSG.userNotFound);
+  if (password !== null) await dummyVerify(password);
+  throw new NotAuthorizedException(MSG.incorrect);
+}
+
+/** Temporary passwords expire TemporaryPasswordValidityDays after they were set (0: no expiry — ours). */
+export function temporaryPasswordExpired(pool: PoolRecord, user: UserRecord, now: number): boolean {
+  const days = passwordPolicyOf(pool).TemporaryPasswordValidityDays ?? 7;
+  if (!days) return false;
+  return now > (user.passwordSetAt ?? user.createdAt) + days * 86_400_000;
+}
+
+/**
+ * Checks a user's password under the lockout (§5.7): the status gates first when users are not hidden, else only
+ * after a correct password (a wrong one must not tell a disabled or unconfirmed user from an unknown one).
+ * `check` proves the password (argon2id verify, or an SRP proof) and answers whether it holds.
+ */
+export async function checkPrimaryFactor(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRecord,
+  check: () => Promise<boolean>,
+): Promise<void> {
+  const hides = hidesUsersIn(ctx);
+  if (!hides) assertUserMaySignIn(user);
+  const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
+  if (!(await check())) throw new NotAuthorizedException(MSG.incorrect);
+  await attempt.succeeded();
+  if (hides) assertUserMaySignIn(user);
+}
+
+/** A password against the user's stored argon2id hash (a dummy verify of the same cost when there is none). */
+export async function passwordMatches(deps: AuthDeps, user: UserRecord, password: string): Promise<boolean> {
+  const creds = openCredentials(deps, user);
+  if (creds.passwordHash) return verifyPasswordHash(creds.passwordHash, password);
+  await dummyVerify(password);
+  return false;
+}
+
+/**
+ * What follows a correct primary factor (§5.3 steps 6–10): a temporary password must be replaced first
+ * (NEW_PASSWORD_REQUIRED, see challenges/new-password-required.ts); otherwise complete.
+ */
+export async function afterPrimaryFactor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string): Promise<AuthOutput> {
+  if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    if (temporaryPasswordExpired(ctx.pool, user, deps.clock.now())) throw new NotAuthorizedException(MSG.tempExpired);
+    return newPasswordChallenge(deps, ctx, user, given);
+  }
+  return completeSignIn(deps, ctx, user);
+}
+
+/**
+ * Steps 7–10 once every password requirement is met.
+ *
+ * SEAM (remembered devices and MFA, §5.3 steps 7–8): DEVICE_SRP_AUTH (a known DEVICE_KEY), MFA_SETUP
+ * (MfaConfiguration ON, no usable factor), SELECT_MFA_TYPE and SMS_MFA / SOFTWARE_TOKEN_MFA / EMAIL_OTP go here:
+ * return {ChallengeName, Session: sealState(...), ChallengeParameters} from a module in challenges/, which calls
+ * completeSignIn again once the factor is done. Until MFA exists a pool that requires it refuses sign-in rather
+ * than skip the second factor.
+ */
+export async function completeSignIn(deps: AuthDeps, ctx: AuthContext, user: UserRecord): Promise<AuthOutput> {
+  if ((poolSettings(ctx.pool).MfaConfiguration ?? 'OFF') === 'ON')
+    throw new InvalidUserPoolConfigurationException('Cognate does not implement MFA sign-in yet; this pool requires MFA.'); // ours
+  const result = await issueTokens(deps, { pool: ctx.pool, client: ctx.client, user });
+  // Cognito sends an empty ChallengeParameters map next to the tokens (§5.1).
+  return { ChallengeParameters: {}, AuthenticationResult: result };
+}
