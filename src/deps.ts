@@ -14,6 +14,7 @@ import type { SigningKeyResolver } from './protocol/sigv4.ts';
 import { makeDelivery, type Delivery } from './runtime/delivery.ts';
 import { randomBytes } from 'node:crypto';
 import { MetaSecrets } from './runtime/meta-secrets.ts';
+import { loadTriggerMappings, makeTriggerRunner, type TriggerRunner } from './runtime/triggers.ts';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -37,6 +38,14 @@ export interface Deps {
   signingKeys: SigningKeyResolver;
   /** Sends email and SMS (recording each in the outbox). */
   delivery: Delivery;
+  /** Invokes the Lambda functions of pool triggers (--triggers mappings, else COGNATE_LAMBDA_ENDPOINT). */
+  triggers: TriggerRunner;
+}
+
+/** The trigger runner for this configuration: the mapping file's targets, then the Lambda endpoint, signed by `admin`. */
+export function makeTriggers(config: Config, admin: AdminCredentials, clock: Clock, logger: Logger): TriggerRunner {
+  const mapped = config.triggersFile ? loadTriggerMappings(config.triggersFile) : {};
+  return makeTriggerRunner({ ...mapped, lambdaEndpoint: config.lambdaEndpoint, region: config.region, credentials: admin, clock, logger });
 }
 
 export async function openStore(config: Config): Promise<Store> {
@@ -103,6 +112,13 @@ export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' 
   }
   const { creds, generated } = loadAdminCredentials(config, random);
   const clock = over.clock ?? systemClock;
+  let triggers: TriggerRunner;
+  try {
+    triggers = makeTriggers(config, creds, clock, logger);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   return {
     deps: {
       config,
@@ -117,6 +133,7 @@ export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' 
       admin: creds,
       signingKeys: adminResolver(creds),
       delivery: makeDelivery({ config, store, clock, random, logger }),
+      triggers,
     },
     adminGenerated: generated,
   };
@@ -147,5 +164,6 @@ export async function makeTestDeps(
     admin,
     signingKeys: over.signingKeys ?? adminResolver(admin),
     delivery: over.delivery ?? makeDelivery({ config, store, clock, random, logger }),
+    triggers: over.triggers ?? makeTriggers(config, admin, clock, logger),
   };
 }

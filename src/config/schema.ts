@@ -14,6 +14,8 @@ export interface Config {
   smtpUrl: string | undefined;
   smsWebhookUrl: string | undefined;
   masterKey: string | undefined;
+  triggersFile: string | undefined;
+  lambdaEndpoint: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   bodyLimit: number;
 }
@@ -41,6 +43,8 @@ export const settings: Setting[] = [
   { key: 'smtpUrl', type: 'string', env: 'COGNATE_SMTP_URL', doc: 'smtp://host:port for email delivery (default: messages go to the outbox only)' },
   { key: 'smsWebhookUrl', type: 'string', env: 'COGNATE_SMS_WEBHOOK_URL', doc: 'URL that each SMS is POSTed to as JSON {to, body, poolId} (default: SMS messages go to the outbox only)' },
   { key: 'masterKey', type: 'string', env: 'COGNATE_MASTER_KEY', doc: 'base64 32-byte key that encrypts secrets at rest (generated into the data dir when not given; give every server on one database the same)' },
+  { key: 'triggersFile', type: 'string', flag: '--triggers', env: 'COGNATE_TRIGGERS_FILE', doc: 'JSON file mapping Lambda ARNs of pool triggers to a local module, an HTTP URL or a Lambda Invoke API (README, "Lambda triggers")' },
+  { key: 'lambdaEndpoint', type: 'string', env: 'COGNATE_LAMBDA_ENDPOINT', doc: 'http://host:port of a Lambda Invoke API that every trigger ARN not mapped by --triggers is invoked at, signed by the admin key' },
   { key: 'logLevel', type: 'string', flag: '--log-level', env: 'COGNATE_LOG_LEVEL', default: 'info', doc: 'debug, info, warn or error' },
   { key: 'bodyLimit', type: 'number', env: 'COGNATE_BODY_LIMIT', default: 1048576, doc: 'largest request body in bytes' },
 ];

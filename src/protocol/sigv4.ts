@@ -140,18 +140,15 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
     throw new InvalidSignatureException(MSG_CONTENT_SHA256_MISMATCH);
   }
 
-  const canonicalRequest = [
-    req.method.toUpperCase(),
-    canonicalUri(req.path),
-    canonicalQuery(req.query, auth.presigned),
-    canonicalHeaders(req.headers, signedHeaders),
-    auth.signedHeaders,
+  const expected = computeSignature(req, {
+    secretAccessKey: key.secretAccessKey,
+    amzDate: auth.amzDate,
+    region: scopeRegion,
+    service: scopeService,
+    signedHeaders: auth.signedHeaders,
     payloadHash,
-  ].join('\n');
-  const scope = `${scopeDate}/${scopeRegion}/${scopeService}/${terminator}`;
-  const stringToSign = `${ALGORITHM}\n${auth.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-  const signingKey = deriveSigningKey(key.secretAccessKey, scopeDate, scopeRegion, scopeService);
-  const expected = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest();
+    presigned: auth.presigned,
+  });
 
   if (!/^[0-9a-f]{64}$/.test(auth.signature)) throw new InvalidSignatureException(MSG_SIGNATURE_MISMATCH);
   const provided = Buffer.from(auth.signature, 'hex');
@@ -160,6 +157,46 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
   }
   return principal;
 }
+
+export interface SignatureInput {
+  secretAccessKey: string;
+  /** ISO-8601 basic timestamp (YYYYMMDDTHHMMSSZ); its first 8 characters are the scope date. */
+  amzDate: string;
+  region: string;
+  service: string;
+  /** Lower-case header names joined by ';', in sorted order. */
+  signedHeaders: string;
+  /** Hex SHA-256 of the body (or UNSIGNED-PAYLOAD). */
+  payloadHash: string;
+  presigned?: boolean;
+}
+
+/**
+ * The SigV4 signature of a request (canonical request → string to sign → HMAC with the derived key). Shared by the
+ * verifier above and the signer of outgoing calls (runtime/lambda/sigv4-sign.ts), so both canonicalise alike.
+ */
+export function computeSignature(req: SignedRequest, s: SignatureInput): Buffer {
+  const canonicalRequest = [
+    req.method.toUpperCase(),
+    canonicalUri(req.path),
+    canonicalQuery(req.query, s.presigned === true),
+    canonicalHeaders(req.headers, s.signedHeaders.split(';')),
+    s.signedHeaders,
+    s.payloadHash,
+  ].join('\n');
+  const date = s.amzDate.slice(0, 8);
+  const scope = `${date}/${s.region}/${s.service}/${TERMINATOR}`;
+  const stringToSign = `${ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+  const signingKey = deriveSigningKey(s.secretAccessKey, date, s.region, s.service);
+  return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest();
+}
+
+/** The X-Amz-Date form of a time: ISO-8601 basic, whole seconds. */
+export function amzDateOf(ms: number): string {
+  return formatBasicIso(ms);
+}
+
+export { sha256Hex };
 
 // ---------------------------------------------------------------------------------------------
 // Parsing the authentication parameters

@@ -17,6 +17,8 @@ import { poolSettings, seconds } from './pools.ts';
 import { userDoesNotExist } from './sign-up.ts';
 import { attributeList, findUserBySignInName } from './users.ts';
 import { MSG } from '../sign-in/context.ts';
+import type { TriggerCaller } from '../triggers/common.ts';
+import { customMessageTemplates, type MessageTrigger } from '../triggers/custom-message.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Messages ("obs" = seen in real-service output, "rep" = reported, "ours" = guessed)
@@ -206,13 +208,16 @@ export function invitationTargets(attributes: Record<string, string>, mediums: r
  * CodeDeliveryFailureException; the user stays created, as in Cognito (aws/aws-sdk#438).
  */
 export async function sendInvitation(
-  deps: Pick<Deps, 'delivery'>,
+  deps: Pick<Deps, 'delivery' | 'triggers'>,
   pool: PoolRecord,
   targets: readonly VerificationTarget[],
   username: string,
   temporaryPassword: string,
+  trigger?: MessageTrigger,
 ): Promise<void> {
-  const t = inviteTemplates(pool);
+  if (!targets.length) return;
+  // CustomMessage_AdminCreateUser may rewrite the invitation (its texts keep {username} and {####}).
+  const t = trigger ? await customMessageTemplates(deps, pool, trigger, inviteTemplates(pool)) : inviteTemplates(pool);
   let failed: VerificationTarget | null = null;
   for (const target of targets) {
     const template = target.medium === 'SMS' ? t.smsMessage : t.emailMessage;
@@ -271,9 +276,10 @@ export function recoveryTarget(pool: PoolRecord, user: UserRecord): Verification
  * delivery failed.
  */
 export async function sendResetCode(
-  deps: Pick<Deps, 'store' | 'secrets' | 'random' | 'clock' | 'delivery'>,
+  deps: Pick<Deps, 'store' | 'secrets' | 'random' | 'clock' | 'delivery' | 'triggers'>,
   pool: PoolRecord,
   user: UserRecord,
+  caller: TriggerCaller = { clientId: null },
 ): Promise<{ target: VerificationTarget; failed: boolean }> {
   if (!user.enabled) throw new NotAuthorizedException(ADMIN_MSG.disabled);
   if (user.status === 'FORCE_CHANGE_PASSWORD') throw new NotAuthorizedException(ADMIN_MSG.cannotReset);
@@ -287,7 +293,7 @@ export async function sendResetCode(
     ttlMs: CODE_TTL_MS.forgot,
     data: { attribute: target.attribute, value: target.to },
   });
-  const sent = await sendVerificationCode(deps, pool, target, code);
+  const sent = await sendVerificationCode(deps, pool, target, code, { source: 'CustomMessage_ForgotPassword', user, caller });
   return { target, failed: !!sent.error };
 }
 

@@ -31,6 +31,8 @@ import { adminUserAttributes } from './admin-users.ts';
 import { checkClientWritable } from './attributes.ts';
 import { CODE_TTL_MS, issueCode } from './codes.ts';
 import { codeDeliveryDetails, deliveryFailure, sendVerificationCode, type VerificationTarget } from './messages.ts';
+import type { TriggerCaller } from '../triggers/common.ts';
+import type { MessageTrigger } from '../triggers/custom-message.ts';
 import { poolSettings } from './pools.ts';
 import { changeUser, claimAlias } from './sign-up.ts';
 import { isCaseInsensitive } from './usernames.ts';
@@ -226,7 +228,7 @@ export async function changeAttributes(
   user: UserRecord,
   given: readonly AttributeType[],
   writer: Writer,
-  o: { failOnDelivery: boolean },
+  o: { failOnDelivery: boolean; caller?: TriggerCaller; clientMetadata?: Record<string, string> },
 ): Promise<ChangeOutcome> {
   const pending = await pendingValues(deps, user);
   const first = planAttributeChange(pool, user, given, writer, pending);
@@ -244,7 +246,12 @@ export async function changeAttributes(
   const deliveries: CodeDeliveryDetailsType[] = [];
   for (const v of plan.verify) {
     const target = targetOf(v.attribute, v.value);
-    const sent = await sendAttributeCode(deps, pool, stored, target, v.pending);
+    const sent = await sendAttributeCode(deps, pool, stored, target, v.pending, {
+      source: 'CustomMessage_UpdateUserAttribute',
+      user: stored,
+      caller: o.caller ?? { clientId: null },
+      clientMetadata: o.clientMetadata,
+    });
     if (sent) deliveries.push(codeDeliveryDetails(target));
     else if (o.failOnDelivery) throw deliveryFailure(target);
   }
@@ -262,6 +269,7 @@ export async function sendAttributeCode(
   user: UserRecord,
   target: VerificationTarget,
   pending: boolean,
+  trigger?: MessageTrigger,
 ): Promise<boolean> {
   const data: VerificationData = { value: target.to, pending };
   const code = await issueCode(deps, {
@@ -271,7 +279,7 @@ export async function sendAttributeCode(
     ttlMs: CODE_TTL_MS.verify,
     data: { ...data },
   });
-  const sent = await sendVerificationCode(deps, pool, target, code);
+  const sent = await sendVerificationCode(deps, pool, target, code, trigger);
   return !sent.error;
 }
 

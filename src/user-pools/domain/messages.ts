@@ -6,6 +6,7 @@ import type { PoolRecord } from '../../storage/records.ts';
 import { CodeDeliveryFailureException } from '../errors.ts';
 import type { CodeDeliveryDetailsType } from '../shapes.ts';
 import { poolSettings } from './pools.ts';
+import { customMessageTemplates, type MessageTrigger } from '../triggers/custom-message.ts';
 
 /**
  * Cognito's texts for a pool that sets none: DescribeUserPool shows `"SmsVerificationMessage": "Your verification
@@ -98,20 +99,29 @@ export function verificationTemplates(pool: PoolRecord): VerificationTemplates {
  * The verification message for `code`. `{username}` is left as it is: Cognito fills it only in invitation
  * (AdminCreateUser) messages, and verification emails carry it literally (aws/aws-cdk#7597).
  */
-export function verificationMessage(pool: PoolRecord, target: VerificationTarget, code: string): { subject?: string; body: string } {
-  const t = verificationTemplates(pool);
+export function verificationMessage(
+  pool: PoolRecord,
+  target: VerificationTarget,
+  code: string,
+  t: VerificationTemplates = verificationTemplates(pool),
+): { subject?: string; body: string } {
   if (target.medium === 'SMS') return { body: fillTemplate(t.smsMessage, { code }) };
   return { subject: t.emailSubject, body: fillTemplate(t.emailMessage, { code }) };
 }
 
-/** Sends a verification code to the target through the delivery port (recorded in the outbox either way). */
-export function sendVerificationCode(
-  deps: Pick<Deps, 'delivery'>,
+/**
+ * Sends a verification code to the target through the delivery port (recorded in the outbox either way). With
+ * `trigger` (why and to whom), the pool's CustomMessage function may rewrite the message first.
+ */
+export async function sendVerificationCode(
+  deps: Pick<Deps, 'delivery' | 'triggers'>,
   pool: PoolRecord,
   target: VerificationTarget,
   code: string,
+  trigger?: MessageTrigger,
 ): Promise<DeliveryResult> {
-  const m = verificationMessage(pool, target, code);
+  const templates = trigger ? await customMessageTemplates(deps, pool, trigger, verificationTemplates(pool)) : undefined;
+  const m = verificationMessage(pool, target, code, templates);
   return deps.delivery.send({
     poolId: pool.id,
     channel: target.medium === 'SMS' ? 'sms' : 'email',

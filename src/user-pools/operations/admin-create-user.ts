@@ -19,6 +19,8 @@ import { getPool } from '../domain/pools.ts';
 import { checkUsernameAttributeFree, claimAlias, signUpName } from '../domain/sign-up.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import type { AdminCreateUserRequest, AdminCreateUserResponse } from '../shapes.ts';
+import { callerOf, nameValueMap, type TriggerCaller } from '../triggers/common.ts';
+import { runPreSignUp } from '../triggers/pre-sign-up.ts';
 
 const userExists = () => new UsernameExistsException(ADMIN_MSG.userExists);
 
@@ -33,13 +35,13 @@ export default defineOperation<AdminCreateUserRequest, AdminCreateUserResponse>(
   service: 'cognito-idp',
   name: 'AdminCreateUser',
   auth: 'sigv4',
-  async handle(input, deps) {
+  async handle(input, deps, ctx) {
     const { clock, random, store } = deps;
     const pool = await getPool(deps, input.UserPoolId);
-    if (input.MessageAction === 'RESEND') return resend(deps, pool, input);
+    const caller = callerOf(ctx, null);
+    if (input.MessageAction === 'RESEND') return resend(deps, pool, input, caller);
 
-    // AllowAdminCreateUserOnly limits SignUp only. ValidationData and ClientMetadata are accepted for the
-    // PreSignUp_AdminCreateUser and CustomMessage_AdminCreateUser triggers, which are not run yet.
+    // AllowAdminCreateUserOnly limits SignUp only.
     const sub = random.uuid();
     const name = signUpName(pool, input.Username, sub);
     const attributes = adminUserAttributes(pool, input.UserAttributes, name.implied);
@@ -48,6 +50,18 @@ export default defineOperation<AdminCreateUserRequest, AdminCreateUserResponse>(
     await checkUsernameAttributeFree(deps, pool, name.implied);
     const key = usernameKey(pool, name.username);
     if (await store.users.get(pool.id, key)) throw userExists(); // before spending a password hash on it
+    // PreSignUp_AdminCreateUser may refuse the user (nothing is stored) or verify their email / phone number; an
+    // administrator's user always starts FORCE_CHANGE_PASSWORD, so autoConfirmUser changes nothing.
+    const pre = await runPreSignUp(deps, pool, {
+      source: 'PreSignUp_AdminCreateUser',
+      userName: name.username,
+      caller,
+      userAttributes: attributes,
+      validationData: nameValueMap(input.ValidationData),
+      clientMetadata: input.ClientMetadata,
+    });
+    if (pre?.autoVerifyEmail) attributes.email_verified = 'true';
+    if (pre?.autoVerifyPhone) attributes.phone_number_verified = 'true';
 
     const now = clock.now();
     const user: UserRecord = {
@@ -72,7 +86,12 @@ export default defineOperation<AdminCreateUserRequest, AdminCreateUserResponse>(
         await claimAlias(deps, pool, user, attr, attributes[attr]!, input.ForceAliasCreation === true);
     if ((await store.users.create(user)) !== 'ok') throw userExists();
 
-    await sendInvitation(deps, pool, targets, input.Username, password);
+    await sendInvitation(deps, pool, targets, input.Username, password, {
+      source: 'CustomMessage_AdminCreateUser',
+      user,
+      caller,
+      clientMetadata: input.ClientMetadata,
+    });
     return { User: userType(user) };
   },
 });
@@ -83,7 +102,7 @@ export default defineOperation<AdminCreateUserRequest, AdminCreateUserResponse>(
  * (UnsupportedUserStateException otherwise); an unknown one is UserNotFoundException. UserAttributes are not applied
  * (inferred: the call re-invites, AdminUpdateUserAttributes changes attributes).
  */
-async function resend(deps: Deps, pool: PoolRecord, input: AdminCreateUserRequest): Promise<AdminCreateUserResponse> {
+async function resend(deps: Deps, pool: PoolRecord, input: AdminCreateUserRequest, caller: TriggerCaller): Promise<AdminCreateUserResponse> {
   const user = await findUserForAdmin(deps, pool, input.Username);
   if (user.status !== 'FORCE_CHANGE_PASSWORD') throw new UnsupportedUserStateException(ADMIN_MSG.resendNotPossible(input.Username));
   const password = temporaryPassword(deps, pool, input.TemporaryPassword);
@@ -92,6 +111,11 @@ async function resend(deps: Deps, pool: PoolRecord, input: AdminCreateUserReques
   // (PasswordHistoryPolicyViolationException is not an AdminCreateUser error).
   const sealed = await newCredentials(deps, pool, user.username, password);
   const updated = await storePassword(deps, pool, user, sealed, 'FORCE_CHANGE_PASSWORD');
-  await sendInvitation(deps, pool, targets, input.Username, password);
+  await sendInvitation(deps, pool, targets, input.Username, password, {
+    source: 'CustomMessage_AdminCreateUser',
+    user: updated,
+    caller,
+    clientMetadata: input.ClientMetadata,
+  });
   return { User: userType(updated) };
 }

@@ -3,17 +3,18 @@ import { defineOperation } from '../../protocol/operation.ts';
 import { findUserForAdmin, sendResetCode } from '../domain/admin-users.ts';
 import { getPool } from '../domain/pools.ts';
 import { changeUser, userDoesNotExist } from '../domain/sign-up.ts';
+import { callerOf } from '../triggers/common.ts';
 import type { AdminResetUserPasswordRequest, AdminResetUserPasswordResponse } from '../shapes.ts';
 
 export default defineOperation<AdminResetUserPasswordRequest, AdminResetUserPasswordResponse>({
   service: 'cognito-idp',
   name: 'AdminResetUserPassword',
   auth: 'sigv4',
-  async handle(input, deps) {
+  async handle(input, deps, ctx) {
     const pool = await getPool(deps, input.UserPoolId);
     const user = await findUserForAdmin(deps, pool, input.Username);
     // The code (purpose 'forgot', 1 hour) is what ConfirmForgotPassword takes, with a new password, to end the reset.
-    const { target, failed } = await sendResetCode(deps, pool, user);
+    const { target, failed } = await sendResetCode(deps, pool, user, callerOf(ctx, null));
     // Sign-in now answers PasswordResetRequiredException; the password stays stored for the history policy.
     const out = await changeUser(deps, pool, user.usernameKey, () => ({ status: 'RESET_REQUIRED' }));
     if (!out) throw userDoesNotExist();

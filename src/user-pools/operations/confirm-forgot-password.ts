@@ -12,13 +12,15 @@ import {
 } from '../domain/recovery.ts';
 import { checkSecretHash, hidesUsers, publicClient, secretHashNames, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
+import { callerOf } from '../triggers/common.ts';
+import { runPostConfirmation } from '../triggers/post-confirmation.ts';
 import type { ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse } from '../shapes.ts';
 
 export default defineOperation<ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse>({
   service: 'cognito-idp',
   name: 'ConfirmForgotPassword',
   auth: 'none',
-  async handle(input, deps) {
+  async handle(input, deps, ctx) {
     const { client, pool } = await publicClient(deps, input.ClientId);
     // The policy first: a password the pool refuses costs no attempt on the code, and is refused alike whether or not
     // the name exists.
@@ -43,8 +45,8 @@ export default defineOperation<ConfirmForgotPasswordRequest, ConfirmForgotPasswo
     // then the code is spent, then the password stored: of two requests with the code, only the one that spent it
     // writes its password. RESET_REQUIRED, FORCE_CHANGE_PASSWORD and UNCONFIRMED users all end CONFIRMED (Cognito's
     // PostConfirmation_ConfirmForgotPassword; the UNCONFIRMED case inferred).
-    await setUserPassword(deps, pool, user, input.Password, 'CONFIRMED', () => useCode(deps, ref.poolId, ref.username, ref.purpose));
-    // ClientMetadata is for the PostConfirmation trigger, which is not run yet.
+    const stored = await setUserPassword(deps, pool, user, input.Password, 'CONFIRMED', () => useCode(deps, ref.poolId, ref.username, ref.purpose));
+    await runPostConfirmation(deps, pool, stored, 'PostConfirmation_ConfirmForgotPassword', callerOf(ctx, client.id), input.ClientMetadata);
     return {};
   },
 });

@@ -13,13 +13,15 @@ import {
   unknownUserForClient,
 } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
+import { callerOf } from '../triggers/common.ts';
+import { runPostConfirmation } from '../triggers/post-confirmation.ts';
 import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from '../shapes.ts';
 
 export default defineOperation<ConfirmSignUpRequest, ConfirmSignUpResponse>({
   service: 'cognito-idp',
   name: 'ConfirmSignUp',
   auth: 'none',
-  async handle(input, deps) {
+  async handle(input, deps, ctx) {
     const { client, pool } = await publicClient(deps, input.ClientId);
     const user = await findUserBySignInName(deps, pool, input.Username);
     checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
@@ -37,8 +39,9 @@ export default defineOperation<ConfirmSignUpRequest, ConfirmSignUpResponse>({
     // Checked before the code is used up, so the same code can be sent again with ForceAliasCreation.
     if (verified) await claimAlias(deps, pool, user, verified, value!, input.ForceAliasCreation === true);
     await useCode(deps, code.poolId, code.username, code.purpose);
-    await confirmUser(deps, pool, user, verified);
-    // ClientMetadata is for the PostConfirmation trigger, which is not run yet.
+    const confirmed = await confirmUser(deps, pool, user, verified);
+    // Cognito confirms, then tells the PostConfirmation function; its failure fails the call, the user stays confirmed.
+    await runPostConfirmation(deps, pool, confirmed, 'PostConfirmation_ConfirmSignUp', callerOf(ctx, client.id), input.ClientMetadata);
     return {};
   },
 });

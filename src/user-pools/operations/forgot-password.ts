@@ -15,19 +15,22 @@ import {
 } from '../domain/recovery.ts';
 import { checkSecretHash, hidesUsers, publicClient, secretHashNames, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
+import { callerOf } from '../triggers/common.ts';
+import { migrateUser, runUserMigration } from '../triggers/user-migration.ts';
 import type { ForgotPasswordRequest, ForgotPasswordResponse } from '../shapes.ts';
 
 export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
   service: 'cognito-idp',
   name: 'ForgotPassword',
   auth: 'none',
-  async handle(input, deps) {
+  async handle(input, deps, ctx) {
     const { client, pool } = await publicClient(deps, input.ClientId);
     // The pool's setting, not the user's: refused alike whether or not the name exists.
     if (adminOnlyPool(pool)) throw adminOnlyRecovery();
     // "For the Username parameter, you can use the username or an email, phone, or preferred username alias."
-    const user = await findUserBySignInName(deps, pool, input.Username);
+    let user = await findUserBySignInName(deps, pool, input.Username);
     checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
+    const caller = callerOf(ctx, client.id);
     // A hiding client answers a user it cannot reset like one it can, and sends nothing (developer guide,
     // "Managing user existence error responses": not found, disabled, or no verified delivery mechanism).
     const simulated = () => ({ CodeDeliveryDetails: simulatedRecoveryDelivery(pool, input.Username) });
@@ -36,6 +39,17 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
     // the hourly limit as real users do. (After the SECRET_HASH check, so a caller without the secret cannot use up
     // a user's requests.)
     if (hide) await limitForgotPassword(deps, pool.id, input.Username);
+    // A name the pool does not know goes to the UserMigration function (no password in the event); a user it answers
+    // is created RESET_REQUIRED and gets the reset code like any other.
+    if (!user) {
+      const answer = await runUserMigration(deps, pool, {
+        source: 'UserMigration_ForgotPassword',
+        userName: input.Username,
+        caller,
+        clientMetadata: input.ClientMetadata,
+      });
+      if (answer) user = await migrateUser(deps, pool, input.Username, answer);
+    }
     if (!user) {
       if (hide) return simulated();
       throw unknownUserForClient(); // "Username/client id combination not found." (observed, amplify-js#11270)
@@ -62,7 +76,12 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
       data: { attribute: target.attribute, value: target.to },
     });
     // The reset message uses the pool's verification templates (Cognito's default CustomMessage_ForgotPassword text).
-    const sending = sendVerificationCode(deps, pool, target, code);
+    const sending = sendVerificationCode(deps, pool, target, code, {
+      source: 'CustomMessage_ForgotPassword',
+      user,
+      caller,
+      clientMetadata: input.ClientMetadata,
+    });
     if (hide) {
       // Answered without waiting for the mail or SMS, as fast as a simulated answer; a failed send is in the outbox
       // and the log, and the answer does not tell it (it would tell that the user exists).
@@ -71,7 +90,7 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
     }
     const sent = await sending;
     if (sent.error) throw deliveryFailure(target);
-    // ClientMetadata, UserContextData and AnalyticsMetadata feed triggers and threat protection, not run yet.
+    // UserContextData and AnalyticsMetadata feed threat protection, not run yet.
     return { CodeDeliveryDetails: codeDeliveryDetails(target) };
   },
 });

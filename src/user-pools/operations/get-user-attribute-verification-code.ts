@@ -6,13 +6,14 @@ import { InvalidParameterException } from '../errors.ts';
 import { isVerifiable, sendAttributeCode, targetOf, verificationData, verifyPurpose } from '../domain/attribute-updates.ts';
 import { rateLimit } from '../domain/codes.ts';
 import { codeDeliveryDetails, deliveryFailure } from '../domain/messages.ts';
+import { callerOf } from '../triggers/common.ts';
 import type { GetUserAttributeVerificationCodeRequest, GetUserAttributeVerificationCodeResponse } from '../shapes.ts';
 
 export default defineOperation<GetUserAttributeVerificationCodeRequest, GetUserAttributeVerificationCodeResponse>({
   service: 'cognito-idp',
   name: 'GetUserAttributeVerificationCode',
-  async handle(input, deps) {
-    const { pool, user } = await authenticateAccessToken(deps, input.AccessToken);
+  async handle(input, deps, ctx) {
+    const { pool, user, session } = await authenticateAccessToken(deps, input.AccessToken);
     const attr = input.AttributeName;
     // Only email and phone number are verified by code. Wording ours (Cognito's text was not found).
     if (!isVerifiable(attr)) throw new InvalidParameterException(`Attribute ${attr} cannot be verified.`);
@@ -25,8 +26,8 @@ export default defineOperation<GetUserAttributeVerificationCodeRequest, GetUserA
     // Wording ours: the user has no such attribute to verify.
     if (!value) throw new InvalidParameterException(`User has no attribute ${attr}.`);
     const target = targetOf(attr, value);
-    if (!(await sendAttributeCode(deps, pool, user, target, pending))) throw deliveryFailure(target);
-    // ClientMetadata is for the CustomMessage trigger (CustomMessage_VerifyUserAttribute), not run yet.
+    const trigger = { source: 'CustomMessage_VerifyUserAttribute', user, caller: callerOf(ctx, session.clientId), clientMetadata: input.ClientMetadata } as const;
+    if (!(await sendAttributeCode(deps, pool, user, target, pending, trigger))) throw deliveryFailure(target);
     return { CodeDeliveryDetails: codeDeliveryDetails(target) };
   },
 });

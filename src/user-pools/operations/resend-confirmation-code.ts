@@ -9,6 +9,7 @@ import { codeDeliveryDetails, deliveryFailure, maskDestination, sendVerification
 import { poolSettings } from '../domain/pools.ts';
 import { checkSecretHash, hidesUsers, publicClient, secretHashNames, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
+import { callerOf } from '../triggers/common.ts';
 import type { CodeDeliveryDetailsType, ResendConfirmationCodeRequest, ResendConfirmationCodeResponse } from '../shapes.ts';
 
 /**
@@ -33,7 +34,7 @@ export default defineOperation<ResendConfirmationCodeRequest, ResendConfirmation
   service: 'cognito-idp',
   name: 'ResendConfirmationCode',
   auth: 'none',
-  async handle(input, deps) {
+  async handle(input, deps, ctx) {
     const { client, pool } = await publicClient(deps, input.ClientId);
     const user = await findUserBySignInName(deps, pool, input.Username);
     checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
@@ -54,7 +55,12 @@ export default defineOperation<ResendConfirmationCodeRequest, ResendConfirmation
       ttlMs: CODE_TTL_MS.signup,
       data: { attribute: target.attribute, value: target.to },
     });
-    const sent = await sendVerificationCode(deps, pool, target, code);
+    const sent = await sendVerificationCode(deps, pool, target, code, {
+      source: 'CustomMessage_ResendCode',
+      user,
+      caller: callerOf(ctx, client.id),
+      clientMetadata: input.ClientMetadata,
+    });
     if (sent.error) throw deliveryFailure(target);
     return { CodeDeliveryDetails: codeDeliveryDetails(target) };
   },

@@ -7,7 +7,9 @@ import { CODE_TTL_MS, issueCode, SIGNUP_PURPOSE } from '../domain/codes.ts';
 import { codeDeliveryDetails, deliveryFailure, sendVerificationCode, verificationTarget } from '../domain/messages.ts';
 import { checkPasswordPolicy, newCredentials } from '../domain/passwords.ts';
 import { poolSettings } from '../domain/pools.ts';
-import { checkSecretHash, checkUsernameAttributeFree, publicClient, signUpName, usernameExists } from '../domain/sign-up.ts';
+import { checkSecretHash, checkUsernameAttributeFree, claimAlias, publicClient, signUpName, usernameExists } from '../domain/sign-up.ts';
+import { callerOf, nameValueMap } from '../triggers/common.ts';
+import { runPreSignUp } from '../triggers/pre-sign-up.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import type { SignUpRequest, SignUpResponse } from '../shapes.ts';
 
@@ -15,7 +17,7 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
   service: 'cognito-idp',
   name: 'SignUp',
   auth: 'none',
-  async handle(input, deps) {
+  async handle(input, deps, ctx) {
     const { clock, random, store } = deps;
     const { client, pool } = await publicClient(deps, input.ClientId);
     checkSecretHash(deps, client, [input.Username], input.SecretHash);
@@ -32,7 +34,19 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
     await checkUsernameAttributeFree(deps, pool, name.implied);
     const key = usernameKey(pool, name.username);
     if (await store.users.get(pool.id, key)) throw usernameExists(); // before spending a password hash on it
-    // ValidationData and ClientMetadata are accepted for the PreSignUp trigger, which is not run yet.
+    // The PreSignUp function may refuse the user (nothing is stored) or confirm and verify them.
+    const caller = callerOf(ctx, client.id);
+    const pre = await runPreSignUp(deps, pool, {
+      source: 'PreSignUp_SignUp',
+      userName: name.username,
+      caller,
+      userAttributes: attributes,
+      validationData: nameValueMap(input.ValidationData),
+      clientMetadata: input.ClientMetadata,
+    });
+    if (pre?.autoVerifyEmail) attributes.email_verified = 'true';
+    if (pre?.autoVerifyPhone) attributes.phone_number_verified = 'true';
+    const confirmed = pre?.autoConfirmUser === true;
 
     const now = clock.now();
     const user: UserRecord = {
@@ -40,7 +54,7 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
       username: name.username,
       usernameKey: key,
       sub,
-      status: 'UNCONFIRMED',
+      status: confirmed ? 'CONFIRMED' : 'UNCONFIRMED',
       enabled: true,
       attributes,
       credentialsSealed: await newCredentials(deps, pool, name.username, input.Password),
@@ -50,7 +64,11 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
       updatedAt: now,
       version: 1,
     };
+    for (const attr of ['email', 'phone_number'])
+      if (attributes[attr] && attributes[`${attr}_verified`] === 'true') await claimAlias(deps, pool, user, attr, attributes[attr]!, false);
     if ((await store.users.create(user)) !== 'ok') throw usernameExists();
+    // An auto-confirmed user gets no confirmation code (developer guide, pre sign-up trigger).
+    if (confirmed) return { UserConfirmed: true, UserSub: sub };
 
     const target = verificationTarget(pool, attributes);
     if (!target) return { UserConfirmed: false, UserSub: sub };
@@ -61,7 +79,12 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
       ttlMs: CODE_TTL_MS.signup,
       data: { attribute: target.attribute, value: target.to },
     });
-    const sent = await sendVerificationCode(deps, pool, target, code);
+    const sent = await sendVerificationCode(deps, pool, target, code, {
+      source: 'CustomMessage_SignUp',
+      user,
+      caller,
+      clientMetadata: input.ClientMetadata,
+    });
     // Like AdminCreateUser (aws/aws-sdk#438), the user stays when the code could not be sent: ResendConfirmationCode
     // sends another.
     if (sent.error) throw deliveryFailure(target);

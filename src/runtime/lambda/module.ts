@@ -1,0 +1,109 @@
+// Runs a trigger handler from a local JS/TS module as the Lambda Node.js runtime would: `handler(event, context)`
+// returning a promise, or `handler(event, context, callback)` calling back; a context shaped like Lambda's.
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { TriggerInvokeError, withTimeout } from './outcome.ts';
+
+type Callback = (error?: unknown, result?: unknown) => void;
+type Handler = (event: unknown, context: LambdaContext, callback: Callback) => unknown;
+
+/** The members of the Lambda Node.js context object handlers use. */
+export interface LambdaContext {
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  awsRequestId: string;
+  logGroupName: string;
+  logStreamName: string;
+  callbackWaitsForEmptyEventLoop: boolean;
+  getRemainingTimeInMillis(): number;
+  /** Deprecated Lambda APIs that older Cognito examples still call. */
+  done(error?: unknown, result?: unknown): void;
+  succeed(result?: unknown): void;
+  fail(error: unknown): void;
+}
+
+/** The function name an ARN ends with (arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]); else the ARN. */
+export function functionNameOf(arn: string): string {
+  const parts = arn.split(':');
+  const i = parts.indexOf('function');
+  return i >= 0 && parts[i + 1] ? parts[i + 1]! : arn;
+}
+
+/** What Lambda reports for an error a handler threw or called back with: errorMessage and errorType. */
+function asFunctionError(e: unknown): TriggerInvokeError {
+  if (e instanceof Error) return new TriggerInvokeError('function', e.message, e.name);
+  if (typeof e === 'string') return new TriggerInvokeError('function', e, 'string');
+  return new TriggerInvokeError('function', JSON.stringify(e) ?? String(e));
+}
+
+/** Loaded handler modules, cached per path in this instance (one per runner). */
+export class ModuleHandlers {
+  private readonly loaded = new Map<string, Promise<Record<string, unknown>>>();
+
+  private load(path: string): Promise<Record<string, unknown>> {
+    let p = this.loaded.get(path);
+    if (!p) {
+      p = import(pathToFileURL(path).href) as Promise<Record<string, unknown>>;
+      p.catch(() => this.loaded.delete(path));
+      this.loaded.set(path, p);
+    }
+    return p;
+  }
+
+  async invoke(path: string, name: string, arn: string, event: object, timeoutMs: number): Promise<unknown> {
+    let mod: Record<string, unknown>;
+    try {
+      mod = await this.load(path);
+    } catch (e) {
+      throw new TriggerInvokeError('unreachable', `cannot load ${path}: ${(e as Error).message}`);
+    }
+    // A CommonJS module's exports arrive as `default` when Node cannot name them.
+    const fn = (mod[name] ?? (mod.default as Record<string, unknown> | undefined)?.[name]) as Handler | undefined;
+    if (typeof fn !== 'function') throw new TriggerInvokeError('unreachable', `${path} exports no function ${name}`);
+
+    const deadline = Date.now() + timeoutMs;
+    const fnName = functionNameOf(arn);
+    // The handler gets its own copy, as it would over the wire, and may change it freely.
+    const input = JSON.parse(JSON.stringify(event)) as unknown;
+    const run = new Promise<unknown>((resolve, reject) => {
+      let settled = false;
+      const finish: Callback = (error, result) => {
+        if (settled) return;
+        settled = true;
+        if (error !== undefined && error !== null) reject(asFunctionError(error));
+        else resolve(result);
+      };
+      const context: LambdaContext = {
+        functionName: fnName,
+        functionVersion: '$LATEST',
+        invokedFunctionArn: arn,
+        memoryLimitInMB: '128',
+        awsRequestId: randomUUID(),
+        logGroupName: `/aws/lambda/${fnName}`,
+        logStreamName: 'cognate',
+        callbackWaitsForEmptyEventLoop: true,
+        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+        done: finish,
+        succeed: (result) => finish(null, result),
+        fail: (error) => finish(error ?? new Error('handler failed')),
+      };
+      try {
+        const out = fn(input, context, finish);
+        // A promise (async handler) answers; otherwise the handler calls back.
+        if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then((r) => finish(null, r), (e) => finish(e ?? new Error('handler failed')));
+      } catch (e) {
+        finish(e);
+      }
+    });
+    const result = await withTimeout(run, timeoutMs);
+    // Over the wire the result is JSON: undefined becomes null, and what JSON cannot carry is dropped.
+    if (result === undefined) return null;
+    try {
+      return JSON.parse(JSON.stringify(result)) as unknown;
+    } catch {
+      throw new TriggerInvokeError('invalid-response', 'the handler result cannot be serialised as JSON');
+    }
+  }
+}

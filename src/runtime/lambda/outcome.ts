@@ -1,0 +1,55 @@
+// How a trigger invocation ended when it did not answer: the runner's typed error, and the helpers every kind of
+// runner shares to read an answer.
+
+/**
+ * Why an invocation failed:
+ * - `function`: the handler threw, called back with an error, or answered as failed (message = its errorMessage);
+ * - `timeout`: no answer within the timeout;
+ * - `unreachable`: the module, endpoint or function could not be loaded or reached, or refused the call;
+ * - `invalid-response`: the answer is not JSON;
+ * - `not-configured`: the ARN is not mapped and no COGNATE_LAMBDA_ENDPOINT is set.
+ */
+export type TriggerFailure = 'function' | 'timeout' | 'unreachable' | 'invalid-response' | 'not-configured';
+
+export class TriggerInvokeError extends Error {
+  constructor(
+    readonly kind: TriggerFailure,
+    message: string,
+    /** The handler's errorType when kind is 'function'. */
+    readonly errorType?: string,
+  ) {
+    super(message);
+    this.name = 'TriggerInvokeError';
+  }
+}
+
+/** Rejects with a 'timeout' TriggerInvokeError when `work` has not settled within `ms`. */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TriggerInvokeError('timeout', `Task timed out after ${(ms / 1000).toFixed(2)} seconds`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Parses an answer body as JSON ('' → null, as Lambda answers a handler that returned nothing). */
+export function parseAnswer(body: string): unknown {
+  if (body.trim() === '') return null;
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new TriggerInvokeError('invalid-response', 'the answer is not JSON');
+  }
+}
+
+/** A failed answer's message: Lambda's {"errorMessage","errorType"} body, else the body itself. */
+export function functionError(body: string, fallback: string): TriggerInvokeError {
+  try {
+    const j = JSON.parse(body) as { errorMessage?: unknown; errorType?: unknown };
+    if (j && typeof j === 'object' && typeof j.errorMessage === 'string')
+      return new TriggerInvokeError('function', j.errorMessage, typeof j.errorType === 'string' ? j.errorType : undefined);
+  } catch {
+    // not JSON: the text is the message
+  }
+  return new TriggerInvokeError('function', body.trim() || fallback);
+}

@@ -1,0 +1,60 @@
+// Pre sign-up trigger (PreSignUp_SignUp, PreSignUp_AdminCreateUser, PreSignUp_ExternalProvider): may refuse the new
+// user (a throw), or answer autoConfirmUser / autoVerifyEmail / autoVerifyPhone.
+import type { Deps } from '../../deps.ts';
+import type { PoolRecord } from '../../storage/records.ts';
+import { InvalidParameterException } from '../errors.ts';
+import { booleanMember, invokeTrigger, triggerEvent, type StringMap, type TriggerCaller } from './common.ts';
+
+export type PreSignUpSource = 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser' | 'PreSignUp_ExternalProvider';
+
+export interface PreSignUpInput {
+  source: PreSignUpSource;
+  userName: string;
+  caller: TriggerCaller;
+  /** The attributes the new user would get (the user does not exist yet: no sub, no status). */
+  userAttributes: StringMap;
+  validationData?: StringMap;
+  clientMetadata?: StringMap;
+}
+
+export interface PreSignUpOutcome {
+  autoConfirmUser: boolean;
+  autoVerifyEmail: boolean;
+  autoVerifyPhone: boolean;
+}
+
+/** obs (aws/aws-sdk-java#1049); the error type is ours. */
+export const AUTO_VERIFY_NEEDS_CONFIRM = 'Phone or email cannot be auto verified, when user is not being auto confirmed.';
+
+export function preSignUpEvent(pool: PoolRecord, i: PreSignUpInput) {
+  return triggerEvent(
+    pool,
+    i.source,
+    i.userName,
+    i.caller,
+    { userAttributes: i.userAttributes, validationData: i.validationData ?? null, clientMetadata: i.clientMetadata ?? null },
+    { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+  );
+}
+
+/**
+ * Runs the pool's PreSignUp function; null when there is none. autoVerify* need autoConfirmUser ("Phone or email
+ * cannot be auto verified, when user is not being auto confirmed.") and the attribute to verify: "If autoVerifyEmail
+ * is set to true, the email attribute must have a valid, non-null value. Otherwise an error will occur" (developer
+ * guide; wording ours).
+ */
+export async function runPreSignUp(deps: Pick<Deps, 'triggers'>, pool: PoolRecord, i: PreSignUpInput): Promise<PreSignUpOutcome | null> {
+  const r = await invokeTrigger(deps, pool, 'PreSignUp', preSignUpEvent(pool, i));
+  if (!r) return null;
+  const out = {
+    autoConfirmUser: booleanMember(r, 'autoConfirmUser') === true,
+    autoVerifyEmail: booleanMember(r, 'autoVerifyEmail') === true,
+    autoVerifyPhone: booleanMember(r, 'autoVerifyPhone') === true,
+  };
+  if ((out.autoVerifyEmail || out.autoVerifyPhone) && !out.autoConfirmUser && i.source === 'PreSignUp_SignUp')
+    throw new InvalidParameterException(AUTO_VERIFY_NEEDS_CONFIRM);
+  if (out.autoVerifyEmail && !i.userAttributes.email) throw new InvalidParameterException('Cannot auto verify email: the user has no email.'); // ours
+  if (out.autoVerifyPhone && !i.userAttributes.phone_number)
+    throw new InvalidParameterException('Cannot auto verify phone number: the user has no phone_number.'); // ours
+  return out;
+}
