@@ -6,8 +6,8 @@ import type { AdminInitiateAuthRequest, AdminInitiateAuthResponse } from '../sha
 export default defineOperation<AdminInitiateAuthRequest, AdminInitiateAuthResponse>({
   service: 'cognito-idp',
   name: 'AdminInitiateAuth',
-  async handle(input, deps) {
-    const ctx = await adminAuthContext(deps, input.UserPoolId, input.ClientId);
-    return initiateAuth(deps, ctx, input);
+  async handle(input, deps, ctx) {
+    const auth = await adminAuthContext(deps, input.UserPoolId, input.ClientId, ctx);
+    return initiateAuth(deps, auth, input);
   },
 });

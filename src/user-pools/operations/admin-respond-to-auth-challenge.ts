@@ -6,8 +6,8 @@ import type { AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeRes
 export default defineOperation<AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse>({
   service: 'cognito-idp',
   name: 'AdminRespondToAuthChallenge',
-  async handle(input, deps) {
-    const ctx = await adminAuthContext(deps, input.UserPoolId, input.ClientId);
-    return respondToAuthChallenge(deps, ctx, input);
+  async handle(input, deps, ctx) {
+    const auth = await adminAuthContext(deps, input.UserPoolId, input.ClientId, ctx);
+    return respondToAuthChallenge(deps, auth, input);
   },
 });

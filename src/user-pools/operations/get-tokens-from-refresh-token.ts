@@ -4,13 +4,14 @@ import { clientNotFound, clientSecretMatches, clientSecrets } from '../domain/cl
 import { SECRET_HASH_MESSAGES } from '../domain/secret-hash.ts';
 import { issueTokens } from '../sign-in/issue-tokens.ts';
 import { refreshSession, rotationOf } from '../sign-in/refresh.ts';
+import { callerOf } from '../triggers/common.ts';
 import { NotAuthorizedException } from '../errors.ts';
 import type { GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse } from '../shapes.ts';
 
 export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse>({
   service: 'cognito-idp',
   name: 'GetTokensFromRefreshToken',
-  async handle(input, deps) {
+  async handle(input, deps, ctx) {
     const client = await deps.store.clients.get(input.ClientId);
     if (!client) clientNotFound(input.ClientId);
     const secrets = clientSecrets(deps, client);
@@ -22,7 +23,14 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
 
     const { pool, user, session, newRefreshToken } = await refreshSession(deps, client, input.RefreshToken, rotationOf(client));
     // Without rotation: new ID and access tokens only, auth_time and origin_jti carried over (§3.6).
-    const r = await issueTokens(deps, { pool, client, user, session, deviceKey: input.DeviceKey ?? session.deviceKey });
+    const r = await issueTokens(deps, {
+      pool,
+      client,
+      user,
+      session,
+      deviceKey: input.DeviceKey ?? session.deviceKey,
+      trigger: { source: 'TokenGeneration_RefreshTokens', caller: callerOf(ctx, client.id), ...(input.ClientMetadata ? { clientMetadata: input.ClientMetadata } : {}) },
+    });
     return {
       AuthenticationResult: {
         AccessToken: r.AccessToken,

@@ -6,8 +6,8 @@ import type { InitiateAuthRequest, InitiateAuthResponse } from '../shapes.ts';
 export default defineOperation<InitiateAuthRequest, InitiateAuthResponse>({
   service: 'cognito-idp',
   name: 'InitiateAuth',
-  async handle(input, deps) {
-    const ctx = await publicAuthContext(deps, input.ClientId);
-    return initiateAuth(deps, ctx, input);
+  async handle(input, deps, ctx) {
+    const auth = await publicAuthContext(deps, input.ClientId, ctx);
+    return initiateAuth(deps, auth, input);
   },
 });

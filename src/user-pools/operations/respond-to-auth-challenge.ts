@@ -6,8 +6,8 @@ import type { RespondToAuthChallengeRequest, RespondToAuthChallengeResponse } fr
 export default defineOperation<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>({
   service: 'cognito-idp',
   name: 'RespondToAuthChallenge',
-  async handle(input, deps) {
-    const ctx = await publicAuthContext(deps, input.ClientId);
-    return respondToAuthChallenge(deps, ctx, input);
+  async handle(input, deps, ctx) {
+    const auth = await publicAuthContext(deps, input.ClientId, ctx);
+    return respondToAuthChallenge(deps, auth, input);
   },
 });

@@ -5,6 +5,10 @@ import { InvalidParameterException } from '../errors.ts';
 import type { AuthenticationResultType, InitiateAuthResponse } from '../shapes.ts';
 import { clientNotFound, getClient } from '../domain/clients.ts';
 import { getPool } from '../domain/pools.ts';
+import { callerOf, type TriggerCaller } from '../triggers/common.ts';
+
+/** The request's headers (for the User-Agent). */
+type Request = { headers: Record<string, string | string[] | undefined> } | undefined;
 
 export type ChallengeName = NonNullable<InitiateAuthResponse['ChallengeName']>;
 
@@ -21,8 +25,20 @@ export interface AuthContext {
   pool: PoolRecord;
   client: ClientRecord;
   admin: boolean;
-  /** ClientMetadata of the request: passed to the Lambda triggers the step runs. */
+  /** Who calls (app client, User-Agent), for the triggers' callerContext. */
+  caller: TriggerCaller;
+  /**
+   * The request's ClientMetadata, and which request carried it: InitiateAuth passes it to PreAuthentication and
+   * UserMigration only, RespondToAuthChallenge to PostAuthentication and PreTokenGeneration (InitiateAuth and
+   * RespondToAuthChallenge API references, "ClientMetadata").
+   */
   clientMetadata?: Record<string, string>;
+  phase?: 'initiate' | 'respond';
+}
+
+/** ClientMetadata for a trigger run in `phase`: only the request that passes it there. */
+export function metadataFor(ctx: AuthContext, phase: 'initiate' | 'respond'): Record<string, string> | undefined {
+  return ctx.phase === phase ? ctx.clientMetadata : undefined;
 }
 
 /** What a sign-in step may use. */
@@ -43,19 +59,19 @@ export const MSG = {
 } as const;
 
 /** The app client of a public request (InitiateAuth, RespondToAuthChallenge): client ids are unique across pools. */
-export async function publicAuthContext(deps: Pick<Deps, 'store'>, clientId: string): Promise<AuthContext> {
+export async function publicAuthContext(deps: Pick<Deps, 'store'>, clientId: string, request?: Request): Promise<AuthContext> {
   const client = await deps.store.clients.get(clientId);
   if (!client) clientNotFound(clientId);
   const pool = await deps.store.pools.get(client.poolId);
   if (!pool) clientNotFound(clientId);
-  return { pool, client, admin: false };
+  return { pool, client, admin: false, caller: callerOf(request, client.id) };
 }
 
 /** The pool and app client of an admin request: the pool must exist and own the client. */
-export async function adminAuthContext(deps: Pick<Deps, 'store'>, poolId: string, clientId: string): Promise<AuthContext> {
+export async function adminAuthContext(deps: Pick<Deps, 'store'>, poolId: string, clientId: string, request?: Request): Promise<AuthContext> {
   const pool = await getPool(deps, poolId);
   const client = await getClient(deps, poolId, clientId);
-  return { pool, client, admin: true };
+  return { pool, client, admin: true, caller: callerOf(request, client.id) };
 }
 
 /** A required member of AuthParameters / ChallengeResponses. */

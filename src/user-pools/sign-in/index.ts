@@ -55,15 +55,15 @@ export async function initiateAuth(deps: AuthDeps, ctx: AuthContext, input: Init
   if (!flowEnabled(ctx.client.settings, flow)) throw new InvalidParameterException(flowNotEnabled(flow));
   const step = Object.hasOwn(flows, flow) ? flows[flow] : undefined;
   if (!step) throw new UnsupportedOperationException(`Cognate does not implement the ${flow} flow yet.`);
-  return step(deps, withMetadata(ctx, input.ClientMetadata), input.AuthParameters ?? {}, input);
+  return step(deps, withMetadata(ctx, 'initiate', input.ClientMetadata), input.AuthParameters ?? {}, input);
 }
 
 export async function respondToAuthChallenge(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
   const step = Object.hasOwn(challenges, input.ChallengeName) ? challenges[input.ChallengeName] : undefined;
   if (!step) throw new InvalidParameterException(`Cognate does not implement the ${input.ChallengeName} challenge yet.`); // ours
-  return step(deps, withMetadata(ctx, input.ClientMetadata), input);
+  return step(deps, withMetadata(ctx, 'respond', input.ClientMetadata), input);
 }
 
-function withMetadata(ctx: AuthContext, clientMetadata: Record<string, string> | undefined): AuthContext {
-  return clientMetadata ? { ...ctx, clientMetadata } : ctx;
+function withMetadata(ctx: AuthContext, phase: 'initiate' | 'respond', clientMetadata: Record<string, string> | undefined): AuthContext {
+  return { ...ctx, phase, ...(clientMetadata ? { clientMetadata } : {}) };
 }

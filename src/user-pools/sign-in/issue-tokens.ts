@@ -6,6 +6,8 @@ import { mintTokens } from '../../tokens/mint.ts';
 import type { AuthenticationResultType } from '../shapes.ts';
 import { tokenValiditySeconds, type ClientSettings } from '../domain/clients.ts';
 import { groupClaimsOf } from '../domain/groups.ts';
+import type { TriggerCaller } from '../triggers/common.ts';
+import { runPreTokenGeneration, type TokenCustomisation, type TokenGenerationSource } from '../triggers/pre-token-generation.ts';
 
 /** The scope of every token the API flows (InitiateAuth, RespondToAuthChallenge, refresh) issue. */
 export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
@@ -19,13 +21,25 @@ export interface IssueInput {
   session?: AuthSessionRecord;
   /** OAuth flows name their scopes; the API flows get aws.cognito.signin.user.admin. */
   scopes?: string[];
+  /** Runs the pool's PreTokenGeneration function, if it has one, as this source. */
+  trigger?: { source: TokenGenerationSource; caller: TriggerCaller; clientMetadata?: Record<string, string> };
 }
 
-/** The claims of a user's tokens before any customisation: ID token and access token (between sub and the reserved claims). */
+/** What a user's tokens say of them before any customisation (between sub and the reserved claims). */
 export interface UserClaims {
-  id: Record<string, unknown>;
-  access: Record<string, unknown>;
+  /** cognito:groups, cognito:roles, cognito:preferred_role (none when the user is in no group). */
+  groups: Record<string, unknown>;
+  /** The attributes the client may read, as claims. */
+  attributes: Record<string, unknown>;
   scopes: string[];
+}
+
+/** The claims of each token: the ID token takes the group claims and attributes, the access token cognito:groups. */
+export function tokenClaims(c: Pick<UserClaims, 'groups' | 'attributes'>): { id: Record<string, unknown>; access: Record<string, unknown> } {
+  return {
+    id: { ...c.groups, ...c.attributes },
+    access: 'cognito:groups' in c.groups ? { 'cognito:groups': c.groups['cognito:groups'] } : {},
+  };
 }
 
 /**
@@ -34,15 +48,29 @@ export interface UserClaims {
  */
 export async function issueTokens(deps: Deps, input: IssueInput): Promise<AuthenticationResultType> {
   const { pool, client, user } = input;
-  const claims = await userClaims(deps, input);
+  let claims = await userClaims(deps, input);
+  let id: Record<string, unknown>;
+  let access: Record<string, unknown>;
+  const custom = input.trigger
+    ? await runPreTokenGeneration(deps, pool, {
+        source: input.trigger.source,
+        user,
+        caller: input.trigger.caller,
+        groupConfiguration: groupConfigurationOf(claims.groups),
+        scopes: claims.scopes,
+        ...(input.trigger.clientMetadata ? { clientMetadata: input.trigger.clientMetadata } : {}),
+      })
+    : null;
+  if (custom) ({ claims, id, access } = customise(claims, custom));
+  else ({ id, access } = tokenClaims(claims));
   const minted = await mintTokens(deps, {
     poolId: pool.id,
     clientId: client.id,
     sub: user.sub,
     username: user.username,
     validity: tokenValiditySeconds(client.settings as ClientSettings),
-    idClaims: claims.id,
-    accessClaims: claims.access,
+    idClaims: id,
+    accessClaims: access,
     scopes: claims.scopes,
     ...(input.session ? { session: input.session } : {}),
     ...(input.deviceKey !== undefined ? { deviceKey: input.deviceKey } : {}),
@@ -59,12 +87,52 @@ export async function issueTokens(deps: Deps, input: IssueInput): Promise<Authen
 
 /** The claims Cognito puts in a user's tokens: group claims and readable attributes (ID), cognito:groups (access). */
 export async function userClaims(deps: Pick<Deps, 'store'>, input: Pick<IssueInput, 'client' | 'user' | 'scopes'>): Promise<UserClaims> {
-  const groups = await groupClaims(deps, input.user);
   return {
-    id: { ...groups, ...attributeClaims(input.user, readableAttributes(input.client)) },
-    access: 'cognito:groups' in groups ? { 'cognito:groups': groups['cognito:groups'] } : {},
+    groups: await groupClaims(deps, input.user),
+    attributes: attributeClaims(input.user, readableAttributes(input.client)),
     scopes: input.scopes && input.scopes.length ? [...input.scopes] : [ADMIN_SCOPE],
   };
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** The event's groupConfiguration: the user's groups, roles and preferred role as the tokens would carry them. */
+function groupConfigurationOf(groups: Record<string, unknown>) {
+  const preferred = groups['cognito:preferred_role'];
+  return {
+    groupsToOverride: strings(groups['cognito:groups']),
+    iamRolesToOverride: strings(groups['cognito:roles']),
+    preferredRole: typeof preferred === 'string' ? preferred : null,
+  };
+}
+
+/**
+ * Applies what a PreTokenGeneration function asked for (developer guide, "Pre token generation Lambda trigger"):
+ * groupOverrideDetails replace the group claims of both tokens (an empty list removes the claim); then each token's
+ * claimsToAddOrOverride and claimsToSuppress (V1_0 answers touch the ID token only), and the access token's
+ * scopesToSuppress and scopesToAdd. Claims Cognito keeps fixed were dropped when the answer was read.
+ */
+export function customise(claims: UserClaims, c: TokenCustomisation): { claims: UserClaims; id: Record<string, unknown>; access: Record<string, unknown> } {
+  const groups = { ...claims.groups };
+  const set = (name: string, v: string | string[] | null | undefined) => {
+    if (v === undefined) return;
+    if (v === null || (Array.isArray(v) && v.length === 0)) delete groups[name];
+    else groups[name] = v;
+  };
+  set('cognito:groups', c.groupOverride?.groupsToOverride);
+  set('cognito:roles', c.groupOverride?.iamRolesToOverride);
+  set('cognito:preferred_role', c.groupOverride?.preferredRole);
+  const next: UserClaims = { ...claims, groups };
+  const { id, access } = tokenClaims(next);
+  const apply = (t: Record<string, unknown>, add: Record<string, unknown>, suppress: string[]) => {
+    Object.assign(t, add);
+    for (const k of suppress) delete t[k];
+  };
+  apply(id, c.idToken.claimsToAddOrOverride, c.idToken.claimsToSuppress);
+  apply(access, c.accessToken.claimsToAddOrOverride, c.accessToken.claimsToSuppress);
+  const suppressed = new Set(c.accessToken.scopesToSuppress);
+  next.scopes = [...new Set([...claims.scopes.filter((s) => !suppressed.has(s)), ...c.accessToken.scopesToAdd])];
+  return { claims: next, id, access };
 }
 
 /**

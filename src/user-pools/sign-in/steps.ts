@@ -13,7 +13,11 @@ import { dummyVerify, openCredentials, passwordPolicyOf, verifyPasswordHash } fr
 import { poolSettings } from '../domain/pools.ts';
 import { hidesUsers } from '../domain/sign-up.ts';
 import { usernameKey } from '../domain/usernames.ts';
-import { MSG, type AuthContext, type AuthDeps, type AuthOutput } from './context.ts';
+import { runPostAuthentication } from '../triggers/post-authentication.ts';
+import { runPreAuthentication } from '../triggers/pre-authentication.ts';
+import type { TokenGenerationSource } from '../triggers/pre-token-generation.ts';
+import { migrateUser, runUserMigration } from '../triggers/user-migration.ts';
+import { metadataFor, MSG, type AuthContext, type AuthDeps, type AuthOutput } from './context.ts';
 import { issueTokens } from './issue-tokens.ts';
 import { newPasswordChallenge } from './challenges/new-password-required.ts';
 
@@ -38,6 +42,40 @@ export async function unknownUser(ctx: AuthContext, password: string | null): Pr
   if (!hidesUsersIn(ctx)) throw new UserNotFoundException(MSG.userNotFound);
   if (password !== null) await dummyVerify(password);
   throw new NotAuthorizedException(MSG.incorrect);
+}
+
+/**
+ * Step 2 for a name the pool does not know, signing in with a password: the pool's UserMigration function
+ * (UserMigration_Authentication) may know it in the old directory; its answer creates the user here with this
+ * password, and the sign-in goes on as theirs. Null when there is no function or it did not know the name (with
+ * users hidden, a function that threw counts as not knowing it).
+ */
+export async function migrateOnSignIn(deps: AuthDeps, ctx: AuthContext, name: string, password: string): Promise<UserRecord | null> {
+  // amazon-cognito-identity-js sends its validationData as ClientMetadata: the event carries it as both (§5.3 step 3).
+  const metadata = metadataFor(ctx, 'initiate');
+  let answer;
+  try {
+    answer = await runUserMigration(deps, ctx.pool, {
+      source: 'UserMigration_Authentication',
+      userName: name,
+      caller: ctx.caller,
+      password,
+      ...(metadata ? { validationData: metadata, clientMetadata: metadata } : {}),
+    });
+  } catch (e) {
+    if (e instanceof UserNotFoundException && hidesUsersIn(ctx)) return null;
+    throw e;
+  }
+  return answer ? migrateUser(deps, ctx.pool, name, answer, { password }) : null;
+}
+
+/**
+ * Step 3: the pool's PreAuthentication function, which may refuse the sign-in by throwing. With users hidden it runs
+ * for a name nobody has too (userNotFound), so that its time does not tell them apart.
+ */
+export async function preAuthentication(deps: AuthDeps, ctx: AuthContext, user: UserRecord | null, given: string): Promise<void> {
+  const metadata = metadataFor(ctx, 'initiate');
+  await runPreAuthentication(deps, ctx.pool, { user, userName: given, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) });
 }
 
 /** Temporary passwords expire TemporaryPasswordValidityDays after they were set (0: no expiry — ours). */
@@ -95,10 +133,23 @@ export async function afterPrimaryFactor(deps: AuthDeps, ctx: AuthContext, user:
  * completeSignIn again once the factor is done. Until MFA exists a pool that requires it refuses sign-in rather
  * than skip the second factor.
  */
-export async function completeSignIn(deps: AuthDeps, ctx: AuthContext, user: UserRecord): Promise<AuthOutput> {
+export async function completeSignIn(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRecord,
+  source: TokenGenerationSource = 'TokenGeneration_Authentication',
+): Promise<AuthOutput> {
   if ((poolSettings(ctx.pool).MfaConfiguration ?? 'OFF') === 'ON')
     throw new InvalidUserPoolConfigurationException('Cognate does not implement MFA sign-in yet; this pool requires MFA.'); // ours
-  const result = await issueTokens(deps, { pool: ctx.pool, client: ctx.client, user });
+  // Step 9: PostAuthentication, then PreTokenGeneration; a throw from either means no tokens.
+  const metadata = metadataFor(ctx, 'respond');
+  await runPostAuthentication(deps, ctx.pool, { user, caller: ctx.caller, newDeviceUsed: false, ...(metadata ? { clientMetadata: metadata } : {}) });
+  const result = await issueTokens(deps, {
+    pool: ctx.pool,
+    client: ctx.client,
+    user,
+    trigger: { source, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) },
+  });
   // Cognito sends an empty ChallengeParameters map next to the tokens (§5.1).
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }

@@ -4,7 +4,9 @@ import type { PoolRecord, UserRecord } from '../../storage/records.ts';
 import { invokeTrigger, triggerEvent, triggerUserAttributes, type StringMap, type TriggerCaller } from './common.ts';
 
 export interface PreAuthenticationInput {
-  user: UserRecord;
+  /** Null for a name nobody has (PreventUserExistenceErrors ENABLED): then userName is the name given. */
+  user: UserRecord | null;
+  userName: string;
   caller: TriggerCaller;
   /**
    * The request's ClientMetadata: amazon-cognito-identity-js sends its validationData as ClientMetadata, so Cognito's
@@ -12,19 +14,17 @@ export interface PreAuthenticationInput {
    */
   clientMetadata?: StringMap;
   validationData?: StringMap;
-  /** True in the PreventUserExistenceErrors flow for a name nobody has (then `user` is a stand-in). */
-  userNotFound?: boolean;
 }
 
 export function preAuthenticationEvent(pool: PoolRecord, i: PreAuthenticationInput) {
   return triggerEvent(
     pool,
     'PreAuthentication_Authentication',
-    i.user.username,
+    i.user?.username ?? i.userName,
     i.caller,
     {
-      userAttributes: triggerUserAttributes(pool, i.user),
-      userNotFound: i.userNotFound === true,
+      userAttributes: i.user ? triggerUserAttributes(pool, i.user) : {},
+      userNotFound: i.user === null,
       validationData: i.validationData ?? i.clientMetadata ?? null,
       clientMetadata: i.clientMetadata ?? null,
     },

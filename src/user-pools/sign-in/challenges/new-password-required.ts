@@ -77,7 +77,7 @@ export async function newPasswordRequired(deps: AuthDeps, ctx: AuthContext, inpu
     user = fresh;
   }
   await clearFailedSignIns(deps, ctx.pool.id, user.username);
-  return completeSignIn(deps, ctx, user);
+  return completeSignIn(deps, ctx, user, 'TokenGeneration_NewPasswordChallenge');
 }
 
 const ATTR_PREFIX = 'userAttributes.';

@@ -11,7 +11,8 @@ export async function refreshTokenAuth(deps: AuthDeps, ctx: AuthContext, params:
   const { pool, user, session } = await refreshSession(deps, ctx.client, token, { rotate: false });
   // The hash is over the internal username (§3.7); accept the other names too.
   checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(undefined, user));
-  const result = await issueTokens(deps, { pool, client: ctx.client, user, session });
+  // InitiateAuth passes its ClientMetadata to no token trigger (API reference).
+  const result = await issueTokens(deps, { pool, client: ctx.client, user, session, trigger: { source: 'TokenGeneration_RefreshTokens', caller: ctx.caller } });
   const { RefreshToken: _dropped, ...rest } = result;
   return { ChallengeParameters: {}, AuthenticationResult: rest };
 }

@@ -2,15 +2,21 @@
 import { findUserBySignInName } from '../../domain/users.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
 import { param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
-import { afterPrimaryFactor, checkPrimaryFactor, passwordMatches, unknownUser } from '../steps.ts';
+import { afterPrimaryFactor, checkPrimaryFactor, hidesUsersIn, migrateOnSignIn, passwordMatches, preAuthentication, unknownUser } from '../steps.ts';
 
 export async function userPasswordAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>): Promise<AuthOutput> {
   const name = param(params, 'USERNAME');
   const password = param(params, 'PASSWORD');
   requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
-  const user = await findUserBySignInName(deps, ctx.pool, name);
-  checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
-  if (!user) return unknownUser(ctx, password);
+  const found = await findUserBySignInName(deps, ctx.pool, name);
+  checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, found));
+  // Step 2: a name the pool does not know may be migrated from the old directory with this password.
+  const user = found ?? (await migrateOnSignIn(deps, ctx, name, password));
+  if (!user) {
+    if (hidesUsersIn(ctx)) await preAuthentication(deps, ctx, null, name);
+    return unknownUser(ctx, password);
+  }
+  await preAuthentication(deps, ctx, user, name);
   await checkPrimaryFactor(deps, ctx, user, () => passwordMatches(deps, user, password));
   return afterPrimaryFactor(deps, ctx, user, name);
 }

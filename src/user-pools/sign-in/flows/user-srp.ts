@@ -7,7 +7,7 @@ import { findUserBySignInName } from '../../domain/users.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
 import { sealState, toSecretBlock } from '../session-state.ts';
 import { simulatedUserId, simulatedVerifier } from '../simulation.ts';
-import { assertUserMaySignIn, hidesUsersIn } from '../steps.ts';
+import { assertUserMaySignIn, hidesUsersIn, preAuthentication } from '../steps.ts';
 
 const HEX = /^[0-9a-fA-F]{1,1024}$/;
 
@@ -18,8 +18,10 @@ export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Reco
   requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
   const user = await findUserBySignInName(deps, ctx.pool, name);
   checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
-  // Unknown user: LEGACY says so now; ENABLED carries on with a simulated challenge that fails in round 2.
+  // Unknown user: LEGACY says so now; ENABLED carries on with a simulated challenge that fails in round 2. (No
+  // migration here: SRP never shows the password, so UserMigration runs only on the password flows.)
   if (!user && !hidesUsersIn(ctx)) throw new UserNotFoundException(MSG.userNotFound);
+  await preAuthentication(deps, ctx, user, name);
   // ENABLED: the status is told only after a correct proof (round 2).
   if (user && !hidesUsersIn(ctx)) assertUserMaySignIn(user);
   const creds = user ? openCredentials(deps, user) : {};
