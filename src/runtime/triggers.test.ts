@@ -1,0 +1,204 @@
+// The trigger runner over real modules and real servers: each kind, its failures, the timeout, the mapping file and
+// the SigV4 signer (checked by our verifier and byte for byte against the AWS SDK's signer).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignatureV4 } from '@smithy/signature-v4';
+import sha256js from '@aws-crypto/sha256-js';
+import { systemClock } from './clock.ts';
+import { loadTriggerMappings, makeTriggerRunner, TriggerConfigError, TriggerInvokeError, type TriggerRunnerOptions } from './triggers.ts';
+import { signRequest } from './lambda/sigv4-sign.ts';
+import { invocationUrl } from './lambda/invoke.ts';
+import { verifySigV4 } from '../protocol/sigv4.ts';
+import { arnOf, FIXTURE_DIR, startHttpHandlers, startLambdaApi } from '../../test/support/lambda-kinds.ts';
+
+const { Sha256 } = sha256js;
+const KEY = { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
+const base: TriggerRunnerOptions = { region: 'us-east-1', credentials: KEY, clock: systemClock };
+const EVENT = { version: '1', triggerSource: 'PreSignUp_SignUp', request: { userAttributes: { email: 'a@example.com' } }, response: {} };
+
+async function failure(p: Promise<unknown>): Promise<TriggerInvokeError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof TriggerInvokeError, `a TriggerInvokeError, got ${e}`);
+    return e;
+  }
+  throw new Error('expected the invocation to fail');
+}
+
+const moduleRunner = (fn: string, handler = 'handler') =>
+  makeTriggerRunner({ ...base, baseDir: FIXTURE_DIR, mappings: { [arnOf(fn)]: { module: `./${fn.split('.')[0]}.mjs`, handler } } });
+
+describe('module runner', () => {
+  test('an async handler answers with the event it changed (the AWS docs auto-confirm example)', async () => {
+    const out = (await moduleRunner('pre-sign-up-auto-confirm').invoke(arnOf('pre-sign-up-auto-confirm'), EVENT)) as any;
+    assert.deepEqual(out.response, { autoConfirmUser: true, autoVerifyEmail: true });
+    assert.deepEqual(EVENT.response, {}, 'the caller’s event is not changed');
+  });
+
+  test('a callback handler: callback(null, event) answers, callback(error) is a function error with its message', async () => {
+    const r = moduleRunner('pre-sign-up-domain');
+    const ok = (await r.invoke(arnOf('pre-sign-up-domain'), EVENT)) as any;
+    assert.equal(ok.request.userAttributes.email, 'a@example.com');
+    const e = await failure(r.invoke(arnOf('pre-sign-up-domain'), { ...EVENT, request: { userAttributes: { email: 'a@other.org' } } }));
+    assert.equal(e.kind, 'function');
+    assert.equal(e.message, 'Email domain not allowed');
+    assert.equal(e.errorType, 'Error');
+  });
+
+  test('a Lambda-shaped context; context.succeed; a string error; a synchronous throw; no result is null', async () => {
+    const arn = arnOf('misbehaving');
+    const run = (handler: string) => moduleRunner('misbehaving', handler).invoke(arn, EVENT);
+    const info = (await run('contextInfo')) as any;
+    assert.equal(info.functionName, 'misbehaving');
+    assert.match(info.awsRequestId, /^[0-9a-f-]{36}$/);
+    assert.ok(info.remaining > 4000 && info.remaining <= 5000);
+    assert.equal(info.waits, true);
+    assert.deepEqual(await run('legacyDone'), { legacy: true });
+    assert.deepEqual(await run('nothing'), null);
+    const s = await failure(run('callbackError'));
+    assert.deepEqual([s.kind, s.message], ['function', 'plain string failure']);
+    const t = await failure(run('syncThrow'));
+    assert.deepEqual([t.kind, t.message, t.errorType], ['function', 'kaput', 'TypeError']);
+  });
+
+  test('a handler slower than the timeout is a timeout', async () => {
+    const e = await failure(moduleRunner('misbehaving', 'slow').invoke(arnOf('misbehaving'), EVENT, { timeoutMs: 100 }));
+    assert.equal(e.kind, 'timeout');
+  });
+
+  test('a missing module or export is unreachable', async () => {
+    const r = makeTriggerRunner({ ...base, baseDir: FIXTURE_DIR, mappings: { a: { module: './nope.mjs' }, b: { module: './misbehaving.mjs' } } });
+    assert.equal((await failure(r.invoke('a', EVENT))).kind, 'unreachable');
+    assert.equal((await failure(r.invoke('b', EVENT))).kind, 'unreachable');
+  });
+});
+
+describe('HTTP runner', () => {
+  let http: Awaited<ReturnType<typeof startHttpHandlers>>;
+  let junk: Server;
+  let junkUrl: string;
+  before(async () => {
+    http = await startHttpHandlers();
+    junk = createServer((_req, res) => res.end('<html>not json</html>'));
+    await new Promise<void>((r) => junk.listen(0, '127.0.0.1', r));
+    junkUrl = `http://127.0.0.1:${(junk.address() as AddressInfo).port}/`;
+  });
+  after(async () => {
+    await http.close();
+    junk.closeAllConnections();
+    junk.close();
+  });
+
+  test('the answer body is the result; a non-2xx answer is a function error with errorMessage', async () => {
+    const r = makeTriggerRunner({
+      ...base,
+      mappings: { ok: { url: http.url('pre-sign-up-auto-confirm') }, deny: { url: http.url('pre-sign-up-domain') }, junk: { url: junkUrl } },
+    });
+    assert.equal(((await r.invoke('ok', EVENT)) as any).response.autoConfirmUser, true);
+    const e = await failure(r.invoke('deny', { ...EVENT, request: { userAttributes: { email: 'x@other.org' } } }));
+    assert.deepEqual([e.kind, e.message], ['function', 'Email domain not allowed']);
+    assert.equal((await failure(r.invoke('junk', EVENT))).kind, 'invalid-response');
+  });
+
+  test('nobody listening is unreachable', async () => {
+    const r = makeTriggerRunner({ ...base, mappings: { x: { url: 'http://127.0.0.1:9/' } } });
+    assert.equal((await failure(r.invoke('x', EVENT))).kind, 'unreachable');
+  });
+});
+
+describe('Lambda Invoke API runner', () => {
+  let api: Awaited<ReturnType<typeof startLambdaApi>>;
+  before(async () => {
+    api = await startLambdaApi(KEY, ['pre-sign-up-auto-confirm', 'pre-sign-up-domain']);
+  });
+  after(() => api.close());
+
+  test('unmapped ARNs go to the Lambda endpoint, signed, RequestResponse, FunctionName = the whole ARN', async () => {
+    const r = makeTriggerRunner({ ...base, lambdaEndpoint: api.endpoint });
+    const arn = arnOf('pre-sign-up-auto-confirm');
+    assert.equal(((await r.invoke(arn, EVENT)) as any).response.autoConfirmUser, true);
+    const call = api.calls.at(-1)!;
+    assert.equal(call.functionName, arn);
+    assert.equal(call.headers['x-amz-invocation-type'], 'RequestResponse');
+    assert.match(String(call.headers.authorization), /Credential=AKIDTESTADMIN0000001\/\d{8}\/us-east-1\/lambda\/aws4_request/);
+  });
+
+  test('X-Amz-Function-Error is a function error; an unknown function or a wrong key is unreachable', async () => {
+    const r = makeTriggerRunner({ ...base, lambdaEndpoint: api.endpoint });
+    const e = await failure(r.invoke(arnOf('pre-sign-up-domain'), { ...EVENT, request: { userAttributes: { email: 'x@other.org' } } }));
+    assert.deepEqual([e.kind, e.message, e.errorType], ['function', 'Email domain not allowed', 'Error']);
+    const gone = await failure(r.invoke(arnOf('nope'), EVENT));
+    assert.deepEqual([gone.kind, gone.message], ['unreachable', 'ResourceNotFoundException']);
+    const wrongKey = makeTriggerRunner({
+      ...base,
+      mappings: { [arnOf('pre-sign-up-domain')]: { lambda: { endpoint: api.endpoint, accessKeyId: 'AKIDOTHER', secretAccessKey: 'x' } } },
+    });
+    assert.equal((await failure(wrongKey.invoke(arnOf('pre-sign-up-domain'), EVENT))).kind, 'unreachable');
+  });
+
+  test('a mapped Lambda API with its own key and region; prefix patterns; nothing configured', async () => {
+    const r = makeTriggerRunner({
+      ...base,
+      credentials: { accessKeyId: 'AKIDNOTUSED', secretAccessKey: 'x' },
+      mappings: { 'arn:aws:lambda:us-east-1:123456789012:function:pre-sign-up-*': { lambda: { endpoint: api.endpoint, ...KEY, region: 'us-east-1' } } },
+    });
+    assert.equal(((await r.invoke(arnOf('pre-sign-up-auto-confirm'), EVENT)) as any).response.autoConfirmUser, true);
+    assert.equal((await failure(r.invoke('arn:aws:lambda:us-east-1:1:function:other', EVENT))).kind, 'not-configured');
+  });
+});
+
+describe('mapping file', () => {
+  test('read from JSON; module paths resolve against its directory; bad entries refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cognate-map-'));
+    const file = join(dir, 'triggers.json');
+    writeFileSync(join(dir, 'h.mjs'), 'export const handler = async (e) => ({ ...e, response: { seen: true } });');
+    writeFileSync(file, JSON.stringify({ 'arn:x': { module: './h.mjs' } }));
+    const r = makeTriggerRunner({ ...base, ...loadTriggerMappings(file) });
+    assert.deepEqual(((await r.invoke('arn:x', EVENT)) as any).response, { seen: true });
+    writeFileSync(file, JSON.stringify({ 'arn:x': { command: 'rm' } }));
+    assert.throws(() => loadTriggerMappings(file), TriggerConfigError);
+    writeFileSync(file, '{');
+    assert.throws(() => loadTriggerMappings(file), TriggerConfigError);
+  });
+});
+
+describe('SigV4 signer', () => {
+  test('byte-equal to @smithy/signature-v4, and accepted by our verifier', async () => {
+    const url = invocationUrl('http://127.0.0.1:9001', 'arn:aws:lambda:eu-west-1:123456789012:function:my-fn:live');
+    assert.equal(url.pathname, '/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012%3Afunction%3Amy-fn%3Alive/invocations');
+    const body = JSON.stringify({ hello: 'wörld' });
+    const nowMs = Date.UTC(2026, 0, 2, 3, 4, 5);
+    for (const credentials of [KEY, { ...KEY, sessionToken: 'session/token+=' }]) {
+      const ours = signRequest(
+        { method: 'POST', url, body, headers: { 'Content-Type': 'application/json', 'X-Amz-Invocation-Type': 'RequestResponse' } },
+        { credentials, region: 'eu-west-1', service: 'lambda', nowMs },
+      );
+      const smithy = new SignatureV4({ credentials, region: 'eu-west-1', service: 'lambda', sha256: Sha256 });
+      const theirs: { headers: Record<string, string> } = await smithy.sign(
+        {
+          method: 'POST',
+          protocol: 'http:',
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: url.pathname,
+          query: {},
+          headers: { host: url.host, 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse' },
+          body,
+        },
+        { signingDate: new Date(nowMs) },
+      );
+      assert.equal(ours.authorization, theirs.headers.authorization);
+      const principal = await verifySigV4(
+        { method: 'POST', path: url.pathname, query: '', headers: ours, body: Buffer.from(body) },
+        { resolver: { resolve: async () => ({ secretAccessKey: KEY.secretAccessKey }) }, region: 'eu-west-1', services: ['lambda'], nowMs },
+      );
+      assert.equal(principal.accessKeyId, KEY.accessKeyId);
+    }
+  });
+});
