@@ -3,6 +3,7 @@
 import type { Page, UserRecord } from '../records.ts';
 import { cursorArgs, page, prefixUpperBound } from '../pages.ts';
 import type { UserStore } from '../store.ts';
+import { enabledFlags, filterValue } from '../user-filter.ts';
 import { rows, type PgDb, type Row } from './db.ts';
 
 export type ListUsersOptions = Parameters<UserStore['list']>[1];
@@ -46,18 +47,7 @@ function listUsersQuery(poolId: string, opts: ListUsersOptions): { sql: string; 
   const ci = f.caseInsensitive === true;
   switch (f.field) {
     case 'enabled': {
-      const want = ci ? f.value.toLowerCase() : f.value;
-      const flags = (
-        [
-          ['Enabled', true],
-          ['Disabled', false],
-        ] as const
-      )
-        .filter(([word]) => {
-          const w = ci ? word.toLowerCase() : word;
-          return f.op === '=' ? w === want : w.startsWith(want);
-        })
-        .map(([, flag]) => flag);
+      const flags = enabledFlags(f);
       if (flags.length === 0) return null;
       return users(flags.length === 2 ? '' : ` AND u.enabled = ${p(flags[0])}`);
     }
@@ -65,14 +55,14 @@ function listUsersQuery(poolId: string, opts: ListUsersOptions): { sql: string; 
     case 'sub':
     case 'status': {
       const column = { username: 'u.username_key', sub: 'u.sub', status: 'u.status' }[f.field];
-      const value = !ci ? f.value : f.field === 'status' ? f.value.toUpperCase() : f.value.toLowerCase();
+      const value = filterValue(f);
       if (f.op === '=') return users(` AND ${column} = ${p(value)}`);
       return users(` AND ${range(column, value)}`);
     }
     case 'attribute': {
       if (f.name === undefined) throw new Error("users.list: an 'attribute' filter needs a name");
       const column = ci ? 'a.value_ci' : 'a.value';
-      const value = ci ? f.value.toLowerCase() : f.value;
+      const value = filterValue(f);
       const match =
         f.op === '='
           ? `left(${column}, 512) = left(${p(value)}, 512) AND ${column} = $${params.length}`

@@ -3,6 +3,7 @@
 import type { Page, UserRecord } from '../records.ts';
 import { cursorArgs, page, prefixUpperBound } from '../pages.ts';
 import type { UserFilter } from '../store.ts';
+import { enabledFlags, filterValue } from '../user-filter.ts';
 import { rows, type Row, type SqliteDb } from './db.ts';
 
 export interface ListUsersOptions {
@@ -44,21 +45,10 @@ function listUsersQuery(poolId: string, opts: ListUsersOptions): { sql: string; 
   const ci = f.caseInsensitive === true;
   switch (f.field) {
     case 'enabled': {
-      const want = ci ? f.value.toLowerCase() : f.value;
-      const flags = (
-        [
-          ['Enabled', 1],
-          ['Disabled', 0],
-        ] as const
-      )
-        .filter(([word]) => {
-          const w = ci ? word.toLowerCase() : word;
-          return f.op === '=' ? w === want : w.startsWith(want);
-        })
-        .map(([, flag]) => flag);
+      const flags = enabledFlags(f);
       if (flags.length === 0) return null;
       if (flags.length === 2) return ordered('users_pool_created', '', []);
-      return ordered('users_pool_enabled', ' AND enabled = ?', [flags[0]]);
+      return ordered('users_pool_enabled', ' AND enabled = ?', [flags[0] ? 1 : 0]);
     }
     case 'username':
     case 'sub':
@@ -71,7 +61,7 @@ function listUsersQuery(poolId: string, opts: ListUsersOptions): { sql: string; 
           status: ['status', 'users_pool_status'],
         } as const
       )[f.field];
-      const value = !ci ? f.value : f.field === 'status' ? f.value.toUpperCase() : f.value.toLowerCase();
+      const value = filterValue(f);
       if (f.op === '=') return ordered(index, ` AND ${column} = ?`, [value]);
       // Every user has a username, a sub and a status: the empty prefix is no filter.
       if (value === '') return ordered('users_pool_created', '', []);
@@ -85,7 +75,7 @@ function listUsersQuery(poolId: string, opts: ListUsersOptions): { sql: string; 
     case 'attribute': {
       if (f.name === undefined) throw new Error("users.list: an 'attribute' filter needs a name");
       const [column, index] = ci ? ['value_ci', 'user_attributes_value_ci'] : ['value', 'user_attributes_value'];
-      const value = ci ? f.value.toLowerCase() : f.value;
+      const value = filterValue(f);
       const range = f.op === '=' ? { sql: `${column} = ?`, params: [value] } : prefixRange(column, value);
       return keyed(
         `SELECT username_key, user_created_at AS created_at FROM user_attributes INDEXED BY ${index}
