@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/storage/postgres/index.ts';
 import type { Store } from '../../src/storage/store.ts';
-import { client, code, pool, refresh, session, storeContract, user } from './contract/store-contract.ts';
+import { client, code, pool, refresh, session, storeContract, user } from './contract/index.ts';
 
 const url = process.env.COGNATE_TEST_DATABASE_URL;
 

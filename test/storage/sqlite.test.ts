@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteStore } from '../../src/storage/sqlite/index.ts';
 import { encodeCursor, type UserFilter } from '../../src/storage/store.ts';
-import { pool, storeContract, user } from './contract/store-contract.ts';
+import { pool, storeContract, user } from './contract/index.ts';
 
 storeContract('sqlite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'cognate-store-'));

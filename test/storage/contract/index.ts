@@ -1,0 +1,45 @@
+// The storage contract: one suite of Store behaviour, one file per aggregate, run on every backend (SQLite file,
+// PostgreSQL). A backend is done when it passes; a new aggregate adds its contract file here.
+import { describe } from 'node:test';
+import { clientsContract } from './clients.ts';
+import { codesContract } from './codes.ts';
+import { countersContract } from './counters.ts';
+import { domainsContract } from './domains.ts';
+import { durabilityContract } from './durability.ts';
+import { groupsContract } from './groups.ts';
+import { keysContract } from './keys.ts';
+import { metaContract } from './meta.ts';
+import { migrateContract } from './migrate.ts';
+import { outboxContract } from './outbox.ts';
+import { poolsContract } from './pools.ts';
+import { sessionsContract } from './sessions.ts';
+import { usersContract } from './users.ts';
+import { usersListContract } from './users-list.ts';
+import { withStoreOf, type ContractTarget, type WithStore } from './fixtures.ts';
+
+export * from './fixtures.ts';
+
+/** Every aggregate's contract, in the order the suite runs them. */
+const contracts: ((withStore: WithStore) => void)[] = [
+  migrateContract,
+  metaContract,
+  poolsContract,
+  clientsContract,
+  domainsContract,
+  keysContract,
+  usersContract,
+  usersListContract,
+  groupsContract,
+  codesContract,
+  sessionsContract,
+  countersContract,
+  outboxContract,
+  durabilityContract,
+];
+
+export function storeContract(name: string, open: () => Promise<ContractTarget>): void {
+  const withStore = withStoreOf(open);
+  describe(`${name} store contract`, () => {
+    for (const contract of contracts) contract(withStore);
+  });
+}
