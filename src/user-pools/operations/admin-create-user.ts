@@ -19,8 +19,8 @@ import { getPool } from '../domain/pools.ts';
 import { checkUsernameAttributeFree, claimAlias, signUpName } from '../domain/sign-up.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import type { AdminCreateUserRequest, AdminCreateUserResponse } from '../shapes.ts';
-import { callerOf, nameValueMap, type TriggerCaller } from '../triggers/common.ts';
-import { runPreSignUp } from '../triggers/pre-sign-up.ts';
+import { callerOf, type TriggerCaller } from '../triggers/common.ts';
+import { preSignUpFor } from '../triggers/pre-sign-up.ts';
 
 const userExists = () => new UsernameExistsException(ADMIN_MSG.userExists);
 
@@ -44,24 +44,15 @@ export default defineOperation<AdminCreateUserRequest, AdminCreateUserResponse>(
     // AllowAdminCreateUserOnly limits SignUp only.
     const sub = random.uuid();
     const name = signUpName(pool, input.Username, sub);
-    const attributes = adminUserAttributes(pool, input.UserAttributes, name.implied);
+    const given = adminUserAttributes(pool, input.UserAttributes, name.implied);
     const password = temporaryPassword(deps, pool, input.TemporaryPassword);
-    const targets = input.MessageAction === 'SUPPRESS' ? [] : invitationTargets(attributes, input.DesiredDeliveryMediums);
+    const targets = input.MessageAction === 'SUPPRESS' ? [] : invitationTargets(given, input.DesiredDeliveryMediums);
     await checkUsernameAttributeFree(deps, pool, name.implied);
     const key = usernameKey(pool, name.username);
     if (await store.users.get(pool.id, key)) throw userExists(); // before spending a password hash on it
     // PreSignUp_AdminCreateUser may refuse the user (nothing is stored) or verify their email / phone number; an
     // administrator's user always starts FORCE_CHANGE_PASSWORD, so autoConfirmUser changes nothing.
-    const pre = await runPreSignUp(deps, pool, {
-      source: 'PreSignUp_AdminCreateUser',
-      userName: name.username,
-      caller,
-      userAttributes: attributes,
-      validationData: nameValueMap(input.ValidationData),
-      clientMetadata: input.ClientMetadata,
-    });
-    if (pre?.autoVerifyEmail) attributes.email_verified = 'true';
-    if (pre?.autoVerifyPhone) attributes.phone_number_verified = 'true';
+    const { attributes } = await preSignUpFor(deps, pool, 'PreSignUp_AdminCreateUser', name.username, caller, given, input);
 
     const now = clock.now();
     const user: UserRecord = {

@@ -13,6 +13,7 @@ import {
   recoveryTarget,
   simulatedRecoveryDelivery,
 } from '../domain/recovery.ts';
+import { UserNotFoundException } from '../errors.ts';
 import { checkSecretHash, hidesUsers, publicClient, secretHashNames, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
 import { callerOf } from '../triggers/common.ts';
@@ -47,6 +48,10 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
         userName: input.Username,
         caller,
         clientMetadata: input.ClientMetadata,
+      }).catch((e: unknown) => {
+        // A function that does not know the name makes it unknown: a hiding client answers as for any such name.
+        if (hide && e instanceof UserNotFoundException) return null;
+        throw e;
       });
       if (answer) user = await migrateUser(deps, pool, input.Username, answer);
     }

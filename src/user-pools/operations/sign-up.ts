@@ -8,8 +8,8 @@ import { codeDeliveryDetails, deliveryFailure, sendVerificationCode, verificatio
 import { checkPasswordPolicy, newCredentials } from '../domain/passwords.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { checkSecretHash, checkUsernameAttributeFree, claimAlias, publicClient, signUpName, usernameExists } from '../domain/sign-up.ts';
-import { callerOf, nameValueMap } from '../triggers/common.ts';
-import { runPreSignUp } from '../triggers/pre-sign-up.ts';
+import { callerOf } from '../triggers/common.ts';
+import { preSignUpFor } from '../triggers/pre-sign-up.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import type { SignUpRequest, SignUpResponse } from '../shapes.ts';
 
@@ -29,24 +29,16 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
       throw new InvalidParameterException("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
     const sub = random.uuid();
     const name = signUpName(pool, input.Username, sub);
-    const attributes = newUserAttributes(pool, client, { given: input.UserAttributes, implied: name.implied });
+    const given = newUserAttributes(pool, client, { given: input.UserAttributes, implied: name.implied });
     checkPasswordPolicy(pool, input.Password);
     await checkUsernameAttributeFree(deps, pool, name.implied);
     const key = usernameKey(pool, name.username);
     if (await store.users.get(pool.id, key)) throw usernameExists(); // before spending a password hash on it
     // The PreSignUp function may refuse the user (nothing is stored) or confirm and verify them.
     const caller = callerOf(ctx, client.id);
-    const pre = await runPreSignUp(deps, pool, {
-      source: 'PreSignUp_SignUp',
-      userName: name.username,
-      caller,
-      userAttributes: attributes,
-      validationData: nameValueMap(input.ValidationData),
-      clientMetadata: input.ClientMetadata,
-    });
-    if (pre?.autoVerifyEmail) attributes.email_verified = 'true';
-    if (pre?.autoVerifyPhone) attributes.phone_number_verified = 'true';
-    const confirmed = pre?.autoConfirmUser === true;
+    const pre = await preSignUpFor(deps, pool, 'PreSignUp_SignUp', name.username, caller, given, input);
+    const { attributes } = pre;
+    const confirmed = pre.autoConfirmUser;
 
     const now = clock.now();
     const user: UserRecord = {

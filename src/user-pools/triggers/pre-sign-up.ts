@@ -3,7 +3,7 @@
 import type { Deps } from '../../deps.ts';
 import type { PoolRecord } from '../../storage/records.ts';
 import { InvalidParameterException } from '../errors.ts';
-import { booleanMember, invokeTrigger, triggerEvent, type StringMap, type TriggerCaller } from './common.ts';
+import { booleanMember, invokeTrigger, nameValueMap, triggerEvent, type StringMap, type TriggerCaller } from './common.ts';
 
 export type PreSignUpSource = 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser' | 'PreSignUp_ExternalProvider';
 
@@ -57,4 +57,26 @@ export async function runPreSignUp(deps: Pick<Deps, 'triggers'>, pool: PoolRecor
   if (out.autoVerifyPhone && !i.userAttributes.phone_number)
     throw new InvalidParameterException('Cannot auto verify phone number: the user has no phone_number.'); // ours
   return out;
+}
+
+/**
+ * SignUp's and AdminCreateUser's use: runs PreSignUp for the new user's `attributes` with the request's
+ * ValidationData and ClientMetadata, and returns the attributes with `email_verified` / `phone_number_verified`
+ * set where the function auto-verified them, and whether it auto-confirmed the user.
+ */
+export async function preSignUpFor(
+  deps: Pick<Deps, 'triggers'>,
+  pool: PoolRecord,
+  source: PreSignUpSource,
+  userName: string,
+  caller: TriggerCaller,
+  attributes: StringMap,
+  input: { ValidationData?: { Name: string; Value?: string }[]; ClientMetadata?: StringMap },
+): Promise<{ attributes: StringMap; autoConfirmUser: boolean }> {
+  const validationData = nameValueMap(input.ValidationData);
+  const out = await runPreSignUp(deps, pool, { source, userName, caller, userAttributes: attributes, validationData, clientMetadata: input.ClientMetadata });
+  const verified: StringMap = {};
+  if (out?.autoVerifyEmail) verified.email_verified = 'true';
+  if (out?.autoVerifyPhone) verified.phone_number_verified = 'true';
+  return { attributes: { ...attributes, ...verified }, autoConfirmUser: out?.autoConfirmUser === true };
 }
