@@ -39,7 +39,7 @@ const errorOf = async (p: Promise<unknown>) => {
 
 test('the envelope: version, source, region from the pool id, callerContext from the User-Agent', async () => {
   const r = runner((e) => e);
-  await runPreAuthentication({ triggers: r }, pool({ PreAuthentication: 'arn:pa' }), { user, caller, clientMetadata: { a: '1' } });
+  await runPreAuthentication({ triggers: r }, pool({ PreAuthentication: 'arn:pa' }), { user, userName: user.username, caller, clientMetadata: { a: '1' } });
   const e = r.events[0];
   assert.deepEqual(
     { v: e.version, s: e.triggerSource, r: e.region, p: e.userPoolId, u: e.userName, c: e.callerContext },
