@@ -183,6 +183,21 @@ for (const kind of LAMBDA_KINDS) {
       assert.equal(events('PostAuthentication_Authentication', ok).length, before);
     });
 
+    test('with PreventUserExistenceErrors ENABLED, PreAuthentication runs for an unknown name too (userNotFound), and the answer is a wrong password\'s', async () => {
+      const { poolId } = await poolWith({ PreAuthentication: arnOf('pre-authentication') });
+      const hidden = (
+        await s.idp.send(
+          new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'hidden', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'], PreventUserExistenceErrors: 'ENABLED' }),
+        )
+      ).UserPoolClient!.ClientId!;
+      const ghost = unique('ghost');
+      const err = await awsErrorOf(() => signIn(hidden, ghost));
+      assert.deepEqual([err.name, err.message], ['NotAuthorizedException', 'Incorrect username or password.']);
+      const e = events('PreAuthentication_Authentication', ghost).at(-1);
+      assert.equal(e.request.userNotFound, true);
+      assert.deepEqual(e.request.userAttributes, {});
+    });
+
     test('UserMigration_Authentication moves a legacy user on first sign-in; then they sign in with SRP through amazon-cognito-identity-js', async () => {
       const { poolId, clientId } = await poolWith({ UserMigration: arnOf('user-migration-sign-in') });
       const wrong = await awsErrorOf(() => signIn(clientId, 'old-timer', 'NotThePassw0rd!'));
