@@ -3,6 +3,7 @@
 // the path is URI-encoded again (double-encoded), normalized, and the payload is always hashed.
 
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { LruCache } from '../lib/lru.ts';
 import {
   IncompleteSignatureException,
   InvalidSignatureException,
@@ -46,6 +47,8 @@ export interface VerifyOptions {
   nowMs: number;
   /** --dev mode: parse and require a well-formed Authorization header, but accept any key and don't check the signature */
   skipSignatureCheck?: boolean;
+  /** Derived signing keys kept between requests (deps.caches.sigv4Keys); without it each request derives its own. */
+  keyCache?: LruCache<string, Buffer>;
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -150,7 +153,7 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
   ].join('\n');
   const scope = `${scopeDate}/${scopeRegion}/${scopeService}/${terminator}`;
   const stringToSign = `${ALGORITHM}\n${auth.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-  const signingKey = deriveSigningKey(key.secretAccessKey, scopeDate, scopeRegion, scopeService);
+  const signingKey = deriveSigningKey(opts.keyCache, key.secretAccessKey, scopeDate, scopeRegion, scopeService);
   const expected = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest();
 
   if (!/^[0-9a-f]{64}$/.test(auth.signature)) throw new InvalidSignatureException(MSG_SIGNATURE_MISMATCH);
@@ -431,25 +434,13 @@ function sha256Hex(data: string | Buffer): string {
 // ---------------------------------------------------------------------------------------------
 // Signing keys (cached per secret + date + region + service)
 
-const SIGNING_KEY_CACHE_MAX = 256;
-const signingKeyCache = new Map<string, Buffer>();
-
-function deriveSigningKey(secret: string, date: string, region: string, service: string): Buffer {
+function deriveSigningKey(cache: LruCache<string, Buffer> | undefined, secret: string, date: string, region: string, service: string): Buffer {
   // The cache key holds a digest of the secret, never the secret itself.
   const cacheKey = `${sha256Hex(secret)}/${date}/${region}/${service}`;
-  const hit = signingKeyCache.get(cacheKey);
-  if (hit) {
-    signingKeyCache.delete(cacheKey);
-    signingKeyCache.set(cacheKey, hit);
-    return hit;
-  }
+  const hit = cache?.get(cacheKey);
+  if (hit) return hit;
   let key: Buffer = createHmac('sha256', `AWS4${secret}`).update(date, 'utf8').digest();
   for (const part of [region, service, TERMINATOR]) key = createHmac('sha256', key).update(part, 'utf8').digest();
-  signingKeyCache.set(cacheKey, key);
-  while (signingKeyCache.size > SIGNING_KEY_CACHE_MAX) {
-    const oldest = signingKeyCache.keys().next().value;
-    if (oldest === undefined) break;
-    signingKeyCache.delete(oldest);
-  }
+  cache?.set(cacheKey, key);
   return key;
 }

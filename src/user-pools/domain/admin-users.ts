@@ -271,7 +271,7 @@ export function recoveryTarget(pool: PoolRecord, user: UserRecord): Verification
  * delivery failed.
  */
 export async function sendResetCode(
-  deps: Pick<Deps, 'store' | 'secrets' | 'random' | 'clock' | 'delivery'>,
+  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery'>,
   pool: PoolRecord,
   user: UserRecord,
 ): Promise<{ target: VerificationTarget; failed: boolean }> {
