@@ -145,5 +145,6 @@ export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' 
 }
 
 // TEMPORARY: auth-flow.test.ts and src/tokens/mint.test.ts (being rewritten elsewhere) still import
-// makeTestDeps from here. Remove this line once they import it from test/support/deps.ts.
+// makeTestDeps from here. Remove this line once they import it from test/support/deps.ts: until then
+// `npm run build` stops at it (TS6059: test/support is outside the build's rootDir).
 export { makeTestDeps } from '../test/support/deps.ts';
