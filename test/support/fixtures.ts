@@ -97,7 +97,7 @@ export async function signUpFixture(idPrefix: string) {
       createdAt: now,
       updatedAt: now,
       version: 1,
-      settings: createSettings(input) as unknown as Record<string, unknown>,
+      settings: createSettings(input),
       tags: {},
     };
     await deps.store.pools.create(pool, [], 1000);

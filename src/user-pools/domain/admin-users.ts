@@ -68,7 +68,7 @@ export async function findUserForAdmin(deps: Pick<Deps, 'store'>, pool: PoolReco
 const adminOnly = (name: string) => name === 'email_verified' || name === 'phone_number_verified' || name.startsWith('dev:');
 
 /** An administrator writes like an app client without WriteAttributes: every attribute of the schema. */
-const ANY_CLIENT = { settings: {} } as unknown as ClientRecord;
+const ANY_CLIENT: Pick<ClientRecord, 'settings'> = { settings: {} };
 
 /**
  * The attributes of a user an administrator creates: the schema, its constraints and the email / phone formats, as for
@@ -97,7 +97,7 @@ export function adminUserAttributes(pool: PoolRecord, given: readonly AttributeT
   if (problems.length) throw schemaError(problems);
   const relaxed: PoolRecord = {
     ...pool,
-    settings: { ...s, SchemaAttributes: s.SchemaAttributes.map((a) => ({ ...a, Required: false })) } as unknown as PoolRecord['settings'],
+    settings: { ...s, SchemaAttributes: s.SchemaAttributes.map((a) => ({ ...a, Required: false })) },
   };
   return { ...newUserAttributes(relaxed, ANY_CLIENT, { given: plain, implied }), ...extra };
 }

@@ -11,7 +11,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { LOWER_ALNUM, type Random } from '../../runtime/random.ts';
-import type { ClientRecord, PoolRecord } from '../../storage/records.ts';
+import type { ClientRecord, ClientSettings, PoolRecord } from '../../storage/records.ts';
 import {
   InvalidOAuthFlowException,
   InvalidParameterException,
@@ -24,7 +24,7 @@ import type {
   UserPoolClientDescription,
   UserPoolClientType,
 } from '../shapes.ts';
-import { seconds } from './pools.ts';
+import { poolSettings, seconds } from './pools.ts';
 
 /** App clients per user pool (Cognito quota, §9.2). */
 export const MAX_CLIENTS = 1000;
@@ -41,11 +41,7 @@ export function newClientSecret(random: Random): string {
   return random.string(52, LOWER_ALNUM);
 }
 
-/** The members of Create/UpdateUserPoolClient that make up a client's stored configuration. */
-export type ClientSettings = Omit<
-  UserPoolClientType,
-  'UserPoolId' | 'ClientName' | 'ClientId' | 'ClientSecret' | 'LastModifiedDate' | 'CreationDate'
->;
+export type { ClientSettings };
 
 /** Input members that are settings (everything but ids, name and secret choice), in the model's order. */
 const SETTING_KEYS = [
@@ -211,9 +207,7 @@ function attributeName(e: SchemaEntry): string | null {
 export function poolAttributes(pool: PoolRecord): { names: Set<string>; required: Set<string> } {
   const names = new Set<string>(STANDARD_ATTRIBUTES);
   const required = new Set<string>();
-  const s = pool.settings as { SchemaAttributes?: unknown; Schema?: unknown };
-  const entries = [s.SchemaAttributes, s.Schema].filter(Array.isArray).flat() as SchemaEntry[];
-  for (const e of entries) {
+  for (const e of poolSettings(pool).SchemaAttributes) {
     if (e.DeveloperOnlyAttribute) continue;
     const n = attributeName(e);
     if (!n) continue;

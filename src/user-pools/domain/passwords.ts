@@ -13,7 +13,7 @@ const MAX_PASSWORD_LENGTH = 256;
 const policyError = (why: string) => new InvalidPasswordException(`Password did not conform with policy: ${why}`);
 
 export function passwordPolicyOf(pool: PoolRecord) {
-  return { ...DEFAULT_PASSWORD_POLICY, ...(pool.settings as unknown as PoolSettings).Policies?.PasswordPolicy };
+  return { ...DEFAULT_PASSWORD_POLICY, ...pool.settings.Policies?.PasswordPolicy };
 }
 
 /** Throws InvalidPasswordException as Cognito words it for the first rule the password breaks. */

@@ -111,7 +111,7 @@ export const cannotConfirm = (status: UserStatus) => new NotAuthorizedException(
 
 /** Whether the client hides whether users exist (PreventUserExistenceErrors ENABLED). */
 export function hidesUsers(client: ClientRecord): boolean {
-  return preventUserExistenceErrors(client.settings as ClientSettings) === 'ENABLED';
+  return preventUserExistenceErrors(client.settings) === 'ENABLED';
 }
 
 /**

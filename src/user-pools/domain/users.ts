@@ -15,7 +15,7 @@ import { isCaseInsensitive, usernameKey } from './usernames.ts';
 export async function findUserBySignInName(deps: Pick<Deps, 'store'>, pool: PoolRecord, name: string): Promise<UserRecord | null> {
   const direct = await deps.store.users.get(pool.id, usernameKey(pool, name));
   if (direct) return direct;
-  const s = pool.settings as unknown as PoolSettings;
+  const s = pool.settings;
   const ci = isCaseInsensitive(pool);
   const candidates: { attr: string; requireVerified: boolean }[] = [];
   for (const a of s.UsernameAttributes ?? []) candidates.push({ attr: a, requireVerified: false });

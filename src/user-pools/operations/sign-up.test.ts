@@ -36,7 +36,7 @@ async function newPool(input: Omit<CreateUserPoolRequest, 'PoolName'> = {}): Pro
     createdAt: now,
     updatedAt: now,
     version: 1,
-    settings: createSettings(input) as unknown as Record<string, unknown>,
+    settings: createSettings(input),
     tags: {},
   };
   await deps.store.pools.create(pool, [], 1000);
