@@ -14,8 +14,7 @@ import { CODE_TTL_MS, issueCode } from './codes.ts';
 import { CODE_PLACEHOLDER, fillTemplate, sendVerificationCode, type DeliveryMedium, type VerificationTarget } from './messages.ts';
 import { passwordPolicyOf } from './passwords.ts';
 import { poolSettings, seconds } from './pools.ts';
-import { userDoesNotExist } from './sign-up.ts';
-import { attributeList, findUserBySignInName } from './users.ts';
+import { attributeList, findUserBySignInName, userNotFound } from './users.ts';
 import { MSG } from './auth-flow.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -57,7 +56,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function findUserForAdmin(deps: Pick<Deps, 'store'>, pool: PoolRecord, name: string): Promise<UserRecord> {
   const user =
     (await findUserBySignInName(deps, pool, name)) ?? (UUID.test(name) ? await deps.store.users.getBySub(pool.id, name.toLowerCase()) : null);
-  if (!user) throw userDoesNotExist();
+  if (!user) throw userNotFound();
   return user;
 }
 
@@ -147,7 +146,7 @@ export async function storePassword(
     if (await deps.store.users.update(next)) return next;
     u = await deps.store.users.get(pool.id, user.usernameKey);
   }
-  if (!u) throw userDoesNotExist();
+  if (!u) throw userNotFound();
   throw new TooManyRequestsException('Too many concurrent changes to this user; retry.'); // wording ours
 }
 

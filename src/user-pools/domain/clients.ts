@@ -25,6 +25,7 @@ import type {
   UserPoolClientType,
 } from '../shapes.ts';
 import { poolSettings, seconds } from './pools.ts';
+import { STANDARD_SCHEMA } from './pool-schema.ts';
 
 /** App clients per user pool (Cognito quota, §9.2). */
 export const MAX_CLIENTS = 1000;
@@ -161,29 +162,8 @@ function checkAuthFlows(s: ClientSettings): void {
     throw new InvalidParameterException('ExplicitAuthFlows cannot contain both legacy values and values that begin with ALLOW_.');
 }
 
-/** The standard attributes of every pool (§9.5). */
-export const STANDARD_ATTRIBUTES = [
-  'sub',
-  'name',
-  'given_name',
-  'family_name',
-  'middle_name',
-  'nickname',
-  'preferred_username',
-  'profile',
-  'picture',
-  'website',
-  'email',
-  'email_verified',
-  'gender',
-  'birthdate',
-  'zoneinfo',
-  'locale',
-  'phone_number',
-  'phone_number_verified',
-  'address',
-  'updated_at',
-] as const;
+/** The standard attributes of every pool (§9.5), in schema order. */
+export const STANDARD_ATTRIBUTES: readonly string[] = STANDARD_SCHEMA.map((a) => a.Name!);
 const STANDARD = new Set<string>(STANDARD_ATTRIBUTES);
 
 /** Attributes no app client may write: Cognito rejects them in WriteAttributes (observed for email_verified). */
@@ -394,4 +374,9 @@ export function verifySecretHash(secrets: readonly string[], username: string, c
     ok = ok || same;
   }
   return ok;
+}
+
+/** Whether the client hides whether users exist (PreventUserExistenceErrors ENABLED). */
+export function hidesUsers(client: Pick<ClientRecord, 'settings'>): boolean {
+  return preventUserExistenceErrors(client.settings) === 'ENABLED';
 }

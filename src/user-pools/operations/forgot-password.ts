@@ -13,9 +13,11 @@ import {
   recoveryTarget,
   simulatedRecoveryDelivery,
 } from '../domain/recovery.ts';
-import { checkSecretHash, hidesUsers, publicClient, secretHashNames, unknownUserForClient } from '../domain/sign-up.ts';
+import { publicClient, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
 import type { ForgotPasswordRequest, ForgotPasswordResponse } from '../shapes.ts';
+import { checkSecretHash, secretHashNames } from '../domain/secret-hash.ts';
+import { hidesUsers } from '../domain/clients.ts';
 
 export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
   service: 'cognito-idp',
@@ -27,7 +29,7 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
     if (adminOnlyPool(pool)) throw adminOnlyRecovery();
     // "For the Username parameter, you can use the username or an email, phone, or preferred username alias."
     const user = await findUserBySignInName(deps, pool, input.Username);
-    checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
+    checkSecretHash(deps, client, input.SecretHash, secretHashNames(input.Username, user));
     // A hiding client answers a user it cannot reset like one it can, and sends nothing (developer guide,
     // "Managing user existence error responses": not found, disabled, or no verified delivery mechanism).
     const simulated = () => ({ CodeDeliveryDetails: simulatedRecoveryDelivery(pool, input.Username) });

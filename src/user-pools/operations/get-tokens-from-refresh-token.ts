@@ -3,6 +3,7 @@ import { defineOperation } from '../../protocol/operation.ts';
 import { issueTokens } from '../../tokens/mint.ts';
 import { clientSecretMatches, redeemRefreshToken, rotationOf } from '../../tokens/refresh.ts';
 import { clientNotFound, clientSecrets } from '../domain/clients.ts';
+import { secretMissing, secretWrong } from '../domain/secret-hash.ts';
 import { NotAuthorizedException } from '../errors.ts';
 import type { GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse } from '../shapes.ts';
 
@@ -15,9 +16,9 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
     const secrets = clientSecrets(deps, client);
     // The SECRET_HASH messages (§3.7): here the raw ClientSecret is what is missing or wrong.
     if (secrets.length && input.ClientSecret === undefined)
-      throw new NotAuthorizedException(`Client ${client.id} is configured for secret but secret was not received`);
+      throw new NotAuthorizedException(secretMissing(client.id));
     if (secrets.length && !clientSecretMatches(secrets, input.ClientSecret))
-      throw new NotAuthorizedException(`Unable to verify secret hash for client ${client.id}`);
+      throw new NotAuthorizedException(secretWrong(client.id));
 
     const { pool, user, session, newRefreshToken } = await redeemRefreshToken(deps, client, input.RefreshToken, rotationOf(client));
     // Without rotation: new ID and access tokens only, auth_time and origin_jti carried over (§3.6).

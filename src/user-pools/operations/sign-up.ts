@@ -7,9 +7,10 @@ import { CODE_TTL_MS, issueCode, SIGNUP_PURPOSE } from '../domain/codes.ts';
 import { codeDeliveryDetails, deliveryFailure, sendVerificationCode, verificationTarget } from '../domain/messages.ts';
 import { checkPasswordPolicy, newCredentials } from '../domain/passwords.ts';
 import { poolSettings } from '../domain/pools.ts';
-import { checkSecretHash, checkUsernameAttributeFree, publicClient, signUpName, usernameExists } from '../domain/sign-up.ts';
+import { checkUsernameAttributeFree, publicClient, signUpName, usernameExists } from '../domain/sign-up.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import type { SignUpRequest, SignUpResponse } from '../shapes.ts';
+import { checkSecretHash } from '../domain/secret-hash.ts';
 
 export default defineOperation<SignUpRequest, SignUpResponse>({
   service: 'cognito-idp',
@@ -18,7 +19,7 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
   async handle(input, deps) {
     const { clock, random, store } = deps;
     const { client, pool } = await publicClient(deps, input.ClientId);
-    checkSecretHash(deps, client, [input.Username], input.SecretHash);
+    checkSecretHash(deps, client, input.SecretHash, [input.Username]);
     // Reported wording for pools where only administrators create users.
     if (poolSettings(pool).AdminCreateUserConfig?.AllowAdminCreateUserOnly)
       throw new NotAuthorizedException('SignUp is not permitted for this user pool');
