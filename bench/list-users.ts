@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { makeTestDeps } from '../src/deps.ts';
+import { makeTestDeps } from '../test/support/deps.ts';
 import { FixedClock } from '../src/runtime/clock.ts';
 import type { PoolRecord, UserRecord, UserStatus } from '../src/storage/records.ts';
 import type { Store } from '../src/storage/store.ts';

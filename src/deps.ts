@@ -2,19 +2,20 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/schema.ts';
-import { testConfig } from './config/load.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
 import { cryptoRandom, type Random } from './runtime/random.ts';
-import { jsonLogger, memoryLogger, type Logger } from './runtime/logger.ts';
+import { jsonLogger, type Logger } from './runtime/logger.ts';
 import { loadMasterKey, MasterKeyError, secretBox, writePrivateFile, type SecretBox } from './runtime/secrets.ts';
 import type { Store } from './storage/store.ts';
 import { openSqliteStore } from './storage/sqlite/index.ts';
-import { PrivateKeyCache, PublicKeyCache } from './tokens/keys.ts';
+import { PrivateKeyCache } from './tokens/keys.ts';
 import type { SigningKeyResolver } from './protocol/sigv4.ts';
 import { makeDelivery, type Delivery } from './runtime/delivery.ts';
-import { randomBytes } from 'node:crypto';
-import { MetaSecrets } from './runtime/meta-secrets.ts';
 import { loadTriggerMappings, makeTriggerRunner, type TriggerRunner } from './runtime/triggers.ts';
+import { argon2Hasher, type PasswordHasher } from './runtime/hashing.ts';
+import { storedKeys, type StoredKeys } from './runtime/stored-keys.ts';
+import { LruCache } from './lib/lru.ts';
+import type { KeyObject } from 'node:crypto';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -29,17 +30,37 @@ export interface Deps {
   logger: Logger;
   secrets: SecretBox;
   privateKeys: PrivateKeyCache;
-  /** Public keys that verify access tokens, by kid. */
-  publicKeys: PublicKeyCache;
-  /** Deployment-wide keys sealed in the store (SRP simulation, …), cached. */
-  metaSecrets: MetaSecrets;
   admin: AdminCredentials;
   /** Resolves SigV4 access keys: the admin key (later also temporary identity credentials). */
   signingKeys: SigningKeyResolver;
   /** Sends email and SMS (recording each in the outbox). */
   delivery: Delivery;
+  /** argon2id hashing of passwords, at most one computation per core at a time. */
+  hashing: PasswordHasher;
+  /** Per-deployment keys sealed in the store: the code pepper, the SRP simulation key. */
+  storedKeys: StoredKeys;
+  /** In-process caches of derived values (safe to lose: each entry is recomputed on a miss). */
+  caches: Caches;
   /** Invokes the Lambda functions of pool triggers (--triggers mappings, else COGNATE_LAMBDA_ENDPOINT). */
   triggers: TriggerRunner;
+}
+
+/** An access-token verification key, cached by kid: the pool and use it was published for, and its public key. */
+export interface CachedVerificationKey {
+  poolId: string;
+  use: string;
+  key: KeyObject;
+}
+
+export interface Caches {
+  /** SigV4 signing keys by digest of the secret + date + region + service. */
+  sigv4Keys: LruCache<string, Buffer>;
+  /** Access-token verification keys by kid (a kid names one key forever, so entries never go stale). */
+  verificationKeys: LruCache<string, CachedVerificationKey>;
+}
+
+export function makeCaches(): Caches {
+  return { sigv4Keys: new LruCache(256), verificationKeys: new LruCache(10_000) };
 }
 
 /** The trigger runner for this configuration: the mapping file's targets, then the Lambda endpoint, signed by `admin`. */
@@ -75,7 +96,7 @@ export function loadAdminCredentials(config: Config, random: Random): { creds: A
   return { creds, generated: true };
 }
 
-function adminResolver(admin: AdminCredentials): SigningKeyResolver {
+export function adminResolver(admin: AdminCredentials): SigningKeyResolver {
   return {
     async resolve(accessKeyId) {
       return accessKeyId === admin.accessKeyId ? { secretAccessKey: admin.secretAccessKey, context: { kind: 'admin' } } : null;
@@ -128,42 +149,15 @@ export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' 
       logger,
       secrets,
       privateKeys: new PrivateKeyCache(secrets),
-      publicKeys: new PublicKeyCache(),
-      metaSecrets: new MetaSecrets(store.meta, secrets, random),
       admin: creds,
       signingKeys: adminResolver(creds),
       delivery: makeDelivery({ config, store, clock, random, logger }),
+      hashing: argon2Hasher(),
+      storedKeys: storedKeys({ store, secrets, random }),
+      caches: makeCaches(),
       triggers,
     },
     adminGenerated: generated,
   };
 }
 
-/** Deps for tests: in-memory SQLite (or the store given), fixed admin key, random master key, quiet logger. */
-export async function makeTestDeps(
-  over: Partial<Omit<Deps, 'config'>> & { config?: Partial<Config> } = {},
-): Promise<Deps & { logger: ReturnType<typeof memoryLogger> }> {
-  const config = testConfig({ dataDir: '/nonexistent', ...over.config });
-  const store = over.store ?? openSqliteStore(':memory:');
-  if (!over.store) await store.migrate();
-  const secrets = over.secrets ?? secretBox(randomBytes(32));
-  const admin = over.admin ?? { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
-  const clock = over.clock ?? systemClock;
-  const random = over.random ?? cryptoRandom;
-  const logger = memoryLogger();
-  return {
-    config,
-    store,
-    clock,
-    random,
-    logger,
-    secrets,
-    privateKeys: over.privateKeys ?? new PrivateKeyCache(secrets),
-    publicKeys: over.publicKeys ?? new PublicKeyCache(),
-    metaSecrets: over.metaSecrets ?? new MetaSecrets(store.meta, secrets, random),
-    admin,
-    signingKeys: over.signingKeys ?? adminResolver(admin),
-    delivery: over.delivery ?? makeDelivery({ config, store, clock, random, logger }),
-    triggers: over.triggers ?? makeTriggers(config, admin, clock, logger),
-  };
-}

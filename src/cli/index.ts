@@ -4,13 +4,15 @@ import { makeDeps, openStore } from '../deps.ts';
 import { serve } from './serve.ts';
 import { rotateKeys } from './rotate-keys.ts';
 
-const usage = `usage: npm start -- [serve] [--host H] [--port P] [--data-dir DIR] [--database-url URL] [--config FILE] [--dev]
-       npm start -- migrate
-       npm start -- rotate-keys --pool-id POOL_ID`;
+const usage = `usage: cognate [serve] [--host H] [--port P] [--data-dir DIR] [--database-url URL] [--config FILE] [--dev]
+       cognate migrate
+       cognate rotate-keys --pool-id POOL_ID
+       (from a checkout: npm start -- <the same arguments>)`;
 
 /** Runs a command; returns an exit code, or undefined when the process should stay up (serve). */
 export async function runCommand(config: Config, args: string[], extra: Record<string, string | true>): Promise<number | undefined> {
-  const [cmd = 'serve', ...rest] = args;
+  // `--help` arrives as a flag (loadConfig files every --x under extra), not as a command.
+  const [cmd = extra['--help'] ? 'help' : 'serve', ...rest] = args;
   switch (cmd) {
     case 'serve':
       await serve(config);
@@ -41,7 +43,6 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
       }
     }
     case 'help':
-    case '--help':
       process.stdout.write(`${usage}\n`);
       return 0;
     default:

@@ -82,9 +82,3 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   config.publicUrl = config.publicUrl.replace(/\/+$/, '');
   return { config, args, extra: flags };
 }
-
-/** Defaults for tests: every setting at its default, overridden by `over`. */
-export function testConfig(over: Partial<Config> = {}): Config {
-  const { config } = loadConfig([], {});
-  return { ...config, logLevel: 'error', ...over };
-}

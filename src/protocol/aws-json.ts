@@ -102,6 +102,7 @@ export async function handleAwsJson(
         services: [service.name],
         nowMs: deps.clock.now(),
         skipSignatureCheck: deps.config.dev,
+        keyCache: deps.caches.sigv4Keys,
       });
     }
     const input = decodeBody(req.body);

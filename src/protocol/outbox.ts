@@ -27,6 +27,7 @@ export function registerOutbox(app: FastifyInstance, deps: Deps): void {
           region: deps.config.region,
           services: ['cognito-idp'],
           nowMs: deps.clock.now(),
+          keyCache: deps.caches.sigv4Keys,
         });
         // Other keys the resolver knows (temporary identity credentials) do not open the outbox.
         if (principal.accessKeyId !== deps.admin.accessKeyId)

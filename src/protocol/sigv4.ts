@@ -3,6 +3,7 @@
 // the path is URI-encoded again (double-encoded), normalized, and the payload is always hashed.
 
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { LruCache } from '../lib/lru.ts';
 import {
   IncompleteSignatureException,
   InvalidSignatureException,
@@ -46,6 +47,8 @@ export interface VerifyOptions {
   nowMs: number;
   /** --dev mode: parse and require a well-formed Authorization header, but accept any key and don't check the signature */
   skipSignatureCheck?: boolean;
+  /** Derived signing keys kept between requests (deps.caches.sigv4Keys); without it each request derives its own. */
+  keyCache?: LruCache<string, Buffer>;
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -148,6 +151,7 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
     signedHeaders: auth.signedHeaders,
     payloadHash,
     presigned: auth.presigned,
+    ...(opts.keyCache ? { keyCache: opts.keyCache } : {}),
   });
 
   if (!/^[0-9a-f]{64}$/.test(auth.signature)) throw new InvalidSignatureException(MSG_SIGNATURE_MISMATCH);
@@ -160,6 +164,8 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
 
 export interface SignatureInput {
   secretAccessKey: string;
+  /** Derived signing keys, cached (deps.caches.sigv4Keys); none for one-off signing. */
+  keyCache?: LruCache<string, Buffer>;
   /** ISO-8601 basic timestamp (YYYYMMDDTHHMMSSZ); its first 8 characters are the scope date. */
   amzDate: string;
   region: string;
@@ -187,7 +193,7 @@ export function computeSignature(req: SignedRequest, s: SignatureInput): Buffer 
   const date = s.amzDate.slice(0, 8);
   const scope = `${date}/${s.region}/${s.service}/${TERMINATOR}`;
   const stringToSign = `${ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-  const signingKey = deriveSigningKey(s.secretAccessKey, date, s.region, s.service);
+  const signingKey = deriveSigningKey(s.keyCache, s.secretAccessKey, date, s.region, s.service);
   return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest();
 }
 
@@ -468,25 +474,13 @@ function sha256Hex(data: string | Buffer): string {
 // ---------------------------------------------------------------------------------------------
 // Signing keys (cached per secret + date + region + service)
 
-const SIGNING_KEY_CACHE_MAX = 256;
-const signingKeyCache = new Map<string, Buffer>();
-
-function deriveSigningKey(secret: string, date: string, region: string, service: string): Buffer {
+function deriveSigningKey(cache: LruCache<string, Buffer> | undefined, secret: string, date: string, region: string, service: string): Buffer {
   // The cache key holds a digest of the secret, never the secret itself.
   const cacheKey = `${sha256Hex(secret)}/${date}/${region}/${service}`;
-  const hit = signingKeyCache.get(cacheKey);
-  if (hit) {
-    signingKeyCache.delete(cacheKey);
-    signingKeyCache.set(cacheKey, hit);
-    return hit;
-  }
+  const hit = cache?.get(cacheKey);
+  if (hit) return hit;
   let key: Buffer = createHmac('sha256', `AWS4${secret}`).update(date, 'utf8').digest();
   for (const part of [region, service, TERMINATOR]) key = createHmac('sha256', key).update(part, 'utf8').digest();
-  signingKeyCache.set(cacheKey, key);
-  while (signingKeyCache.size > SIGNING_KEY_CACHE_MAX) {
-    const oldest = signingKeyCache.keys().next().value;
-    if (oldest === undefined) break;
-    signingKeyCache.delete(oldest);
-  }
+  cache?.set(cacheKey, key);
   return key;
 }

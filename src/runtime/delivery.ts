@@ -124,7 +124,7 @@ export function defaultFromAddress(config: Config): string {
 async function poolSender(store: Store, poolId: string | null): Promise<{ from?: string; replyTo?: string }> {
   if (!poolId) return {};
   const pool = await store.pools.get(poolId);
-  const ec = (pool?.settings as { EmailConfiguration?: { From?: string; ReplyToEmailAddress?: string } } | undefined)?.EmailConfiguration;
+  const ec = pool?.settings.EmailConfiguration;
   return { from: ec?.From || undefined, replyTo: ec?.ReplyToEmailAddress || undefined };
 }
 

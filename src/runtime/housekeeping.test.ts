@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../deps.ts';
+import { makeTestDeps } from '../../test/support/deps.ts';
 import { FixedClock } from './clock.ts';
 import { FAILURE_STREAK_IDLE_MS, housekeep } from './housekeeping.ts';
 

@@ -1,8 +1,84 @@
 // Records as Cognate stores them: our own shapes, normalised for the queries the domain makes.
 // Times are epoch milliseconds. Settings documents hold a resource's configuration, never wire responses.
 
-/** A user pool's configuration (the members CreateUserPool/UpdateUserPool set, in their AWS names). */
-export type PoolSettings = Record<string, unknown>;
+import type {
+  AccountRecoverySettingType,
+  AdminCreateUserConfigType,
+  CustomDomainConfigType,
+  DeviceConfigurationType,
+  EmailConfigurationType,
+  EmailMfaConfigType,
+  LambdaConfigType,
+  PasswordPolicyType,
+  SchemaAttributeType,
+  SignInPolicyType,
+  SmsConfigurationType,
+  SoftwareTokenMfaConfigType,
+  UserAttributeUpdateSettingsType,
+  UserPoolAddOnsType,
+  UserPoolClientType,
+  UserPoolPolicyType,
+  UsernameConfigurationType,
+  VerificationMessageTemplateType,
+  WebAuthnConfigurationType,
+} from '../user-pools/shapes.ts';
+
+export type MfaMode = 'OFF' | 'ON' | 'OPTIONAL';
+
+/** The MFA part of a pool's settings. SMS MFA reuses the pool's SmsConfiguration and SmsAuthenticationMessage. */
+export interface PoolMfaSettings {
+  MfaConfiguration: MfaMode;
+  SmsConfiguration?: SmsConfigurationType;
+  SmsAuthenticationMessage?: string;
+  /** Whether SMS is an MFA factor (SetUserPoolMfaConfig's SmsMfaConfiguration, or CreateUserPool with MFA and SMS). */
+  SmsMfaEnabled?: boolean;
+  SoftwareTokenMfaConfiguration?: SoftwareTokenMfaConfigType;
+  EmailMfaConfiguration?: EmailMfaConfigType;
+  WebAuthnConfiguration?: WebAuthnConfigurationType;
+}
+
+/**
+ * A pool's configuration in AWS member names with Cognito's defaults filled in, plus the MFA factors: what
+ * createSettings/updateSettings (user-pools/domain/pools.ts) write. Never the wire response.
+ */
+export interface PoolSettings extends PoolMfaSettings {
+  Policies: { PasswordPolicy: PasswordPolicyType; SignInPolicy: SignInPolicyType };
+  DeletionProtection: 'ACTIVE' | 'INACTIVE';
+  LambdaConfig: LambdaConfigType;
+  /** Standard attributes first, then custom ones under their full names (`custom:x`, `dev:custom:x`). */
+  SchemaAttributes: SchemaAttributeType[];
+  AutoVerifiedAttributes?: ('phone_number' | 'email')[];
+  AliasAttributes?: ('phone_number' | 'email' | 'preferred_username')[];
+  UsernameAttributes?: ('phone_number' | 'email')[];
+  SmsVerificationMessage?: string;
+  EmailVerificationMessage?: string;
+  EmailVerificationSubject?: string;
+  VerificationMessageTemplate: VerificationMessageTemplateType;
+  UserAttributeUpdateSettings?: UserAttributeUpdateSettingsType;
+  DeviceConfiguration?: DeviceConfigurationType;
+  EmailConfiguration: EmailConfigurationType;
+  AdminCreateUserConfig: AdminCreateUserConfigType;
+  UserPoolAddOns?: UserPoolAddOnsType;
+  UsernameConfiguration?: UsernameConfigurationType;
+  AccountRecoverySetting?: AccountRecoverySettingType;
+  UserPoolTier: 'LITE' | 'ESSENTIALS' | 'PLUS';
+}
+
+/**
+ * PoolRecord.settings as stored: PoolSettings when Cognate wrote them, but a record written another way (a
+ * fixture's `{}`, or an older record) may lack members; poolSettings(pool) reads it with every default in place.
+ */
+export type StoredPoolSettings = Partial<Omit<PoolSettings, 'Policies'>> & { Policies?: UserPoolPolicyType };
+
+/** The members of Create/UpdateUserPoolClient that make up a client's stored configuration (AWS names). */
+export type ClientSettings = Omit<UserPoolClientType, 'UserPoolId' | 'ClientName' | 'ClientId' | 'ClientSecret' | 'LastModifiedDate' | 'CreationDate'>;
+
+/** What a DomainRecord's settings hold (other members are kept as stored; Cognate writes none). */
+export interface DomainSettings {
+  ManagedLoginVersion?: number;
+  CustomDomainConfig?: CustomDomainConfigType;
+  [member: string]: unknown;
+}
 
 export interface PoolRecord {
   id: string;
@@ -12,7 +88,7 @@ export interface PoolRecord {
   updatedAt: number;
   /** Bumped on every update; updates are conditional on it (optimistic concurrency across processes). */
   version: number;
-  settings: PoolSettings;
+  settings: StoredPoolSettings;
   tags: Record<string, string>;
 }
 
@@ -31,8 +107,8 @@ export interface ClientRecord {
   createdAt: number;
   updatedAt: number;
   version: number;
-  /** The client's configuration (CreateUserPoolClient members, AWS names). */
-  settings: Record<string, unknown>;
+  /** The client's configuration (CreateUserPoolClient members, AWS names); the store keeps any other member as given. */
+  settings: ClientSettings & { [member: string]: unknown };
 }
 
 export interface DomainRecord {
@@ -42,7 +118,7 @@ export interface DomainRecord {
   custom: boolean;
   createdAt: number;
   updatedAt: number;
-  settings: Record<string, unknown>;
+  settings: DomainSettings;
 }
 
 export type KeyUse = 'id' | 'access' | 'saml';

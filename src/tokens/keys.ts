@@ -1,5 +1,5 @@
 // Per-pool RSA signing keys: made at pool creation, published as JWKS, rotated by keeping old keys until their tokens expire.
-import { createPrivateKey, createPublicKey, generateKeyPair, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { KeyUse, SigningKeyRecord } from '../storage/records.ts';
 import type { Random } from '../runtime/random.ts';
@@ -66,26 +66,3 @@ export class PrivateKeyCache {
   }
 }
 
-/**
- * Verification keys by kid: the pool and use a kid was published for, and its public KeyObject. A kid names one
- * key forever, so entries cannot go stale on another server's writes; a rotated-out key keeps verifying until it
- * retires, which is after every token it signed has expired.
- */
-export interface VerificationKey {
-  poolId: string;
-  use: KeyUse;
-  key: KeyObject;
-}
-
-export class PublicKeyCache {
-  private cache = new Map<string, VerificationKey>();
-  get(kid: string): VerificationKey | undefined {
-    return this.cache.get(kid);
-  }
-  remember(k: SigningKeyRecord): VerificationKey {
-    const v = { poolId: k.poolId, use: k.use, key: createPublicKey({ key: k.publicJwk as JsonWebKey, format: 'jwk' }) };
-    if (this.cache.size > 10000) this.cache.clear();
-    this.cache.set(k.kid, v);
-    return v;
-  }
-}

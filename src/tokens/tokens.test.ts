@@ -2,7 +2,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import { makeTestDeps } from '../deps.ts';
+import { makeTestDeps } from '../../test/support/deps.ts';
 import { FixedClock } from '../runtime/clock.ts';
 import { newPoolKeys } from './keys.ts';
 import { mintTokens, type MintRequest } from './mint.ts';

@@ -1,10 +1,10 @@
 // Verifying access tokens: signature, expiry, scope, session — a typed outcome, which each edge maps to its wire.
-import { verify as verifySignature } from 'node:crypto';
+import { createPublicKey, verify as verifySignature, type JsonWebKey } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import type { AuthSessionRecord } from '../storage/records.ts';
 import { publishedKeys } from './keys.ts';
 
-export type VerifyDeps = Pick<Deps, 'store' | 'clock' | 'publicKeys'>;
+export type VerifyDeps = Pick<Deps, 'store' | 'clock' | 'caches'>;
 
 /** Why an access token was refused. */
 export type AccessTokenRefusal = 'invalid' | 'expired' | 'revoked' | 'scope';
@@ -37,7 +37,7 @@ const refuse = (reason: AccessTokenRefusal): AccessTokenOutcome => ({ ok: false,
 
 /**
  * Verifies an access token: RS256 signature by one of its pool's published access keys (public KeyObjects cached
- * by kid in deps.publicKeys), exp/nbf, token_use 'access', `requiredScope` among its scopes, and its session
+ * by kid in deps.caches), exp/nbf, token_use 'access', `requiredScope` among its scopes, and its session
  * (origin_jti) alive and of the same pool and client. Users are the caller's business.
  */
 export async function verifyAccessToken(deps: VerifyDeps, accessToken: string, requiredScope?: string): Promise<AccessTokenOutcome> {
@@ -52,10 +52,14 @@ export async function verifyAccessToken(deps: VerifyDeps, accessToken: string, r
   if (typeof kid !== 'string' || !POOL_ID.test(poolId)) return refuse('invalid');
 
   const now = deps.clock.now();
-  let vk = deps.publicKeys.get(kid);
+  // A kid names one key forever, so a cached entry cannot go stale on another server's writes.
+  let vk = deps.caches.verificationKeys.get(kid);
   if (!vk) {
     const rec = publishedKeys(await deps.store.keys.listForPool(poolId), now).find((k) => k.kid === kid);
-    if (rec) vk = deps.publicKeys.remember(rec);
+    if (rec) {
+      vk = { poolId: rec.poolId, use: rec.use, key: createPublicKey({ key: rec.publicJwk as JsonWebKey, format: 'jwk' }) };
+      deps.caches.verificationKeys.set(kid, vk);
+    }
   }
   if (!vk || vk.poolId !== poolId || vk.use !== 'access') return refuse('invalid');
   // RS256 by node:crypto directly: measured 0.06 ms against 0.16 ms for jose's WebCrypto path, on every

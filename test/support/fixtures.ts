@@ -2,7 +2,7 @@
 // operations, passwordless users to mint tokens for, sign-up pools, pools for the client and domain tests, signed-in
 // users), built on users.ts.
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../src/deps.ts';
+import { makeTestDeps } from './deps.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import type { ServiceModel } from '../../src/protocol/validate.ts';
 import idpModel from '../../src/protocol/models/cognito-idp.json' with { type: 'json' };
@@ -97,7 +97,7 @@ export async function signUpFixture(idPrefix: string) {
       createdAt: now,
       updatedAt: now,
       version: 1,
-      settings: createSettings(input) as unknown as Record<string, unknown>,
+      settings: createSettings(input),
       tags: {},
     };
     await deps.store.pools.create(pool, [], 1000);

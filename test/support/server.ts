@@ -1,7 +1,8 @@
 // Test support: a real Cognate server on a loopback port with in-memory SQLite, and real AWS SDK clients for it.
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { FastifyInstance } from 'fastify';
-import { makeTestDeps, type Deps } from '../../src/deps.ts';
+import type { Deps } from '../../src/deps.ts';
+import { makeTestDeps } from './deps.ts';
 import { buildServer } from '../../src/server.ts';
 
 export interface TestServer {

@@ -22,7 +22,7 @@ export interface TestUserOptions {
 
 /** Creates a user with `password` (SRP verifier and argon2id hash over the internal `username`), CONFIRMED unless told. */
 export async function createTestUser(
-  deps: Pick<Deps, 'store' | 'secrets' | 'random' | 'clock'>,
+  deps: Pick<Deps, 'store' | 'secrets' | 'random' | 'clock' | 'hashing'>,
   pool: PoolRecord,
   username: string,
   password: string | null,

@@ -14,8 +14,7 @@ import { CODE_TTL_MS, issueCode } from './codes.ts';
 import { CODE_PLACEHOLDER, fillTemplate, sendVerificationCode, type DeliveryMedium, type VerificationTarget } from './messages.ts';
 import { passwordPolicyOf } from './passwords.ts';
 import { poolSettings, seconds } from './pools.ts';
-import { userDoesNotExist } from './sign-up.ts';
-import { attributeList, findUserBySignInName } from './users.ts';
+import { attributeList, findUserBySignInName, userNotFound } from './users.ts';
 import { MSG } from '../sign-in/context.ts';
 import type { TriggerCaller } from '../triggers/common.ts';
 import { customMessageTemplates, type MessageTrigger } from '../triggers/custom-message.ts';
@@ -59,7 +58,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function findUserForAdmin(deps: Pick<Deps, 'store'>, pool: PoolRecord, name: string): Promise<UserRecord> {
   const user =
     (await findUserBySignInName(deps, pool, name)) ?? (UUID.test(name) ? await deps.store.users.getBySub(pool.id, name.toLowerCase()) : null);
-  if (!user) throw userDoesNotExist();
+  if (!user) throw userNotFound();
   return user;
 }
 
@@ -70,7 +69,7 @@ export async function findUserForAdmin(deps: Pick<Deps, 'store'>, pool: PoolReco
 const adminOnly = (name: string) => name === 'email_verified' || name === 'phone_number_verified' || name.startsWith('dev:');
 
 /** An administrator writes like an app client without WriteAttributes: every attribute of the schema. */
-const ANY_CLIENT = { settings: {} } as unknown as ClientRecord;
+const ANY_CLIENT: Pick<ClientRecord, 'settings'> = { settings: {} };
 
 /**
  * The attributes of a user an administrator creates: the schema, its constraints and the email / phone formats, as for
@@ -99,7 +98,7 @@ export function adminUserAttributes(pool: PoolRecord, given: readonly AttributeT
   if (problems.length) throw schemaError(problems);
   const relaxed: PoolRecord = {
     ...pool,
-    settings: { ...s, SchemaAttributes: s.SchemaAttributes.map((a) => ({ ...a, Required: false })) } as unknown as PoolRecord['settings'],
+    settings: { ...s, SchemaAttributes: s.SchemaAttributes.map((a) => ({ ...a, Required: false })) },
   };
   return { ...newUserAttributes(relaxed, ANY_CLIENT, { given: plain, implied }), ...extra };
 }
@@ -149,7 +148,7 @@ export async function storePassword(
     if (await deps.store.users.update(next)) return next;
     u = await deps.store.users.get(pool.id, user.usernameKey);
   }
-  if (!u) throw userDoesNotExist();
+  if (!u) throw userNotFound();
   throw new TooManyRequestsException('Too many concurrent changes to this user; retry.'); // wording ours
 }
 
@@ -276,7 +275,7 @@ export function recoveryTarget(pool: PoolRecord, user: UserRecord): Verification
  * delivery failed.
  */
 export async function sendResetCode(
-  deps: Pick<Deps, 'store' | 'secrets' | 'random' | 'clock' | 'delivery' | 'triggers'>,
+  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery' | 'triggers'>,
   pool: PoolRecord,
   user: UserRecord,
   caller: TriggerCaller = { clientId: null },

@@ -25,7 +25,7 @@
 // formats are checked by attributes.ts with SignUp's wordings (Cognito's wording on updates was not found).
 import type { Deps } from '../../deps.ts';
 import type { ClientRecord, CodeRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
-import { AliasExistsException, InvalidParameterException, UserNotFoundException } from '../errors.ts';
+import { AliasExistsException, InvalidParameterException } from '../errors.ts';
 import type { AttributeType, CodeDeliveryDetailsType, SchemaAttributeType } from '../shapes.ts';
 import { adminUserAttributes } from './admin-users.ts';
 import { checkClientWritable } from './attributes.ts';
@@ -36,6 +36,7 @@ import type { MessageTrigger } from '../triggers/custom-message.ts';
 import { poolSettings } from './pools.ts';
 import { changeUser, claimAlias } from './sign-up.ts';
 import { isCaseInsensitive } from './usernames.ts';
+import { userNotFound } from './users.ts';
 
 export type VerifiableAttribute = 'email' | 'phone_number';
 export const VERIFIABLE: readonly VerifiableAttribute[] = ['email', 'phone_number'];
@@ -240,7 +241,7 @@ export async function changeAttributes(
     plan = u.version === user.version ? first : planAttributeChange(pool, u, given, writer, pending);
     return { attributes: plan.attributes };
   });
-  if (!stored) throw new UserNotFoundException('User does not exist.');
+  if (!stored) throw userNotFound();
 
   for (const attr of new Set(plan.dropCodes)) await deps.store.codes.delete(pool.id, stored.username, verifyPurpose(attr));
   const deliveries: CodeDeliveryDetailsType[] = [];
@@ -306,6 +307,6 @@ export async function markVerified(
     }
     return { attributes: { ...u.attributes, [attr]: data.value, [`${attr}_verified`]: 'true' } };
   });
-  if (!out) throw new UserNotFoundException('User does not exist.');
+  if (!out) throw userNotFound();
   return stale ? null : out;
 }

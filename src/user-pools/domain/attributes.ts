@@ -32,8 +32,8 @@ function neverClientWritable(name: string): boolean {
  * schema attribute is writable), or one no client writes. Checked before the schema: a client with WriteAttributes
  * that sends a name the pool lacks gets this answer (amplify-js#5345), one without gets the schema error.
  */
-export function checkClientWritable(client: ClientRecord, names: readonly string[]): void {
-  const write = (client.settings as { WriteAttributes?: string[] }).WriteAttributes;
+export function checkClientWritable(client: Pick<ClientRecord, 'settings'>, names: readonly string[]): void {
+  const write = client.settings.WriteAttributes;
   const allowed = write && write.length ? new Set(write) : null;
   for (const name of names)
     if (neverClientWritable(name) || (allowed && !allowed.has(name))) throw new NotAuthorizedException(MSG_UNAUTHORIZED_ATTRIBUTE);
@@ -87,7 +87,7 @@ export interface NewUserAttributes {
  * (NotAuthorizedException), then the schema — unknown names, constraint violations and missing required attributes
  * in one InvalidParameterException — then the email and phone number formats. Custom attributes are kept as given.
  */
-export function newUserAttributes(pool: PoolRecord, client: ClientRecord, req: NewUserAttributes): Record<string, string> {
+export function newUserAttributes(pool: PoolRecord, client: Pick<ClientRecord, 'settings'>, req: NewUserAttributes): Record<string, string> {
   const given = req.given ?? [];
   checkClientWritable(
     client,

@@ -11,7 +11,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { LOWER_ALNUM, type Random } from '../../runtime/random.ts';
-import type { ClientRecord, PoolRecord } from '../../storage/records.ts';
+import type { ClientRecord, ClientSettings, PoolRecord } from '../../storage/records.ts';
 import {
   InvalidOAuthFlowException,
   InvalidParameterException,
@@ -24,7 +24,8 @@ import type {
   UserPoolClientDescription,
   UserPoolClientType,
 } from '../shapes.ts';
-import { seconds } from './pools.ts';
+import { poolSettings, seconds } from './pools.ts';
+import { STANDARD_SCHEMA } from './pool-schema.ts';
 
 /** App clients per user pool (Cognito quota, §9.2). */
 export const MAX_CLIENTS = 1000;
@@ -41,11 +42,7 @@ export function newClientSecret(random: Random): string {
   return random.string(52, LOWER_ALNUM);
 }
 
-/** The members of Create/UpdateUserPoolClient that make up a client's stored configuration. */
-export type ClientSettings = Omit<
-  UserPoolClientType,
-  'UserPoolId' | 'ClientName' | 'ClientId' | 'ClientSecret' | 'LastModifiedDate' | 'CreationDate'
->;
+export type { ClientSettings };
 
 /** Input members that are settings (everything but ids, name and secret choice), in the model's order. */
 const SETTING_KEYS = [
@@ -165,29 +162,8 @@ function checkAuthFlows(s: ClientSettings): void {
     throw new InvalidParameterException('ExplicitAuthFlows cannot contain both legacy values and values that begin with ALLOW_.');
 }
 
-/** The standard attributes of every pool (§9.5). */
-export const STANDARD_ATTRIBUTES = [
-  'sub',
-  'name',
-  'given_name',
-  'family_name',
-  'middle_name',
-  'nickname',
-  'preferred_username',
-  'profile',
-  'picture',
-  'website',
-  'email',
-  'email_verified',
-  'gender',
-  'birthdate',
-  'zoneinfo',
-  'locale',
-  'phone_number',
-  'phone_number_verified',
-  'address',
-  'updated_at',
-] as const;
+/** The standard attributes of every pool (§9.5), in schema order. */
+export const STANDARD_ATTRIBUTES: readonly string[] = STANDARD_SCHEMA.map((a) => a.Name!);
 const STANDARD = new Set<string>(STANDARD_ATTRIBUTES);
 
 /** Attributes no app client may write: Cognito rejects them in WriteAttributes (observed for email_verified). */
@@ -211,9 +187,7 @@ function attributeName(e: SchemaEntry): string | null {
 export function poolAttributes(pool: PoolRecord): { names: Set<string>; required: Set<string> } {
   const names = new Set<string>(STANDARD_ATTRIBUTES);
   const required = new Set<string>();
-  const s = pool.settings as { SchemaAttributes?: unknown; Schema?: unknown };
-  const entries = [s.SchemaAttributes, s.Schema].filter(Array.isArray).flat() as SchemaEntry[];
-  for (const e of entries) {
+  for (const e of poolSettings(pool).SchemaAttributes) {
     if (e.DeveloperOnlyAttribute) continue;
     const n = attributeName(e);
     if (!n) continue;
@@ -375,7 +349,7 @@ export function summarizeClient(client: ClientRecord): UserPoolClientDescription
 /** "If you don't specify a value for ExplicitAuthFlows, your app client supports ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH, and ALLOW_CUSTOM_AUTH." */
 export const DEFAULT_AUTH_FLOWS = ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH'] as const;
 
-export function effectiveAuthFlows(s: ClientSettings): string[] {
+export function effectiveAuthFlows(s: { ExplicitAuthFlows?: readonly string[] }): string[] {
   return s.ExplicitAuthFlows && s.ExplicitAuthFlows.length ? [...s.ExplicitAuthFlows] : [...DEFAULT_AUTH_FLOWS];
 }
 
@@ -400,6 +374,11 @@ export function verifySecretHash(secrets: readonly string[], username: string, c
     ok = ok || same;
   }
   return ok;
+}
+
+/** Whether the client hides whether users exist (PreventUserExistenceErrors ENABLED). */
+export function hidesUsers(client: Pick<ClientRecord, 'settings'>): boolean {
+  return preventUserExistenceErrors(client.settings) === 'ENABLED';
 }
 
 /**

@@ -7,7 +7,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import type { CodeRecord } from '../../storage/records.ts';
-import type { Store } from '../../storage/store.ts';
 import { CodeMismatchException, ExpiredCodeException, LimitExceededException } from '../errors.ts';
 
 const HOUR = 60 * 60 * 1000;
@@ -43,23 +42,7 @@ export const MSG_CODE_MISMATCH = 'Invalid verification code provided, please try
 export const MSG_CODE_EXPIRED = 'Invalid code provided, please request a code again.';
 export const MSG_ATTEMPT_LIMIT = 'Attempt limit exceeded, please try after some time.';
 
-type CodeDeps = Pick<Deps, 'store' | 'secrets' | 'random' | 'clock'>;
-
-const peppers = new WeakMap<Store, Promise<Buffer>>();
-
-/** The database's code pepper: made on first use (setIfAbsent, so concurrent servers agree), cached per store. */
-function pepper(deps: Pick<Deps, 'store' | 'secrets' | 'random'>): Promise<Buffer> {
-  let p = peppers.get(deps.store);
-  if (!p) {
-    p = (async () => {
-      const sealed = await deps.store.meta.setIfAbsent('code_pepper', deps.secrets.encrypt(deps.random.bytes(32)));
-      return deps.secrets.decrypt(sealed);
-    })();
-    p.catch(() => peppers.delete(deps.store));
-    peppers.set(deps.store, p);
-  }
-  return p;
-}
+type CodeDeps = Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock'>;
 
 function codeHash(key: Buffer, poolId: string, username: string, purpose: string, code: string): string {
   return createHmac('sha256', key).update([poolId, username, purpose, code].join('\0')).digest('base64url');
@@ -87,7 +70,7 @@ export async function issueCode(deps: CodeDeps, req: IssueCode): Promise<string>
     poolId: req.poolId,
     username: req.username,
     purpose: req.purpose,
-    codeHash: codeHash(await pepper(deps), req.poolId, req.username, req.purpose, code),
+    codeHash: codeHash(await deps.storedKeys.get('code_pepper'), req.poolId, req.username, req.purpose, code),
     createdAt: now,
     expiresAt: now + req.ttlMs,
     attempts: 0,
@@ -118,7 +101,7 @@ export async function verifyCode(deps: CodeDeps, req: CheckCode): Promise<CodeRe
   const attempts = await store.codes.addAttempt(req.poolId, req.username, req.purpose);
   if (attempts === 0) throw new CodeMismatchException(MSG_CODE_MISMATCH); // used meanwhile by a concurrent request
   if (attempts > (req.maxAttempts ?? MAX_CODE_ATTEMPTS)) throw new LimitExceededException(MSG_ATTEMPT_LIMIT);
-  const given = Buffer.from(codeHash(await pepper(deps), req.poolId, req.username, req.purpose, req.code));
+  const given = Buffer.from(codeHash(await deps.storedKeys.get('code_pepper'), req.poolId, req.username, req.purpose, req.code));
   const expected = Buffer.from(record.codeHash);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new CodeMismatchException(MSG_CODE_MISMATCH);
   return record;

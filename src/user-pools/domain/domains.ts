@@ -1,17 +1,13 @@
 // User pool domain rules: prefix and custom domains, who owns them, and the DomainDescriptionType Cognito answers.
 import type { Deps } from '../../deps.ts';
-import type { DomainRecord } from '../../storage/records.ts';
+import type { DomainRecord, DomainSettings } from '../../storage/records.ts';
 import { InvalidParameterException } from '../errors.ts';
 import type { CustomDomainConfigType, DomainDescriptionType } from '../shapes.ts';
 
 /** Hosted UI (classic); what a domain gets when CreateUserPoolDomain names no ManagedLoginVersion. */
 export const DEFAULT_MANAGED_LOGIN_VERSION = 1;
 
-/** What a DomainRecord's settings hold. */
-export interface DomainSettings {
-  ManagedLoginVersion: number;
-  CustomDomainConfig?: CustomDomainConfigType;
-}
+export type { DomainSettings };
 
 /** "A user pool can have one prefix domain and one custom domain" — so one of each kind. */
 export const ALREADY_CONFIGURED = 'User pool already has a domain configured.'; // observed
@@ -74,7 +70,7 @@ export function domainVersion(ms: number): string {
  * no meaning here and is left out.
  */
 export function describeDomain(deps: Pick<Deps, 'config'>, d: DomainRecord): DomainDescriptionType {
-  const s = d.settings as unknown as DomainSettings;
+  const s = d.settings;
   return {
     UserPoolId: d.poolId,
     AWSAccountId: deps.config.accountId,
@@ -89,7 +85,7 @@ export function describeDomain(deps: Pick<Deps, 'config'>, d: DomainRecord): Dom
 
 /** Create/UpdateUserPoolDomain's answer: CloudFrontDomain only for a custom domain ("a blank response" for a prefix one). */
 export function domainResult(deps: Pick<Deps, 'config'>, d: DomainRecord): { ManagedLoginVersion: number; CloudFrontDomain?: string } {
-  const s = d.settings as unknown as DomainSettings;
+  const s = d.settings;
   return {
     ManagedLoginVersion: s.ManagedLoginVersion ?? DEFAULT_MANAGED_LOGIN_VERSION,
     ...(d.custom ? { CloudFrontDomain: aliasTarget(deps) } : {}),

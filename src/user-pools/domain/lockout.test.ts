@@ -1,7 +1,7 @@
 // Sign-in lockout over real in-memory SQLite counters with a fixed clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
+import { makeTestDeps } from '../../../test/support/deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import {
   assertNotLockedOut,

@@ -1,14 +1,9 @@
 // Passwords: the pool's policy with Cognito's messages, argon2id hashing, SRP verifiers, sealed credentials.
-import { Algorithm, hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import { availableParallelism } from 'node:os';
 import type { Deps } from '../../deps.ts';
 import type { PoolRecord, UserCredentials, UserRecord } from '../../storage/records.ts';
 import { InvalidPasswordException, PasswordHistoryPolicyViolationException } from '../errors.ts';
 import { computeVerifier } from '../srp.ts';
 import { DEFAULT_PASSWORD_POLICY, type PoolSettings } from './pools.ts';
-
-/** argon2id as OWASP recommends (19 MiB, t=2, p=1); @node-rs/argon2 runs it off the event loop. */
-const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 /** Cognito's special characters (docs: "Password requirements"); a space counts when not leading or trailing. */
 const SYMBOLS = new Set('^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+-'.split(''));
@@ -17,7 +12,7 @@ const MAX_PASSWORD_LENGTH = 256;
 const policyError = (why: string) => new InvalidPasswordException(`Password did not conform with policy: ${why}`);
 
 export function passwordPolicyOf(pool: PoolRecord) {
-  return { ...DEFAULT_PASSWORD_POLICY, ...(pool.settings as unknown as PoolSettings).Policies?.PasswordPolicy };
+  return { ...DEFAULT_PASSWORD_POLICY, ...pool.settings.Policies?.PasswordPolicy };
 }
 
 /** Throws InvalidPasswordException as Cognito words it for the first rule the password breaks. */
@@ -31,44 +26,6 @@ export function checkPasswordPolicy(pool: PoolRecord, password: string): void {
   if (p.RequireNumbers && !/[0-9]/.test(password)) throw policyError('Password must have numeric characters');
   if (p.RequireSymbols && !chars.some((c, i) => SYMBOLS.has(c) || (c === ' ' && i > 0 && i < chars.length - 1)))
     throw policyError('Password must have symbol characters');
-}
-
-/**
- * At most one argon2id computation per core at a time: more only makes them share the cores (each is 19 MiB of
- * memory-bound work), which lengthens every one of them and leaves none for the event loop's own work.
- */
-const ARGON2_SLOTS = Math.max(1, availableParallelism());
-let argonBusy = 0;
-const argonQueue: (() => void)[] = [];
-async function withArgonSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (argonBusy >= ARGON2_SLOTS) await new Promise<void>((resolve) => argonQueue.push(resolve));
-  else argonBusy++;
-  try {
-    return await fn();
-  } finally {
-    const next = argonQueue.shift();
-    if (next) next();
-    else argonBusy--;
-  }
-}
-
-export function hashPassword(password: string): Promise<string> {
-  return withArgonSlot(() => argonHash(password, ARGON2));
-}
-
-export async function verifyPasswordHash(hash: string, password: string): Promise<boolean> {
-  try {
-    return await withArgonSlot(() => argonVerify(hash, password));
-  } catch {
-    return false;
-  }
-}
-
-let dummyHash: Promise<string> | undefined;
-/** Spends the time of a real verify, for unknown users (no timing difference reveals whether a user exists). */
-export async function dummyVerify(password: string): Promise<void> {
-  dummyHash ??= hashPassword('cognate-dummy-password-for-timing');
-  await verifyPasswordHash(await dummyHash, password);
 }
 
 /** The SRP "pool name": the part of the pool id after '_'. */
@@ -90,7 +47,7 @@ export function sealCredentials(deps: Pick<Deps, 'secrets'>, c: UserCredentials)
  * Call checkPasswordPolicy first. Returns the sealed document to store in UserRecord.credentialsSealed.
  */
 export async function newCredentials(
-  deps: Pick<Deps, 'secrets' | 'random'>,
+  deps: Pick<Deps, 'secrets' | 'random' | 'hashing'>,
   pool: PoolRecord,
   username: string,
   password: string,
@@ -100,9 +57,9 @@ export async function newCredentials(
   const historySize = passwordPolicyOf(pool).PasswordHistorySize ?? 0;
   const earlier = [old.passwordHash, ...(old.history ?? [])].filter((h): h is string => !!h).slice(0, historySize);
   for (const h of earlier)
-    if (await verifyPasswordHash(h, password))
+    if (await deps.hashing.verify(h, password))
       throw new PasswordHistoryPolicyViolationException('The password can not be a previously used password.'); // wording inferred
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await deps.hashing.hash(password);
   const { saltHex, verifierHex } = computeVerifier(srpPoolName(pool.id), username, password, deps.random.bytes(16));
   const creds: UserCredentials = { ...old, passwordHash, srpSaltHex: saltHex, srpVerifierHex: verifierHex, history: earlier.slice(0, Math.max(0, historySize - 1)) };
   return sealCredentials(deps, creds);

@@ -9,19 +9,8 @@ import type {
   WebAuthnConfigurationType,
 } from '../shapes.ts';
 
-export type MfaMode = 'OFF' | 'ON' | 'OPTIONAL';
-
-/** The MFA part of a pool's settings. SMS MFA reuses the pool's SmsConfiguration and SmsAuthenticationMessage. */
-export interface PoolMfaSettings {
-  MfaConfiguration: MfaMode;
-  SmsConfiguration?: SmsConfigurationType;
-  SmsAuthenticationMessage?: string;
-  /** Whether SMS is an MFA factor (SetUserPoolMfaConfig's SmsMfaConfiguration, or CreateUserPool with MFA and SMS). */
-  SmsMfaEnabled?: boolean;
-  SoftwareTokenMfaConfiguration?: SoftwareTokenMfaConfigType;
-  EmailMfaConfiguration?: EmailMfaConfigType;
-  WebAuthnConfiguration?: WebAuthnConfigurationType;
-}
+import type { MfaMode, PoolMfaSettings } from '../../storage/records.ts';
+export type { MfaMode, PoolMfaSettings };
 
 /** Cognito's answers (observed: aws/aws-sdk-js#4186, lgallard/terraform-aws-cognito-user-pool#74). */
 export const MFA_NONE_ENABLED = "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.";

@@ -1,6 +1,6 @@
 // User pool rules: ids, ARNs, lookups, the settings Create/UpdateUserPool leave a pool with, and the UserPoolType it describes as.
 import type { Deps } from '../../deps.ts';
-import type { DomainRecord, PoolRecord } from '../../storage/records.ts';
+import type { DomainRecord, PoolRecord, PoolSettings, StoredPoolSettings } from '../../storage/records.ts';
 import { ALNUM } from '../../runtime/random.ts';
 import { InvalidParameterException, ResourceNotFoundException, TooManyRequestsException } from '../errors.ts';
 import type {
@@ -22,7 +22,8 @@ import type {
   VerificationMessageTemplateType,
 } from '../shapes.ts';
 import { buildSchema, STANDARD_SCHEMA } from './pool-schema.ts';
-import { enabledFactors, MFA_NEEDS_SMS, type PoolMfaSettings } from './pool-mfa.ts';
+import { enabledFactors, MFA_NEEDS_SMS } from './pool-mfa.ts';
+import type { PoolMfaSettings } from '../../storage/records.ts';
 
 /** User pools per account and Region (quotas page: 1,000). */
 export const MAX_POOLS = 1000;
@@ -89,32 +90,7 @@ export const seconds = (ms: number) => ms / 1000;
 // ---------------------------------------------------------------------------------------------------------
 // Settings
 
-/**
- * What PoolRecord.settings holds: the pool's configuration in AWS member names, with Cognito's defaults
- * filled in, plus the MFA factors (PoolMfaSettings). Never the wire response: describePool builds that.
- */
-export interface PoolSettings extends PoolMfaSettings {
-  Policies: { PasswordPolicy: PasswordPolicyType; SignInPolicy: SignInPolicyType };
-  DeletionProtection: 'ACTIVE' | 'INACTIVE';
-  LambdaConfig: LambdaConfigType;
-  /** Standard attributes first, then custom ones under their full names (`custom:x`, `dev:custom:x`). */
-  SchemaAttributes: SchemaAttributeType[];
-  AutoVerifiedAttributes?: ('phone_number' | 'email')[];
-  AliasAttributes?: ('phone_number' | 'email' | 'preferred_username')[];
-  UsernameAttributes?: ('phone_number' | 'email')[];
-  SmsVerificationMessage?: string;
-  EmailVerificationMessage?: string;
-  EmailVerificationSubject?: string;
-  VerificationMessageTemplate: VerificationMessageTemplateType;
-  UserAttributeUpdateSettings?: UserAttributeUpdateSettingsType;
-  DeviceConfiguration?: DeviceConfigurationType;
-  EmailConfiguration: EmailConfigurationType;
-  AdminCreateUserConfig: AdminCreateUserConfigType;
-  UserPoolAddOns?: UserPoolAddOnsType;
-  UsernameConfiguration?: UsernameConfigurationType;
-  AccountRecoverySetting?: AccountRecoverySettingType;
-  UserPoolTier: 'LITE' | 'ESSENTIALS' | 'PLUS';
-}
+export type { PoolSettings } from '../../storage/records.ts';
 
 /** The members UpdateUserPool sets (and, left out, resets to their defaults). */
 type Updatable = Pick<
@@ -277,24 +253,23 @@ export function updateSettings(current: PoolSettings, input: Omit<UpdateUserPool
   return s;
 }
 
+/** Settings as createSettings/updateSettings write them (every defaulted member present). */
+function isComplete(s: StoredPoolSettings): s is PoolSettings {
+  return Array.isArray(s.SchemaAttributes) && !!s.Policies && !!s.VerificationMessageTemplate;
+}
+
 /**
  * A pool's settings with every default in place. A record whose settings were not written by
  * createSettings (raw CreateUserPool members, or `{}` from a test fixture) reads as a pool created with
  * those members; a Schema that would be refused reads as the standard schema.
  */
 export function poolSettings(pool: PoolRecord): PoolSettings {
-  const s = pool.settings as Partial<PoolSettings> & Pick<CreateUserPoolRequest, 'Schema'>;
-  if (Array.isArray(s.SchemaAttributes) && s.Policies && s.VerificationMessageTemplate) return s as PoolSettings;
-  const u = updatableSettings(s as Updatable);
-  let schema: SchemaAttributeType[];
-  try {
-    schema = s.SchemaAttributes ?? buildSchema(s.Schema);
-  } catch {
-    schema = [...STANDARD_SCHEMA];
-  }
+  const s = pool.settings;
+  if (isComplete(s)) return s;
+  const u = updatableSettings(s);
   return {
     ...u,
-    SchemaAttributes: schema,
+    SchemaAttributes: s.SchemaAttributes ?? buildSchema(undefined),
     AliasAttributes: s.AliasAttributes,
     UsernameAttributes: s.UsernameAttributes,
     UsernameConfiguration: s.UsernameConfiguration,

@@ -144,7 +144,7 @@ export function deliverInBackground(deps: Pick<Deps, 'logger'>, sending: Promise
  * with the same code only the one that spent it writes its password. Returns the stored user.
  */
 export async function setUserPassword(
-  deps: Pick<Deps, 'store' | 'clock' | 'secrets' | 'random'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'secrets' | 'random' | 'hashing'>,
   pool: PoolRecord,
   user: UserRecord,
   password: string,

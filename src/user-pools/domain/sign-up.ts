@@ -1,5 +1,5 @@
 // Sign-up rules shared by SignUp, ConfirmSignUp, ResendConfirmationCode and AdminConfirmSignUp: the public client and
-// its SECRET_HASH, what a username may be in each kind of pool, and the answers about users and their status.
+// (its SECRET_HASH: secret-hash.ts), what a username may be in each kind of pool, and the answers about users and their status.
 import type { Deps } from '../../deps.ts';
 import type { ClientRecord, PoolRecord, UserRecord, UserStatus } from '../../storage/records.ts';
 import {
@@ -11,37 +11,16 @@ import {
   UserNotFoundException,
 } from '../errors.ts';
 import { isEmail, isPhoneNumber } from './attributes.ts';
-import { clientNotFound, clientSecrets, preventUserExistenceErrors, verifySecretHash, type ClientSettings } from './clients.ts';
+import { clientNotFound } from './clients.ts';
 import { getPool, poolSettings } from './pools.ts';
 import { isCaseInsensitive } from './usernames.ts';
+import { userNotFound } from './users.ts';
 
 /** The app client a public call names, and its pool. Unknown → ResourceNotFoundException "User pool client <id> does not exist.". */
 export async function publicClient(deps: Pick<Deps, 'store'>, clientId: string): Promise<{ client: ClientRecord; pool: PoolRecord }> {
   const client = await deps.store.clients.get(clientId);
   if (!client) clientNotFound(clientId);
   return { client, pool: await getPool(deps, client.poolId) };
-}
-
-/**
- * SECRET_HASH for a client with a secret (§3.7): missing → NotAuthorizedException "Client <id> is configured for
- * secret but secret was not received"; not the hash of any of `names` (+ client id) under any active secret →
- * "Unable to verify secret hash for client <id>". A client without a secret ignores a hash it is sent.
- */
-export function checkSecretHash(deps: Pick<Deps, 'secrets'>, client: ClientRecord, names: readonly string[], hash: string | undefined): void {
-  if (!client.secrets.length) return;
-  if (hash === undefined || hash === '')
-    throw new NotAuthorizedException(`Client ${client.id} is configured for secret but secret was not received`);
-  const secrets = clientSecrets(deps, client);
-  if (!names.some((n) => verifySecretHash(secrets, n, client.id, hash)))
-    throw new NotAuthorizedException(`Unable to verify secret hash for client ${client.id}`);
-}
-
-/** Every name a SECRET_HASH may have been computed over for an existing user (§3.7: be lenient). */
-export function secretHashNames(given: string, user: UserRecord | null): string[] {
-  if (!user) return [given];
-  const names = [given, user.username, user.sub];
-  for (const a of ['email', 'phone_number', 'preferred_username']) if (user.attributes[a]) names.push(user.attributes[a]!);
-  return names;
 }
 
 export interface SignUpName {
@@ -103,16 +82,8 @@ export const usernameExists = () => new UsernameExistsException('User already ex
 /** Public calls naming an unknown user (LEGACY client): "Username/client id combination not found." (observed). */
 export const unknownUserForClient = () => new UserNotFoundException('Username/client id combination not found.');
 
-/** Admin calls naming an unknown user: "User does not exist." (observed). */
-export const userDoesNotExist = () => new UserNotFoundException('User does not exist.');
-
 /** ConfirmSignUp / AdminConfirmSignUp on a user who is not UNCONFIRMED (reported wording). */
 export const cannotConfirm = (status: UserStatus) => new NotAuthorizedException(`User cannot be confirmed. Current status is ${status}`);
-
-/** Whether the client hides whether users exist (PreventUserExistenceErrors ENABLED). */
-export function hidesUsers(client: ClientRecord): boolean {
-  return preventUserExistenceErrors(client.settings as ClientSettings) === 'ENABLED';
-}
 
 /**
  * A verified email or phone number belongs to one user of the pool (it signs them in). When `attr` is one the pool
@@ -175,6 +146,6 @@ export async function confirmUser(
     if (u.status !== 'UNCONFIRMED') throw cannotConfirm(u.status);
     return { status: 'CONFIRMED', attributes: verified ? { ...u.attributes, [`${verified}_verified`]: 'true' } : u.attributes };
   });
-  if (!out) throw new UserNotFoundException('User does not exist.');
+  if (!out) throw userNotFound();
   return out;
 }

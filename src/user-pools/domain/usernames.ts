@@ -4,7 +4,7 @@ import type { PoolSettings } from './pools.ts';
 
 /** Case-insensitive pools look users up by the lower-cased name; CaseSensitive is true unless set false (API default). */
 export function isCaseInsensitive(pool: PoolRecord): boolean {
-  return (pool.settings as unknown as PoolSettings).UsernameConfiguration?.CaseSensitive === false;
+  return pool.settings.UsernameConfiguration?.CaseSensitive === false;
 }
 
 export function usernameKey(pool: PoolRecord, username: string): string {

@@ -2,10 +2,13 @@
 import type { Deps } from '../../deps.ts';
 import type { PoolRecord, UserRecord } from '../../storage/records.ts';
 import type { AttributeType } from '../shapes.ts';
-import type { PoolSettings } from './pools.ts';
+import { UserNotFoundException } from '../errors.ts';
 import { isEmail, isPhoneNumber } from './attributes.ts';
 import { isCaseInsensitive, usernameKey } from './usernames.ts';
 
+/** Cognito's answer for a call naming a user who does not exist: "User does not exist." (observed). */
+export const MSG_USER_NOT_FOUND = 'User does not exist.';
+export const userNotFound = () => new UserNotFoundException(MSG_USER_NOT_FOUND);
 
 /**
  * The user a sign-in name means, as Cognito resolves it: the internal username first; then, in pools with
@@ -15,7 +18,7 @@ import { isCaseInsensitive, usernameKey } from './usernames.ts';
 export async function findUserBySignInName(deps: Pick<Deps, 'store'>, pool: PoolRecord, name: string): Promise<UserRecord | null> {
   const direct = await deps.store.users.get(pool.id, usernameKey(pool, name));
   if (direct) return direct;
-  const s = pool.settings as unknown as PoolSettings;
+  const s = pool.settings;
   const ci = isCaseInsensitive(pool);
   const candidates: { attr: string; requireVerified: boolean }[] = [];
   for (const a of s.UsernameAttributes ?? []) candidates.push({ attr: a, requireVerified: false });

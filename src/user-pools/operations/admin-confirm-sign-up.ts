@@ -2,8 +2,8 @@
 import { defineOperation } from '../../protocol/operation.ts';
 import { SIGNUP_PURPOSE } from '../domain/codes.ts';
 import { getPool } from '../domain/pools.ts';
-import { cannotConfirm, confirmUser, userDoesNotExist } from '../domain/sign-up.ts';
-import { findUserBySignInName } from '../domain/users.ts';
+import { cannotConfirm, confirmUser } from '../domain/sign-up.ts';
+import { findUserBySignInName, userNotFound } from '../domain/users.ts';
 import { callerOf } from '../triggers/common.ts';
 import { runPostConfirmation } from '../triggers/post-confirmation.ts';
 import type { AdminConfirmSignUpRequest, AdminConfirmSignUpResponse } from '../shapes.ts';
@@ -15,7 +15,7 @@ export default defineOperation<AdminConfirmSignUpRequest, AdminConfirmSignUpResp
   async handle(input, deps, ctx) {
     const pool = await getPool(deps, input.UserPoolId);
     const user = await findUserBySignInName(deps, pool, input.Username);
-    if (!user) throw userDoesNotExist();
+    if (!user) throw userNotFound();
     if (user.status !== 'UNCONFIRMED') throw cannotConfirm(user.status);
     // Cognito confirms the account only: email_verified / phone_number_verified stay as they are (API reference).
     const confirmed = await confirmUser(deps, pool, user);

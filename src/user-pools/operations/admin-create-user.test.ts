@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
+import { makeTestDeps } from '../../../test/support/deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
@@ -8,7 +8,7 @@ import type { PoolRecord } from '../../storage/records.ts';
 import { createTestClient, createTestPool, createTestUser, getTestUser, ALL_FLOWS } from '../../../test/support/users.ts';
 import { adminAuthContext, initiateAuth, respondToAuthChallenge } from '../sign-in/index.ts';
 import { generateTemporaryPassword } from '../domain/admin-users.ts';
-import { checkPasswordPolicy, openCredentials, verifyPasswordHash } from '../domain/passwords.ts';
+import { checkPasswordPolicy, openCredentials } from '../domain/passwords.ts';
 import type { AdminCreateUserRequest, CreateUserPoolRequest } from '../shapes.ts';
 import op from './admin-create-user.ts';
 
@@ -79,7 +79,7 @@ test('creates a FORCE_CHANGE_PASSWORD user and answers the UserType', async () =
     },
   });
   assert.equal(user.passwordSetAt, clock.now());
-  assert.ok(await verifyPasswordHash(openCredentials(deps, user).passwordHash!, TEMP));
+  assert.ok(await deps.hashing.verify(openCredentials(deps, user).passwordHash!, TEMP));
   assert.deepEqual(await messagesTo('alice@example.com'), [], 'SUPPRESS sends nothing');
 });
 
@@ -157,7 +157,7 @@ test('generated temporary passwords meet the policy, and the invitation carries 
   await create(pool, { Username: 'hank', UserAttributes: [{ Name: 'email', Value: 'hank@example.com' }] });
   const [m] = await messagesTo('hank@example.com');
   const temp = /temporary password is (.+)\.$/.exec(m!.body)![1]!;
-  assert.ok(await verifyPasswordHash(openCredentials(deps, await getTestUser(deps, pool, 'hank')).passwordHash!, temp));
+  assert.ok(await deps.hashing.verify(openCredentials(deps, await getTestUser(deps, pool, 'hank')).passwordHash!, temp));
 });
 
 test('a TemporaryPassword must meet the policy', async () => {
@@ -244,7 +244,7 @@ test('RESEND: a new temporary password, a fresh expiry and the invitation again;
   assert.equal(out.User!.UserLastModifiedDate, clock.now() / 1000);
   const user = await getTestUser(deps, pool, 'pat');
   assert.equal(user.passwordSetAt, clock.now());
-  assert.ok(await verifyPasswordHash(openCredentials(deps, user).passwordHash!, 'An0ther-Temp'));
+  assert.ok(await deps.hashing.verify(openCredentials(deps, user).passwordHash!, 'An0ther-Temp'));
   const [m] = await messagesTo('pat@example.com');
   assert.equal(m!.body, 'Your username is pat and temporary password is An0ther-Temp.');
 

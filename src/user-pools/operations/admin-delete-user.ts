@@ -2,8 +2,8 @@
 import { defineOperation } from '../../protocol/operation.ts';
 import { findUserForAdmin } from '../domain/admin-users.ts';
 import { getPool } from '../domain/pools.ts';
-import { userDoesNotExist } from '../domain/sign-up.ts';
 import type { AdminDeleteUserRequest } from '../shapes.ts';
+import { userNotFound } from '../domain/users.ts';
 
 export default defineOperation<AdminDeleteUserRequest, Record<string, never>>({
   service: 'cognito-idp',
@@ -13,7 +13,7 @@ export default defineOperation<AdminDeleteUserRequest, Record<string, never>>({
     const pool = await getPool(deps, input.UserPoolId);
     const user = await findUserForAdmin(deps, pool, input.Username);
     // The store removes the user's codes, sessions and refresh tokens with them: their tokens are refused from now on.
-    if (!(await deps.store.users.delete(pool.id, user.usernameKey))) throw userDoesNotExist();
+    if (!(await deps.store.users.delete(pool.id, user.usernameKey))) throw userNotFound();
     return {};
   },
 });

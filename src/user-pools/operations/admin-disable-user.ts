@@ -2,8 +2,9 @@
 import { defineOperation } from '../../protocol/operation.ts';
 import { findUserForAdmin } from '../domain/admin-users.ts';
 import { getPool } from '../domain/pools.ts';
-import { changeUser, userDoesNotExist } from '../domain/sign-up.ts';
+import { changeUser } from '../domain/sign-up.ts';
 import type { AdminDisableUserRequest, AdminDisableUserResponse } from '../shapes.ts';
+import { userNotFound } from '../domain/users.ts';
 
 export default defineOperation<AdminDisableUserRequest, AdminDisableUserResponse>({
   service: 'cognito-idp',
@@ -14,7 +15,7 @@ export default defineOperation<AdminDisableUserRequest, AdminDisableUserResponse
     const user = await findUserForAdmin(deps, pool, input.Username);
     if (user.enabled) {
       const out = await changeUser(deps, pool, user.usernameKey, () => ({ enabled: false }));
-      if (!out) throw userDoesNotExist();
+      if (!out) throw userNotFound();
     }
     // "Deactivates a user profile and revokes all access tokens for the user" (API reference): the sessions go, so
     // their access and refresh tokens stay refused after AdminEnableUser too. Sign-in answers NotAuthorizedException

@@ -2,8 +2,9 @@
 import { defineOperation } from '../../protocol/operation.ts';
 import { findUserForAdmin } from '../domain/admin-users.ts';
 import { getPool } from '../domain/pools.ts';
-import { changeUser, userDoesNotExist } from '../domain/sign-up.ts';
+import { changeUser } from '../domain/sign-up.ts';
 import type { AdminEnableUserRequest, AdminEnableUserResponse } from '../shapes.ts';
+import { userNotFound } from '../domain/users.ts';
 
 export default defineOperation<AdminEnableUserRequest, AdminEnableUserResponse>({
   service: 'cognito-idp',
@@ -13,7 +14,7 @@ export default defineOperation<AdminEnableUserRequest, AdminEnableUserResponse>(
     const pool = await getPool(deps, input.UserPoolId);
     const user = await findUserForAdmin(deps, pool, input.Username);
     // Enabling an enabled user succeeds and changes nothing.
-    if (!user.enabled && !(await changeUser(deps, pool, user.usernameKey, () => ({ enabled: true })))) throw userDoesNotExist();
+    if (!user.enabled && !(await changeUser(deps, pool, user.usernameKey, () => ({ enabled: true })))) throw userNotFound();
     return {};
   },
 });

@@ -1,13 +1,13 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
+import { makeTestDeps } from '../../../test/support/deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
 import { ALL_FLOWS, createTestClient, createTestPool, createTestUser, getTestUser } from '../../../test/support/users.ts';
 import { adminAuthContext, initiateAuth } from '../sign-in/index.ts';
 import { issueCode } from '../domain/codes.ts';
-import { openCredentials, verifyPasswordHash } from '../domain/passwords.ts';
+import { openCredentials } from '../domain/passwords.ts';
 import op from './admin-set-user-password.ts';
 
 const model = idpModel as unknown as ServiceModel;
@@ -45,7 +45,7 @@ test('Permanent: the user is CONFIRMED with the new password, whatever their sta
     assert.equal(u.status, 'CONFIRMED', status);
     assert.equal(u.passwordSetAt, clock.now());
     assert.equal(u.updatedAt, clock.now());
-    assert.ok(await verifyPasswordHash(openCredentials(deps, u).passwordHash!, 'N3w-Passw0rd'));
+    assert.ok(await deps.hashing.verify(openCredentials(deps, u).passwordHash!, 'N3w-Passw0rd'));
   }
 });
 

@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
+import { makeTestDeps } from '../../../test/support/deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
@@ -8,7 +8,7 @@ import type { PoolRecord } from '../../storage/records.ts';
 import { issueTokens } from '../sign-in/issue-tokens.ts';
 import { authenticateAccessToken } from '../domain/access-token.ts';
 import { createTestClient, createTestPool, createTestUser, getTestUser } from '../../../test/support/users.ts';
-import { openCredentials, verifyPasswordHash } from '../domain/passwords.ts';
+import { openCredentials } from '../domain/passwords.ts';
 import type { CreateUserPoolRequest } from '../shapes.ts';
 import op from './change-password.ts';
 
@@ -51,7 +51,7 @@ async function signedIn(over: Partial<CreateUserPoolRequest> = {}, username = 'a
 }
 
 async function passwordIs(pool: PoolRecord, username: string, password: string): Promise<boolean> {
-  return verifyPasswordHash(openCredentials(deps, await getTestUser(deps, pool, username)).passwordHash!, password);
+  return deps.hashing.verify(openCredentials(deps, await getTestUser(deps, pool, username)).passwordHash!, password);
 }
 
 test('the previous password proves the user; the new one replaces it and the token stays valid', async () => {

@@ -3,7 +3,7 @@ import { defineOperation } from '../../protocol/operation.ts';
 import { authenticateAccessToken } from '../domain/access-token.ts';
 import { NotAuthorizedException } from '../errors.ts';
 import { rateLimit } from '../domain/codes.ts';
-import { checkPasswordPolicy, dummyVerify, openCredentials, verifyPasswordHash } from '../domain/passwords.ts';
+import { checkPasswordPolicy, openCredentials } from '../domain/passwords.ts';
 import { setUserPassword } from '../domain/recovery.ts';
 import type { ChangePasswordRequest, ChangePasswordResponse } from '../shapes.ts';
 
@@ -22,10 +22,10 @@ export default defineOperation<ChangePasswordRequest, ChangePasswordResponse>({
     // wrong one (inferred).
     const creds = openCredentials(deps, user);
     if (creds.passwordHash) {
-      const ok = input.PreviousPassword !== undefined && (await verifyPasswordHash(creds.passwordHash, input.PreviousPassword));
+      const ok = input.PreviousPassword !== undefined && (await deps.hashing.verify(creds.passwordHash, input.PreviousPassword));
       if (!ok) throw new NotAuthorizedException(MSG_INCORRECT);
     } else if (input.PreviousPassword !== undefined) {
-      await dummyVerify(input.PreviousPassword);
+      await deps.hashing.dummyVerify(input.PreviousPassword);
       throw new NotAuthorizedException(MSG_INCORRECT);
     }
     checkPasswordPolicy(pool, input.ProposedPassword);

@@ -1,13 +1,13 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTestDeps } from '../../deps.ts';
+import { makeTestDeps } from '../../../test/support/deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
 import { createTestClient, createTestPool, createTestUser, getTestUser, type TestUserOptions } from '../../../test/support/users.ts';
 import { CODE_TTL_MS, issueCode } from '../domain/codes.ts';
 import { lockoutKey, recordFailedSignIn } from '../domain/lockout.ts';
-import { openCredentials, verifyPasswordHash } from '../domain/passwords.ts';
+import { openCredentials } from '../domain/passwords.ts';
 import type { CreateUserPoolClientRequest, CreateUserPoolRequest } from '../shapes.ts';
 import forgotOp from './forgot-password.ts';
 import op from './confirm-forgot-password.ts';
@@ -60,7 +60,7 @@ async function setup(poolIn: Partial<CreateUserPoolRequest> = {}, clientIn: Part
 
 async function passwordIs(pool: Parameters<typeof getTestUser>[1], username: string, password: string): Promise<boolean> {
   const u = await getTestUser(deps, pool, username);
-  return verifyPasswordHash(openCredentials(deps, u).passwordHash!, password);
+  return deps.hashing.verify(openCredentials(deps, u).passwordHash!, password);
 }
 
 test('the code sets the new password once: the old one stops working, the lockout is cleared', async () => {

@@ -10,11 +10,13 @@ import {
   recordConfirmForgotPasswordFailure,
   setUserPassword,
 } from '../domain/recovery.ts';
-import { checkSecretHash, hidesUsers, publicClient, secretHashNames, unknownUserForClient } from '../domain/sign-up.ts';
+import { publicClient, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
 import { callerOf } from '../triggers/common.ts';
 import { runPostConfirmation } from '../triggers/post-confirmation.ts';
 import type { ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse } from '../shapes.ts';
+import { checkSecretHash, secretHashNames } from '../domain/secret-hash.ts';
+import { hidesUsers } from '../domain/clients.ts';
 
 export default defineOperation<ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse>({
   service: 'cognito-idp',
@@ -26,7 +28,7 @@ export default defineOperation<ConfirmForgotPasswordRequest, ConfirmForgotPasswo
     // the name exists.
     checkPasswordPolicy(pool, input.Password);
     const user = await findUserBySignInName(deps, pool, input.Username);
-    checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
+    checkSecretHash(deps, client, input.SecretHash, secretHashNames(input.Username, user));
     // A hiding client answers unknown and disabled users with CodeMismatchException (developer guide).
     const hide = hidesUsers(client);
     if (!user) throw hide ? new CodeMismatchException(MSG_CODE_MISMATCH) : unknownUserForClient();

@@ -2,20 +2,13 @@
 import { defineOperation } from '../../protocol/operation.ts';
 import { CodeMismatchException } from '../errors.ts';
 import { MSG_CODE_MISMATCH, rateLimit, SIGNUP_PURPOSE, useCode, verifyCode } from '../domain/codes.ts';
-import {
-  cannotConfirm,
-  checkSecretHash,
-  claimAlias,
-  confirmUser,
-  hidesUsers,
-  publicClient,
-  secretHashNames,
-  unknownUserForClient,
-} from '../domain/sign-up.ts';
+import { cannotConfirm, claimAlias, confirmUser, publicClient, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
 import { callerOf } from '../triggers/common.ts';
 import { runPostConfirmation } from '../triggers/post-confirmation.ts';
 import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from '../shapes.ts';
+import { checkSecretHash, secretHashNames } from '../domain/secret-hash.ts';
+import { hidesUsers } from '../domain/clients.ts';
 
 export default defineOperation<ConfirmSignUpRequest, ConfirmSignUpResponse>({
   service: 'cognito-idp',
@@ -24,7 +17,7 @@ export default defineOperation<ConfirmSignUpRequest, ConfirmSignUpResponse>({
   async handle(input, deps, ctx) {
     const { client, pool } = await publicClient(deps, input.ClientId);
     const user = await findUserBySignInName(deps, pool, input.Username);
-    checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
+    checkSecretHash(deps, client, input.SecretHash, secretHashNames(input.Username, user));
     // With PreventUserExistenceErrors ENABLED an unknown user looks like a wrong code (COGNITO-API.md §5.7).
     if (!user) throw hidesUsers(client) ? new CodeMismatchException(MSG_CODE_MISMATCH) : unknownUserForClient();
     await rateLimit(deps, 'confirmSignUp', pool.id, user.username);

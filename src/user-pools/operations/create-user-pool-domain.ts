@@ -32,7 +32,7 @@ export default defineOperation<CreateUserPoolDomainRequest, CreateUserPoolDomain
       custom,
       createdAt: now,
       updatedAt: now,
-      settings: settings as unknown as Record<string, unknown>,
+      settings,
     };
     if ((await deps.store.domains.create(record)) === 'exists') throw new InvalidParameterException(TAKEN);
     return domainResult(deps, record);

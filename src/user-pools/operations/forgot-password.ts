@@ -14,11 +14,13 @@ import {
   simulatedRecoveryDelivery,
 } from '../domain/recovery.ts';
 import { UserNotFoundException } from '../errors.ts';
-import { checkSecretHash, hidesUsers, publicClient, secretHashNames, unknownUserForClient } from '../domain/sign-up.ts';
+import { publicClient, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
 import { callerOf } from '../triggers/common.ts';
 import { migrateUser, runUserMigration } from '../triggers/user-migration.ts';
 import type { ForgotPasswordRequest, ForgotPasswordResponse } from '../shapes.ts';
+import { checkSecretHash, secretHashNames } from '../domain/secret-hash.ts';
+import { hidesUsers } from '../domain/clients.ts';
 
 export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
   service: 'cognito-idp',
@@ -30,7 +32,7 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
     if (adminOnlyPool(pool)) throw adminOnlyRecovery();
     // "For the Username parameter, you can use the username or an email, phone, or preferred username alias."
     let user = await findUserBySignInName(deps, pool, input.Username);
-    checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
+    checkSecretHash(deps, client, input.SecretHash, secretHashNames(input.Username, user));
     const caller = callerOf(ctx, client.id);
     // A hiding client answers a user it cannot reset like one it can, and sends nothing (developer guide,
     // "Managing user existence error responses": not found, disabled, or no verified delivery mechanism).

@@ -1,7 +1,7 @@
 // GetTokensFromRefreshToken: new ID and access tokens for a refresh token; with rotation, a new refresh token too.
 import { defineOperation } from '../../protocol/operation.ts';
 import { clientNotFound, clientSecretMatches, clientSecrets } from '../domain/clients.ts';
-import { SECRET_HASH_MESSAGES } from '../domain/secret-hash.ts';
+import { secretMissing, secretWrong } from '../domain/secret-hash.ts';
 import { issueTokens } from '../sign-in/issue-tokens.ts';
 import { refreshSession, rotationOf } from '../sign-in/refresh.ts';
 import { callerOf } from '../triggers/common.ts';
@@ -17,9 +17,9 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
     const secrets = clientSecrets(deps, client);
     // The SECRET_HASH messages (§3.7): here the raw ClientSecret is what is missing or wrong.
     if (secrets.length && input.ClientSecret === undefined)
-      throw new NotAuthorizedException(SECRET_HASH_MESSAGES.missing(client.id));
+      throw new NotAuthorizedException(secretMissing(client.id));
     if (secrets.length && !clientSecretMatches(secrets, input.ClientSecret))
-      throw new NotAuthorizedException(SECRET_HASH_MESSAGES.wrong(client.id));
+      throw new NotAuthorizedException(secretWrong(client.id));
 
     const { pool, user, session, newRefreshToken } = await refreshSession(deps, client, input.RefreshToken, rotationOf(client));
     // Without rotation: new ID and access tokens only, auth_time and origin_jti carried over (§3.6).

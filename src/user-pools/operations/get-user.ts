@@ -4,7 +4,8 @@ import type { UserRecord } from '../../storage/records.ts';
 import { authenticateAccessToken } from '../domain/access-token.ts';
 import { readableAttributes } from '../sign-in/issue-tokens.ts';
 import { attributeList } from '../domain/users.ts';
-import type { GetUserRequest, GetUserResponse, MFAOptionType } from '../shapes.ts';
+import type { GetUserRequest, GetUserResponse } from '../shapes.ts';
+import { mfaMembers } from '../domain/admin-users.ts';
 
 export default defineOperation<GetUserRequest, GetUserResponse>({
   service: 'cognito-idp',
@@ -21,16 +22,3 @@ export default defineOperation<GetUserRequest, GetUserResponse>({
     return { Username: user.username, UserAttributes, ...mfaMembers(user) };
   },
 });
-
-/**
- * MFAOptions, PreferredMfaSetting and UserMFASettingList, each only when the user has one: Cognito leaves them out
- * for users without MFA. Read under their AWS names from the user's MFA settings.
- */
-function mfaMembers(user: UserRecord): Pick<GetUserResponse, 'MFAOptions' | 'PreferredMfaSetting' | 'UserMFASettingList'> {
-  const m = user.mfa as { MFAOptions?: MFAOptionType[]; PreferredMfaSetting?: string; UserMFASettingList?: string[] };
-  return {
-    ...(m.MFAOptions?.length ? { MFAOptions: m.MFAOptions } : {}),
-    ...(m.PreferredMfaSetting ? { PreferredMfaSetting: m.PreferredMfaSetting } : {}),
-    ...(m.UserMFASettingList?.length ? { UserMFASettingList: m.UserMFASettingList } : {}),
-  };
-}

@@ -7,10 +7,12 @@ import { isEmail, isPhoneNumber } from '../domain/attributes.ts';
 import { CODE_TTL_MS, issueCode, rateLimit, SIGNUP_PURPOSE } from '../domain/codes.ts';
 import { codeDeliveryDetails, deliveryFailure, maskDestination, sendVerificationCode, verificationTarget } from '../domain/messages.ts';
 import { poolSettings } from '../domain/pools.ts';
-import { checkSecretHash, hidesUsers, publicClient, secretHashNames, unknownUserForClient } from '../domain/sign-up.ts';
+import { publicClient, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
 import { callerOf } from '../triggers/common.ts';
 import type { CodeDeliveryDetailsType, ResendConfirmationCodeRequest, ResendConfirmationCodeResponse } from '../shapes.ts';
+import { checkSecretHash, secretHashNames } from '../domain/secret-hash.ts';
+import { hidesUsers } from '../domain/clients.ts';
 
 /**
  * What a client with PreventUserExistenceErrors ENABLED answers for an unknown user: a CodeDeliveryDetails like a
@@ -37,7 +39,7 @@ export default defineOperation<ResendConfirmationCodeRequest, ResendConfirmation
   async handle(input, deps, ctx) {
     const { client, pool } = await publicClient(deps, input.ClientId);
     const user = await findUserBySignInName(deps, pool, input.Username);
-    checkSecretHash(deps, client, secretHashNames(input.Username, user), input.SecretHash);
+    checkSecretHash(deps, client, input.SecretHash, secretHashNames(input.Username, user));
     if (!user) {
       if (hidesUsers(client)) return { CodeDeliveryDetails: simulatedDelivery(pool, input.Username) };
       throw unknownUserForClient();

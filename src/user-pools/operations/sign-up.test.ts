@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { makeTestDeps } from '../../deps.ts';
+import { makeTestDeps } from '../../../test/support/deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { makeDelivery } from '../../runtime/delivery.ts';
 import { seededRandom } from '../../runtime/random.ts';
@@ -9,7 +9,7 @@ import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
 import type { PoolRecord } from '../../storage/records.ts';
 import { createSettings } from '../domain/pools.ts';
-import { openCredentials, verifyPasswordHash } from '../domain/passwords.ts';
+import { openCredentials } from '../domain/passwords.ts';
 import type { CreateUserPoolClientRequest, CreateUserPoolRequest, SignUpRequest } from '../shapes.ts';
 import createClient from './create-user-pool-client.ts';
 import op from './sign-up.ts';
@@ -36,7 +36,7 @@ async function newPool(input: Omit<CreateUserPoolRequest, 'PoolName'> = {}): Pro
     createdAt: now,
     updatedAt: now,
     version: 1,
-    settings: createSettings(input) as unknown as Record<string, unknown>,
+    settings: createSettings(input),
     tags: {},
   };
   await deps.store.pools.create(pool, [], 1000);
@@ -80,7 +80,7 @@ test('signs up an UNCONFIRMED user and sends the code to the auto-verified email
   assert.deepEqual(user.attributes, { email: 'alice@example.com', name: 'Alice' });
   assert.equal(user.enabled, true);
   const creds = openCredentials(deps, user);
-  assert.ok(await verifyPasswordHash(creds.passwordHash!, PASSWORD));
+  assert.ok(await deps.hashing.verify(creds.passwordHash!, PASSWORD));
   assert.match(creds.srpVerifierHex!, /^[0-9a-f]+$/);
 
   const m = (await lastMessage('alice@example.com'))!;

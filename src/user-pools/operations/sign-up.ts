@@ -7,11 +7,12 @@ import { CODE_TTL_MS, issueCode, SIGNUP_PURPOSE } from '../domain/codes.ts';
 import { codeDeliveryDetails, deliveryFailure, sendVerificationCode, verificationTarget } from '../domain/messages.ts';
 import { checkPasswordPolicy, newCredentials } from '../domain/passwords.ts';
 import { poolSettings } from '../domain/pools.ts';
-import { checkSecretHash, checkUsernameAttributeFree, claimAlias, publicClient, signUpName, usernameExists } from '../domain/sign-up.ts';
+import { checkUsernameAttributeFree, claimAlias, publicClient, signUpName, usernameExists } from '../domain/sign-up.ts';
 import { callerOf } from '../triggers/common.ts';
 import { preSignUpFor } from '../triggers/pre-sign-up.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import type { SignUpRequest, SignUpResponse } from '../shapes.ts';
+import { checkSecretHash } from '../domain/secret-hash.ts';
 
 export default defineOperation<SignUpRequest, SignUpResponse>({
   service: 'cognito-idp',
@@ -20,7 +21,7 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
   async handle(input, deps, ctx) {
     const { clock, random, store } = deps;
     const { client, pool } = await publicClient(deps, input.ClientId);
-    checkSecretHash(deps, client, [input.Username], input.SecretHash);
+    checkSecretHash(deps, client, input.SecretHash, [input.Username]);
     // Reported wording for pools where only administrators create users.
     if (poolSettings(pool).AdminCreateUserConfig?.AllowAdminCreateUserOnly)
       throw new NotAuthorizedException('SignUp is not permitted for this user pool');

@@ -15,13 +15,13 @@ export default defineOperation<UpdateUserPoolDomainRequest, UpdateUserPoolDomain
     if (input.CustomDomainConfig && !d.custom)
       // Wording not confirmed against the real service.
       throw new InvalidParameterException('CustomDomainConfig can only be updated for a custom domain.');
-    const s = d.settings as unknown as DomainSettings;
+    const s = d.settings;
     const settings: DomainSettings = {
       ...s,
       ...(input.ManagedLoginVersion !== undefined ? { ManagedLoginVersion: input.ManagedLoginVersion } : {}),
       ...(input.CustomDomainConfig ? { CustomDomainConfig: input.CustomDomainConfig } : {}),
     };
-    const next = { ...d, settings: settings as unknown as Record<string, unknown>, updatedAt: deps.clock.now() };
+    const next = { ...d, settings, updatedAt: deps.clock.now() };
     if (!(await deps.store.domains.update(next))) throw new InvalidParameterException(NOT_OWNED);
     return domainResult(deps, next);
   },

@@ -5,6 +5,7 @@ import { InvalidParameterException } from '../errors.ts';
 import type { AuthenticationResultType, InitiateAuthResponse } from '../shapes.ts';
 import { clientNotFound, getClient } from '../domain/clients.ts';
 import { getPool } from '../domain/pools.ts';
+import { MSG_USER_NOT_FOUND } from '../domain/users.ts';
 import { callerOf, type TriggerCaller } from '../triggers/common.ts';
 
 /** The request's headers (for the User-Agent). */
@@ -47,7 +48,7 @@ export type AuthDeps = Deps;
 // Messages (COGNITO-API.md §10; "obs" = seen in real-service output, "rep" = widely reported, "ours" = guessed)
 export const MSG = {
   incorrect: 'Incorrect username or password.', // obs
-  userNotFound: 'User does not exist.', // obs
+  userNotFound: MSG_USER_NOT_FOUND, // obs
   notConfirmed: 'User is not confirmed.', // rep
   resetRequired: 'Password reset required for the user', // rep
   disabled: 'User is disabled.', // rep

@@ -1,5 +1,4 @@
 // Which AuthFlow an app client admits (ExplicitAuthFlows, legacy and ALLOW_ values), and Cognito's answer when not.
-import type { ClientSettings } from '../domain/clients.ts';
 import { effectiveAuthFlows } from '../domain/clients.ts';
 
 export const PUBLIC_FLOWS = new Set(['USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'USER_PASSWORD_AUTH', 'USER_AUTH']);
@@ -10,7 +9,7 @@ export const ADMIN_FLOWS = new Set(['USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFR
  * extra flows: SRP (unless CUSTOM_AUTH_FLOW_ONLY), custom auth and refresh stayed available.
  */
 export function flowEnabled(settings: { ExplicitAuthFlows?: readonly string[] }, flow: string): boolean {
-  const flows = effectiveAuthFlows(settings as ClientSettings);
+  const flows = effectiveAuthFlows(settings);
   const has = (f: string) => flows.includes(f);
   const legacy = !flows.some((f) => f.startsWith('ALLOW_'));
   switch (flow) {

@@ -2,7 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { makeTestDeps } from '../../deps.ts';
+import { makeTestDeps } from '../../../test/support/deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import type { ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import createUserPool from '../operations/create-user-pool.ts';

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import type { AuthSessionRecord, ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import { mintTokens } from '../../tokens/mint.ts';
 import type { AuthenticationResultType } from '../shapes.ts';
-import { tokenValiditySeconds, type ClientSettings } from '../domain/clients.ts';
+import { tokenValiditySeconds } from '../domain/clients.ts';
 import { groupClaimsOf } from '../domain/groups.ts';
 import type { TriggerCaller } from '../triggers/common.ts';
 import { runPreTokenGeneration, type TokenCustomisation, type TokenGenerationSource } from '../triggers/pre-token-generation.ts';
@@ -68,7 +68,7 @@ export async function issueTokens(deps: Deps, input: IssueInput): Promise<Authen
     clientId: client.id,
     sub: user.sub,
     username: user.username,
-    validity: tokenValiditySeconds(client.settings as ClientSettings),
+    validity: tokenValiditySeconds(client.settings),
     idClaims: id,
     accessClaims: access,
     scopes: claims.scopes,
@@ -145,7 +145,7 @@ export async function groupClaims(deps: Pick<Deps, 'store'>, user: UserRecord): 
 
 /** The attributes the client may read: its ReadAttributes, or every attribute when it has none. */
 export function readableAttributes(client: ClientRecord): Set<string> | null {
-  const read = (client.settings as ClientSettings).ReadAttributes;
+  const read = client.settings.ReadAttributes;
   return read && read.length ? new Set(read) : null;
 }
 

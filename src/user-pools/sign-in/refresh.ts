@@ -3,7 +3,8 @@
 import type { Deps } from '../../deps.ts';
 import type { AuthSessionRecord, ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import { redeemRefreshToken, type RefreshRefusal } from '../../tokens/refresh.ts';
-import { NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException } from '../errors.ts';
+import { NotAuthorizedException, RefreshTokenReuseException } from '../errors.ts';
+import { userNotFound } from '../domain/users.ts';
 import { usernameKey } from '../domain/usernames.ts';
 
 /**
@@ -17,7 +18,6 @@ export const REFRESH_TOKEN_MESSAGES = {
   revoked: 'Refresh Token has been revoked',
   reused: 'Refresh Token has been rotated and can no longer be used', // wording ours
   disabled: 'User is disabled.',
-  userNotFound: 'User does not exist.',
 } as const;
 
 /** Statuses whose users keep their sessions; any other status (UNCONFIRMED, RESET_REQUIRED, …) ends them. */
@@ -25,7 +25,7 @@ const ACTIVE_STATUSES = new Set(['CONFIRMED', 'EXTERNAL_PROVIDER']);
 
 /** The client's rotation settings (RefreshTokenRotationType): whether GetTokensFromRefreshToken rotates, and the grace. */
 export function rotationOf(client: ClientRecord): { rotate: boolean; graceSeconds: number } {
-  const r = client.settings.RefreshTokenRotation as { Feature?: string; RetryGracePeriodSeconds?: number } | undefined;
+  const r = client.settings.RefreshTokenRotation;
   return { rotate: r?.Feature === 'ENABLED', graceSeconds: r?.RetryGracePeriodSeconds ?? 0 };
 }
 
@@ -51,7 +51,7 @@ export async function refreshSession(
     const pool = await deps.store.pools.get(session.poolId);
     if (!pool) throw new NotAuthorizedException(M.invalid);
     const user = await deps.store.users.get(pool.id, usernameKey(pool, session.username));
-    if (!user) throw new UserNotFoundException(M.userNotFound);
+    if (!user) throw userNotFound();
     if (!user.enabled) throw new NotAuthorizedException(M.disabled);
     if (!ACTIVE_STATUSES.has(user.status)) throw new NotAuthorizedException(M.invalid);
     found = { pool, user };

@@ -32,7 +32,7 @@ export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresA
 /** How long a challenge may be answered: the client's AuthSessionValidity (3–15 minutes, default 3). */
 export function sessionValidityMs(client: ClientRecord): number {
   const minutes = client.settings.AuthSessionValidity ?? 3;
-  return (minutes as number) * 60_000;
+  return minutes * 60_000;
 }
 
 export function sealState(deps: AuthDeps, ctx: AuthContext, s: NewState): string {

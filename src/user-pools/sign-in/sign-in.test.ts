@@ -2,7 +2,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import { makeTestDeps } from '../../deps.ts';
+import { makeTestDeps } from '../../../test/support/deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
@@ -18,7 +18,7 @@ import {
   srpClient,
   type TestClient,
 } from '../../../test/support/users.ts';
-import { openCredentials, verifyPasswordHash } from '../domain/passwords.ts';
+import { openCredentials } from '../domain/passwords.ts';
 import { adminAuthContext, initiateAuth, publicAuthContext, respondToAuthChallenge, type AuthContext, type AuthOutput } from './index.ts';
 import { flowEnabled } from './enabled-flows.ts';
 import { temporaryPasswordExpired } from './steps.ts';
@@ -367,7 +367,7 @@ test('FORCE_CHANGE_PASSWORD: NEW_PASSWORD_REQUIRED, then the new password signs 
   const user = await getTestUser(deps, pool, 'newbie');
   assert.equal(user.status, 'CONFIRMED');
   assert.equal(user.passwordSetAt, clock.now());
-  assert.equal(await verifyPasswordHash(openCredentials(deps, user).passwordHash!, 'N3w-Passw0rd'), true);
+  assert.equal(await deps.hashing.verify(openCredentials(deps, user).passwordHash!, 'N3w-Passw0rd'), true);
   assert.deepEqual(await errorOf(respond('N3w-Passw0rd')), ['NotAuthorizedException', 'Invalid session for the user.'], 'used');
   assert.ok((await passwordAuth(client, 'newbie', 'N3w-Passw0rd')).AuthenticationResult);
   assert.ok((await (await srpSignIn(client, 'newbie', 'N3w-Passw0rd')).respond()).AuthenticationResult, 'new SRP verifier');

@@ -9,7 +9,7 @@ import { usernameKey } from '../domain/usernames.ts';
 import type { AuthDeps } from './context.ts';
 
 /** The meta key of the per-deployment key for simulated SRP salts (sealed in the store, shared by every process). */
-const SIMULATION_KEY = 'srp_simulation_key';
+const SIMULATION_KEY = 'srp_simulation_key' as const;
 
 /**
  * A PASSWORD_VERIFIER for a user who does not exist or has no SRP verifier: salt and verifier derived from the
@@ -17,7 +17,7 @@ const SIMULATION_KEY = 'srp_simulation_key';
  * real users. The answer always fails with "Incorrect username or password.".
  */
 export async function simulatedVerifier(deps: AuthDeps, pool: PoolRecord, name: string): Promise<{ saltHex: string; verifierHex: string }> {
-  const key = await deps.metaSecrets.get(SIMULATION_KEY);
+  const key = await deps.storedKeys.get(SIMULATION_KEY);
   const derive = (what: string) => createHmac('sha256', key).update(`${what}\0${pool.id}\0${usernameKey(pool, name)}`).digest();
   return computeVerifier(srpPoolName(pool.id), name, derive('password').toString('base64'), derive('salt').subarray(0, 16));
 }
@@ -29,7 +29,7 @@ export async function simulatedVerifier(deps: AuthDeps, pool: PoolRecord, name: 
  */
 export async function simulatedUserId(deps: AuthDeps, pool: PoolRecord, name: string): Promise<string> {
   if (!(poolSettings(pool).UsernameAttributes ?? []).length) return name; // real users' ids are the names given
-  const key = await deps.metaSecrets.get(SIMULATION_KEY);
+  const key = await deps.storedKeys.get(SIMULATION_KEY);
   // Emails match case-insensitively (users.ts), so the derived id does too.
   const folded = name.includes('@') ? name.toLowerCase() : usernameKey(pool, name);
   const b = createHmac('sha256', key).update(`user-id\0${pool.id}\0${folded}`).digest().subarray(0, 16);

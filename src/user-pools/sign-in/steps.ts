@@ -9,9 +9,9 @@ import {
   UserNotFoundException,
 } from '../errors.ts';
 import { beginPasswordAttempt } from '../domain/lockout.ts';
-import { dummyVerify, openCredentials, passwordPolicyOf, verifyPasswordHash } from '../domain/passwords.ts';
+import { openCredentials, passwordPolicyOf } from '../domain/passwords.ts';
 import { poolSettings } from '../domain/pools.ts';
-import { hidesUsers } from '../domain/sign-up.ts';
+import { hidesUsers } from '../domain/clients.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import { runPostAuthentication } from '../triggers/post-authentication.ts';
 import { runPreAuthentication } from '../triggers/pre-authentication.ts';
@@ -38,9 +38,9 @@ export async function userByInternalName(deps: AuthDeps, pool: PoolRecord, usern
 }
 
 /** An unknown sign-in name: LEGACY says so; ENABLED spends a password check's time and answers like a wrong password. */
-export async function unknownUser(ctx: AuthContext, password: string | null): Promise<never> {
+export async function unknownUser(deps: AuthDeps, ctx: AuthContext, password: string | null): Promise<never> {
   if (!hidesUsersIn(ctx)) throw new UserNotFoundException(MSG.userNotFound);
-  if (password !== null) await dummyVerify(password);
+  if (password !== null) await deps.hashing.dummyVerify(password);
   throw new NotAuthorizedException(MSG.incorrect);
 }
 
@@ -107,8 +107,8 @@ export async function checkPrimaryFactor(
 /** A password against the user's stored argon2id hash (a dummy verify of the same cost when there is none). */
 export async function passwordMatches(deps: AuthDeps, user: UserRecord, password: string): Promise<boolean> {
   const creds = openCredentials(deps, user);
-  if (creds.passwordHash) return verifyPasswordHash(creds.passwordHash, password);
-  await dummyVerify(password);
+  if (creds.passwordHash) return deps.hashing.verify(creds.passwordHash, password);
+  await deps.hashing.dummyVerify(password);
   return false;
 }
 

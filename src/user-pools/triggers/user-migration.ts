@@ -114,7 +114,7 @@ export async function runUserMigration(deps: Pick<Deps, 'triggers'>, pool: PoolR
  * Not done yet: the welcome message (messageAction, desiredDeliveryMediums) and enableSMSMFA.
  */
 export async function migrateUser(
-  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'hashing'>,
   pool: PoolRecord,
   name: string,
   answer: MigrationAnswer,

@@ -106,7 +106,7 @@ async function applyChallengeAttributes(deps: AuthDeps, ctx: AuthContext, user: 
   // Values: as UpdateUserAttributes validates them (planAttributeChange → adminUserAttributes: SignUp's checks with
   // nothing required).
   const s = poolSettings(pool);
-  const relaxed = { ...pool, settings: { ...s, SchemaAttributes: s.SchemaAttributes.map((a) => ({ ...a, Required: false })) } } as unknown as PoolRecord;
+  const relaxed: PoolRecord = { ...pool, settings: { ...pool.settings, SchemaAttributes: s.SchemaAttributes.map((a) => ({ ...a, Required: false })) } };
   const out = newUserAttributes(relaxed, ctx.client, { given: given.filter((a) => a.Value !== '') });
   for (const a of required)
     if (!user.attributes[a] && !out[a]) throw new InvalidParameterException(`Invalid attributes given, ${a} is missing`);

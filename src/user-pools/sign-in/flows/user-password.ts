@@ -14,7 +14,7 @@ export async function userPasswordAuth(deps: AuthDeps, ctx: AuthContext, params:
   const user = found ?? (await migrateOnSignIn(deps, ctx, name, password));
   if (!user) {
     if (hidesUsersIn(ctx)) await preAuthentication(deps, ctx, null, name);
-    return unknownUser(ctx, password);
+    return unknownUser(deps, ctx, password);
   }
   await preAuthentication(deps, ctx, user, name);
   await checkPrimaryFactor(deps, ctx, user, () => passwordMatches(deps, user, password));

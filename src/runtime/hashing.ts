@@ -1,0 +1,52 @@
+// Password hashing: argon2id, with at most one computation per core at a time (the semaphore lives in the service).
+import { Algorithm, hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import { availableParallelism } from 'node:os';
+
+/** argon2id as OWASP recommends (19 MiB, t=2, p=1); @node-rs/argon2 runs it off the event loop. */
+const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export interface PasswordHasher {
+  /** An argon2id PHC string for `password`. */
+  hash(password: string): Promise<string>;
+  /** Whether `password` matches `hash`; false for a malformed hash. */
+  verify(hash: string, password: string): Promise<boolean>;
+  /** Spends the time of a real verify, for unknown users (no timing difference reveals whether a user exists). */
+  dummyVerify(password: string): Promise<void>;
+}
+
+/**
+ * At most `slots` argon2id computations at a time (one per core by default): more only makes them share the
+ * cores (each is 19 MiB of memory-bound work), which lengthens every one of them and leaves none for the event
+ * loop's own work.
+ */
+export function argon2Hasher(slots = Math.max(1, availableParallelism())): PasswordHasher {
+  let busy = 0;
+  const queue: (() => void)[] = [];
+  async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (busy >= slots) await new Promise<void>((resolve) => queue.push(resolve));
+    else busy++;
+    try {
+      return await fn();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else busy--;
+    }
+  }
+  let dummyHash: Promise<string> | undefined;
+  const hasher: PasswordHasher = {
+    hash: (password) => withSlot(() => argonHash(password, ARGON2)),
+    async verify(hash, password) {
+      try {
+        return await withSlot(() => argonVerify(hash, password));
+      } catch {
+        return false;
+      }
+    },
+    async dummyVerify(password) {
+      dummyHash ??= hasher.hash('cognate-dummy-password-for-timing');
+      await hasher.verify(await dummyHash, password);
+    },
+  };
+  return hasher;
+}
