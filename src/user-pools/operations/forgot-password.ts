@@ -17,7 +17,7 @@ import { UserNotFoundException } from '../errors.ts';
 import { publicClient, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName } from '../domain/users.ts';
 import { callerOf } from '../triggers/common.ts';
-import { migrateUser, runUserMigration } from '../triggers/user-migration.ts';
+import { MIGRATION_FAILED, migrateUser, runUserMigration } from '../triggers/user-migration.ts';
 import type { ForgotPasswordRequest, ForgotPasswordResponse } from '../shapes.ts';
 import { checkSecretHash, secretHashNames } from '../domain/secret-hash.ts';
 import { hidesUsers } from '../domain/clients.ts';
@@ -55,7 +55,23 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
         if (hide && e instanceof UserNotFoundException) return null;
         throw e;
       });
-      if (answer) user = await migrateUser(deps, pool, input.Username, answer);
+      if (answer) {
+        // Created only if the reset can go on for them (a verified contact to send the code to); an answer Cognate
+        // cannot store fails the migration (the detail is logged). Either way nothing is stored then.
+        const noContact = new Error('no verified contact');
+        try {
+          user = await migrateUser(deps, pool, input.Username, answer, {
+            accept: (u) => {
+              if (!recoveryTarget(pool, u)) throw noContact;
+            },
+          });
+        } catch (e) {
+          if (hide) return simulated();
+          if (e === noContact) throw noVerifiedContact();
+          deps.logger.warn('user migration answer refused', { poolId: pool.id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+          throw new UserNotFoundException(MIGRATION_FAILED(client.id));
+        }
+      }
     }
     if (!user) {
       if (hide) return simulated();

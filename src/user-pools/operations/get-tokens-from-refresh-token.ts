@@ -21,16 +21,19 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
     if (secrets.length && !clientSecretMatches(secrets, input.ClientSecret))
       throw new NotAuthorizedException(secretWrong(client.id));
 
-    const { pool, user, session, newRefreshToken } = await refreshSession(deps, client, input.RefreshToken, rotationOf(client));
-    // Without rotation: new ID and access tokens only, auth_time and origin_jti carried over (§3.6).
-    const r = await issueTokens(deps, {
-      pool,
-      client,
-      user,
-      session,
-      deviceKey: input.DeviceKey ?? session.deviceKey,
-      trigger: { source: 'TokenGeneration_RefreshTokens', caller: callerOf(ctx, client.id), ...(input.ClientMetadata ? { clientMetadata: input.ClientMetadata } : {}) },
-    });
+    // Without rotation: new ID and access tokens only, auth_time and origin_jti carried over (§3.6). The tokens are
+    // minted (PreTokenGeneration included) before a rotation is committed.
+    const caller = callerOf(ctx, client.id);
+    const { minted: r, newRefreshToken } = await refreshSession(deps, client, input.RefreshToken, rotationOf(client), ({ pool, user, session }) =>
+      issueTokens(deps, {
+        pool,
+        client,
+        user,
+        session,
+        deviceKey: input.DeviceKey ?? session.deviceKey,
+        trigger: { source: 'TokenGeneration_RefreshTokens', caller, ...(input.ClientMetadata ? { clientMetadata: input.ClientMetadata } : {}) },
+      }),
+    );
     return {
       AuthenticationResult: {
         AccessToken: r.AccessToken,

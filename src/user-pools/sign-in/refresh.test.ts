@@ -134,3 +134,18 @@ test('client secrets compare raw, any of the active ones', () => {
   assert.equal(clientSecretMatches(['a'.repeat(52)], undefined), false);
   assert.equal(clientSecretMatches([], 'x'), false);
 });
+
+test('rotation commits only after minting: a refusal while minting (a PreTokenGeneration that throws) leaves the token usable', async () => {
+  const { token } = await signIn();
+  await assert.rejects(
+    redeemRefreshToken(deps, client, token, { rotate: true, graceSeconds: 0 }, async () => {
+      throw new Error('PreTokenGeneration failed');
+    }),
+    /PreTokenGeneration failed/,
+  );
+  assert.equal((await deps.store.sessions.getRefreshToken(refreshTokenHash(token)))!.supersededAt, null);
+  clock.advance(60_000);
+  const r = await redeemRefreshToken(deps, client, token, { rotate: true, graceSeconds: 0 }, async ({ user: u }) => u.username);
+  assert.equal(r.minted, 'alice');
+  assert.ok(r.newRefreshToken);
+});

@@ -35,18 +35,26 @@ function refusal(reason: RefreshRefusal): Error {
   return new NotAuthorizedException(REFRESH_TOKEN_MESSAGES[reason]);
 }
 
+export interface RefreshedSession {
+  pool: PoolRecord;
+  user: UserRecord;
+  session: AuthSessionRecord;
+}
+
 /**
- * Redeems a refresh token of `client` (optionally rotating it) and checks its user still may hold tokens (exists,
- * enabled, confirmed). Throws Cognito's errors.
+ * Redeems a refresh token of `client` (optionally rotating it), checks its user still may hold tokens (exists,
+ * enabled, confirmed) and runs `mint` for them — all before a rotation is committed, so that a refusal at any step
+ * (a PreTokenGeneration function that throws, say) leaves the token as it was. Throws Cognito's errors.
  */
-export async function refreshSession(
+export async function refreshSession<T = undefined>(
   deps: Deps,
   client: ClientRecord,
   token: string,
   opts: { rotate?: boolean; graceSeconds?: number } = {},
-): Promise<{ pool: PoolRecord; user: UserRecord; session: AuthSessionRecord; newRefreshToken?: string }> {
+  mint?: (s: RefreshedSession) => Promise<T>,
+): Promise<RefreshedSession & { minted: T; newRefreshToken?: string }> {
   const M = REFRESH_TOKEN_MESSAGES;
-  let found: { pool: PoolRecord; user: UserRecord } | undefined;
+  let done: (RefreshedSession & { minted: T }) | undefined;
   const accept = async (session: AuthSessionRecord) => {
     const pool = await deps.store.pools.get(session.poolId);
     if (!pool) throw new NotAuthorizedException(M.invalid);
@@ -54,9 +62,9 @@ export async function refreshSession(
     if (!user) throw userNotFound();
     if (!user.enabled) throw new NotAuthorizedException(M.disabled);
     if (!ACTIVE_STATUSES.has(user.status)) throw new NotAuthorizedException(M.invalid);
-    found = { pool, user };
+    done = { pool, user, session, minted: (mint ? await mint({ pool, user, session }) : undefined) as T };
   };
   const outcome = await redeemRefreshToken(deps, client, token, { graceSeconds: rotationOf(client).graceSeconds, ...opts, accept });
   if (!outcome.ok) throw refusal(outcome.reason);
-  return { ...found!, session: outcome.session, ...(outcome.newRefreshToken !== undefined ? { newRefreshToken: outcome.newRefreshToken } : {}) };
+  return { ...done!, ...(outcome.newRefreshToken !== undefined ? { newRefreshToken: outcome.newRefreshToken } : {}) };
 }

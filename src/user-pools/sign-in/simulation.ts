@@ -1,6 +1,7 @@
 // Simulated SRP challenges for names that are not users (PreventUserExistenceErrors ENABLED): stable salts and
 // USER_ID_FOR_SRP derived from the name under a deployment-wide key, so nothing tells them from real users.
 import { createHmac } from 'node:crypto';
+import { uuidFromBytes } from '../../lib/uuid.ts';
 import type { PoolRecord } from '../../storage/records.ts';
 import { computeVerifier } from '../srp.ts';
 import { srpPoolName } from '../domain/passwords.ts';
@@ -32,9 +33,5 @@ export async function simulatedUserId(deps: AuthDeps, pool: PoolRecord, name: st
   const key = await deps.storedKeys.get(SIMULATION_KEY);
   // Emails match case-insensitively (users.ts), so the derived id does too.
   const folded = name.includes('@') ? name.toLowerCase() : usernameKey(pool, name);
-  const b = createHmac('sha256', key).update(`user-id\0${pool.id}\0${folded}`).digest().subarray(0, 16);
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return uuidFromBytes(createHmac('sha256', key).update(`user-id\0${pool.id}\0${folded}`).digest());
 }

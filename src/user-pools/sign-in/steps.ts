@@ -16,7 +16,7 @@ import { usernameKey } from '../domain/usernames.ts';
 import { runPostAuthentication } from '../triggers/post-authentication.ts';
 import { runPreAuthentication } from '../triggers/pre-authentication.ts';
 import type { TokenGenerationSource } from '../triggers/pre-token-generation.ts';
-import { migrateUser, runUserMigration } from '../triggers/user-migration.ts';
+import { MIGRATION_FAILED, migrateUser, runUserMigration } from '../triggers/user-migration.ts';
 import { metadataFor, MSG, type AuthContext, type AuthDeps, type AuthOutput } from './context.ts';
 import { issueTokens } from './issue-tokens.ts';
 import { newPasswordChallenge } from './challenges/new-password-required.ts';
@@ -66,7 +66,16 @@ export async function migrateOnSignIn(deps: AuthDeps, ctx: AuthContext, name: st
     if (e instanceof UserNotFoundException && hidesUsersIn(ctx)) return null;
     throw e;
   }
-  return answer ? migrateUser(deps, ctx.pool, name, answer, { password }) : null;
+  if (!answer) return null;
+  try {
+    return await migrateUser(deps, ctx.pool, name, answer, { password });
+  } catch (e) {
+    // An answer Cognate cannot store (attributes off the schema, a taken alias or username value) fails the
+    // migration, in the error InitiateAuth declares — with users hidden, as an unknown name; the detail is logged.
+    deps.logger.warn('user migration answer refused', { poolId: ctx.pool.id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    if (hidesUsersIn(ctx)) return null;
+    throw new UserNotFoundException(MIGRATION_FAILED(ctx.client.id));
+  }
 }
 
 /**

@@ -136,6 +136,14 @@ function groupsOf(v: unknown): Partial<GroupConfiguration> | undefined {
   return out;
 }
 
+/**
+ * Scopes as RFC 6749 §3.3 writes them: one scope-token each (printable ASCII but space, `"` and `\\`); others are
+ * dropped, so that one entry cannot become several scopes in the space-separated `scope` claim (ours).
+ */
+function scopeTokens(v: unknown): string[] {
+  return stringsOf(v).filter((x) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(x));
+}
+
 /** Reads a function's `response` into a TokenCustomisation (claims Cognito keeps fixed are dropped silently). */
 export function readTokenCustomisation(version: PreTokenVersion, response: Record<string, unknown>): TokenCustomisation {
   const out: TokenCustomisation = {
@@ -158,8 +166,8 @@ export function readTokenCustomisation(version: PreTokenVersion, response: Recor
   out.idToken.claimsToSuppress = stringsOf(id.claimsToSuppress).filter((c) => !FIXED_CLAIMS.has(c));
   out.accessToken.claimsToAddOrOverride = claimsOf(access.claimsToAddOrOverride, FIXED_ACCESS_CLAIMS, false);
   out.accessToken.claimsToSuppress = stringsOf(access.claimsToSuppress).filter((c) => !FIXED_ACCESS_CLAIMS.has(c));
-  out.accessToken.scopesToAdd = stringsOf(access.scopesToAdd);
-  out.accessToken.scopesToSuppress = stringsOf(access.scopesToSuppress);
+  out.accessToken.scopesToAdd = scopeTokens(access.scopesToAdd);
+  out.accessToken.scopesToSuppress = scopeTokens(access.scopesToSuppress);
   out.groupOverride = groupsOf(d.groupOverrideDetails);
   return out;
 }

@@ -157,3 +157,11 @@ test('UserMigration: the Authentication event carries the password; answers read
     message: 'Exception migrating user in app client client1',
   });
 });
+
+test('PreTokenGeneration scopes: one scope-token per entry; empty ones and ones with spaces are dropped', () => {
+  const c = readTokenCustomisation('V2_0', {
+    claimsAndScopeOverrideDetails: { accessTokenGeneration: { scopesToAdd: ['openid', '', 'x y', 'a"b', 'res/read'], scopesToSuppress: [' '] } },
+  });
+  assert.deepEqual(c.accessToken.scopesToAdd, ['openid', 'res/read']);
+  assert.deepEqual(c.accessToken.scopesToSuppress, []);
+});

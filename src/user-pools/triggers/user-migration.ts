@@ -1,5 +1,7 @@
 // User migration trigger (UserMigration_Authentication, UserMigration_ForgotPassword): a name the pool does not know
 // is looked up by the function in the old user directory; its answer creates the user here (migrateUser).
+import { createHmac } from 'node:crypto';
+import { uuidFromBytes } from '../../lib/uuid.ts';
 import type { Deps } from '../../deps.ts';
 import type { PoolRecord, UserRecord } from '../../storage/records.ts';
 import { InvalidLambdaResponseException, UserLambdaValidationException, UserNotFoundException, UsernameExistsException } from '../errors.ts';
@@ -109,34 +111,50 @@ export async function runUserMigration(deps: Pick<Deps, 'triggers'>, pool: PoolR
  * them from another user, else AliasExistsException). With `password` (UserMigration_Authentication) the user gets
  * it and ends finalUserStatus (default CONFIRMED); without (UserMigration_ForgotPassword) the user has no password
  * and is RESET_REQUIRED, to set one with the reset code. In pools with UsernameAttributes the user gets a UUID
- * username and the name as their email / phone number; elsewhere the name as given is the username.
+ * username (derived from the name under a deployment key, so that two first sign-ins racing each other make one
+ * user) and the name as their email / phone number; elsewhere the name as given is the username.
+ *
+ * Nothing is stored when anything refuses: the attributes, every UsernameAttributes value (no other user may hold
+ * it), the aliases and `accept` (the caller's own check of the new user) are checked before the user is created,
+ * and a forced alias moves only once the user exists. When the same user was created meanwhile (a racing first
+ * sign-in), that user is answered.
  *
  * Not done yet: the welcome message (messageAction, desiredDeliveryMediums) and enableSMSMFA.
  */
 export async function migrateUser(
-  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'hashing'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'secrets' | 'hashing' | 'storedKeys'>,
   pool: PoolRecord,
   name: string,
   answer: MigrationAnswer,
-  o: { password?: string } = {},
+  o: { password?: string; accept?: (user: UserRecord) => void } = {},
 ): Promise<UserRecord> {
-  const sub = deps.random.uuid();
-  const byAttribute = (poolSettings(pool).UsernameAttributes ?? []).length > 0;
-  const n = byAttribute ? signUpName(pool, name, sub) : { username: name, implied: {} };
+  const settings = poolSettings(pool);
+  const usernameAttributes = (settings.UsernameAttributes ?? []) as string[];
+  const byAttribute = usernameAttributes.length > 0;
+  const id = byAttribute ? await migratedUserId(deps, pool, name) : deps.random.uuid();
+  const n = byAttribute ? signUpName(pool, name, id) : { username: name, implied: {} };
   const given = Object.entries(answer.userAttributes)
     .filter(([k]) => k !== 'sub' && k !== 'username' && !k.startsWith('cognito:'))
     .map(([Name, Value]) => ({ Name, Value }));
   const attributes = adminUserAttributes(pool, given, n.implied);
-  await checkUsernameAttributeFree(deps, pool, n.implied);
+  // Every value the pool signs in with must be free, not only the name given (another user's phone number, say).
+  const signInValues = Object.fromEntries(usernameAttributes.filter((a) => attributes[a]).map((a) => [a, attributes[a]!]));
+  await checkUsernameAttributeFree(deps, pool, signInValues);
   const key = usernameKey(pool, n.username);
-  if (await deps.store.users.get(pool.id, key)) throw new UsernameExistsException('User already exists');
+  // A racing migration of the same name got there first: carry on with the user it made.
+  const made = (other: UserRecord | null): UserRecord => {
+    if (other && Object.entries(n.implied).every(([a, v]) => other.attributes[a]?.toLowerCase() === v.toLowerCase())) return other;
+    throw new UsernameExistsException('User already exists');
+  };
+  const existing = await deps.store.users.get(pool.id, key);
+  if (existing) return made(existing);
   const now = deps.clock.now();
   const password = o.password;
   const user: UserRecord = {
     poolId: pool.id,
     username: n.username,
     usernameKey: key,
-    sub,
+    sub: id,
     status: password === undefined ? 'RESET_REQUIRED' : (answer.finalUserStatus ?? 'CONFIRMED'),
     enabled: true,
     attributes,
@@ -147,8 +165,17 @@ export async function migrateUser(
     updatedAt: now,
     version: 1,
   };
-  for (const attr of ['email', 'phone_number'])
-    if (attributes[attr] && attributes[`${attr}_verified`] === 'true') await claimAlias(deps, pool, user, attr, attributes[attr]!, answer.forceAliasCreation);
-  if ((await deps.store.users.create(user)) !== 'ok') throw new UsernameExistsException('User already exists');
+  o.accept?.(user);
+  const aliases = ['email', 'phone_number'].filter((attr) => attributes[attr] && attributes[`${attr}_verified`] === 'true');
+  // Without ForceAliasCreation this only checks (AliasExistsException, nothing moved).
+  if (!answer.forceAliasCreation) for (const attr of aliases) await claimAlias(deps, pool, user, attr, attributes[attr]!, false);
+  if ((await deps.store.users.create(user)) !== 'ok') return made(await deps.store.users.get(pool.id, key));
+  if (answer.forceAliasCreation) for (const attr of aliases) await claimAlias(deps, pool, user, attr, attributes[attr]!, true);
   return user;
+}
+
+/** A UUID for the user migrated under `name` (case-folded as sign-in names match), the same in every process. */
+async function migratedUserId(deps: Pick<Deps, 'storedKeys'>, pool: PoolRecord, name: string): Promise<string> {
+  const key = await deps.storedKeys.get('migration_key');
+  return uuidFromBytes(createHmac('sha256', key).update(`migrated-user\0${pool.id}\0${name.toLowerCase()}`).digest());
 }
