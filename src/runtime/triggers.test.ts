@@ -79,6 +79,68 @@ describe('module runner', () => {
   });
 });
 
+/** A runner over a module written to a temp dir with `source`; `run(name)` invokes its export `name`. */
+function tempModule(source: string): { run(name: string, timeoutMs?: number): Promise<unknown> } {
+  const dir = mkdtempSync(join(tmpdir(), 'cognate-handlers-'));
+  writeFileSync(join(dir, 'h.mjs'), source);
+  const runners = new Map<string, ReturnType<typeof makeTriggerRunner>>();
+  return {
+    run(name, timeoutMs = 1000) {
+      let r = runners.get(name);
+      if (!r) runners.set(name, (r = makeTriggerRunner({ ...base, baseDir: dir, mappings: { [`arn:${name}`]: { module: './h.mjs', handler: name } } })));
+      return r.invoke(`arn:${name}`, EVENT, { timeoutMs });
+    },
+  };
+}
+
+describe('module runner: hostile handlers', () => {
+  const hostile = tempModule(`
+    const circular = () => { const o = { a: 1 }; o.self = o; return o; };
+    export const rejectBigInt = async () => { throw 10n; };
+    export const rejectCircular = async () => { throw circular(); };
+    export const throwBigInt = () => { throw 10n; };
+    export const callbackCircular = (e, c, cb) => cb(circular());
+    export const rejectNoProto = async () => { throw Object.create(null); };
+    export const rejectBadToString = async () => { throw { toString() { throw new Error('no'); } }; };
+    export const rejectBadMessage = async () => { const e = new Error('x'); Object.defineProperty(e, 'message', { get() { throw new Error('no'); } }); throw e; };
+    export const thenThrows = () => ({ then() { throw 10n; } });
+    export const thenGetterThrows = () => ({ get then() { throw 10n; } });
+    export const twice = (e, c, cb) => { cb(null, { first: true }); cb(new Error('second')); throw 10n; };
+    export const resultBigInt = async () => ({ n: 10n });
+  `);
+  const fails = async (name: string) => failure(hostile.run(name));
+
+  test('an error that cannot be serialised is a function error, as Lambda reads it (typeof, String)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (const name of ['rejectBigInt', 'throwBigInt', 'thenThrows', 'thenGetterThrows']) {
+        const e = await fails(name);
+        assert.deepEqual([name, e.kind, e.message, e.errorType], [name, 'function', '10', 'bigint']);
+      }
+      for (const name of ['rejectCircular', 'callbackCircular']) {
+        const e = await fails(name);
+        assert.deepEqual([name, e.kind, e.message, e.errorType], [name, 'function', '[object Object]', 'object']);
+      }
+      for (const name of ['rejectNoProto', 'rejectBadToString', 'rejectBadMessage']) {
+        const e = await fails(name);
+        assert.deepEqual([name, e.kind, e.errorType], [name, 'function', 'handled']);
+        assert.match(e.message, /problem while retrieving/);
+      }
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  test('the first answer wins; later callbacks and throws are ignored; a result JSON cannot carry is invalid', async () => {
+    assert.deepEqual(await hostile.run('twice'), { first: true });
+    assert.equal((await fails('resultBigInt')).kind, 'invalid-response');
+  });
+});
+
 describe('HTTP runner', () => {
   let http: Awaited<ReturnType<typeof startHttpHandlers>>;
   let junk: Server;
