@@ -107,6 +107,12 @@ describe('module runner: hostile handlers', () => {
     export const thenGetterThrows = () => ({ get then() { throw 10n; } });
     export const twice = (e, c, cb) => { cb(null, { first: true }); cb(new Error('second')); throw 10n; };
     export const resultBigInt = async () => ({ n: 10n });
+    export const throwNull = () => { throw null; };
+    export const throwUndefined = () => { throw undefined; };
+    export const rejectNull = async () => { throw null; };
+    export const rejectUndefined = () => Promise.reject(undefined);
+    export const failNothing = (e, c) => c.fail();
+    export const callbackNull = (e, c, cb) => cb(null, { ok: true });
   `);
   const fails = async (name: string) => failure(hostile.run(name));
 
@@ -133,6 +139,20 @@ describe('module runner: hostile handlers', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  test('throwing or rejecting with null or undefined is a function error; context.fail() is "handled"', async () => {
+    for (const [name, message, type] of [
+      ['throwNull', 'null', 'object'],
+      ['rejectNull', 'null', 'object'],
+      ['throwUndefined', 'undefined', 'undefined'],
+      ['rejectUndefined', 'undefined', 'undefined'],
+      ['failNothing', 'handled', 'string'],
+    ]) {
+      const e = await fails(name!);
+      assert.deepEqual([name, e.kind, e.message, e.errorType], [name, 'function', message, type]);
+    }
+    assert.deepEqual(await hostile.run('callbackNull'), { ok: true }, 'callback(null, result) is success');
   });
 
   test('the first answer wins; later callbacks and throws are ignored; a result JSON cannot carry is invalid', async () => {

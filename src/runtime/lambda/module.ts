@@ -109,15 +109,18 @@ export class ModuleHandlers {
         getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
         done: finish,
         succeed: (result) => succeed(result),
-        fail: (error) => fail(error ?? new Error('handler failed')),
+        // As the runtime's context.fail: no error is the string "handled".
+        fail: (error) => fail(error ?? 'handled'),
       };
       try {
         const out = fn(input, context, finish);
         // A promise (async handler) answers; otherwise the handler calls back. Promise.resolve adopts a thenable
         // without calling its `then` here, so a `then` that throws is a rejection, not an exception.
-        if (out && typeof (out as Promise<unknown>).then === 'function') Promise.resolve(out).then(succeed, (e: unknown) => fail(e ?? new Error('handler failed')));
+        if (out && typeof (out as Promise<unknown>).then === 'function') Promise.resolve(out).then(succeed, fail);
       } catch (e) {
-        finish(e);
+        // A throw or a rejection is a failure whatever its value: `throw null` reports errorType "object" and
+        // errorMessage "null", as the current runtime (try { await handler() } catch → formatError) does.
+        fail(e);
       }
     });
     const result = await withTimeout(run, timeoutMs);
