@@ -107,6 +107,8 @@ describe('module runner: hostile handlers', () => {
     export const thenGetterThrows = () => ({ get then() { throw 10n; } });
     export const twice = (e, c, cb) => { cb(null, { first: true }); cb(new Error('second')); throw 10n; };
     export const resultBigInt = async () => ({ n: 10n });
+    export const hugeClaim = async (e) => ({ ...e, response: { claim: 'x'.repeat(7 * 1024 * 1024) } });
+    export const bigClaim = async (e) => ({ ...e, response: { claim: 'x'.repeat(1024 * 1024) } });
     export const throwNull = () => { throw null; };
     export const throwUndefined = () => { throw undefined; };
     export const rejectNull = async () => { throw null; };
@@ -155,6 +157,12 @@ describe('module runner: hostile handlers', () => {
     assert.deepEqual(await hostile.run('callbackNull'), { ok: true }, 'callback(null, result) is success');
   });
 
+  test('a result larger than 6 MB serialised is invalid; 1 MB passes', async () => {
+    const e = await fails('hugeClaim');
+    assert.deepEqual([e.kind, e.message], ['invalid-response', 'the answer is larger than 6291456 bytes']);
+    assert.equal(((await hostile.run('bigClaim')) as any).response.claim.length, 1024 * 1024);
+  });
+
   test('the first answer wins; later callbacks and throws are ignored; a result JSON cannot carry is invalid', async () => {
     assert.deepEqual(await hostile.run('twice'), { first: true });
     assert.equal((await fails('resultBigInt')).kind, 'invalid-response');
@@ -186,6 +194,45 @@ describe('HTTP runner', () => {
     const e = await failure(r.invoke('deny', { ...EVENT, request: { userAttributes: { email: 'x@other.org' } } }));
     assert.deepEqual([e.kind, e.message], ['function', 'Email domain not allowed']);
     assert.equal((await failure(r.invoke('junk', EVENT))).kind, 'invalid-response');
+  });
+
+  test('an answer larger than 6 MB, streamed or declared, is aborted as invalid (HTTP and Invoke API)', async () => {
+    let closed = 0;
+    const endless = createServer((req, res) => {
+      req.resume();
+      res.on('close', () => closed++);
+      if (req.url === '/declared') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(400 * 1024 * 1024) });
+        res.write('{');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    await new Promise<void>((r) => endless.listen(0, '127.0.0.1', r));
+    const at = `http://127.0.0.1:${(endless.address() as AddressInfo).port}`;
+    try {
+      const r = makeTriggerRunner({
+        ...base,
+        mappings: { streamed: { url: `${at}/streamed` }, declared: { url: `${at}/declared` }, api: { lambda: { endpoint: at } } },
+      });
+      for (const arn of ['streamed', 'declared', 'api']) {
+        const started = Date.now();
+        const e = await failure(r.invoke(arn, EVENT, { timeoutMs: 20_000 }));
+        assert.deepEqual([arn, e.kind], [arn, 'invalid-response']);
+        assert.ok(Date.now() - started < 10_000, 'aborted, not timed out');
+      }
+      for (let i = 0; i < 50 && closed < 3; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(closed, 3, 'the connections are closed');
+    } finally {
+      endless.closeAllConnections();
+      endless.close();
+    }
   });
 
   test('nobody listening is unreachable', async () => {

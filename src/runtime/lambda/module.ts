@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { types } from 'node:util';
-import { TriggerInvokeError, withTimeout } from './outcome.ts';
+import { answerTooLarge, MAX_ANSWER_BYTES, TriggerInvokeError, withTimeout } from './outcome.ts';
 
 type Callback = (error?: unknown, result?: unknown) => void;
 type Handler = (event: unknown, context: LambdaContext, callback: Callback) => unknown;
@@ -124,12 +124,17 @@ export class ModuleHandlers {
       }
     });
     const result = await withTimeout(run, timeoutMs);
-    // Over the wire the result is JSON: undefined becomes null, and what JSON cannot carry is dropped.
+    // Over the wire the result is JSON: undefined becomes null, and what JSON cannot carry is dropped; what is larger
+    // than Lambda's response quota is refused, as it would be over the wire.
     if (result === undefined) return null;
+    let json: string;
     try {
-      return JSON.parse(JSON.stringify(result)) as unknown;
+      json = JSON.stringify(result);
     } catch {
       throw new TriggerInvokeError('invalid-response', 'the handler result cannot be serialised as JSON');
     }
+    if (json === undefined) throw new TriggerInvokeError('invalid-response', 'the handler result cannot be serialised as JSON');
+    if (Buffer.byteLength(json, 'utf8') > MAX_ANSWER_BYTES) throw answerTooLarge();
+    return JSON.parse(json) as unknown;
   }
 }

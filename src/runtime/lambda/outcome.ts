@@ -6,7 +6,7 @@
  * - `function`: the handler threw, called back with an error, or answered as failed (message = its errorMessage);
  * - `timeout`: no answer within the timeout;
  * - `unreachable`: the module, endpoint or function could not be loaded or reached, or refused the call;
- * - `invalid-response`: the answer is not JSON;
+ * - `invalid-response`: the answer is not JSON, or larger than MAX_ANSWER_BYTES;
  * - `not-configured`: the ARN is not mapped and no COGNATE_LAMBDA_ENDPOINT is set.
  */
 export type TriggerFailure = 'function' | 'timeout' | 'unreachable' | 'invalid-response' | 'not-configured';
@@ -22,6 +22,15 @@ export class TriggerInvokeError extends Error {
     this.name = 'TriggerInvokeError';
   }
 }
+
+/**
+ * The largest answer read: Lambda's synchronous invocation payload quota ("Invocation payload (request and response)
+ * 6 MB each", Lambda quotas; the Invoke API: "For synchronous invocations, the maximum payload size is 6 MB"). Bodies
+ * are read up to it and no further; a larger answer is 'invalid-response'.
+ */
+export const MAX_ANSWER_BYTES = 6 * 1024 * 1024;
+
+export const answerTooLarge = () => new TriggerInvokeError('invalid-response', `the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
 
 /** Rejects with a 'timeout' TriggerInvokeError when `work` has not settled within `ms`. */
 export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
