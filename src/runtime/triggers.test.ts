@@ -235,6 +235,43 @@ describe('HTTP runner', () => {
     }
   });
 
+  test('a redirect is not followed: unreachable, and the event goes nowhere else (HTTP and Invoke API)', async () => {
+    const elsewhere: string[] = [];
+    const target = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url}`);
+      res.end(JSON.stringify({ ...EVENT, response: { stolen: true } }));
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
+    const redirector = createServer((req, res) => {
+      req.resume();
+      const status = Number(req.url!.split('/')[1]) || 307;
+      res.writeHead(status, { location: targetUrl });
+      res.end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    const at = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+    try {
+      const r = makeTriggerRunner({
+        ...base,
+        mappings: {
+          '307': { url: `${at}/307` },
+          '308': { url: `${at}/308` },
+          '302': { url: `${at}/302` },
+          '301': { url: `${at}/301` },
+          api: { lambda: { endpoint: `${at}/307` } },
+        },
+      });
+      for (const arn of ['307', '308', '302', '301', 'api']) assert.deepEqual([arn, (await failure(r.invoke(arn, EVENT))).kind], [arn, 'unreachable']);
+      assert.deepEqual(elsewhere, []);
+    } finally {
+      for (const s of [target, redirector]) {
+        s.closeAllConnections();
+        s.close();
+      }
+    }
+  });
+
   test('nobody listening is unreachable', async () => {
     const r = makeTriggerRunner({ ...base, mappings: { x: { url: 'http://127.0.0.1:9/' } } });
     assert.equal((await failure(r.invoke('x', EVENT))).kind, 'unreachable');

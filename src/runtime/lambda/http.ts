@@ -1,5 +1,6 @@
-// Runs a trigger over plain HTTP: POST the event as JSON to a mapped URL; a 2xx body is the handler's result, any
-// other status (or an X-Amz-Function-Error header, as Lambda marks one) is a handler error.
+// Runs a trigger over plain HTTP: POST the event as JSON to a mapped URL; a 2xx body is the handler's result, a 3xx
+// is unreachable (never followed), any other status (or an X-Amz-Function-Error header, as Lambda marks one) is a
+// handler error.
 import { answerTooLarge, functionError, MAX_ANSWER_BYTES, parseAnswer, TriggerInvokeError } from './outcome.ts';
 
 /**
@@ -14,7 +15,19 @@ export async function postJson(
 ): Promise<{ status: number; headers: Headers; text: string }> {
   const stop = new AbortController();
   try {
-    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stop.signal]) });
+    // Redirects are not followed: a 307/308 would re-POST the event (for UserMigration_Authentication the user's
+    // password) to wherever the answer points, possibly another origin or plain http.
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stop.signal]),
+    });
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status <= 399)) {
+      stop.abort();
+      throw new TriggerInvokeError('unreachable', `${url} answered ${res.status} (redirect to ${res.headers.get('location') ?? 'nowhere'}, not followed)`);
+    }
     return { status: res.status, headers: res.headers, text: await readCapped(res, stop) };
   } catch (e) {
     if (e instanceof TriggerInvokeError) throw e;
