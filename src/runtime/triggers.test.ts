@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
 import sha256js from '@aws-crypto/sha256-js';
 import { systemClock } from './clock.ts';
+import { memoryLogger } from './logger.ts';
 import { loadTriggerMappings, makeTriggerRunner, TriggerConfigError, TriggerInvokeError, type TriggerRunnerOptions } from './triggers.ts';
 import { signRequest } from './lambda/sigv4-sign.ts';
 import { invocationUrl } from './lambda/invoke.ts';
@@ -272,6 +273,23 @@ describe('HTTP runner', () => {
     }
   });
 
+  test('a non-2xx answer without a body is a function error that does not name the URL', async () => {
+    const empty = createServer((req, res) => {
+      req.resume();
+      res.writeHead(500);
+      res.end();
+    });
+    await new Promise<void>((r) => empty.listen(0, '127.0.0.1', r));
+    try {
+      const r = makeTriggerRunner({ ...base, mappings: { x: { url: `http://127.0.0.1:${(empty.address() as AddressInfo).port}/internal-hook` } } });
+      const e = await failure(r.invoke('x', EVENT));
+      assert.deepEqual([e.kind, e.message], ['function', 'HTTP 500']);
+    } finally {
+      empty.closeAllConnections();
+      empty.close();
+    }
+  });
+
   test('nobody listening is unreachable', async () => {
     const r = makeTriggerRunner({ ...base, mappings: { x: { url: 'http://127.0.0.1:9/' } } });
     assert.equal((await failure(r.invoke('x', EVENT))).kind, 'unreachable');
@@ -300,12 +318,44 @@ describe('Lambda Invoke API runner', () => {
     const e = await failure(r.invoke(arnOf('pre-sign-up-domain'), { ...EVENT, request: { userAttributes: { email: 'x@other.org' } } }));
     assert.deepEqual([e.kind, e.message, e.errorType], ['function', 'Email domain not allowed', 'Error']);
     const gone = await failure(r.invoke(arnOf('nope'), EVENT));
-    assert.deepEqual([gone.kind, gone.message], ['unreachable', 'ResourceNotFoundException']);
+    assert.deepEqual([gone.kind, gone.errorType], ['unreachable', 'ResourceNotFoundException']);
+    assert.match(gone.message, /answered 404 ResourceNotFoundException: Function not found/, 'the detail, for the log');
     const wrongKey = makeTriggerRunner({
       ...base,
       mappings: { [arnOf('pre-sign-up-domain')]: { lambda: { endpoint: api.endpoint, accessKeyId: 'AKIDOTHER', secretAccessKey: 'x' } } },
     });
     assert.equal((await failure(wrongKey.invoke(arnOf('pre-sign-up-domain'), EVENT))).kind, 'unreachable');
+  });
+
+  test('only a plain AWS error name is kept for callers; the whole detail is logged', async () => {
+    const refusing = createServer((req, res) => {
+      req.resume();
+      const type = decodeURIComponent(req.url!.split('/')[3]!).split(':').at(-1)!;
+      res.writeHead(403, type === 'none' ? {} : { 'x-amzn-errortype': `${type}:http://internal.example/detail` });
+      res.end(JSON.stringify({ message: 'refused at /srv/lambda' }));
+    });
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+    const logger = memoryLogger();
+    try {
+      const r = makeTriggerRunner({ ...base, lambdaEndpoint: endpoint, logger });
+      for (const [type, kept] of [
+        ['AccessDeniedException', 'AccessDeniedException'],
+        ['TooManyRequestsException', 'TooManyRequestsException'],
+        ['/etc/passwd', undefined],
+        ['Refused at 10.0.0.1', undefined],
+        ['none', undefined],
+      ] as const) {
+        const e = await failure(r.invoke(`arn:aws:lambda:us-east-1:1:function:${encodeURIComponent(type)}`, EVENT));
+        assert.deepEqual([type, e.kind, e.errorType], [type, 'unreachable', kept]);
+      }
+      const logged = logger.entries.at(-1)!;
+      assert.equal(logged.msg, 'trigger failed');
+      assert.match(String(logged.fields?.error), new RegExp(`^${endpoint}/.* answered 403: refused at /srv/lambda$`));
+    } finally {
+      refusing.closeAllConnections();
+      refusing.close();
+    }
   });
 
   test('a mapped Lambda API with its own key and region; prefix patterns; nothing configured', async () => {

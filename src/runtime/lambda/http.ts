@@ -59,6 +59,7 @@ async function readCapped(res: Response, stop: AbortController): Promise<string>
 export async function invokeHttp(url: string, event: object, timeoutMs: number): Promise<unknown> {
   const res = await postJson(url, JSON.stringify(event), { 'content-type': 'application/json' }, timeoutMs);
   if (res.status < 200 || res.status > 299 || res.headers.get('x-amz-function-error'))
-    throw functionError(res.text, `${url} answered ${res.status}`);
+    // The fallback message reaches the caller ("X failed with error HTTP 500."): never the URL (ours).
+    throw functionError(res.text, `HTTP ${res.status}`);
   return parseAnswer(res.text);
 }
