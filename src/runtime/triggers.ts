@@ -128,7 +128,8 @@ export function makeTriggerRunner(o: TriggerRunnerOptions): TriggerRunner {
         throw new TriggerInvokeError('not-configured', `no trigger mapping for ${arn} and no COGNATE_LAMBDA_ENDPOINT`);
       } catch (e) {
         const err = e instanceof TriggerInvokeError ? e : new TriggerInvokeError('unreachable', e instanceof Error ? e.message : String(e));
-        o.logger?.warn('trigger failed', { arn, kind: err.kind, error: err.message, ms: o.clock.now() - started });
+        // The whole detail is logged here; callers get only the kind and, for an Invoke API refusal, its error name.
+        o.logger?.warn('trigger failed', { arn, kind: err.kind, error: err.message, errorType: err.errorType, ms: o.clock.now() - started });
         throw err;
       }
     },

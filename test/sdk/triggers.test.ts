@@ -3,6 +3,9 @@
 // PostConfirmation, CustomMessage on every source wired, UserMigration_ForgotPassword.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
@@ -234,10 +237,16 @@ for (const kind of LAMBDA_KINDS) {
 
 describe('triggers that cannot run', () => {
   let s: TestServer;
+  const dir = mkdtempSync(join(tmpdir(), 'cognate-missing-'));
   before(async () => {
-    s = await startTestServer({ admin: ADMIN, config: { dev: true } });
+    // One ARN mapped to a module that is not there; the others unmapped, with no COGNATE_LAMBDA_ENDPOINT.
+    writeFileSync(join(dir, 'triggers.json'), JSON.stringify({ [arnOf('missing')]: { module: './secret-handlers/missing.mjs' } }));
+    s = await startTestServer({ admin: ADMIN, config: { dev: true, triggersFile: join(dir, 'triggers.json') } });
   });
-  after(() => s.close());
+  after(async () => {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   test('no mapping and no COGNATE_LAMBDA_ENDPOINT: UnexpectedLambdaException, nothing stored', async () => {
     const pool = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'x', LambdaConfig: { PreSignUp: arnOf('nowhere') } }))).UserPool!;
@@ -245,5 +254,12 @@ describe('triggers that cannot run', () => {
     const err = await awsErrorOf(() => s.idp.send(new SignUpCommand({ ClientId: client.ClientId!, Username: 'u1', Password: PASSWORD })));
     assert.deepEqual(err, { name: 'UnexpectedLambdaException', message: 'PreSignUp invocation failed due to configuration.', status: 400 });
     assert.equal((await awsErrorOf(() => s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.Id!, Username: 'u1' })))).name, 'UserNotFoundException');
+  });
+
+  test('a module that does not load: UnexpectedLambdaException with a fixed detail, never its path', async () => {
+    const pool = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'y', LambdaConfig: { PreSignUp: arnOf('missing') } }))).UserPool!;
+    const client = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.Id!, ClientName: 'c' }))).UserPoolClient!;
+    const err = await awsErrorOf(() => s.idp.send(new SignUpCommand({ ClientId: client.ClientId!, Username: 'u2', Password: PASSWORD })));
+    assert.deepEqual(err, { name: 'UnexpectedLambdaException', message: 'PreSignUp invocation failed due to error Unable to reach the function.', status: 400 });
   });
 });

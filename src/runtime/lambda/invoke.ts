@@ -3,7 +3,7 @@
 // the handler's result; an X-Amz-Function-Error header marks a handler error ({"errorMessage","errorType"} body).
 import type { Clock } from '../clock.ts';
 import { postJson } from './http.ts';
-import { functionError, parseAnswer, TriggerInvokeError } from './outcome.ts';
+import { AWS_ERROR_NAME, functionError, parseAnswer, TriggerInvokeError } from './outcome.ts';
 import { signRequest } from './sigv4-sign.ts';
 
 export interface LambdaApiTarget {
@@ -31,16 +31,22 @@ export async function invokeLambdaApi(t: LambdaApiTarget, arn: string, event: ob
   delete headers.host;
   const res = await postJson(url.href, body, headers, timeoutMs);
   if (res.status < 200 || res.status > 299) {
-    // The Lambda API refused the call (unknown function, bad signature, throttled): the function never ran.
-    const type = res.headers.get('x-amzn-errortype')?.split(':')[0];
-    let detail = type ?? `HTTP ${res.status}`;
+    // The Lambda API refused the call (unknown function, bad signature, throttled): the function never ran. Its error
+    // name (x-amzn-ErrorType "Name:detail", else a JSON __type "namespace#Name") reaches the caller when it is a
+    // plain AWS error name; the rest is logged.
+    let parsed: { __type?: unknown; message?: unknown; Message?: unknown } = {};
     try {
-      const j = JSON.parse(res.text) as { __type?: string; Type?: string; message?: string; Message?: string };
-      detail = type ?? j.__type ?? j.Type ?? detail;
+      parsed = (JSON.parse(res.text) as typeof parsed | null) ?? {};
     } catch {
-      // keep the status
+      // not JSON: the status alone
     }
-    throw new TriggerInvokeError('unreachable', detail);
+    const type = res.headers.get('x-amzn-errortype')?.split(':')[0] ?? (typeof parsed.__type === 'string' ? parsed.__type.split('#').pop() : undefined);
+    const message = parsed.message ?? parsed.Message;
+    throw new TriggerInvokeError(
+      'unreachable',
+      `${url.href} answered ${res.status}${type ? ` ${type}` : ''}${typeof message === 'string' ? `: ${message.slice(0, 500)}` : ''}`,
+      type && AWS_ERROR_NAME.test(type) ? type : undefined,
+    );
   }
   if (res.headers.get('x-amz-function-error')) throw functionError(res.text, 'Unhandled');
   return parseAnswer(res.text);

@@ -2,7 +2,8 @@
 // returning a promise, or `handler(event, context, callback)` calling back; a context shaped like Lambda's.
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { TriggerInvokeError, withTimeout } from './outcome.ts';
+import { types } from 'node:util';
+import { answerTooLarge, MAX_ANSWER_BYTES, TriggerInvokeError, withTimeout } from './outcome.ts';
 
 type Callback = (error?: unknown, result?: unknown) => void;
 type Handler = (event: unknown, context: LambdaContext, callback: Callback) => unknown;
@@ -31,11 +32,23 @@ export function functionNameOf(arn: string): string {
   return i >= 0 && parts[i + 1] ? parts[i + 1]! : arn;
 }
 
-/** What Lambda reports for an error a handler threw or called back with: errorMessage and errorType. */
-function asFunctionError(e: unknown): TriggerInvokeError {
-  if (e instanceof Error) return new TriggerInvokeError('function', e.message, e.name);
-  if (typeof e === 'string') return new TriggerInvokeError('function', e, 'string');
-  return new TriggerInvokeError('function', JSON.stringify(e) ?? String(e));
+/** The runtime's errorMessage for an error it cannot read. */
+const UNREADABLE_ERROR =
+  'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack';
+
+/**
+ * What Lambda's Node.js runtime reports for an error a handler threw or called back with (aws-lambda-nodejs-runtime-
+ * interface-client, formatError): an Error's name and message; anything else its typeof and String(); and when even
+ * that throws (a getter, a toString that throws, an object without a prototype), errorType "handled" with the
+ * runtime's fixed message. Never throws.
+ */
+export function asFunctionError(e: unknown): TriggerInvokeError {
+  try {
+    if (e instanceof Error || types.isNativeError(e)) return new TriggerInvokeError('function', String(e.message), String(e.name));
+    return new TriggerInvokeError('function', String(e), typeof e);
+  } catch {
+    return new TriggerInvokeError('function', UNREADABLE_ERROR, 'handled');
+  }
 }
 
 /** Loaded handler modules, cached per path in this instance (one per runner). */
@@ -57,7 +70,8 @@ export class ModuleHandlers {
     try {
       mod = await this.load(path);
     } catch (e) {
-      throw new TriggerInvokeError('unreachable', `cannot load ${path}: ${(e as Error).message}`);
+      // The module may throw anything at its top level; only asFunctionError's reading of it is safe.
+      throw new TriggerInvokeError('unreachable', `cannot load ${path}: ${asFunctionError(e).message}`);
     }
     // A CommonJS module's exports arrive as `default` when Node cannot name them.
     const fn = (mod[name] ?? (mod.default as Record<string, unknown> | undefined)?.[name]) as Handler | undefined;
@@ -68,13 +82,21 @@ export class ModuleHandlers {
     // The handler gets its own copy, as it would over the wire, and may change it freely.
     const input = JSON.parse(JSON.stringify(event)) as unknown;
     const run = new Promise<unknown>((resolve, reject) => {
+      // Whatever the handler does, this settles once and nothing here throws: the first answer wins, later ones
+      // (a callback after the promise, a second context.done) are ignored, as the Lambda runtime ignores them.
       let settled = false;
-      const finish: Callback = (error, result) => {
+      const succeed = (result: unknown) => {
         if (settled) return;
         settled = true;
-        if (error !== undefined && error !== null) reject(asFunctionError(error));
-        else resolve(result);
+        resolve(result);
       };
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(asFunctionError(error));
+      };
+      // Node-style: a null or undefined error is success.
+      const finish: Callback = (error, result) => (error !== undefined && error !== null ? fail(error) : succeed(result));
       const context: LambdaContext = {
         functionName: fnName,
         functionVersion: '$LATEST',
@@ -86,24 +108,33 @@ export class ModuleHandlers {
         callbackWaitsForEmptyEventLoop: true,
         getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
         done: finish,
-        succeed: (result) => finish(null, result),
-        fail: (error) => finish(error ?? new Error('handler failed')),
+        succeed: (result) => succeed(result),
+        // As the runtime's context.fail: no error is the string "handled".
+        fail: (error) => fail(error ?? 'handled'),
       };
       try {
         const out = fn(input, context, finish);
-        // A promise (async handler) answers; otherwise the handler calls back.
-        if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then((r) => finish(null, r), (e) => finish(e ?? new Error('handler failed')));
+        // A promise (async handler) answers; otherwise the handler calls back. Promise.resolve adopts a thenable
+        // without calling its `then` here, so a `then` that throws is a rejection, not an exception.
+        if (out && typeof (out as Promise<unknown>).then === 'function') Promise.resolve(out).then(succeed, fail);
       } catch (e) {
-        finish(e);
+        // A throw or a rejection is a failure whatever its value: `throw null` reports errorType "object" and
+        // errorMessage "null", as the current runtime (try { await handler() } catch → formatError) does.
+        fail(e);
       }
     });
     const result = await withTimeout(run, timeoutMs);
-    // Over the wire the result is JSON: undefined becomes null, and what JSON cannot carry is dropped.
+    // Over the wire the result is JSON: undefined becomes null, and what JSON cannot carry is dropped; what is larger
+    // than Lambda's response quota is refused, as it would be over the wire.
     if (result === undefined) return null;
+    let json: string;
     try {
-      return JSON.parse(JSON.stringify(result)) as unknown;
+      json = JSON.stringify(result);
     } catch {
       throw new TriggerInvokeError('invalid-response', 'the handler result cannot be serialised as JSON');
     }
+    if (json === undefined) throw new TriggerInvokeError('invalid-response', 'the handler result cannot be serialised as JSON');
+    if (Buffer.byteLength(json, 'utf8') > MAX_ANSWER_BYTES) throw answerTooLarge();
+    return JSON.parse(json) as unknown;
   }
 }

@@ -125,8 +125,13 @@ export const LAMBDA_MSG = {
   failed: (name: TriggerName, message: string) => `${name} failed with error ${message}.`,
   /** obs: "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function." (sst#1815). */
   timeout: (name: TriggerName) => `${name} invocation failed due to error Socket timeout while invoking Lambda function.`,
-  /** rep: the Lambda API's error name, as in "… invocation failed due to error AccessDeniedException.". */
-  unreachable: (name: TriggerName, detail: string) => `${name} invocation failed due to error ${detail}.`,
+  /**
+   * rep: the Lambda API's error name, as in "… invocation failed due to error AccessDeniedException."; without one
+   * (a module that does not load, an endpoint that does not answer) a fixed detail (ours): what the runner knows
+   * (paths, URLs, causes) goes to the server log, never to the caller.
+   */
+  unreachable: (name: TriggerName, awsErrorName?: string) =>
+    `${name} invocation failed due to error ${awsErrorName ?? 'Unable to reach the function'}.`,
   /** obs: "null invocation failed due to configuration." (amplify-js#4300), with the trigger's name. */
   notConfigured: (name: TriggerName) => `${name} invocation failed due to configuration.`,
   /** obs (amplify-studio#1006, aws-sdk-android-samples#165): an answer without the event shape. */
@@ -137,7 +142,7 @@ export const LAMBDA_MSG = {
 
 /** Maps a runner failure to the error Cognito answers the operation with. */
 export function lambdaError(name: TriggerName, e: unknown): Error {
-  if (!(e instanceof TriggerInvokeError)) return new UnexpectedLambdaException(LAMBDA_MSG.unreachable(name, e instanceof Error ? e.message : String(e)));
+  if (!(e instanceof TriggerInvokeError)) return new UnexpectedLambdaException(LAMBDA_MSG.unreachable(name));
   switch (e.kind) {
     case 'function':
       return new UserLambdaValidationException(LAMBDA_MSG.failed(name, e.message));
@@ -148,7 +153,7 @@ export function lambdaError(name: TriggerName, e: unknown): Error {
     case 'not-configured':
       return new UnexpectedLambdaException(LAMBDA_MSG.notConfigured(name));
     default:
-      return new UnexpectedLambdaException(LAMBDA_MSG.unreachable(name, e.message));
+      return new UnexpectedLambdaException(LAMBDA_MSG.unreachable(name, e.errorType));
   }
 }
 

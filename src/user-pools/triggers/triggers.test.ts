@@ -74,10 +74,23 @@ test('runner failures become Cognito’s errors', async () => {
     name: 'UnexpectedLambdaException',
     message: 'PostAuthentication invocation failed due to error Socket timeout while invoking Lambda function.',
   });
-  assert.deepEqual(await run(fail('unreachable', 'ResourceNotFoundException')), {
+  // An Invoke API refusal shows its AWS error name; what the runner knows (paths, URLs, causes) never reaches the caller.
+  const refused = () => {
+    throw new TriggerInvokeError('unreachable', 'http://10.0.0.7:9001/2015-03-31/functions/x/invocations answered 404', 'ResourceNotFoundException');
+  };
+  assert.deepEqual(await run(refused), {
     name: 'UnexpectedLambdaException',
     message: 'PostAuthentication invocation failed due to error ResourceNotFoundException.',
   });
+  const hidden = { name: 'UnexpectedLambdaException', message: 'PostAuthentication invocation failed due to error Unable to reach the function.' };
+  assert.deepEqual(await run(fail('unreachable', "cannot load /srv/secret/h.mjs: Cannot find module '/srv/secret/h.mjs'")), hidden);
+  assert.deepEqual(await run(fail('unreachable', 'http://10.0.0.7:8080/hook: ECONNREFUSED')), hidden);
+  assert.deepEqual(
+    await run(() => {
+      throw new Error('internal /srv/path');
+    }),
+    hidden,
+  );
   assert.deepEqual(await run(fail('invalid-response', 'x')), { name: 'InvalidLambdaResponseException', message: 'Invalid lambda function output : Invalid JSON' });
   for (const answer of [null, 'text', [], { response: 'x' }, { response: null }])
     assert.deepEqual(await run(() => answer), { name: 'InvalidLambdaResponseException', message: 'Unrecognizable lambda output' });
