@@ -4,7 +4,9 @@ import { makeDeps, openStore } from '../deps.ts';
 import { serve } from './serve.ts';
 import { rotateKeys } from './rotate-keys.ts';
 
-const usage = `usage: cognate [serve] [--host H] [--port P] [--data-dir DIR] [--database-url URL] [--config FILE] [--dev]
+const usage = `usage: cognate [serve] [--host H] [--port P] [--data-dir DIR] [--database-url URL] [--public-url URL] [--region R]
+                      [--triggers FILE] [--config FILE] [--log-level L] [--dev]
+       (each flag also as an environment variable, COGNATE_LAMBDA_ENDPOINT and the rest: see the README)
        cognate migrate
        cognate rotate-keys --pool-id POOL_ID
        (from a checkout: npm start -- <the same arguments>)`;
