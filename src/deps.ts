@@ -133,31 +133,29 @@ export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' 
   }
   const { creds, generated } = loadAdminCredentials(config, random);
   const clock = over.clock ?? systemClock;
-  let triggers: TriggerRunner;
   try {
-    triggers = makeTriggers(config, creds, clock, logger);
+    return { deps: assembleDeps({ config, store, clock, random, logger, secrets, admin: creds }), adminGenerated: generated };
   } catch (e) {
     await store.close();
     throw e;
   }
+}
+
+/** What every Deps is made of; the rest is derived from it. */
+export type BaseDeps = Pick<Deps, 'config' | 'store' | 'clock' | 'random' | 'logger' | 'secrets' | 'admin'>;
+
+/** Deps from their base: the derived members made here, unless `over` gives them (tests). */
+export function assembleDeps<B extends BaseDeps>(base: B, over: Partial<Omit<Deps, keyof BaseDeps>> = {}): B & Deps {
+  const { config, store, clock, random, logger, secrets, admin } = base;
   return {
-    deps: {
-      config,
-      store,
-      clock,
-      random,
-      logger,
-      secrets,
-      privateKeys: new PrivateKeyCache(secrets),
-      admin: creds,
-      signingKeys: adminResolver(creds),
-      delivery: makeDelivery({ config, store, clock, random, logger }),
-      hashing: argon2Hasher(),
-      storedKeys: storedKeys({ store, secrets, random }),
-      caches: makeCaches(),
-      triggers,
-    },
-    adminGenerated: generated,
+    ...base,
+    privateKeys: over.privateKeys ?? new PrivateKeyCache(secrets),
+    signingKeys: over.signingKeys ?? adminResolver(admin),
+    delivery: over.delivery ?? makeDelivery({ config, store, clock, random, logger }),
+    hashing: over.hashing ?? argon2Hasher(),
+    storedKeys: over.storedKeys ?? storedKeys({ store, secrets, random }),
+    caches: over.caches ?? makeCaches(),
+    triggers: over.triggers ?? makeTriggers(config, admin, clock, logger),
   };
 }
 

@@ -2,16 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { adminResolver, makeCaches, makeTriggers, type Deps } from '../../src/deps.ts';
+import { assembleDeps, type Deps } from '../../src/deps.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
-import { makeDelivery } from '../../src/runtime/delivery.ts';
-import { argon2Hasher } from '../../src/runtime/hashing.ts';
 import { memoryLogger } from '../../src/runtime/logger.ts';
 import { cryptoRandom } from '../../src/runtime/random.ts';
 import { secretBox } from '../../src/runtime/secrets.ts';
-import { storedKeys } from '../../src/runtime/stored-keys.ts';
 import { openSqliteStore } from '../../src/storage/sqlite/index.ts';
-import { PrivateKeyCache } from '../../src/tokens/keys.ts';
 
 /** Defaults for tests: every setting at its default, overridden by `over`. */
 export function testConfig(over: Partial<Config> = {}): Config {
@@ -31,20 +27,5 @@ export async function makeTestDeps(
   const clock = over.clock ?? systemClock;
   const random = over.random ?? cryptoRandom;
   const logger = memoryLogger();
-  return {
-    config,
-    store,
-    clock,
-    random,
-    logger,
-    secrets,
-    privateKeys: over.privateKeys ?? new PrivateKeyCache(secrets),
-    admin,
-    signingKeys: over.signingKeys ?? adminResolver(admin),
-    delivery: over.delivery ?? makeDelivery({ config, store, clock, random, logger }),
-    hashing: over.hashing ?? argon2Hasher(),
-    storedKeys: over.storedKeys ?? storedKeys({ store, secrets, random }),
-    caches: over.caches ?? makeCaches(),
-    triggers: over.triggers ?? makeTriggers(config, admin, clock, logger),
-  };
+  return assembleDeps({ config, store, clock, random, logger, secrets, admin }, over);
 }
