@@ -1,11 +1,12 @@
 // Composition root: config, store, clock, randomness, logger, secrets and credentials, made once per process.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/schema.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
 import { cryptoRandom, type Random } from './runtime/random.ts';
 import { jsonLogger, type Logger } from './runtime/logger.ts';
-import { loadMasterKey, MasterKeyError, secretBox, writePrivateFile, type SecretBox } from './runtime/secrets.ts';
+import { loadMasterKey, MasterKeyError, secretBox, type SecretBox } from './runtime/secrets.ts';
+import { makePrivateDir, writePrivateFile } from './lib/private-files.ts';
 import type { Store } from './storage/store.ts';
 import { openSqliteStore } from './storage/sqlite/index.ts';
 import { PrivateKeyCache } from './tokens/keys.ts';
@@ -85,7 +86,7 @@ export function loadAdminCredentials(config: Config, random: Random): { creds: A
     return { creds: { accessKeyId: config.adminAccessKeyId, secretAccessKey: config.adminSecretAccessKey }, generated: false };
   if (config.adminAccessKeyId || config.adminSecretAccessKey)
     throw new Error('COGNATE_ADMIN_ACCESS_KEY_ID and COGNATE_ADMIN_SECRET_ACCESS_KEY must be given together');
-  mkdirSync(config.dataDir, { recursive: true });
+  makePrivateDir(config.dataDir);
   const path = join(config.dataDir, 'admin-credentials.json');
   if (existsSync(path)) return { creds: JSON.parse(readFileSync(path, 'utf8')), generated: false };
   const creds = {
@@ -113,6 +114,18 @@ async function checkMasterKey(store: Store, box: SecretBox): Promise<void> {
     );
 }
 
+/**
+ * A data directory group or others can enter (as earlier versions created it, 0755) is left as it is — the operator may
+ * want it so — but said at start: the database and the keys in it are 0600, new files too, yet their names and sizes
+ * show, and a file copied in with a looser mode would be readable.
+ */
+function warnIfDataDirOpen(config: Config, logger: Logger): void {
+  if (!existsSync(config.dataDir)) return; // not used (PostgreSQL, secrets from the environment)
+  const mode = statSync(config.dataDir).mode & 0o777;
+  if (mode & 0o077)
+    logger.warn('the data directory is accessible to group or others: chmod 700 it', { dataDir: config.dataDir, mode: `0${mode.toString(8)}` });
+}
+
 export interface MadeDeps {
   deps: Deps;
   adminGenerated: boolean;
@@ -132,6 +145,7 @@ export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' 
     throw e;
   }
   const { creds, generated } = loadAdminCredentials(config, random);
+  warnIfDataDirOpen(config, logger);
   const clock = over.clock ?? systemClock;
   try {
     return { deps: assembleDeps({ config, store, clock, random, logger, secrets, admin: creds }), adminGenerated: generated };

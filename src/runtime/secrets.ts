@@ -1,7 +1,8 @@
 // Encryption of secrets at rest (AES-256-GCM) under a master key; each ciphertext names its key id for rotation.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateDir, writePrivateFile } from '../lib/private-files.ts';
 
 export interface SecretBox {
   /** Id of the key new ciphertexts are made with. */
@@ -56,16 +57,10 @@ export function secretBox(current: Buffer, previous: Buffer[] = []): SecretBox {
   return box;
 }
 
-/** Writes a file readable by the owner only. */
-export function writePrivateFile(path: string, content: string): void {
-  writeFileSync(path, content, { mode: 0o600 });
-  chmodSync(path, 0o600);
-}
-
 /** The master key from config, else from (or newly generated into) dataDir/master.key. */
 export function loadMasterKey(configured: string | undefined, dataDir: string): { key: Buffer; generated: boolean } {
   if (configured) return { key: parseMasterKey(configured), generated: false };
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const path = join(dataDir, 'master.key');
   if (existsSync(path)) return { key: parseMasterKey(readFileSync(path, 'utf8')), generated: false };
   const key = randomBytes(32);

@@ -1,8 +1,8 @@
 // The embedded store: better-sqlite3 in WAL mode, where an acknowledged write survives SIGKILL of the process.
 // This module opens the file and composes one module per aggregate; the SQL lives in those.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createPrivateFile, makePrivateDir, tightenToOwner } from '../../lib/private-files.ts';
 import type { Store } from '../store.ts';
 import { sqliteClients } from './clients.ts';
 import { sqliteCodes } from './codes.ts';
@@ -31,9 +31,16 @@ export interface SqliteStore extends Store {
 
 /** Opens (creating if needed) the SQLite store at `path` (':memory:' for tests). Run migrate() before use. */
 export function openSqliteStore(path: string): SqliteStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // The database holds every user's attributes and password hashes: the owner's alone. SQLite creates the -wal and
+  // -shm files with the database file's mode, so a database created 0600 keeps them 0600; files an earlier version
+  // created readable by others are tightened here.
+  if (path !== ':memory:') {
+    makePrivateDir(dirname(path));
+    createPrivateFile(path);
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  if (path !== ':memory:') tightenToOwner(path, `${path}-wal`, `${path}-shm`);
   // FULL: every commit is synced before it is acknowledged, so it survives SIGKILL and power loss alike. Bulk
   // writes go through importMany (one transaction, one sync) rather than a loop of single commits.
   db.pragma('synchronous = FULL');
