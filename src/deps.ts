@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/schema.ts';
+import { ConfigError } from './config/load.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
 import { cryptoRandom, type Random } from './runtime/random.ts';
 import { jsonLogger, type Logger } from './runtime/logger.ts';
@@ -85,7 +86,7 @@ export function loadAdminCredentials(config: Config, random: Random): { creds: A
   if (config.adminAccessKeyId && config.adminSecretAccessKey)
     return { creds: { accessKeyId: config.adminAccessKeyId, secretAccessKey: config.adminSecretAccessKey }, generated: false };
   if (config.adminAccessKeyId || config.adminSecretAccessKey)
-    throw new Error('COGNATE_ADMIN_ACCESS_KEY_ID and COGNATE_ADMIN_SECRET_ACCESS_KEY must be given together');
+    throw new ConfigError('COGNATE_ADMIN_ACCESS_KEY_ID and COGNATE_ADMIN_SECRET_ACCESS_KEY must be given together');
   makePrivateDir(config.dataDir);
   const path = join(config.dataDir, 'admin-credentials.json');
   if (existsSync(path)) return { creds: JSON.parse(readFileSync(path, 'utf8')), generated: false };
