@@ -5,8 +5,13 @@ import { InvalidParameterException, NotAuthorizedException } from '../errors.ts'
 import type { AttributeType, SchemaAttributeType } from '../shapes.ts';
 import { poolSettings } from './pools.ts';
 
-/** The forms the sign-in code accepts (domain/users.ts): an email has one @, a phone number is + and digits. */
-export const EMAIL_PATTERN = /^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+$/u;
+/**
+ * The forms the sign-in code accepts (domain/users.ts): an email has one @, a phone number is + and digits. An email
+ * has none of the address syntax of RFC 5322 (`,` `;` lists, `<…>` routes, `:` groups, `(…)` comments, quotes,
+ * `[…]` literals, `\`): nodemailer parses those, and `me@a.test,evil@b.test` or `evil@b.test<me@a.test>` would be
+ * delivered to another mailbox than the one stored and marked verified.
+ */
+export const EMAIL_PATTERN = /^[^@\s\p{Cc},;:<>()[\]\\"]+@[^@\s\p{Cc},;:<>()[\]\\"]+$/u;
 export const PHONE_PATTERN = /^\+[0-9]{4,20}$/;
 
 export const isEmail = (v: string) => EMAIL_PATTERN.test(v);

@@ -128,6 +128,14 @@ test('custom attribute constraints and the email format are checked', async () =
   assert.deepEqual(await errorOf(update([{ Name: 'email', Value: 'not-an-email' }])), ['InvalidParameterException', 'Invalid email address format.']);
 });
 
+test('an email with address-list syntax is refused: a mailer would deliver to another address than the one verified', async () => {
+  const { update, stored } = await setup();
+  for (const value of ['me@a.test,evil@b.test', 'evil.test<me@a.test>', 'me@a.test>', 'me@a.test;x', 'grp:me@a.test', '(c)me@a.test', '"me"@a.test', 'me@[a.test]', 'me\\x@a.test'])
+    assert.deepEqual(await errorOf(update([{ Name: 'email', Value: value }])), ['InvalidParameterException', 'Invalid email address format.'], value);
+  assert.deepEqual((await stored()).attributes, VERIFIED);
+  await update([{ Name: 'email', Value: "o'brien+tag@mail.a-b.test" }]); // what mailboxes use stays accepted
+});
+
 test('a blank value deletes; a required attribute cannot be deleted', async () => {
   const { update, stored } = await setup({ Schema: [{ Name: 'name', AttributeDataType: 'String', Required: true, Mutable: true }] }, {}, {
     attributes: { ...VERIFIED, name: 'Alice', nickname: 'Al' },
