@@ -98,10 +98,17 @@ test('unknown clients, bad and revoked tokens', async () => {
   ]);
 });
 
-test('DeviceKey given lands in the access token', async () => {
+test('a DeviceKey the session was not signed in with is not copied into the access token (the session\'s own is kept)', async () => {
+  clock.set(NOW);
   const { client } = await newClient();
   const first = await issueTokens(deps, { pool, client, user });
-  const dk = 'us-east-1_00000000-0000-4000-8000-00000000000a';
-  const out = await op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken!, DeviceKey: dk }, deps, ctx);
-  assert.equal(decodeJwt(out.AuthenticationResult!.AccessToken!).device_key, dk);
+  const out = await op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken!, DeviceKey: 'us-east-1_11111111-2222-3333-4444-555555555555' }, deps, ctx);
+  const access = decodeJwt(out.AuthenticationResult!.AccessToken!);
+  assert.equal(access.device_key, undefined);
+  // A session signed in on a device keeps its own key, whatever the request names.
+  const onDevice = await issueTokens(deps, { pool, client, user, deviceKey: 'us-east-1_device-of-the-session' });
+  for (const DeviceKey of [undefined, 'us-east-1_device-of-the-session', 'us-east-1_another-device']) {
+    const r = await op.handle({ ClientId: client.id, RefreshToken: onDevice.RefreshToken!, ...(DeviceKey ? { DeviceKey } : {}) }, deps, ctx);
+    assert.equal(decodeJwt(r.AuthenticationResult!.AccessToken!).device_key, 'us-east-1_device-of-the-session', DeviceKey);
+  }
 });

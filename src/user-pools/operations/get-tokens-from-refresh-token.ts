@@ -30,7 +30,10 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
         client,
         user,
         session,
-        deviceKey: input.DeviceKey ?? session.deviceKey,
+        // Only the session's own device key: remembered devices are not built yet, so nothing can prove a device key
+        // the caller names belongs to this user, and one copied from the request would put any device_key in the
+        // access token. (When devices exist, a DeviceKey that is not the session's device should be checked here.)
+        deviceKey: session.deviceKey,
         trigger: { source: 'TokenGeneration_RefreshTokens', caller, ...(input.ClientMetadata ? { clientMetadata: input.ClientMetadata } : {}) },
       }),
     );
