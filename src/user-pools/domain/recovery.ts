@@ -77,12 +77,13 @@ const counterKey = (what: string, poolId: string, username: string) => `${what}:
 
 /**
  * Counts a ForgotPassword request; the sixth in an hour is LimitExceededException "Attempt limit exceeded, please try
- * after some time.". `name` is the user's username, or for a hiding client the name as given, counted before the user
- * is looked up, so that names nobody has run into the same limit as real users.
+ * after some time.". Counted per user (its username key), whichever name or spelling asked: counting the name as given
+ * let `Victim@…`, `vIctim@…` … each have their own five messages. A hiding client also counts names nobody has, per
+ * name as the sign-in lookup folds it (signInNameKey), so that they run into the limit as real users do.
  */
-export async function limitForgotPassword(deps: Pick<Deps, 'store' | 'clock'>, poolId: string, name: string): Promise<void> {
+export async function limitForgotPassword(deps: Pick<Deps, 'store' | 'clock'>, poolId: string, key: string): Promise<void> {
   const { limit, windowMs } = RECOVERY_LIMITS.forgotPassword;
-  const n = await deps.store.counters.hit(counterKey('forgotPassword', poolId, name), windowMs, deps.clock.now());
+  const n = await deps.store.counters.hit(counterKey('forgotPassword', poolId, key), windowMs, deps.clock.now());
   if (n > limit) throw new LimitExceededException(MSG_ATTEMPT_LIMIT);
 }
 

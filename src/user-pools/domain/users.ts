@@ -34,6 +34,18 @@ export async function findUserBySignInName(deps: Pick<Deps, 'store'>, pool: Pool
   return null;
 }
 
+/**
+ * A name as findUserBySignInName folds it: the username key (case-folded in case-insensitive pools), and an email
+ * lower-cased where users sign in with their email (emails match case-insensitively). What counts per name for names
+ * that are nobody's (ForgotPassword's limit at a hiding client), so that spellings of one name count as one.
+ */
+export function signInNameKey(pool: PoolRecord, name: string): string {
+  const s = pool.settings;
+  const byEmail = (s.UsernameAttributes ?? []).includes('email') || (s.AliasAttributes ?? []).includes('email');
+  const key = usernameKey(pool, name);
+  return byEmail && isEmail(name) ? key.toLowerCase() : key;
+}
+
 /** The user's attributes as Cognito lists them: sub first, then the rest by name. */
 export function attributeList(user: UserRecord): AttributeType[] {
   return [

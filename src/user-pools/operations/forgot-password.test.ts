@@ -219,6 +219,32 @@ test('a hiding client limits every name alike: unknown, disabled and real users 
   await forgot('nobody');
 });
 
+test('the hourly limit counts per user, not per spelling: case variants of an email or a case-insensitive username, and aliases, count together', async () => {
+  const LIMITED = ['LimitExceededException', 'Attempt limit exceeded, please try after some time.'];
+  const variants = (name: string) => [...Array(6)].map((_, i) => [...name].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join(''));
+  for (const PreventUserExistenceErrors of ['ENABLED', 'LEGACY'] as const) {
+    // Users sign in with their email (UsernameAttributes): every case spelling of it is the same user.
+    const byEmail = await setup({ UsernameAttributes: ['email'] }, { PreventUserExistenceErrors });
+    await byEmail.user('c0ffee00-0000-4000-8000-000000000001', { attributes: { email: 'victim@example.com', email_verified: 'true' } });
+    const spellings = variants('victim@example.com');
+    for (const name of spellings.slice(0, 5)) await byEmail.forgot(name);
+    assert.deepEqual(await errorOf(byEmail.forgot(spellings[5]!)), LIMITED, `email, ${PreventUserExistenceErrors}`);
+
+    // A case-insensitive username and a verified email alias of the same user.
+    const ci = await setup({ UsernameConfiguration: { CaseSensitive: false }, AliasAttributes: ['email'] }, { PreventUserExistenceErrors });
+    await ci.user('zoe', { attributes: { email: 'zoe@example.com', email_verified: 'true' } });
+    for (const name of ['Zoe', 'zOe', 'ZOE', 'Zoe@example.com', 'zoe@EXAMPLE.com']) await ci.forgot(name);
+    assert.deepEqual(await errorOf(ci.forgot('zoE')), LIMITED, `username, ${PreventUserExistenceErrors}`);
+  }
+  // A hiding client limits unknown names alike: per name as the sign-in lookup folds it.
+  const hiding = await setup({ UsernameConfiguration: { CaseSensitive: false }, AliasAttributes: ['email'] }, { PreventUserExistenceErrors: 'ENABLED' });
+  for (const unknown of ['ghost', 'ghost@example.com']) {
+    const spellings = variants(unknown);
+    for (const name of spellings.slice(0, 5)) await hiding.forgot(name);
+    assert.deepEqual(await errorOf(hiding.forgot(spellings[5]!)), LIMITED, unknown);
+  }
+});
+
 test('an admin_only pool refuses every name alike, whether or not it exists', async () => {
   const recovery = { AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'admin_only' as const, Priority: 1 }] } };
   for (const clientIn of [{}, { PreventUserExistenceErrors: 'ENABLED' as const }]) {

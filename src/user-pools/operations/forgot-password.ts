@@ -15,7 +15,7 @@ import {
 } from '../domain/recovery.ts';
 import { UserNotFoundException } from '../errors.ts';
 import { publicClient, unknownUserForClient } from '../domain/sign-up.ts';
-import { findUserBySignInName } from '../domain/users.ts';
+import { findUserBySignInName, signInNameKey } from '../domain/users.ts';
 import { callerOf } from '../triggers/common.ts';
 import { MIGRATION_FAILED, migrateUser, runUserMigration } from '../triggers/user-migration.ts';
 import type { ForgotPasswordRequest, ForgotPasswordResponse } from '../shapes.ts';
@@ -38,10 +38,11 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
     // "Managing user existence error responses": not found, disabled, or no verified delivery mechanism).
     const simulated = () => ({ CodeDeliveryDetails: simulatedRecoveryDelivery(pool, input.Username) });
     const hide = hidesUsers(client);
-    // A hiding client counts the name as given, before anything depends on whether it exists: names nobody has reach
-    // the hourly limit as real users do. (After the SECRET_HASH check, so a caller without the secret cannot use up
-    // a user's requests.)
-    if (hide) await limitForgotPassword(deps, pool.id, input.Username);
+    // A hiding client counts the request before anything depends on whether the name is a user's that can be reset:
+    // names nobody has reach the hourly limit as real users do. A user's count is theirs whichever name or spelling
+    // asked; a name nobody has counts as the lookup folds it. (After the SECRET_HASH check, so a caller without the
+    // secret cannot use up a user's requests.)
+    if (hide) await limitForgotPassword(deps, pool.id, user ? user.usernameKey : signInNameKey(pool, input.Username));
     // A name the pool does not know goes to the UserMigration function (no password in the event); a user it answers
     // is created RESET_REQUIRED and gets the reset code like any other.
     if (!user) {
@@ -84,7 +85,7 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
     }
     const target = recoveryTarget(pool, user);
     if (target === 'admin_only') throw adminOnlyRecovery();
-    if (!hide) await limitForgotPassword(deps, pool.id, user.username);
+    if (!hide) await limitForgotPassword(deps, pool.id, user.usernameKey);
     if (!target) {
       if (hide) return simulated();
       throw noVerifiedContact();
