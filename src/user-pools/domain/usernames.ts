@@ -1,4 +1,4 @@
-// Username rules: the lookup key (case folding per UsernameConfiguration) and which names sign a user in.
+// Username rules: the lookup key (NFC, case folding per UsernameConfiguration) and which names sign a user in.
 import type { PoolRecord } from '../../storage/records.ts';
 import type { PoolSettings } from './pools.ts';
 
@@ -7,6 +7,12 @@ export function isCaseInsensitive(pool: PoolRecord): boolean {
   return pool.settings.UsernameConfiguration?.CaseSensitive === false;
 }
 
+/**
+ * The lookup key of a username: its NFC form (so that the composed and decomposed spellings of one name, which look
+ * alike and which input methods produce either of, are one user, not two), lower-cased in case-insensitive pools.
+ * The user keeps the name as created.
+ */
 export function usernameKey(pool: PoolRecord, username: string): string {
-  return isCaseInsensitive(pool) ? username.toLowerCase() : username;
+  const nfc = username.normalize('NFC');
+  return isCaseInsensitive(pool) ? nfc.toLowerCase() : nfc;
 }

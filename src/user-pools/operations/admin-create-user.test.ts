@@ -199,6 +199,21 @@ test('a taken username: UsernameExistsException "User account already exists" (a
   ]);
 });
 
+test('a username is one user in every Unicode normal form: the NFD spelling of an NFC name is taken, and signs the user in', async () => {
+  const nfc = 'Jos\u00e9';
+  const nfd = 'Jose\u0301';
+  for (const CaseSensitive of [true, false]) {
+    const pool = await newPool({ UsernameConfiguration: { CaseSensitive } });
+    await create(pool, { Username: nfc, TemporaryPassword: TEMP, MessageAction: 'SUPPRESS' });
+    assert.deepEqual(await errorOf(create(pool, { Username: nfd, MessageAction: 'SUPPRESS' })), ['UsernameExistsException', 'User account already exists']);
+    const client = await createTestClient(deps, pool.id, { ExplicitAuthFlows: ALL_FLOWS });
+    const authCtx = await adminAuthContext(deps, pool.id, client.id);
+    const first = await initiateAuth(deps, authCtx, { AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: nfd, PASSWORD: TEMP } });
+    assert.equal(first.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+    assert.equal((await getTestUser(deps, pool, nfd)).username, nfc, 'the user keeps the name as created');
+  }
+});
+
 test('email-as-username pools: a UUID username, the email as attribute, one account per email', async () => {
   const pool = await newPool({ UsernameAttributes: ['email'] });
   const out = await create(pool, { Username: 'mia@example.com', TemporaryPassword: TEMP });
