@@ -32,8 +32,14 @@ export interface RedeemOptions {
  *
  * Rotation: the token is superseded and a successor issued (`newRefreshToken`). The superseded token is still
  * accepted for `graceSeconds` — "This allows for client-side retries" (RefreshTokenRotationType) — and a retry gets
- * the same successor again, so a client whose first answer was lost ends up holding the live token. Later use is
- * 'reused' when rotating, 'invalid' otherwise. Successors expire with their session, which the first sign-in set.
+ * the same successor again, so a client whose first answer was lost ends up holding the live token. Successors
+ * expire with their session, which the first sign-in set.
+ *
+ * Reuse: a superseded token presented after its grace (rotating or not) is 'reused', and it ends the whole session,
+ * as RevokeToken would: its successor refresh token and the access tokens issued in it stop working. Two holders of
+ * one token mean it leaked, and the server cannot tell which holder rotated first — the thief may have — so neither
+ * keeps a working token (OAuth 2.0 Security BCP, RFC 9700 §4.14.2). Supersession only exists through rotation: a
+ * client without rotation never has a superseded token, so nothing there is reuse.
  */
 export async function redeemRefreshToken(
   deps: RefreshDeps,
@@ -51,8 +57,7 @@ export async function redeemRefreshToken(
   if (now >= record.expiresAt || now >= session.expiresAt) return refuse('expired');
   const graceMs = (opts.graceSeconds ?? 0) * 1000;
   const rotate = opts.rotate === true;
-  let late = superseded(record, now, graceMs, rotate);
-  if (late) return refuse(late);
+  if (pastGrace(record, now, graceMs)) return reused(deps, session, now);
   if (opts.accept) await opts.accept(session);
   if (!rotate) return { ok: true, session };
 
@@ -67,8 +72,7 @@ export async function redeemRefreshToken(
       // A concurrent request rotated it first: this one is a retry, judged by the time that rotation took.
       const again = await deps.store.sessions.getRefreshToken(hash);
       if (!again) return refuse('invalid');
-      late = superseded(again, now, graceMs, true);
-      if (late) return refuse(late);
+      if (pastGrace(again, now, graceMs)) return reused(deps, session, now);
     }
   }
   return { ok: true, session, newRefreshToken };
@@ -76,10 +80,15 @@ export async function redeemRefreshToken(
 
 const refuse = (reason: RefreshRefusal): RefreshOutcome => ({ ok: false, reason });
 
-/** A superseded token past its grace: 'reused' when rotating, else 'invalid'; null while it may still be used. */
-function superseded(record: RefreshTokenRecord, now: number, graceMs: number, rotating: boolean): RefreshRefusal | null {
-  if (record.supersededAt === null || now <= record.supersededAt + graceMs) return null;
-  return rotating ? 'reused' : 'invalid';
+/** Whether `record` was superseded and its grace is over. */
+function pastGrace(record: RefreshTokenRecord, now: number, graceMs: number): boolean {
+  return record.supersededAt !== null && now > record.supersededAt + graceMs;
+}
+
+/** Reuse of a superseded token: the session ends (successor refresh token and its access tokens with it). */
+async function reused(deps: RefreshDeps, session: AuthSessionRecord, now: number): Promise<RefreshOutcome> {
+  await deps.store.sessions.revoke(session.originJti, now);
+  return refuse('reused');
 }
 
 const ROTATION_KEY = 'refresh_rotation_key';

@@ -73,7 +73,7 @@ test('refresh: typed outcomes — ok, invalid for another client, revoked, expir
   assert.deepEqual(await redeemRefreshToken(deps, client, m.refreshToken!), { ok: false, reason: 'revoked' });
 });
 
-test('refresh: rotation hands out a successor; reuse past the grace is "reused"; a caller refusal rotates nothing', async () => {
+test('refresh: rotation hands out a successor; reuse past the grace is "reused" and ends the session; a caller refusal rotates nothing', async () => {
   const m = await mintTokens(deps, request());
   const client = { id: 'client1', poolId: POOL };
   await assert.rejects(
@@ -84,9 +84,28 @@ test('refresh: rotation hands out a successor; reuse past the grace is "reused";
   assert.ok(r.ok && r.newRefreshToken);
   const retry = await redeemRefreshToken(deps, client, m.refreshToken!, { rotate: true, graceSeconds: 10 });
   assert.equal(retry.ok && retry.newRefreshToken, r.ok && r.newRefreshToken);
+  const successor = r.ok ? r.newRefreshToken! : '';
+  const access = (await mintTokens(deps, request({ session: m.session }))).accessToken;
+  assert.equal((await verifyAccessToken(deps, access)).ok, true);
   clock.advance(11_000);
   assert.deepEqual(await redeemRefreshToken(deps, client, m.refreshToken!, { rotate: true, graceSeconds: 10 }), { ok: false, reason: 'reused' });
-  assert.deepEqual(await redeemRefreshToken(deps, client, m.refreshToken!), { ok: false, reason: 'invalid' });
+  // The reuse ended the session: the successor and the session's access tokens are refused.
+  assert.deepEqual(await redeemRefreshToken(deps, client, successor, { rotate: true, graceSeconds: 10 }), { ok: false, reason: 'revoked' });
+  assert.deepEqual(await verifyAccessToken(deps, access), { ok: false, reason: 'revoked' });
+  assert.deepEqual(await redeemRefreshToken(deps, client, m.refreshToken!), { ok: false, reason: 'revoked' });
+});
+
+test('refresh: reuse without rotating (REFRESH_TOKEN_AUTH) of a rotated-out token is "reused" too, and ends the session', async () => {
+  const m = await mintTokens(deps, request());
+  const client = { id: 'client1', poolId: POOL };
+  const r = await redeemRefreshToken(deps, client, m.refreshToken!, { rotate: true, graceSeconds: 5 });
+  assert.ok(r.ok && r.newRefreshToken);
+  // Within the grace the old token still works on the non-rotating path.
+  assert.equal((await redeemRefreshToken(deps, client, m.refreshToken!, { graceSeconds: 5 })).ok, true);
+  clock.advance(5_001);
+  assert.deepEqual(await redeemRefreshToken(deps, client, m.refreshToken!, { graceSeconds: 5 }), { ok: false, reason: 'reused' });
+  assert.deepEqual(await redeemRefreshToken(deps, client, r.newRefreshToken, { rotate: true, graceSeconds: 5 }), { ok: false, reason: 'revoked' });
+  assert.notEqual((await deps.store.sessions.get(m.session.originJti))?.revokedAt, null);
 });
 
 test('verify: typed outcomes — ok, scope, expired, revoked, invalid', async () => {

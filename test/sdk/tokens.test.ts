@@ -208,13 +208,61 @@ test('GetTokensFromRefreshToken with rotation: a new refresh token, the old one 
   assert.ok(r.RefreshToken && r.RefreshToken !== t.RefreshToken);
   assert.equal(r.RefreshToken.split('.').length, 5);
   assert.equal((await send(t.RefreshToken)).AuthenticationResult!.RefreshToken, r.RefreshToken);
+  // The successor rotates in turn.
+  const next = (await send(r.RefreshToken)).AuthenticationResult!;
+  assert.ok(next.RefreshToken && next.RefreshToken !== r.RefreshToken);
+  assert.equal((await s.idp.send(new GetUserCommand({ AccessToken: next.AccessToken }))).Username, username);
   clock.advance(11_000);
   try {
-    assert.equal((await awsErrorOf(() => send(t.RefreshToken))).name, 'RefreshTokenReuseException');
-    const next = (await send(r.RefreshToken)).AuthenticationResult!;
-    assert.ok(next.RefreshToken && next.RefreshToken !== r.RefreshToken);
+    assert.deepEqual(await awsErrorOf(() => send(t.RefreshToken)), {
+      name: 'RefreshTokenReuseException',
+      message: 'Refresh Token has been rotated and can no longer be used',
+      status: 400,
+    });
+    // Reuse ends the session: the newest refresh token and the access token issued with it are refused.
+    assert.deepEqual(await awsErrorOf(() => send(next.RefreshToken)), {
+      name: 'NotAuthorizedException',
+      message: 'Refresh Token has been revoked',
+      status: 400,
+    });
+    assert.deepEqual(await awsErrorOf(() => s.idp.send(new GetUserCommand({ AccessToken: next.AccessToken }))), {
+      name: 'NotAuthorizedException',
+      message: 'Access Token has been revoked',
+      status: 400,
+    });
+    // Other sessions of the user are untouched.
+    const other = await signIn(username, rotating.ClientId);
+    assert.equal((await s.idp.send(new GetUserCommand({ AccessToken: other.AccessToken }))).Username, username);
   } finally {
     clock.advance(-11_000);
+  }
+});
+
+test('REFRESH_TOKEN_AUTH with a rotated-out refresh token past the grace: NotAuthorizedException, and the session ends', async () => {
+  const rotating = await newClient({ RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 5 } });
+  const username = await newUser();
+  const t = await signIn(username, rotating.ClientId);
+  const refresh = (token: string | undefined) =>
+    s.idp.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: rotating.ClientId, AuthParameters: { REFRESH_TOKEN: token! } }));
+  const r = (await s.idp.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotating.ClientId, RefreshToken: t.RefreshToken })))
+    .AuthenticationResult!;
+  // Within the grace the old token still works here too.
+  assert.ok((await refresh(t.RefreshToken)).AuthenticationResult!.AccessToken);
+  clock.advance(6_000);
+  try {
+    assert.deepEqual(await awsErrorOf(() => refresh(t.RefreshToken)), { name: 'NotAuthorizedException', message: 'Invalid Refresh Token.', status: 400 });
+    assert.deepEqual(await awsErrorOf(() => refresh(r.RefreshToken)), {
+      name: 'NotAuthorizedException',
+      message: 'Refresh Token has been revoked',
+      status: 400,
+    });
+    assert.deepEqual(await awsErrorOf(() => s.idp.send(new GetUserCommand({ AccessToken: r.AccessToken }))), {
+      name: 'NotAuthorizedException',
+      message: 'Access Token has been revoked',
+      status: 400,
+    });
+  } finally {
+    clock.advance(-6_000);
   }
 });
 

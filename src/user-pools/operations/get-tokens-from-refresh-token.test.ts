@@ -46,7 +46,7 @@ test('without rotation: new ID and access tokens, no refresh token, auth_time an
   await op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx);
 });
 
-test('with rotation: a new refresh token; the old one is honoured for the grace period, then RefreshTokenReuseException', async () => {
+test('with rotation: a new refresh token; the old one is honoured for the grace period, then RefreshTokenReuseException, which ends the session', async () => {
   clock.set(NOW);
   const { client } = await newClient({ RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 20 } });
   const first = await issueTokens(deps, { pool, client, user });
@@ -59,10 +59,21 @@ test('with rotation: a new refresh token; the old one is honoured for the grace 
   clock.advance(20_000);
   const retry = await op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx);
   assert.equal(retry.AuthenticationResult!.RefreshToken, r.RefreshToken);
+  // The successor rotates in turn, in the same session.
+  const next = (await op.handle({ ClientId: client.id, RefreshToken: r.RefreshToken! }, deps, ctx)).AuthenticationResult!;
+  assert.equal(decodeJwt(next.IdToken!).origin_jti, decodeJwt(first.IdToken!).origin_jti);
+  await authenticateAccessToken(deps, next.AccessToken!);
   clock.advance(1);
-  assert.deepEqual((await errorOf(op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx)))[0], 'RefreshTokenReuseException');
-  const next = await op.handle({ ClientId: client.id, RefreshToken: r.RefreshToken! }, deps, ctx);
-  assert.equal(decodeJwt(next.AuthenticationResult!.IdToken!).origin_jti, decodeJwt(first.IdToken!).origin_jti);
+  assert.deepEqual(await errorOf(op.handle({ ClientId: client.id, RefreshToken: first.RefreshToken! }, deps, ctx)), [
+    'RefreshTokenReuseException',
+    'Refresh Token has been rotated and can no longer be used',
+  ]);
+  // The reuse ended the session: whoever holds the newest refresh token, or an access token of the session, is refused.
+  assert.deepEqual(await errorOf(op.handle({ ClientId: client.id, RefreshToken: next.RefreshToken! }, deps, ctx)), [
+    'NotAuthorizedException',
+    'Refresh Token has been revoked',
+  ]);
+  await assert.rejects(authenticateAccessToken(deps, next.AccessToken!), { name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
 });
 
 test('secret clients: a missing or wrong ClientSecret is NotAuthorizedException', async () => {

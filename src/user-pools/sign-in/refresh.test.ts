@@ -74,7 +74,7 @@ test('a disabled user cannot refresh; an unconfirmed one neither', async () => {
   assert.deepEqual(await refusal(redeemRefreshToken(deps, client, token)), ['NotAuthorizedException', 'Invalid Refresh Token.']);
 });
 
-test('rotation: a successor token; the old one answers retries with the same successor during the grace period, then RefreshTokenReuseException', async () => {
+test('rotation: a successor token; the old one answers retries with the same successor during the grace period, then RefreshTokenReuseException, ending the session', async () => {
   const { token, originJti } = await signIn();
   const a = await redeemRefreshToken(deps, client, token, { rotate: true, graceSeconds: 10 });
   assert.ok(a.newRefreshToken && a.newRefreshToken !== token);
@@ -89,27 +89,46 @@ test('rotation: a successor token; the old one answers retries with the same suc
   // Without rotation (REFRESH_TOKEN_AUTH), the old token also works in the grace period.
   await redeemRefreshToken(deps, client, token, { graceSeconds: 10 });
 
+  // The successor rotates in turn, in the same session.
+  const b = await redeemRefreshToken(deps, client, a.newRefreshToken, { rotate: true, graceSeconds: 10 });
+  assert.equal(b.session.originJti, originJti);
+  assert.ok(b.newRefreshToken && b.newRefreshToken !== a.newRefreshToken);
+
   clock.set(NOW + 10_001);
   assert.deepEqual(await refusal(redeemRefreshToken(deps, client, token, { rotate: true, graceSeconds: 10 })), [
     'RefreshTokenReuseException',
     'Refresh Token has been rotated and can no longer be used',
   ]);
+  // The reuse ended the session: the newest token is refused, as is the reused one from then on.
+  assert.notEqual((await deps.store.sessions.get(originJti))!.revokedAt, null);
+  assert.deepEqual(await refusal(redeemRefreshToken(deps, client, b.newRefreshToken!, { rotate: true, graceSeconds: 10 })), [
+    'NotAuthorizedException',
+    'Refresh Token has been revoked',
+  ]);
   assert.deepEqual(await refusal(redeemRefreshToken(deps, client, token, { graceSeconds: 10 })), [
     'NotAuthorizedException',
-    'Invalid Refresh Token.',
+    'Refresh Token has been revoked',
   ]);
-  // The successor rotates in turn, in the same session.
-  const b = await redeemRefreshToken(deps, client, a.newRefreshToken, { rotate: true, graceSeconds: 10 });
-  assert.equal(b.session.originJti, originJti);
-  assert.ok(b.newRefreshToken && b.newRefreshToken !== a.newRefreshToken);
+});
+
+test('REFRESH_TOKEN_AUTH (no rotation) with a rotated-out token past the grace: Invalid Refresh Token., and the session ends', async () => {
+  const { token, originJti } = await signIn();
+  const a = await redeemRefreshToken(deps, client, token, { rotate: true, graceSeconds: 10 });
+  clock.set(NOW + 10_001);
+  assert.deepEqual(await refusal(redeemRefreshToken(deps, client, token, { graceSeconds: 10 })), ['NotAuthorizedException', 'Invalid Refresh Token.']);
+  assert.notEqual((await deps.store.sessions.get(originJti))!.revokedAt, null);
+  assert.deepEqual(await refusal(redeemRefreshToken(deps, client, a.newRefreshToken!, { rotate: true, graceSeconds: 10 })), [
+    'NotAuthorizedException',
+    'Refresh Token has been revoked',
+  ]);
 });
 
 test('rotation without grace refuses the old token at once; concurrent rotations agree on one successor', async () => {
   const { token } = await signIn();
   const a = await redeemRefreshToken(deps, client, token, { rotate: true, graceSeconds: 0 });
+  await redeemRefreshToken(deps, client, a.newRefreshToken!, { rotate: true });
   clock.advance(1);
   assert.deepEqual((await refusal(redeemRefreshToken(deps, client, token, { rotate: true, graceSeconds: 0 })))[0], 'RefreshTokenReuseException');
-  await redeemRefreshToken(deps, client, a.newRefreshToken!, { rotate: true });
 
   const { token: t2 } = await signIn();
   const both = await Promise.all([1, 2, 3].map(() => redeemRefreshToken(deps, client, t2, { rotate: true, graceSeconds: 5 })));

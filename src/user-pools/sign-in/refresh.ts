@@ -29,9 +29,13 @@ export function rotationOf(client: ClientRecord): { rotate: boolean; graceSecond
   return { rotate: r?.Feature === 'ENABLED', graceSeconds: r?.RetryGracePeriodSeconds ?? 0 };
 }
 
-/** A refused token as Cognito answers it: reuse after rotation is RefreshTokenReuseException (only GetTokensFromRefreshToken rotates). */
-function refusal(reason: RefreshRefusal): Error {
-  if (reason === 'reused') return new RefreshTokenReuseException(REFRESH_TOKEN_MESSAGES.reused);
+/**
+ * A refused token as Cognito answers it: reuse after rotation is RefreshTokenReuseException where the call rotates
+ * (only GetTokensFromRefreshToken does, and only it declares that error); elsewhere (REFRESH_TOKEN_AUTH) a rotated-out
+ * token is an invalid one. Either way the reuse has ended the session (tokens/refresh.ts).
+ */
+function refusal(reason: RefreshRefusal, rotating: boolean): Error {
+  if (reason === 'reused') return rotating ? new RefreshTokenReuseException(REFRESH_TOKEN_MESSAGES.reused) : new NotAuthorizedException(REFRESH_TOKEN_MESSAGES.invalid);
   return new NotAuthorizedException(REFRESH_TOKEN_MESSAGES[reason]);
 }
 
@@ -65,6 +69,6 @@ export async function refreshSession<T = undefined>(
     done = { pool, user, session, minted: (mint ? await mint({ pool, user, session }) : undefined) as T };
   };
   const outcome = await redeemRefreshToken(deps, client, token, { graceSeconds: rotationOf(client).graceSeconds, ...opts, accept });
-  if (!outcome.ok) throw refusal(outcome.reason);
+  if (!outcome.ok) throw refusal(outcome.reason, opts.rotate === true);
   return { ...done!, ...(outcome.newRefreshToken !== undefined ? { newRefreshToken: outcome.newRefreshToken } : {}) };
 }
