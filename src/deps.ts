@@ -47,17 +47,22 @@ export interface Deps {
   triggers: TriggerRunner;
 }
 
-/** An access-token verification key, cached by kid: the pool and use it was published for, and its public key. */
+/**
+ * An access-token verification key, cached by kid: the pool and use it was published for, its public key, and its
+ * retiresAt as the store had it at `checkedAt` (tokens/verify.ts re-reads it KEY_RECHECK_MS after that).
+ */
 export interface CachedVerificationKey {
   poolId: string;
   use: string;
   key: KeyObject;
+  retiresAt: number | null;
+  checkedAt: number;
 }
 
 export interface Caches {
   /** SigV4 signing keys by digest of the secret + date + region + service. */
   sigv4Keys: LruCache<string, Buffer>;
-  /** Access-token verification keys by kid (a kid names one key forever, so entries never go stale). */
+  /** Access-token verification keys by kid (a kid names one key forever; its retiresAt is re-read every few seconds). */
   verificationKeys: LruCache<string, CachedVerificationKey>;
 }
 

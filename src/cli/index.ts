@@ -8,7 +8,8 @@ const usage = `usage: cognate [serve] [--host H] [--port P] [--data-dir DIR] [--
                       [--triggers FILE] [--config FILE] [--log-level L] [--dev]
        (each flag also as an environment variable, COGNATE_LAMBDA_ENDPOINT and the rest: see the README)
        cognate migrate
-       cognate rotate-keys --pool-id POOL_ID
+       cognate rotate-keys --pool-id POOL_ID [--revoke]
+       (--revoke: the old keys retire now — dropped from the JWKS, tokens they signed refused — instead of in 24 h)
        (from a checkout: npm start -- <the same arguments>)`;
 
 /** Runs a command; returns an exit code, or undefined when the process should stay up (serve). */
@@ -27,15 +28,21 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
       return 0;
     }
     case 'rotate-keys': {
-      const poolId = extra['--pool-id'] ?? rest[0];
+      // `--revoke` takes no value; loadConfig files a word after it as its value, which is then the pool id.
+      const revoke = extra['--revoke'];
+      const poolId = extra['--pool-id'] ?? rest[0] ?? (typeof revoke === 'string' ? revoke : undefined);
       if (typeof poolId !== 'string') {
         process.stderr.write(`${usage}\n`);
         return 2;
       }
       const { deps } = await makeDeps(config);
       try {
-        const kids = await rotateKeys(deps, poolId);
-        process.stdout.write(`pool ${poolId}: new signing keys ${kids.join(', ')}; previous keys stay in the JWKS until their tokens expire\n`);
+        const kids = await rotateKeys(deps, poolId, { revoke: revoke !== undefined });
+        const old =
+          revoke !== undefined
+            ? 'previous keys are revoked: gone from the JWKS, and tokens they signed are refused within seconds'
+            : 'previous keys stay in the JWKS until their tokens expire';
+        process.stdout.write(`pool ${poolId}: new signing keys ${kids.join(', ')}; ${old}\n`);
         return 0;
       } catch (e) {
         process.stderr.write(`cognate: ${(e as Error).message}\n`);

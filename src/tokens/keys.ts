@@ -1,4 +1,5 @@
-// Per-pool RSA signing keys: made at pool creation, published as JWKS, rotated by keeping old keys until their tokens expire.
+// Per-pool RSA signing keys: made at pool creation, published as JWKS, rotated by keeping old keys until their tokens
+// expire (or, revoked, retiring them at once).
 import { createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { KeyUse, SigningKeyRecord } from '../storage/records.ts';
@@ -35,9 +36,14 @@ export async function newPoolKeys(d: { random: Random; secrets: SecretBox; now: 
   return Promise.all([newSigningKey(d, poolId, 'id'), newSigningKey(d, poolId, 'access')]);
 }
 
+/** Whether a key with this retiresAt has retired by `now` (from its retiresAt on, it verifies nothing). */
+export function retired(retiresAt: number | null, now: number): boolean {
+  return retiresAt !== null && retiresAt <= now;
+}
+
 /** Keys still valid for verification at `now` (active ones and rotated ones not yet retired). */
 export function publishedKeys(keys: SigningKeyRecord[], now: number): SigningKeyRecord[] {
-  return keys.filter((k) => k.use !== 'saml' && (k.retiresAt === null || k.retiresAt > now));
+  return keys.filter((k) => k.use !== 'saml' && !retired(k.retiresAt, now));
 }
 
 export function jwks(keys: SigningKeyRecord[], now: number): { keys: Record<string, unknown>[] } {

@@ -1,13 +1,15 @@
 // The tokens module on its own: minting from plain claim inputs, and the typed outcomes of refresh and verification.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { makeTestDeps } from '../../test/support/deps.ts';
 import { FixedClock } from '../runtime/clock.ts';
-import { newPoolKeys } from './keys.ts';
+import { rotateKeys } from '../cli/rotate-keys.ts';
+import { makeCaches } from '../deps.ts';
+import { jwks, newPoolKeys } from './keys.ts';
 import { mintTokens, type MintRequest } from './mint.ts';
 import { redeemRefreshToken } from './refresh.ts';
-import { verifyAccessToken } from './verify.ts';
+import { KEY_RECHECK_MS, verifyAccessToken } from './verify.ts';
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 const clock = new FixedClock(NOW);
@@ -121,4 +123,36 @@ test('verify: typed outcomes — ok, scope, expired, revoked, invalid', async ()
   const later = await mintTokens(deps, request());
   clock.advance(601_000);
   assert.deepEqual(await verifyAccessToken(deps, later.accessToken), { ok: false, reason: 'expired' });
+});
+
+test('verify: a cached key stops verifying at its retiresAt, which the cache re-reads within KEY_RECHECK_MS', async () => {
+  const m = await mintTokens(deps, request());
+  assert.equal((await verifyAccessToken(deps, m.accessToken)).ok, true); // the key is cached now, unretired
+  // A rotation (by this process or another on the same database) retires the old keys 7 s from now.
+  const retiresAt = clock.now() + 7_000;
+  await deps.store.keys.rotate(POOL, await newPoolKeys({ random: deps.random, secrets: deps.secrets, now: clock.now() }, POOL), retiresAt);
+  clock.advance(KEY_RECHECK_MS);
+  assert.equal((await verifyAccessToken(deps, m.accessToken)).ok, true, 'still published until retiresAt');
+  // Less than KEY_RECHECK_MS after the entry was re-read: the cached retiresAt alone refuses it.
+  clock.set(retiresAt);
+  assert.deepEqual(await verifyAccessToken(deps, m.accessToken), { ok: false, reason: 'invalid' });
+  assert.deepEqual(await verifyAccessToken({ ...deps, caches: makeCaches() }, m.accessToken), { ok: false, reason: 'invalid' });
+  // Tokens of the new keys verify.
+  assert.equal((await verifyAccessToken(deps, (await mintTokens(deps, request())).accessToken)).ok, true);
+});
+
+test('verify: a key revoked by another process sharing the database stops verifying within KEY_RECHECK_MS; the JWKS drops it at once', async () => {
+  const m = await mintTokens(deps, request());
+  const kid = decodeProtectedHeader(m.accessToken).kid!;
+  assert.equal((await verifyAccessToken(deps, m.accessToken)).ok, true);
+  // The other process: the same database, its own caches (as `cognate rotate-keys --revoke` run beside the server).
+  const other = { ...deps, caches: makeCaches() };
+  const added = await rotateKeys(other, POOL, { revoke: true });
+  assert.ok(!jwks(await deps.store.keys.listForPool(POOL), clock.now()).keys.some((k) => k.kid === kid));
+  assert.deepEqual(jwks(await deps.store.keys.listForPool(POOL), clock.now()).keys.map((k) => k.kid).sort(), [...added].sort());
+  clock.advance(KEY_RECHECK_MS);
+  assert.deepEqual(await verifyAccessToken(deps, m.accessToken), { ok: false, reason: 'invalid' });
+  const fresh = await mintTokens(deps, request());
+  assert.ok(added.includes(decodeProtectedHeader(fresh.accessToken).kid!));
+  assert.equal((await verifyAccessToken(deps, fresh.accessToken)).ok, true);
 });

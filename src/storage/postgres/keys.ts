@@ -21,11 +21,10 @@ export function pgKeys({ tx, all }: PgDb): SigningKeyStore {
     async rotate(poolId, added, retiresAt) {
       const uses = [...new Set(added.map((k) => k.use))];
       await tx(async (c) => {
-        await c.query('UPDATE signing_keys SET retires_at = $1 WHERE pool_id = $2 AND use = ANY($3::text[]) AND retires_at IS NULL', [
-          retiresAt,
-          poolId,
-          uses,
-        ]);
+        await c.query(
+          'UPDATE signing_keys SET retires_at = $1 WHERE pool_id = $2 AND use = ANY($3::text[]) AND (retires_at IS NULL OR retires_at > $1)',
+          [retiresAt, poolId, uses],
+        );
         await insertKeys(c, added);
       });
     },

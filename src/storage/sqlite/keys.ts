@@ -17,7 +17,12 @@ export function sqliteKeys(s: SqliteDb): SigningKeyStore {
   const rotate = db.transaction((poolId: string, added: SigningKeyRecord[], retiresAt: number) => {
     const uses = [...new Set(added.map((k) => k.use))];
     for (const use of uses)
-      q('UPDATE signing_keys SET retires_at = ? WHERE pool_id = ? AND use = ? AND retires_at IS NULL').run(retiresAt, poolId, use);
+      q('UPDATE signing_keys SET retires_at = ? WHERE pool_id = ? AND use = ? AND (retires_at IS NULL OR retires_at > ?)').run(
+        retiresAt,
+        poolId,
+        use,
+        retiresAt,
+      );
     insertKeys(s, added);
   });
   return {

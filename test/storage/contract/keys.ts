@@ -54,6 +54,17 @@ export function keysContract(withStore: WithStore): void {
         assert.equal((await store.keys.listForPool('p1'))[0]!.kid, 'id-3');
       }));
 
+    test('rotate retiring sooner (an immediate revoke) also shortens keys an earlier rotation left retiring later', () =>
+      withStore(async (store) => {
+        const id1 = key('id-1', 'p1', 'id', T0);
+        const access1 = key('access-1', 'p1', 'access', T0);
+        await store.pools.create(pool('p1'), [id1, access1], 10);
+        await store.keys.rotate('p1', [key('id-2', 'p1', 'id', T0 + 100), key('access-2', 'p1', 'access', T0 + 100)], T0 + 10_000);
+        await store.keys.rotate('p1', [key('id-3', 'p1', 'id', T0 + 200), key('access-3', 'p1', 'access', T0 + 200)], T0 + 200);
+        const retires = Object.fromEntries((await store.keys.listForPool('p1')).map((k) => [k.kid, k.retiresAt]));
+        assert.deepEqual(retires, { 'id-1': T0 + 200, 'access-1': T0 + 200, 'id-2': T0 + 200, 'access-2': T0 + 200, 'id-3': null, 'access-3': null });
+      }));
+
     test('rotate is all or nothing: a clashing kid leaves the old keys current', () =>
       withStore(async (store) => {
         const id1 = key('id-1', 'p1', 'id', T0);
