@@ -146,6 +146,14 @@ test('migrate and rotate-keys commands; bad flags exit 2 with a message', async 
     const after = (await (await fetch(`${p.url}/${poolId}/.well-known/jwks.json`)).json()) as any;
     assert.equal(after.keys.length, 4, 'old keys stay published beside the new ones');
     for (const k of before.keys) assert.ok(after.keys.some((x: { kid: string }) => x.kid === k.kid));
+    // --revoke: every older key (the first ones, still retiring, included) leaves the JWKS at once.
+    const revoked = await runCognate(['rotate-keys', '--pool-id', poolId, '--revoke', '--data-dir', dir], env);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.match(revoked.stdout, /revoked/);
+    const kids = ((await (await fetch(`${p.url}/${poolId}/.well-known/jwks.json`)).json()) as any).keys.map((k: { kid: string }) => k.kid);
+    assert.equal(kids.length, 2);
+    for (const k of after.keys) assert.ok(!kids.includes(k.kid));
+    assert.ok(kids.every((k: string) => revoked.stdout.includes(k)));
   } finally {
     await p.stop();
   }
