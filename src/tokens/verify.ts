@@ -62,8 +62,9 @@ async function verificationKey(deps: VerifyDeps, poolId: string, kid: string, no
 
 /**
  * Verifies an access token: RS256 signature by one of its pool's published access keys, not retired (public
- * KeyObjects cached by kid in deps.caches, their retirement re-read every KEY_RECHECK_MS), exp/nbf, token_use 'access', `requiredScope` among its scopes, and its session
- * (origin_jti) alive and of the same pool and client. Users are the caller's business.
+ * KeyObjects cached by kid in deps.caches, their retirement re-read every KEY_RECHECK_MS), exp/nbf, token_use
+ * 'access', `requiredScope` among its scopes, and its session (origin_jti) alive and of the same pool and client.
+ * Users are the caller's business.
  */
 export async function verifyAccessToken(deps: VerifyDeps, accessToken: string, requiredScope?: string): Promise<AccessTokenOutcome> {
   const jws = parseCompactJws(accessToken);
