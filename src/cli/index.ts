@@ -5,7 +5,7 @@ import { serve } from './serve.ts';
 import { rotateKeys } from './rotate-keys.ts';
 
 const usage = `usage: cognate [serve] [--host H] [--port P] [--data-dir DIR] [--database-url URL] [--public-url URL] [--region R]
-                      [--triggers FILE] [--config FILE] [--log-level L] [--dev]
+                      [--triggers FILE] [--config FILE] [--log-level L] [--workers N] [--dev]
        (each flag also as an environment variable, COGNATE_LAMBDA_ENDPOINT and the rest: see the README)
        cognate migrate
        cognate rotate-keys --pool-id POOL_ID [--revoke]

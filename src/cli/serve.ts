@@ -1,12 +1,35 @@
 // The serve command: build the server, listen, print the ready line, stop cleanly on SIGTERM/SIGINT.
+//
+// With more than one worker (`--workers N`, default the machine's available parallelism) the process becomes a
+// primary that prepares the data directory and database once (master key, admin key pair, migrations), forks N
+// workers that each serve the one port (node:cluster shares the listening socket), prints the ready line when
+// every worker listens, runs housekeeping alone, replaces a worker that dies, and on SIGTERM stops every worker
+// (each finishes its requests in flight) before exiting 0. Everything a worker must share with the others —
+// lockouts, limits, codes, sessions, keys — lives in the store, as it does for servers sharing PostgreSQL.
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { Config } from '../config/schema.ts';
 import { makeDeps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { buildServer } from '../server.ts';
 import { startHousekeeping } from '../runtime/housekeeping.ts';
 
+/** The number of worker processes a config asks for. */
+export function workerCount(config: Pick<Config, 'workers'>): number {
+  return config.workers && config.workers > 0 ? config.workers : availableParallelism();
+}
+
+/** Messages a worker sends its primary. */
+type WorkerMessage = { cognate: 'listening'; port: number };
+
 export async function serve(config: Config): Promise<void> {
-  const { deps, adminGenerated } = await makeDeps(config);
-  const app = buildServer(deps);
+  if (cluster.isWorker) return serveWorker(config);
+  const workers = workerCount(config);
+  if (workers <= 1) return serveAlone(config);
+  return servePrimary(config, workers);
+}
+
+function announce(deps: Deps, config: Config, adminGenerated: boolean): void {
   if (config.dev)
     deps.logger.warn('DEV MODE: admin calls accept a SigV4 signature by ANY key and the outbox is open. Never use --dev in production.');
   if (adminGenerated) {
@@ -15,29 +38,134 @@ export async function serve(config: Config): Promise<void> {
         `  AWS_ACCESS_KEY_ID=${deps.admin.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${deps.admin.secretAccessKey}\n`,
     );
   }
+}
+
+function readyLine(config: Config, port: number): string {
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `Cognate listening on http://${host}:${port}\n`;
+}
+
+/** Builds the HTTP server over fresh deps and listens; returns the port and a stop function. */
+async function listen(config: Config) {
+  const made = await makeDeps(config);
+  const app = buildServer(made.deps);
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  process.stdout.write(`Cognate listening on http://${host}:${port}\n`);
+  return { ...made, app, port };
+}
+
+/** One process serving alone: the whole server, housekeeping included. */
+async function serveAlone(config: Config): Promise<void> {
+  const { deps, adminGenerated, app, port } = await listen(config);
+  announce(deps, config, adminGenerated);
+  process.stdout.write(readyLine(config, port));
+  const stopHousekeeping = startHousekeeping(deps);
+  onStopSignal(deps, async () => {
+    stopHousekeeping();
+    await app.close(); // stops accepting, waits for requests in flight
+    await deps.store.close();
+  });
+}
+
+/** A worker: serves requests; the primary prints, keeps house and supervises. */
+async function serveWorker(config: Config): Promise<void> {
+  const { deps, app, port } = await listen(config);
+  const stop = async () => {
+    await app.close();
+    await deps.store.close();
+  };
+  onStopSignal(deps, stop);
+  // A primary that died without stopping us (SIGKILL) leaves the worker disconnected: stop rather than linger.
+  process.on('disconnect', () => void stop().then(() => process.exit(0), () => process.exit(1)));
+  process.send?.({ cognate: 'listening', port } satisfies WorkerMessage);
+}
+
+async function servePrimary(config: Config, count: number): Promise<void> {
+  // Preparing the data directory and database once, here, keeps workers from racing to generate the master key
+  // or the admin key pair or to migrate; they read what this made.
+  const { deps, adminGenerated } = await makeDeps(config);
+  announce(deps, config, adminGenerated);
+
+  let stopping = false;
+  const ready = new Set<number>();
+  let announced = false;
+  let failures = 0;
+
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    const startedAt = Date.now();
+    worker.on('message', (m: WorkerMessage) => {
+      if (m?.cognate !== 'listening') return;
+      ready.add(worker.id);
+      if (!announced && ready.size === count) {
+        announced = true;
+        process.stdout.write(readyLine(config, m.port));
+      }
+    });
+    worker.on('exit', (code, signal) => {
+      ready.delete(worker.id);
+      if (stopping) return;
+      if (!announced) {
+        // A worker that cannot start (a busy port, a refused configuration) fails the whole start, as one
+        // process would; it has said why on stderr.
+        deps.logger.error('a worker failed to start', { code, signal });
+        void shutdown(code || 1);
+        return;
+      }
+      deps.logger.error('a worker exited; starting another', { pid: worker.process.pid, code, signal });
+      // Quick successive crashes back off (up to 10 s) rather than spin.
+      failures = Date.now() - startedAt < 5000 ? failures + 1 : 0;
+      setTimeout(() => !stopping && fork(), Math.min(10_000, failures * 500));
+    });
+    return worker;
+  };
 
   const stopHousekeeping = startHousekeeping(deps);
 
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    stopHousekeeping();
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
+    await Promise.all(
+      alive.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once('exit', () => resolve());
+            w.process.kill('SIGTERM'); // each finishes its requests in flight, then exits
+          }),
+      ),
+    );
+    await deps.store.close().catch(() => {});
+    process.exit(code);
+  };
+
+  process.on('SIGTERM', () => {
+    deps.logger.info('stopping', { signal: 'SIGTERM', workers: count });
+    void shutdown(0);
+  });
+  process.on('SIGINT', () => {
+    deps.logger.info('stopping', { signal: 'SIGINT', workers: count });
+    void shutdown(0);
+  });
+  for (let i = 0; i < count; i++) fork();
+}
+
+function onStopSignal(deps: Deps, stop: () => Promise<void>): void {
   let stopping = false;
-  const stop = async (signal: string) => {
+  const handler = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     deps.logger.info('stopping', { signal });
     try {
-      stopHousekeeping();
-      await app.close(); // stops accepting, waits for requests in flight
-      await deps.store.close();
+      await stop();
       process.exit(0);
     } catch (e) {
       deps.logger.error('error while stopping', { error: String(e) });
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void handler('SIGTERM'));
+  process.on('SIGINT', () => void handler('SIGINT'));
 }

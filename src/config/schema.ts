@@ -18,6 +18,8 @@ export interface Config {
   lambdaEndpoint: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   bodyLimit: number;
+  /** Worker processes serving the port; undefined: the machine's available parallelism. */
+  workers: number | undefined;
 }
 
 export interface Setting {
@@ -46,5 +48,6 @@ export const settings: Setting[] = [
   { key: 'triggersFile', type: 'string', flag: '--triggers', env: 'COGNATE_TRIGGERS_FILE', doc: 'JSON file mapping Lambda ARNs of pool triggers to a local module, an HTTP URL or a Lambda Invoke API (README, "Lambda triggers")' },
   { key: 'lambdaEndpoint', type: 'string', env: 'COGNATE_LAMBDA_ENDPOINT', doc: 'http://host:port of a Lambda Invoke API that every trigger ARN not mapped by --triggers is invoked at, signed by the admin key' },
   { key: 'logLevel', type: 'string', flag: '--log-level', env: 'COGNATE_LOG_LEVEL', default: 'info', doc: 'debug, info, warn or error' },
+  { key: 'workers', type: 'number', flag: '--workers', env: 'COGNATE_WORKERS', doc: "worker processes serving the one port (default: the machine's available parallelism; 1 for a single process)" },
   { key: 'bodyLimit', type: 'number', env: 'COGNATE_BODY_LIMIT', default: 1048576, doc: 'largest request body in bytes' },
 ];

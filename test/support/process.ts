@@ -21,9 +21,15 @@ export function tempDir(prefix = 'cognate-'): string {
 const root = new URL('../../', import.meta.url).pathname;
 
 /** Starts the server with the given args/env and waits for the ready line. */
-export async function startCognate(args: string[], env: Record<string, string> = {}, timeoutMs = 20000): Promise<CognateProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', '0', ...args], {
-    cwd: root,
+export async function startCognate(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 20000,
+  /** What node runs (default: the source through tsx), and from where. */
+  entry: { argv: string[]; cwd: string } = { argv: ['--import', 'tsx', 'src/main.ts'], cwd: root },
+): Promise<CognateProcess> {
+  const child = spawn(process.execPath, [...entry.argv, '--port', '0', ...args], {
+    cwd: entry.cwd,
     env: { ...process.env, COGNATE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
