@@ -2,6 +2,7 @@
 import { loadConfig, ConfigError } from './config/load.ts';
 import { runCommand } from './cli/index.ts';
 import { MasterKeyError } from './runtime/secrets.ts';
+import { StartupError } from './cli/serve.ts';
 
 try {
   const { config, args, extra } = loadConfig(process.argv.slice(2));
@@ -14,7 +15,7 @@ try {
   }
   // A refusal to run as configured (another master key on a shared database, a malformed key) says why in one line;
   // a stack trace is for what nobody foresaw.
-  if (e instanceof MasterKeyError) {
+  if (e instanceof MasterKeyError || e instanceof StartupError) {
     process.stderr.write(`cognate: ${e.message}\n`);
     process.exit(1);
   }

@@ -1,21 +1,38 @@
-// argv → command: serve (default), migrate, rotate-keys. Commands are thin callers of the store and domain.
+// argv → command: serve (default), migrate, rotate-keys, outbox, help. Commands are thin callers of the store and domain.
+import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.ts';
 import { makeDeps, openStore } from '../deps.ts';
 import { serve } from './serve.ts';
 import { rotateKeys } from './rotate-keys.ts';
+import { COMMANDS, commandUsage, unknownCommand, unknownFlag, usage } from './usage.ts';
+import { outboxCommand, OutboxCommandError } from './outbox.ts';
 
-const usage = `usage: cognate [serve] [--host H] [--port P] [--data-dir DIR] [--database-url URL] [--public-url URL] [--region R]
-                      [--triggers FILE] [--config FILE] [--log-level L] [--workers N] [--dev]
-       (each flag also as an environment variable, COGNATE_LAMBDA_ENDPOINT and the rest: see the README)
-       cognate migrate
-       cognate rotate-keys --pool-id POOL_ID [--revoke]
-       (--revoke: the old keys retire now — dropped from the JWKS, tokens they signed refused — instead of in 24 h)
-       (from a checkout: npm start -- <the same arguments>)`;
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 /** Runs a command; returns an exit code, or undefined when the process should stay up (serve). */
 export async function runCommand(config: Config, args: string[], extra: Record<string, string | true>): Promise<number | undefined> {
-  // `--help` arrives as a flag (loadConfig files every --x under extra), not as a command.
+  // `--help` and `--version` arrive as flags (loadConfig files every --x under extra), not as commands.
+  if (extra['--version']) {
+    process.stdout.write(`cognate ${version()}\n`);
+    return 0;
+  }
   const [cmd = extra['--help'] ? 'help' : 'serve', ...rest] = args;
+  if (!COMMANDS[cmd]) {
+    process.stderr.write(`cognate: ${unknownCommand(cmd)}\n`);
+    return 2;
+  }
+  const badFlag = unknownFlag(cmd, Object.keys(extra));
+  if (badFlag) {
+    process.stderr.write(`cognate: ${badFlag}\n`);
+    return 2;
+  }
+  if (extra['--help'] && cmd !== 'help') {
+    process.stdout.write(`${commandUsage(cmd)}\n`);
+    return 0;
+  }
   switch (cmd) {
     case 'serve':
       await serve(config);
@@ -32,7 +49,7 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
       const revoke = extra['--revoke'];
       const poolId = extra['--pool-id'] ?? rest[0] ?? (typeof revoke === 'string' ? revoke : undefined);
       if (typeof poolId !== 'string') {
-        process.stderr.write(`${usage}\n`);
+        process.stderr.write(`cognate: rotate-keys needs --pool-id POOL_ID\n${commandUsage('rotate-keys')}\n`);
         return 2;
       }
       const { deps } = await makeDeps(config);
@@ -51,11 +68,17 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
         await deps.store.close();
       }
     }
+    case 'outbox':
+      try {
+        return await outboxCommand(config, extra, (s) => process.stdout.write(s));
+      } catch (e) {
+        if (!(e instanceof OutboxCommandError)) throw e;
+        process.stderr.write(`cognate: ${e.message}\n`);
+        return 1;
+      }
     case 'help':
-      process.stdout.write(`${usage}\n`);
-      return 0;
     default:
-      process.stderr.write(`cognate: unknown command '${cmd}'\n${usage}\n`);
-      return 2;
+      process.stdout.write(`${usage()}\n`);
+      return 0;
   }
 }

@@ -8,6 +8,7 @@
 // lockouts, limits, codes, sessions, keys — lives in the store, as it does for servers sharing PostgreSQL.
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { makeDeps } from '../deps.ts';
 import type { Deps } from '../deps.ts';
@@ -40,16 +41,70 @@ function announce(deps: Deps, config: Config, adminGenerated: boolean): void {
   }
 }
 
-function readyLine(config: Config, port: number): string {
+/** A start the configuration or the machine refuses (a busy port, an unusable data directory): one line, exit 1. */
+export class StartupError extends Error {}
+
+/** Where the store lives, without a password. */
+function storeLabel(config: Config): string {
+  if (!config.databaseUrl) return `SQLite ${join(config.dataDir, 'cognate.db')}`;
+  try {
+    const u = new URL(config.databaseUrl);
+    return `PostgreSQL ${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname || '/'}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+/** The ready line (CONTRACT.md: first, exactly) and what is served, how. */
+function readyLine(config: Config, port: number, workers: number): string {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return `Cognate listening on http://${host}:${port}\n`;
+  const admin = config.adminAccessKeyId ? 'from COGNATE_ADMIN_ACCESS_KEY_ID' : `in ${join(config.dataDir, 'admin-credentials.json')}`;
+  return (
+    `Cognate listening on http://${host}:${port}\n` +
+    `  region ${config.region} · store ${storeLabel(config)} · ${workers} worker${workers === 1 ? '' : 's'} · ` +
+    `${config.dev ? 'DEV MODE' : 'production mode (admin calls SigV4-signed)'} · admin key ${admin} · issuer base ${config.publicUrl}\n`
+  );
+}
+
+/** Turns what the machine refuses at start into a StartupError saying what to do. */
+function startRefusal(e: unknown, config: Config): unknown {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE')
+    return new StartupError(`port ${config.port} on ${config.host} is already in use (another Cognate?): stop that, or choose another with --port N`);
+  if (code === 'EADDRNOTAVAIL')
+    return new StartupError(`cannot listen on ${config.host}: no such address on this machine; choose another with --host`);
+  if (code === 'EACCES' || code === 'EPERM') {
+    const path = (e as NodeJS.ErrnoException).path;
+    return new StartupError(
+      path
+        ? `cannot use ${path}: permission denied; give a data directory this user owns with --data-dir`
+        : `not allowed to listen on port ${config.port}: choose one above 1023 with --port N`,
+    );
+  }
+  if (code === 'ENOTDIR' || code === 'EEXIST' || code === 'EROFS')
+    return new StartupError(`cannot use the data directory ${config.dataDir} (${code} at ${(e as NodeJS.ErrnoException).path ?? config.dataDir}): give a writable directory with --data-dir`);
+  return e;
+}
+
+async function prepare(config: Config) {
+  try {
+    return await makeDeps(config);
+  } catch (e) {
+    throw startRefusal(e, config);
+  }
 }
 
 /** Builds the HTTP server over fresh deps and listens; returns the port and a stop function. */
 async function listen(config: Config) {
-  const made = await makeDeps(config);
+  const made = await prepare(config);
   const app = buildServer(made.deps);
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    await app.close().catch(() => {});
+    await made.deps.store.close().catch(() => {});
+    throw startRefusal(e, config);
+  }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   return { ...made, app, port };
@@ -59,7 +114,7 @@ async function listen(config: Config) {
 async function serveAlone(config: Config): Promise<void> {
   const { deps, adminGenerated, app, port } = await listen(config);
   announce(deps, config, adminGenerated);
-  process.stdout.write(readyLine(config, port));
+  process.stdout.write(readyLine(config, port, 1));
   const stopHousekeeping = startHousekeeping(deps);
   onStopSignal(deps, async () => {
     stopHousekeeping();
@@ -84,7 +139,7 @@ async function serveWorker(config: Config): Promise<void> {
 async function servePrimary(config: Config, count: number): Promise<void> {
   // Preparing the data directory and database once, here, keeps workers from racing to generate the master key
   // or the admin key pair or to migrate; they read what this made.
-  const { deps, adminGenerated } = await makeDeps(config);
+  const { deps, adminGenerated } = await prepare(config);
   announce(deps, config, adminGenerated);
 
   let stopping = false;
@@ -100,7 +155,7 @@ async function servePrimary(config: Config, count: number): Promise<void> {
       ready.add(worker.id);
       if (!announced && ready.size === count) {
         announced = true;
-        process.stdout.write(readyLine(config, m.port));
+        process.stdout.write(readyLine(config, m.port, count));
       }
     });
     worker.on('exit', (code, signal) => {

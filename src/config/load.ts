@@ -28,17 +28,25 @@ function coerce(type: 'string' | 'number' | 'boolean', raw: string | boolean, na
   return raw;
 }
 
+/** Flags of the commands (not settings) that take no value, so a word after them stays a word. */
+const SWITCHES = new Set(['--help', '--version', '--revoke', '--follow']);
+
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadResult {
   const flags: Record<string, string | true> = {};
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) {
+    let a = argv[i]!;
+    if (a === '-h') a = '--help';
+    if (a === '-v' || a === '-V') a = '--version';
+    if (/^-[^-]/.test(a)) {
+      // Other single-dash flags are not ours; filed as given so the command refuses them by name.
+      flags[a] = true;
+    } else if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq > 0) flags[a.slice(0, eq)] = a.slice(eq + 1);
       else {
         const s = settings.find((x) => x.flag === a);
-        const isBool = s?.type === 'boolean';
+        const isBool = s?.type === 'boolean' || SWITCHES.has(a);
         const next = argv[i + 1];
         if (!isBool && next !== undefined && !next.startsWith('--')) {
           flags[a] = next;

@@ -37,7 +37,8 @@ async function serveFrom(pkg: string) {
 test('the package scripts build on install and start the compiled server', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   assert.match(pkg.scripts.prepare, /tsc -p tsconfig\.build\.json/);
-  assert.equal(pkg.scripts.start, 'node bin/cognate.mjs');
+  // exec: the shell npm runs the script in becomes node, so a signal to `npm start` reaches the server.
+  assert.equal(pkg.scripts.start, 'exec node bin/cognate.mjs');
   assert.equal(pkg.bin.cognate, 'bin/cognate.mjs');
 });
 
@@ -52,4 +53,26 @@ test('bin/cognate runs the source, and says so, when dist/ is older than src/', 
   utimesSync(join(pkg, 'dist', 'main.js'), old, old);
   const server = await serveFrom(pkg);
   assert.match(server.stderr(), /running from source \(dist\/ is missing or older than src\//);
+});
+
+/** npm's own CLI beside this node (Debian's and nodejs.org's layouts both put it there). */
+function npmCli(): string {
+  return join(process.execPath, '..', '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+}
+
+test('SIGTERM (or Ctrl-C) to `npm start` stops the server it started', async () => {
+  const pkg = builtPackage(false);
+  const server = await startCognate(['--data-dir', tempDir(), '--workers', '1'], {}, 30000, { argv: [npmCli(), 'start', '--'], cwd: pkg });
+  assert.equal((await fetch(`${server.url}/health`)).status, 200);
+  await server.stop('SIGTERM');
+  // Let go of the pipes, so that a server left running (the failure this test catches) cannot hold the test open.
+  server.child.stdout?.destroy();
+  server.child.stderr?.destroy();
+  // npm has exited; the server must have too, not lingered re-parented to init.
+  let answered = true;
+  for (let i = 0; i < 50 && answered; i++) {
+    answered = await fetch(`${server.url}/health`).then(() => true, () => false);
+    if (answered) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(answered, false, 'the server still answers after npm start was sent SIGTERM');
 });
