@@ -1,16 +1,16 @@
-// Soak: --clients (20) clients for --seconds (60) against the real server process(es), each looping through a
-// user's life with the real clients: SignUp, AdminConfirmSignUp, InitiateAuth USER_PASSWORD_AUTH, an SRP sign-in
-// by amazon-cognito-identity-js, REFRESH_TOKEN_AUTH, GetUser, AdminGetUser, ListUsers (admin calls SigV4-signed by
-// the admin key; no --dev). Reports each operation's calls, errors and p50/p99, and each server's resident memory
-// (primary and workers summed) at the start and the end.
+// Soak: --clients (20) clients for --seconds (60) against the real server process(es) (`npm start`'s compiled
+// server), each looping through a user's life with the real clients: SignUp, AdminConfirmSignUp, InitiateAuth
+// USER_PASSWORD_AUTH, an SRP sign-in by amazon-cognito-identity-js, REFRESH_TOKEN_AUTH, GetUser, AdminGetUser and
+// ListUsers (admin calls SigV4-signed by the admin key; no --dev). Each call is checked, not only answered. Reports
+// each operation's calls, errors and p50/p99, and each server's resident memory (primary and workers summed).
 // --store postgres runs two servers on one fresh database, each client's calls alternating between them; half-way
-// one is SIGKILLed (primary and workers at once) and the clients go on with the survivor. Calls that the killed
-// server drops are counted apart, as expected. Afterwards every acknowledged sign-up is read back with
-// AdminGetUser (and an acknowledged confirmation must show CONFIRMED): lost writes, goal 0.
-// Exits 1 on any unexpected error or lost write. Never part of `npm test`.
+// one is SIGKILLed (primary and workers at once) and the clients go on with the survivor. Calls the killed server
+// never answered are counted apart, as expected. Afterwards every acknowledged sign-up is read back with
+// AdminGetUser (an acknowledged confirmation must show CONFIRMED): lost writes, goal 0.
+// Exits 1 on any unexpected error or lost write. Never part of `npm test`. See bench/README.md.
 //   npm run soak -- --store sqlite|postgres [--seconds 60] [--clients 20] [--database-url URL] [--workers N]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -26,6 +26,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { build, freshDatabase, killServer, startServer, stopServer, treeRss, type Server } from './soak-servers.ts';
+import { answeredCalls, lastRss, memoryLine, mib, record, recordFailure, reportCalls, sampleMemory, unexpectedErrors, WHOLE_SRP, type Op } from './soak-stats.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -45,45 +46,7 @@ if ((STORE !== 'sqlite' && STORE !== 'postgres') || !(SECONDS > 0) || !(CLIENTS 
 const PASSWORD = 'Soak-Passw0rd!';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // the SDK's notice about Node 20, once per run
 const ADMIN = { accessKeyId: 'AKIA' + randomBytes(8).toString('hex').toUpperCase(), secretAccessKey: randomBytes(30).toString('base64') };
-const SRP_THREADS = Math.max(1, Math.min(4, availableParallelism()));
-
-// ------------------------------------------------------------------------------------------------ statistics
-
-const OPS = [
-  'SignUp',
-  'AdminConfirmSignUp',
-  'InitiateAuth USER_PASSWORD_AUTH',
-  'SRP sign-in, whole (identity-js)',
-  '  InitiateAuth USER_SRP_AUTH',
-  '  RespondToAuthChallenge',
-  'InitiateAuth REFRESH_TOKEN_AUTH',
-  'GetUser',
-  'AdminGetUser',
-  'ListUsers',
-] as const;
-type Op = (typeof OPS)[number];
-/** Not an HTTP call of its own: its two calls are counted on their own lines. */
-const WHOLE_SRP: Op = 'SRP sign-in, whole (identity-js)';
-
-const latencies = new Map<Op, number[]>(OPS.map((op) => [op, []]));
-const failures = new Map<Op, number>(OPS.map((op) => [op, 0]));
-const unexpected = new Map<string, number>(); // "Op: ErrorName" → count
-const expected = new Map<string, number>(); // errors of calls to the killed server that got no answer
-const bump = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
-
-function recordFailure(op: Op, server: Server, name: string, network: boolean): void {
-  failures.set(op, failures.get(op)! + 1);
-  // A call the killed server never answered is what killing it means; any other failure is a finding.
-  bump(network && server.killedAt !== undefined ? expected : unexpected, `${op.trim()}: ${name}`);
-}
-
-/** A latency, or a failure named by its enclosing operation instead (the HTTP calls of an SRP sign-in). */
-function record(op: Op, ms: number, failed = false): void {
-  if (failed) failures.set(op, failures.get(op)! + 1);
-  else latencies.get(op)!.push(ms);
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+const SRP_THREADS = Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
 
 // ------------------------------------------------------------------------------------------------ calls
 
@@ -119,15 +82,28 @@ async function call<T>(op: Op, server: Server, send: (idp: CognitoIdentityProvid
   return result;
 }
 
-/** SRP sign-ins in worker threads (bench/soak-srp-worker.mjs), one at a time each. */
+/**
+ * SRP sign-ins in worker threads (bench/soak-srp-worker.mjs), one at a time each. The library's client-side math
+ * costs far more CPU than the server's part, so SRP runs at the rate these threads allow: a client whose turn finds
+ * no thread free goes on without it, rather than every client queueing behind them and the server going idle.
+ */
 class SrpThreads {
   private idle: Worker[] = [];
-  private waiting: ((w: Worker) => void)[] = [];
   constructor(count: number) {
-    for (let i = 0; i < count; i++) this.idle.push(new Worker(new URL('./soak-srp-worker.mjs', import.meta.url)));
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(new URL('./soak-srp-worker.mjs', import.meta.url));
+      w.on('error', (e) => {
+        throw e; // a broken load generator ends the run
+      });
+      this.idle.push(w);
+    }
   }
+  get free(): boolean {
+    return this.idle.length > 0;
+  }
+  /** Only when `free`. */
   async signIn(server: Server, pool: Pool, username: string): Promise<void> {
-    const w = this.idle.pop() ?? (await new Promise<Worker>((r) => this.waiting.push(r)));
+    const w = this.idle.pop()!;
     let r: { ms: number; calls: { op: string; ms: number; failed: boolean }[]; error?: string; network?: boolean };
     try {
       r = await new Promise((resolve) => {
@@ -135,9 +111,7 @@ class SrpThreads {
         w.postMessage({ endpoint: `${server.url}/`, poolId: pool.poolId, clientId: pool.clientId, username, password: PASSWORD });
       });
     } finally {
-      const next = this.waiting.shift();
-      if (next) next(w);
-      else this.idle.push(w);
+      this.idle.push(w);
     }
     for (const c of r.calls) record(c.op === 'InitiateAuth' ? '  InitiateAuth USER_SRP_AUTH' : '  RespondToAuthChallenge', c.ms, c.failed);
     if (r.error) {
@@ -200,7 +174,7 @@ async function lifeOfAUser(servers: Server[], pool: Pool, srp: SrpThreads, clien
     (idp) => idp.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD } })),
     (r) => !!r.AuthenticationResult?.RefreshToken,
   );
-  await srp.signIn(next(), pool, username);
+  if (srp.free) await srp.signIn(next(), pool, username);
   const refreshed = await call(
     'InitiateAuth REFRESH_TOKEN_AUTH',
     next(),
@@ -239,39 +213,6 @@ async function runClient(servers: Server[], pool: Pool, srp: SrpThreads, client:
   }
 }
 
-// ------------------------------------------------------------------------------------------------ memory
-
-interface Sample {
-  at: number; // s since the load began
-  kib: number;
-  processes: number;
-}
-const samples = new Map<Server, Sample[]>();
-
-function sample(servers: Server[], t0: number): void {
-  for (const s of servers) {
-    if (s.killedAt !== undefined) continue;
-    const { kib, processes } = treeRss(s.pid);
-    samples.set(s, [...(samples.get(s) ?? []), { at: (performance.now() - t0) / 1000, kib, processes }]);
-  }
-}
-
-const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
-const signedMib = (kib: number) => `${kib >= 0 ? '+' : '−'}${mib(Math.abs(kib))}`;
-
-function memoryLine(s: Server): string {
-  const xs = samples.get(s)!;
-  const first = xs[0]!;
-  const last = xs.at(-1)!;
-  const mid = xs.reduce((best, x) => (Math.abs(x.at - last.at / 2) < Math.abs(best.at - last.at / 2) ? x : best));
-  const peak = Math.max(...xs.map((x) => x.kib));
-  const end = s.killedAt !== undefined ? `at its kill (${last.at.toFixed(0)} s)` : `at the end`;
-  return (
-    `${s.name} (${first.processes} processes): ${mib(first.kib)} at the start, ${mib(last.kib)} ${end}, peak ${mib(peak)}; ` +
-    `growth ${signedMib(last.kib - first.kib)} (${signedMib(last.kib - mid.kib)} over the second half)`
-  );
-}
-
 // ------------------------------------------------------------------------------------------------ after the run
 
 /** Reads every acknowledged sign-up back; returns the usernames lost (or unconfirmed though acknowledged). */
@@ -292,27 +233,6 @@ async function lostWrites(server: Server, pool: Pool): Promise<{ lost: string[];
   };
   await Promise.all(Array.from({ length: 8 }, reader));
   return { lost, errors };
-}
-
-function report(callSeconds: number): number {
-  const rows = OPS.map((op) => {
-    const xs = [...latencies.get(op)!].sort((a, b) => a - b);
-    return { op, calls: xs.length + failures.get(op)!, errors: failures.get(op)!, p50: percentile(xs, 50), p99: percentile(xs, 99) };
-  });
-  const all = OPS.filter((op) => op !== WHOLE_SRP).flatMap((op) => latencies.get(op)!).sort((a, b) => a - b);
-  const totalCalls = rows.filter((r) => r.op !== WHOLE_SRP).reduce((n, r) => n + r.calls, 0);
-  const totalErrors = rows.filter((r) => r.op !== WHOLE_SRP).reduce((n, r) => n + r.errors, 0);
-  const line = (op: string, calls: number, errors: number, p50: number, p99: number) =>
-    `  ${op.padEnd(34)}${String(calls).padStart(7)}${String(errors).padStart(8)}${p50.toFixed(1).padStart(9)}${p99.toFixed(1).padStart(9)}`;
-  console.log(`\n  ${'operation'.padEnd(34)}${'calls'.padStart(7)}${'errors'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}`);
-  for (const r of rows) console.log(line(r.op, r.calls, r.errors, r.p50, r.p99));
-  console.log(line('all HTTP calls', totalCalls, totalErrors, percentile(all, 50), percentile(all, 99)));
-  console.log(`  ${(totalCalls / callSeconds).toFixed(0)} calls/s over ${callSeconds.toFixed(0)} s`);
-  const list = (m: Map<string, number>) => [...m].map(([k, n]) => `${k} ×${n}`).join(', ');
-  const unexpectedCount = [...unexpected.values()].reduce((a, b) => a + b, 0);
-  console.log(`unexpected errors: ${unexpectedCount}${unexpectedCount ? ` (${list(unexpected)})` : ''}`);
-  if (expected.size) console.log(`expected (calls the killed server dropped): ${list(expected)}`);
-  return unexpectedCount;
 }
 
 // ------------------------------------------------------------------------------------------------ main
@@ -344,17 +264,16 @@ async function main(): Promise<number> {
     const processes = treeRss(servers[0]!.pid).processes;
     console.log(
       `soak: ${STORE}${db ? ` (database ${db.name})` : ''}, ${SECONDS} s, ${CLIENTS} clients, ${servers.length} server(s) of ${processes} process(es) each ` +
-        `(COGNATE_WORKERS ${WORKERS ?? `unset: available parallelism ${availableParallelism()}`}), SRP client math in ${SRP_THREADS} threads`,
+        `(COGNATE_WORKERS ${WORKERS ?? `unset: available parallelism ${availableParallelism()}`}), SRP sign-ins in ${SRP_THREADS} thread(s); load average ${loadavg()[0]!.toFixed(1)}`,
     );
 
     const t0 = performance.now();
     const endAt = t0 + SECONDS * 1000;
-    sample(servers, t0);
-    const sampler = setInterval(() => sample(servers, t0), 1000);
+    sampleMemory(servers, t0);
+    const sampler = setInterval(() => sampleMemory(servers, t0), 1000);
     const progress = setInterval(() => {
-      const calls = OPS.filter((op) => op !== WHOLE_SRP).reduce((n, op) => n + latencies.get(op)!.length, 0);
-      const rss = servers.filter((s) => s.killedAt === undefined).map((s) => `${s.name} ${mib(samples.get(s)!.at(-1)!.kib)}`);
-      console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${calls} answered, ${unexpected.size ? 'unexpected errors' : 'no unexpected error'}; ${rss.join(', ')}`);
+      const rss = servers.filter((s) => s.killedAt === undefined).map((s) => `${s.name} ${mib(lastRss(s))}`);
+      console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${answeredCalls()} calls answered, ${unexpectedErrors()} unexpected errors; RSS ${rss.join(', ')}`);
     }, 10_000);
     const kill = db
       ? setTimeout(() => {
@@ -367,9 +286,9 @@ async function main(): Promise<number> {
     clearInterval(progress);
     clearInterval(sampler);
     clearTimeout(kill);
-    sample(servers, t0);
+    sampleMemory(servers, t0);
 
-    const unexpectedCount = report(callSeconds);
+    reportCalls(callSeconds);
     console.log('memory (VmRSS of the primary and its workers):');
     for (const s of servers) console.log(`  ${memoryLine(s)}`);
     let killedLeftovers = 0;
@@ -391,7 +310,7 @@ async function main(): Promise<number> {
     const cleanStop = stops.every((code) => code === 0);
     if (!cleanStop) console.log(`a surviving server did not stop cleanly on SIGTERM: exit ${stops.join(', ')}`);
 
-    const ok = unexpectedCount === 0 && lost.length === 0 && errors.length === 0 && killedLeftovers === 0 && cleanStop;
+    const ok = unexpectedErrors() === 0 && lost.length === 0 && errors.length === 0 && killedLeftovers === 0 && cleanStop;
     console.log(ok ? 'ok: no unexpected error, no lost write' : 'FAIL');
     if (!ok) for (const s of servers) if (s.stderr().trim()) console.log(`${s.name} stderr (tail):\n${s.stderr().trim().split('\n').slice(-10).join('\n')}`);
     return ok ? 0 : 1;
