@@ -171,7 +171,7 @@ export function assembleDeps<B extends BaseDeps>(base: B, over: Partial<Omit<Dep
     ...base,
     privateKeys: over.privateKeys ?? new PrivateKeyCache(secrets),
     signingKeys: over.signingKeys ?? adminResolver(admin),
-    delivery: over.delivery ?? makeDelivery({ config, store, clock, random, logger }),
+    delivery: over.delivery ?? makeDelivery({ config, store, clock, random, logger, secrets }),
     hashing: over.hashing ?? argon2Hasher(),
     storedKeys: over.storedKeys ?? storedKeys({ store, secrets, random }),
     caches: over.caches ?? makeCaches(),

@@ -32,7 +32,7 @@ export async function serve(config: Config): Promise<void> {
 
 function announce(deps: Deps, config: Config, adminGenerated: boolean): void {
   if (config.dev)
-    deps.logger.warn('DEV MODE: admin calls accept a SigV4 signature by ANY key and the outbox is open. Never use --dev in production.');
+    deps.logger.warn('DEV MODE: admin calls from this machine accept a SigV4 signature by ANY key, the outbox is open to them and keeps every message. Never use --dev in production or on a shared network.');
   if (adminGenerated) {
     process.stdout.write(
       `Generated the admin key pair (stored in ${config.dataDir}/admin-credentials.json, shown only this once):\n` +

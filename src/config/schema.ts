@@ -39,7 +39,7 @@ export const settings: Setting[] = [
   { key: 'publicUrl', type: 'string', flag: '--public-url', env: 'COGNATE_PUBLIC_URL', doc: 'base of token issuers and page links (default http://HOST:PORT)' },
   { key: 'region', type: 'string', flag: '--region', env: 'COGNATE_REGION', default: 'us-east-1', doc: 'the region in pool and identity ids' },
   { key: 'accountId', type: 'string', flag: '--account-id', env: 'COGNATE_ACCOUNT_ID', default: '000000000000', doc: 'the 12-digit account id in ARNs' },
-  { key: 'dev', type: 'boolean', flag: '--dev', env: 'COGNATE_DEV', default: false, doc: 'local-emulator mode: admin calls accept a SigV4 signature by any key; the outbox is open; never on by default' },
+  { key: 'dev', type: 'boolean', flag: '--dev', env: 'COGNATE_DEV', default: false, doc: 'local-emulator mode: admin calls from this machine accept a SigV4 signature by any key, the outbox is open unsigned to them and every message is kept in it; web pages of other origins reach only the public operations; never on by default' },
   { key: 'adminAccessKeyId', type: 'string', env: 'COGNATE_ADMIN_ACCESS_KEY_ID', doc: 'admin access key id (generated on first start and stored in the data dir when not given)' },
   { key: 'adminSecretAccessKey', type: 'string', env: 'COGNATE_ADMIN_SECRET_ACCESS_KEY', doc: 'admin secret access key (generated with the key id when not given)' },
   { key: 'smtpUrl', type: 'string', env: 'COGNATE_SMTP_URL', doc: 'smtp://host:port for email delivery (default: messages go to the outbox only)' },

@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { InvalidParameterException, SerializationException, ServiceError, UnknownOperationException, awsError } from './errors.ts';
+import { devAccess, withholdAdminCors } from './dev-access.ts';
 import { sendAwsJsonError, toServiceError } from './error-response.ts';
 import type { Operation, OperationContext, ServiceName } from './operation.ts';
 import { verifySigV4, type SignedRequest } from './sigv4.ts';
@@ -96,12 +97,14 @@ export async function handleAwsJson(
     const auth = op.auth ?? service.model.operations[opName]!.auth;
     const ctx: OperationContext = { requestId, sourceIp: req.ip, headers: req.headers };
     if (auth === 'sigv4') {
+      withholdAdminCors(deps.config, req.headers, reply);
       ctx.principal = await verifySigV4(signedRequestOf(req), {
         resolver: deps.signingKeys,
         region: deps.config.region,
         services: [service.name],
         nowMs: deps.clock.now(),
-        skipSignatureCheck: deps.config.dev,
+        // --dev: any key signs, for callers on this machine only (dev-access.ts).
+        skipSignatureCheck: devAccess(deps.config, req.headers),
         keyCache: deps.caches.sigv4Keys,
       });
     }

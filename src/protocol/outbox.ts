@@ -1,14 +1,18 @@
-// GET /_cognate/outbox?to=ADDRESS: the messages Cognate sent (or would have sent), newest first, for tests and operators.
+// GET /_cognate/outbox?to=ADDRESS: the kept messages (those no transport delivered; every one in --dev mode) whose code
+// has not expired, newest first, for tests and operators.
 //
 // Answer: {"messages":[{"to","subject","body","sentAt","channel","delivery"}…]}. `sentAt` is an ISO-8601 string
 // (UTC, milliseconds); `subject` is null for SMS; `delivery` is 'sent', 'outbox-only' or 'failed: …'.
 // Without `to` every message is listed. `limit` (1–1000, default 100) caps the list.
 //
 // Auth (CONTRACT.md): a SigV4 signature by the admin key for service cognito-idp in the configured region; in
-// --dev mode the outbox is open. Refusals use the AWS error names (MissingAuthenticationTokenException 403, …).
+// --dev mode also unsigned from this machine, never from a foreign web origin (dev-access.ts). Refusals use the AWS
+// error names (MissingAuthenticationTokenException 403, …).
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
+import { readOutbox } from '../runtime/delivery.ts';
 import { signedRequestOf } from './aws-json.ts';
+import { devAccess, withholdAdminCors } from './dev-access.ts';
 import { sendAwsJsonError, toServiceError } from './error-response.ts';
 import { AccessDeniedException, InvalidParameterException } from './errors.ts';
 import { verifySigV4 } from './sigv4.ts';
@@ -21,7 +25,8 @@ export function registerOutbox(app: FastifyInstance, deps: Deps): void {
   app.get(OUTBOX_PATH, async (req, reply) => {
     const requestId = deps.random.uuid();
     try {
-      if (!deps.config.dev) {
+      withholdAdminCors(deps.config, req.headers, reply);
+      if (!devAccess(deps.config, req.headers)) {
         const principal = await verifySigV4(signedRequestOf(req), {
           resolver: deps.signingKeys,
           region: deps.config.region,
@@ -40,7 +45,7 @@ export function registerOutbox(app: FastifyInstance, deps: Deps): void {
       const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
         throw new InvalidParameterException(`limit must be a whole number from 1 to ${MAX_LIMIT}.`);
-      const messages = await deps.store.outbox.list(to === undefined || to === '' ? undefined : to, limit);
+      const messages = await readOutbox(deps, to === undefined || to === '' ? undefined : to, limit);
       return reply
         .status(200)
         .header('content-type', 'application/json')

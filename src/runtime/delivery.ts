@@ -1,11 +1,11 @@
-// The message delivery port: every email and SMS Cognate sends is kept in the outbox and, when a transport is
-// configured, sent by SMTP (email, nodemailer) or posted to an HTTP webhook (SMS).
+// The message delivery port: every email and SMS Cognate sends goes by SMTP (email, nodemailer) or an HTTP webhook
+// (SMS) when one is configured, and is kept in the outbox when none delivered it.
 //
-// The outbox is the record of what was sent: tests and operators read it at GET /_cognate/outbox. Each message is
-// written there exactly once, with how it went (OutboxMessage.delivery):
-//   'sent'         a transport accepted it;
-//   'outbox-only'  no transport is configured for its channel (the default: nothing leaves the machine);
-//   'failed: …'    the transport refused it or could not be reached; the reason follows.
+// The outbox (GET /_cognate/outbox, for tests and operators) keeps a message when no transport delivered it — none is
+// configured for its channel ('outbox-only', the default: nothing leaves the machine) or it failed ('failed: …') —
+// and in --dev mode every message, the delivered ones too ('sent'); CONTRACT.md. Messages carry codes and temporary
+// passwords, so the subject and body are stored sealed by the master key, and each row lasts only until the code in it
+// expires (OutgoingMessage.expiresAt): readOutbox leaves out expired rows, housekeeping deletes them.
 // The outbox store has no update, so the row is written once the transport has answered (or at once when there is
 // none); a transport that throws still gets its message recorded.
 import nodemailer from 'nodemailer';
@@ -14,6 +14,7 @@ import type { Store } from '../storage/store.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { Random } from './random.ts';
+import type { SecretBox } from './secrets.ts';
 
 export interface OutgoingMessage {
   poolId: string | null;
@@ -27,6 +28,22 @@ export interface OutgoingMessage {
    * `no-reply@<host of the public URL>`.
    */
   from?: string;
+  /** When the code or temporary password in the message stops working: a kept message is gone after. */
+  expiresAt: number;
+}
+
+/** A kept message as the outbox shows it, unsealed. */
+export interface OutboxMessage {
+  id: string;
+  poolId: string | null;
+  channel: 'email' | 'sms';
+  to: string;
+  subject: string | null;
+  body: string;
+  sentAt: number;
+  expiresAt: number;
+  /** 'sent' | 'outbox-only' | 'failed: …' */
+  delivery: string;
 }
 
 /**
@@ -94,6 +111,7 @@ export interface DeliveryDeps {
   clock: Clock;
   random: Random;
   logger: Logger;
+  secrets: SecretBox;
 }
 
 export interface Transports {
@@ -161,18 +179,53 @@ export function makeDelivery(deps: DeliveryDeps, transports: Transports = transp
         result = { delivered: false, error: reason };
         deps.logger.warn('message delivery failed', { channel: msg.channel, poolId: msg.poolId, error: reason });
       } finally {
-        await deps.store.outbox.add({
-          id: deps.random.uuid(),
-          poolId: msg.poolId,
-          channel: msg.channel,
-          to: msg.to,
-          subject: msg.subject ?? null,
-          body: msg.body,
-          sentAt,
-          delivery,
-        });
+        // A delivered message is in the user's mailbox, not here, except in --dev mode (CONTRACT.md).
+        if (!result.delivered || deps.config.dev)
+          await deps.store.outbox.add({
+            id: deps.random.uuid(),
+            poolId: msg.poolId,
+            channel: msg.channel,
+            to: msg.to,
+            sealed: deps.secrets.encrypt(JSON.stringify({ subject: msg.subject ?? null, body: msg.body })),
+            sentAt,
+            expiresAt: msg.expiresAt,
+            delivery,
+          });
       }
       return result;
     },
   };
+}
+
+/**
+ * The kept messages to `to` (all when undefined) that have not expired, newest first, unsealed. A message sealed with a
+ * master key this server does not have is left out (and logged), not an error for the rest.
+ */
+export async function readOutbox(
+  deps: { store: Store; secrets: SecretBox; clock: Clock; logger: Logger },
+  to: string | undefined,
+  limit: number,
+): Promise<OutboxMessage[]> {
+  const out: OutboxMessage[] = [];
+  for (const r of await deps.store.outbox.list(to, limit, deps.clock.now())) {
+    let content: { subject: string | null; body: string };
+    try {
+      content = JSON.parse(deps.secrets.decryptString(r.sealed));
+    } catch (e) {
+      deps.logger.warn('outbox message cannot be unsealed', { id: r.id, error: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
+    out.push({
+      id: r.id,
+      poolId: r.poolId,
+      channel: r.channel,
+      to: r.to,
+      subject: content.subject,
+      body: content.body,
+      sentAt: r.sentAt,
+      expiresAt: r.expiresAt,
+      delivery: r.delivery,
+    });
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
-// Housekeeping: drops expired sessions, refresh tokens, counters and idle failure streaks on a timer (injected clock).
+// Housekeeping: drops expired sessions, refresh tokens, counters, outbox messages and idle failure streaks on a timer
+// (injected clock).
 import type { Deps } from '../deps.ts';
 
 /** Failure streaks idle this long are forgotten (a locked user stays locked until the lock ends). */
@@ -9,7 +10,8 @@ export async function housekeep(deps: Pick<Deps, 'store' | 'clock'>): Promise<nu
   const now = deps.clock.now();
   const sessions = await deps.store.sessions.purgeExpired(now);
   const counters = await deps.store.counters.purgeExpired(now, now - FAILURE_STREAK_IDLE_MS);
-  return sessions + counters;
+  const messages = await deps.store.outbox.purgeExpired(now);
+  return sessions + counters + messages;
 }
 
 /** Runs housekeep every `everyMs`; returns a stop function. Failures are logged, never thrown. */

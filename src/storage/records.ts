@@ -229,15 +229,21 @@ export interface RefreshTokenRecord {
   supersededAt: number | null;
 }
 
-/** A message Cognate sent (or would send): kept in the outbox for tests and operators. */
-export interface OutboxMessage {
+/**
+ * A message Cognate kept in the outbox (one no transport delivered, or any in --dev mode). Its subject and body carry
+ * codes and temporary passwords, so they are stored only sealed by the master key, and the row lives only as long as
+ * the code it carries (expiresAt); list() leaves out expired rows and purgeExpired() drops them.
+ */
+export interface OutboxRecord {
   id: string;
   poolId: string | null;
   channel: 'email' | 'sms';
   to: string;
-  subject: string | null;
-  body: string;
+  /** JSON {subject, body} sealed by the master key (runtime/delivery.ts seals and opens it). */
+  sealed: string;
   sentAt: number;
+  /** When the code or temporary password in the message stops working; the row is gone after. */
+  expiresAt: number;
   /** 'sent' | 'outbox-only' | 'failed: …' */
   delivery: string;
 }

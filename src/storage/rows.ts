@@ -5,7 +5,7 @@ import type {
   CodeRecord,
   DomainRecord,
   GroupRecord,
-  OutboxMessage,
+  OutboxRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -35,7 +35,7 @@ export interface RowMappers {
   session(r: Row): AuthSessionRecord;
   refresh(r: Row): RefreshTokenRecord;
   group(r: Row): GroupRecord;
-  outbox(r: Row): OutboxMessage;
+  outbox(r: Row): OutboxRecord;
 }
 
 export function rowMappers({ json, bool, num }: Dialect): RowMappers {
@@ -137,9 +137,9 @@ export function rowMappers({ json, bool, num }: Dialect): RowMappers {
       poolId: r.pool_id ?? null,
       channel: r.channel,
       to: r.to_address,
-      subject: r.subject ?? null,
-      body: r.body,
+      sealed: r.sealed,
       sentAt: num(r.sent_at),
+      expiresAt: num(r.expires_at),
       delivery: r.delivery,
     }),
   };

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startTestServer } from '../support/server.ts';
+import { readOutbox } from '../../src/runtime/delivery.ts';
 
 const run = promisify(execFile);
 const hasAws = spawnSync('aws', ['--version']).status === 0;
@@ -54,7 +55,7 @@ test('aws cognito-idp admin-create-user, admin-get-user, and the invited user si
     assert.equal(got.UserCreateDate, created.User.UserCreateDate);
 
     // The invitation went to the email (no phone number); its temporary password signs the user in.
-    const [invite] = await s.deps.store.outbox.list('alice@example.com', 1);
+    const [invite] = await readOutbox(s.deps, 'alice@example.com', 1);
     const temp = /^Your username is alice and temporary password is (.+)\.$/.exec(invite!.body)![1]!;
     const first = await aws('initiate-auth', '--client-id', clientId, '--auth-flow', 'USER_PASSWORD_AUTH', '--auth-parameters', `USERNAME=alice,PASSWORD=${temp}`);
     assert.equal(first.ChallengeName, 'NEW_PASSWORD_REQUIRED');

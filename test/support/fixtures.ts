@@ -24,6 +24,7 @@ import {
   type TestClient,
   type TestUserOptions,
 } from './users.ts';
+import { readOutbox } from '../../src/runtime/delivery.ts';
 
 export const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
 export const model = idpModel as unknown as ServiceModel;
@@ -118,7 +119,7 @@ export async function signUpFixture(idPrefix: string) {
 
   /** The code in the newest message to `to`. */
   async function codeSentTo(to: string): Promise<string> {
-    const [m] = await deps.store.outbox.list(to, 1);
+    const [m] = await readOutbox(deps, to, 1);
     assert.ok(m, `a message to ${to}`);
     return /\d{6}/.exec(m.body)![0];
   }

@@ -217,4 +217,27 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_sent ON outbox (sent_at, seq);
     `,
   },
+  {
+    version: 6,
+    name: 'outbox sealed and expiring (plaintext messages dropped)',
+    // As sqlite/migrations.ts version 6: subject and body sealed by the master key in one column, an expiry per row;
+    // the plaintext rows cannot be sealed in SQL and are dropped (DROP TABLE removes their files).
+    sql: `
+      DROP TABLE outbox;
+      CREATE TABLE outbox (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        pool_id TEXT COLLATE "C",
+        channel TEXT NOT NULL,
+        to_address TEXT COLLATE "C" NOT NULL,
+        sealed TEXT NOT NULL,
+        sent_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        delivery TEXT NOT NULL,
+        seq BIGSERIAL
+      );
+      CREATE INDEX outbox_to ON outbox (to_address, sent_at, seq);
+      CREATE INDEX outbox_sent ON outbox (sent_at, seq);
+      CREATE INDEX outbox_expires ON outbox (expires_at);
+    `,
+  },
 ];

@@ -29,6 +29,9 @@ export interface SqliteStore extends Store {
   analyze(): Promise<void>;
 }
 
+/** The migration that sealed the outbox (and dropped its plaintext rows). */
+const OUTBOX_SEALED_VERSION = 6;
+
 /** Opens (creating if needed) the SQLite store at `path` (':memory:' for tests). Run migrate() before use. */
 export function openSqliteStore(path: string): SqliteStore {
   // The database holds every user's attributes and password hashes: the owner's alone. SQLite creates the -wal and
@@ -47,6 +50,9 @@ export function openSqliteStore(path: string): SqliteStore {
   // A checkpoint (which syncs) every ~40 MB of WAL rather than every 4 MB: one user write touches some twenty pages.
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma('foreign_keys = ON');
+  // Deleted rows (expired outbox messages, used codes, ended sessions) are overwritten with zeros, not left readable
+  // in free pages of the file.
+  db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
 
   const s = sqliteDb(db);
@@ -76,6 +82,17 @@ export function openSqliteStore(path: string): SqliteStore {
         applied.push(m.version);
       }
       s.clearStatements();
+      // Migration 6 dropped plaintext outbox messages: rebuild the file so no copy of them stays in free pages a
+      // database without secure_delete left behind, and empty the WAL, which still holds the old page images.
+      // Once per database; a database shared with a running server (busy) keeps them until its next VACUUM.
+      if (applied.includes(OUTBOX_SEALED_VERSION) && path !== ':memory:') {
+        try {
+          db.exec('VACUUM');
+          db.pragma('wal_checkpoint(TRUNCATE)');
+        } catch {
+          /* SQLITE_BUSY: another connection is reading; the rows are deleted either way */
+        }
+      }
       return applied;
     },
     async close() {

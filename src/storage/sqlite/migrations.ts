@@ -208,4 +208,29 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_sent ON outbox (sent_at);
     `,
   },
+  {
+    version: 6,
+    name: 'outbox sealed and expiring (plaintext messages dropped)',
+    // Messages carry codes and temporary passwords: the subject and body are now one column sealed by the master key,
+    // and each row expires with its code. The old rows held them in plain text and SQL cannot seal them, so they
+    // are dropped (a user asks for a new code; an administrator re-sends an invitation with AdminCreateUser RESEND).
+    // The store runs with secure_delete on, so the dropped pages are zeroed; after this migration it also VACUUMs and
+    // truncates the WAL (sqlite/index.ts), so no copy of them is left in free pages or the log.
+    sql: `
+      DROP TABLE outbox;
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        pool_id TEXT,
+        channel TEXT NOT NULL,
+        to_address TEXT NOT NULL,
+        sealed TEXT NOT NULL,
+        sent_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        delivery TEXT NOT NULL
+      );
+      CREATE INDEX outbox_to ON outbox (to_address, sent_at);
+      CREATE INDEX outbox_sent ON outbox (sent_at);
+      CREATE INDEX outbox_expires ON outbox (expires_at);
+    `,
+  },
 ];

@@ -12,7 +12,7 @@ import type { AdminGetUserResponse, AttributeType, MFAOptionType, UserType } fro
 import { newUserAttributes, schemaError } from './attributes.ts';
 import { CODE_TTL_MS, issueCode } from './codes.ts';
 import { CODE_PLACEHOLDER, fillTemplate, sendVerificationCode, type DeliveryMedium, type VerificationTarget } from './messages.ts';
-import { passwordPolicyOf } from './passwords.ts';
+import { passwordPolicyOf, temporaryPasswordExpiresAt } from './passwords.ts';
 import { poolSettings, seconds } from './pools.ts';
 import { attributeList, findUserBySignInName, userNotFound } from './users.ts';
 import { MSG } from '../sign-in/context.ts';
@@ -200,6 +200,9 @@ export function invitationTargets(attributes: Record<string, string>, mediums: r
   return out;
 }
 
+/** How long the outbox keeps an invitation whose temporary password never expires (TemporaryPasswordValidityDays 0). */
+const INVITATION_KEPT_MS = 7 * 86_400_000;
+
 /**
  * Sends the invitation with `{username}` (the name the administrator gave, which the user signs in with) and `{####}`
  * (the temporary password). A template without `{####}` sends nothing: "If your template doesn't have this
@@ -207,7 +210,7 @@ export function invitationTargets(attributes: Record<string, string>, mediums: r
  * CodeDeliveryFailureException; the user stays created, as in Cognito (aws/aws-sdk#438).
  */
 export async function sendInvitation(
-  deps: Pick<Deps, 'delivery' | 'triggers'>,
+  deps: Pick<Deps, 'delivery' | 'triggers' | 'clock'>,
   pool: PoolRecord,
   targets: readonly VerificationTarget[],
   username: string,
@@ -215,6 +218,9 @@ export async function sendInvitation(
   trigger?: MessageTrigger,
 ): Promise<void> {
   if (!targets.length) return;
+  // A kept invitation lasts as long as its temporary password (the default 7 days when that never expires).
+  const now = deps.clock.now();
+  const expiresAt = temporaryPasswordExpiresAt(pool, now) ?? now + INVITATION_KEPT_MS;
   // CustomMessage_AdminCreateUser may rewrite the invitation (its texts keep {username} and {####}).
   const t = trigger ? await customMessageTemplates(deps, pool, trigger, inviteTemplates(pool)) : inviteTemplates(pool);
   let failed: VerificationTarget | null = null;
@@ -227,6 +233,7 @@ export async function sendInvitation(
       to: target.to,
       subject: target.medium === 'EMAIL' ? t.emailSubject : undefined,
       body: fillTemplate(template, { code: temporaryPassword, username }),
+      expiresAt,
     });
     if (sent.error) failed ??= target;
   }

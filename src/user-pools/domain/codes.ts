@@ -62,8 +62,14 @@ export interface IssueCode {
   data?: Record<string, unknown>;
 }
 
-/** Issues a new code for (user, purpose), replacing any live one; returns the code to send. */
-export async function issueCode(deps: CodeDeps, req: IssueCode): Promise<string> {
+/** A code to send and when it stops working (the outbox keeps its message until then). */
+export interface IssuedCode {
+  code: string;
+  expiresAt: number;
+}
+
+/** Issues a new code for (user, purpose), replacing any live one; returns the code to send and its expiry. */
+export async function issueCode(deps: CodeDeps, req: IssueCode): Promise<IssuedCode> {
   const code = newCode(deps);
   const now = deps.clock.now();
   const record: CodeRecord = {
@@ -77,7 +83,7 @@ export async function issueCode(deps: CodeDeps, req: IssueCode): Promise<string>
     data: req.data ?? {},
   };
   await deps.store.codes.put(record);
-  return code;
+  return { code, expiresAt: record.expiresAt };
 }
 
 export interface CheckCode {

@@ -3,6 +3,7 @@
 import type { Deps } from '../../deps.ts';
 import type { DeliveryResult } from '../../runtime/delivery.ts';
 import type { PoolRecord } from '../../storage/records.ts';
+import type { IssuedCode } from './codes.ts';
 import { CodeDeliveryFailureException } from '../errors.ts';
 import type { CodeDeliveryDetailsType } from '../shapes.ts';
 import { poolSettings } from './pools.ts';
@@ -110,24 +111,26 @@ export function verificationMessage(
 }
 
 /**
- * Sends a verification code to the target through the delivery port (recorded in the outbox either way). With
- * `trigger` (why and to whom), the pool's CustomMessage function may rewrite the message first.
+ * Sends a verification code to the target through the delivery port (kept in the outbox, until the code expires, when
+ * no transport delivered it). With `trigger` (why and to whom), the pool's CustomMessage function may rewrite the
+ * message first.
  */
 export async function sendVerificationCode(
   deps: Pick<Deps, 'delivery' | 'triggers'>,
   pool: PoolRecord,
   target: VerificationTarget,
-  code: string,
+  code: IssuedCode,
   trigger?: MessageTrigger,
 ): Promise<DeliveryResult> {
   const templates = trigger ? await customMessageTemplates(deps, pool, trigger, verificationTemplates(pool)) : undefined;
-  const m = verificationMessage(pool, target, code, templates);
+  const m = verificationMessage(pool, target, code.code, templates);
   return deps.delivery.send({
     poolId: pool.id,
     channel: target.medium === 'SMS' ? 'sms' : 'email',
     to: target.to,
     subject: m.subject,
     body: m.body,
+    expiresAt: code.expiresAt,
   });
 }
 

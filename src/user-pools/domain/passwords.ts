@@ -15,6 +15,17 @@ export function passwordPolicyOf(pool: PoolRecord) {
   return { ...DEFAULT_PASSWORD_POLICY, ...pool.settings.Policies?.PasswordPolicy };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * When a temporary password set at `setAt` expires: TemporaryPasswordValidityDays (default 7) later; null for 0,
+ * which Cognate takes as no expiry (ours).
+ */
+export function temporaryPasswordExpiresAt(pool: PoolRecord, setAt: number): number | null {
+  const days = passwordPolicyOf(pool).TemporaryPasswordValidityDays ?? 7;
+  return days ? setAt + days * DAY_MS : null;
+}
+
 /** Throws InvalidPasswordException as Cognito words it for the first rule the password breaks. */
 export function checkPasswordPolicy(pool: PoolRecord, password: string): void {
   const p = passwordPolicyOf(pool);

@@ -11,6 +11,7 @@ import { generateTemporaryPassword } from '../domain/admin-users.ts';
 import { checkPasswordPolicy, openCredentials } from '../domain/passwords.ts';
 import type { AdminCreateUserRequest, CreateUserPoolRequest } from '../shapes.ts';
 import op from './admin-create-user.ts';
+import { readOutbox } from '../../runtime/delivery.ts';
 
 const model = idpModel as unknown as ServiceModel;
 const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
@@ -40,7 +41,7 @@ async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
 const create = (pool: PoolRecord, req: Omit<AdminCreateUserRequest, 'UserPoolId'>) => op.handle({ UserPoolId: pool.id, ...req }, deps, ctx);
 
 async function messagesTo(to: string) {
-  return deps.store.outbox.list(to, 10);
+  return readOutbox(deps, to, 10);
 }
 
 async function newPool(over: Partial<CreateUserPoolRequest> = {}) {

@@ -10,6 +10,7 @@ import { adminAuthContext, initiateAuth } from '../sign-in/index.ts';
 import { verifyCode } from '../domain/codes.ts';
 import type { CreateUserPoolRequest } from '../shapes.ts';
 import op from './admin-reset-user-password.ts';
+import { readOutbox } from '../../runtime/delivery.ts';
 
 const model = idpModel as unknown as ServiceModel;
 const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
@@ -45,7 +46,7 @@ async function setup(pool: Partial<CreateUserPoolRequest>, user: TestUserOptions
 
 /** The 6-digit code in the newest message to `to`. */
 async function codeSentTo(to: string): Promise<string> {
-  const [m] = await deps.store.outbox.list(to, 1);
+  const [m] = await readOutbox(deps, to, 1);
   assert.ok(m, `a message to ${to}`);
   return /\d{6}/.exec(m.body)![0];
 }
@@ -57,7 +58,7 @@ test('RESET_REQUIRED, a 1-hour forgot-password code by the verification message;
   assert.deepEqual(out, {});
   assert.deepEqual(checkOutput(model, 'AdminResetUserPassword', out), []);
   assert.equal((await getTestUser(deps, pool, 'alice')).status, 'RESET_REQUIRED');
-  const [m] = await deps.store.outbox.list('alice@example.com', 1);
+  const [m] = await readOutbox(deps, 'alice@example.com', 1);
   assert.equal(m!.subject, 'Your verification code');
   assert.match(m!.body, /^Your verification code is \d{6}\. $/);
   const record = await deps.store.codes.get(pool.id, 'alice', 'forgot');
@@ -71,21 +72,21 @@ test('RESET_REQUIRED, a 1-hour forgot-password code by the verification message;
   );
   // Again: a new code replaces the first.
   await reset(pool, 'alice');
-  assert.equal((await deps.store.outbox.list('alice@example.com', 10)).length, 2);
+  assert.equal((await readOutbox(deps, 'alice@example.com', 10)).length, 2);
 });
 
 test('the channel: SMS before email without AccountRecoverySetting; the setting decides otherwise; only verified contacts', async () => {
   const legacy = await setup({}, { attributes: { ...EMAIL, ...PHONE, email: 'legacy@example.com' } });
   await reset(legacy, 'alice');
-  assert.match((await deps.store.outbox.list('+15555550100', 1))[0]!.body, /^Your verification code is \d{6}\. $/);
-  assert.equal((await deps.store.outbox.list('legacy@example.com', 5)).length, 0);
+  assert.match((await readOutbox(deps, '+15555550100', 1))[0]!.body, /^Your verification code is \d{6}\. $/);
+  assert.equal((await readOutbox(deps, 'legacy@example.com', 5)).length, 0);
 
   const emailFirst = await setup(
     { AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_phone_number', Priority: 2 }, { Name: 'verified_email', Priority: 1 }] } },
     { attributes: { ...EMAIL, ...PHONE, email: 'first@example.com' } },
   );
   await reset(emailFirst, 'alice');
-  assert.equal((await deps.store.outbox.list('first@example.com', 5)).length, 1);
+  assert.equal((await readOutbox(deps, 'first@example.com', 5)).length, 1);
 
   // SMS MFA disqualifies the phone when the setting is given.
   const mfa = await setup(
@@ -93,7 +94,7 @@ test('the channel: SMS before email without AccountRecoverySetting; the setting 
     { attributes: { ...EMAIL, ...PHONE, email: 'mfa@example.com' }, mfa: { UserMFASettingList: ['SMS_MFA'] } },
   );
   await reset(mfa, 'alice');
-  assert.equal((await deps.store.outbox.list('mfa@example.com', 5)).length, 1);
+  assert.equal((await readOutbox(deps, 'mfa@example.com', 5)).length, 1);
 
   const unverified = await setup({}, { attributes: { email: 'u@example.com', phone_number: '+15555550199' } });
   assert.deepEqual(await errorOf(reset(unverified, 'alice')), [

@@ -7,6 +7,7 @@ import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json
 import { createTestPool, createTestUser, getTestUser, type TestUserOptions } from '../../../test/support/users.ts';
 import type { AttributeType, CreateUserPoolRequest } from '../shapes.ts';
 import op from './admin-update-user-attributes.ts';
+import { readOutbox } from '../../runtime/delivery.ts';
 
 const model = idpModel as unknown as ServiceModel;
 const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
@@ -72,11 +73,11 @@ test('a new email with email_verified true needs no code; without it the auto-ve
     { Name: 'email_verified', Value: 'true' },
   ]);
   assert.deepEqual((await stored()).attributes, { email: 'direct@example.com', email_verified: 'true' });
-  assert.equal((await deps.store.outbox.list('direct@example.com', 5)).length, 0);
+  assert.equal((await readOutbox(deps, 'direct@example.com', 5)).length, 0);
 
   await update([{ Name: 'email', Value: 'coded@example.com' }]);
   assert.deepEqual((await stored()).attributes, { email: 'coded@example.com', email_verified: 'false' });
-  assert.equal((await deps.store.outbox.list('coded@example.com', 5)).length, 1);
+  assert.equal((await readOutbox(deps, 'coded@example.com', 5)).length, 1);
   assert.deepEqual((await deps.store.codes.get(pool.id, 'alice', 'verify:email'))!.data, { value: 'coded@example.com', pending: false });
 });
 
@@ -84,7 +85,7 @@ test('with AttributesRequireVerificationBeforeUpdate the change waits; setting e
   const { pool, update, stored } = await setup({ UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] } });
   await update([{ Name: 'email', Value: 'later@example.com' }]);
   assert.deepEqual((await stored()).attributes, VERIFIED);
-  assert.equal((await deps.store.outbox.list('later@example.com', 5)).length, 1);
+  assert.equal((await readOutbox(deps, 'later@example.com', 5)).length, 1);
   await update([{ Name: 'email_verified', Value: 'true' }]);
   assert.deepEqual((await stored()).attributes, { email: 'later@example.com', email_verified: 'true' });
   assert.equal(await deps.store.codes.get(pool.id, 'alice', 'verify:email'), null);

@@ -11,6 +11,7 @@ import { openCredentials } from '../domain/passwords.ts';
 import type { CreateUserPoolClientRequest, CreateUserPoolRequest } from '../shapes.ts';
 import forgotOp from './forgot-password.ts';
 import op from './confirm-forgot-password.ts';
+import { readOutbox } from '../../runtime/delivery.ts';
 
 const model = idpModel as unknown as ServiceModel;
 const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
@@ -52,7 +53,7 @@ async function setup(poolIn: Partial<CreateUserPoolRequest> = {}, clientIn: Part
   /** Requests a code for `username` and returns it (read from the outbox). */
   const codeFor = async (username: string) => {
     await forgot(username);
-    const [m] = await deps.store.outbox.list(`${username}@example.com`, 1);
+    const [m] = await readOutbox(deps, `${username}@example.com`, 1);
     return /\d{6}/.exec(m!.body)![0];
   };
   return { pool, client, forgot, confirm, user, codeFor };
@@ -92,7 +93,7 @@ test('RESET_REQUIRED, FORCE_CHANGE_PASSWORD and UNCONFIRMED users holding a rese
   for (const status of ['FORCE_CHANGE_PASSWORD', 'UNCONFIRMED'] as const) {
     const name = `u-${status.toLowerCase()}`;
     await user(name, { status });
-    const code = await issueCode(deps, { poolId: pool.id, username: name, purpose: 'forgot', ttlMs: CODE_TTL_MS.forgot });
+    const { code } = await issueCode(deps, { poolId: pool.id, username: name, purpose: 'forgot', ttlMs: CODE_TTL_MS.forgot });
     await confirm(name, code);
     assert.equal((await getTestUser(deps, pool, name)).status, 'CONFIRMED');
   }
@@ -149,14 +150,14 @@ test('twenty wrong codes in an hour: TooManyFailedAttemptsException until the ho
   const { pool, confirm, user } = await setup();
   await user('gus');
   for (let i = 0; i < 4; i++) {
-    const code = await issueCode(deps, { poolId: pool.id, username: 'gus', purpose: 'forgot', ttlMs: CODE_TTL_MS.forgot });
+    const { code } = await issueCode(deps, { poolId: pool.id, username: 'gus', purpose: 'forgot', ttlMs: CODE_TTL_MS.forgot });
     for (let j = 0; j < 5; j++) assert.deepEqual(await errorOf(confirm('gus', other(code))), MISMATCH);
   }
-  const code = await issueCode(deps, { poolId: pool.id, username: 'gus', purpose: 'forgot', ttlMs: CODE_TTL_MS.forgot });
+  const { code } = await issueCode(deps, { poolId: pool.id, username: 'gus', purpose: 'forgot', ttlMs: CODE_TTL_MS.forgot });
   const [name] = await errorOf(confirm('gus', code));
   assert.equal(name, 'TooManyFailedAttemptsException');
   clock.advance(HOUR);
-  const fresh = await issueCode(deps, { poolId: pool.id, username: 'gus', purpose: 'forgot', ttlMs: CODE_TTL_MS.forgot });
+  const { code: fresh } = await issueCode(deps, { poolId: pool.id, username: 'gus', purpose: 'forgot', ttlMs: CODE_TTL_MS.forgot });
   await confirm('gus', fresh);
 });
 

@@ -8,6 +8,7 @@ import { createTestClient, createTestPool, createTestUser, secretHashOf, type Te
 import { verifyCode } from '../domain/codes.ts';
 import type { CreateUserPoolClientRequest, CreateUserPoolRequest } from '../shapes.ts';
 import op from './forgot-password.ts';
+import { readOutbox } from '../../runtime/delivery.ts';
 
 const model = idpModel as unknown as ServiceModel;
 const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
@@ -44,7 +45,7 @@ async function setup(poolIn: Partial<CreateUserPoolRequest> = {}, clientIn: Part
 }
 
 async function outboxTo(to: string) {
-  return deps.store.outbox.list(to, 10);
+  return readOutbox(deps, to, 10);
 }
 
 async function codeSentTo(to: string): Promise<string> {

@@ -9,6 +9,7 @@ import { createTestClient, createTestPool, createTestUser, type TestUserOptions 
 import type { CreateUserPoolRequest } from '../shapes.ts';
 import updateOp from './update-user-attributes.ts';
 import op from './get-user-attribute-verification-code.ts';
+import { readOutbox } from '../../runtime/delivery.ts';
 
 const model = idpModel as unknown as ServiceModel;
 const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
@@ -48,7 +49,7 @@ test('sends a 24-hour code to the user\'s email and answers where it went', asyn
   const out = await getCode('email');
   assert.deepEqual(out, { CodeDeliveryDetails: { Destination: 'a***@e***.com', DeliveryMedium: 'EMAIL', AttributeName: 'email' } });
   assert.deepEqual(checkOutput(model, 'GetUserAttributeVerificationCode', out), []);
-  const [m] = await deps.store.outbox.list('alice@example.com', 1);
+  const [m] = await readOutbox(deps, 'alice@example.com', 1);
   assert.match(m!.body, /^Your verification code is \d{6}\. $/);
   const record = (await deps.store.codes.get(pool.id, 'alice', 'verify:email'))!;
   assert.equal(record.expiresAt - record.createdAt, 24 * HOUR);
@@ -62,7 +63,7 @@ test('a phone number gets its code by SMS', async () => {
     DeliveryMedium: 'SMS',
     AttributeName: 'phone_number',
   });
-  const [m] = await deps.store.outbox.list('+15555550100', 1);
+  const [m] = await readOutbox(deps, '+15555550100', 1);
   assert.equal(m!.channel, 'sms');
 });
 
@@ -73,7 +74,7 @@ test('a value awaiting verification (AttributesRequireVerificationBeforeUpdate) 
   );
   await updateOp.handle({ AccessToken: first, UserAttributes: [{ Name: 'email', Value: 'next@example.com' }] }, deps, ctx);
   assert.equal((await getCode('email')).CodeDeliveryDetails!.Destination, 'n***@e***.com');
-  assert.equal((await deps.store.outbox.list('next@example.com', 5)).length, 2);
+  assert.equal((await readOutbox(deps, 'next@example.com', 5)).length, 2);
   assert.deepEqual((await deps.store.codes.get(pool.id, 'alice', 'verify:email'))!.data, { value: 'next@example.com', pending: true });
 });
 

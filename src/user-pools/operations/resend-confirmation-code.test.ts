@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeDelivery } from '../../runtime/delivery.ts';
+import { makeDelivery, readOutbox } from '../../runtime/delivery.ts';
 import type { FixedClock } from '../../runtime/clock.ts';
 import { checkOutput } from '../../protocol/validate.ts';
 import { ctx, errorOf, model, signUpFixture, type SignUpFixture, type TestDeps } from '../../../test/support/fixtures.ts';
@@ -25,7 +25,7 @@ test('sends a new code to the auto-verified attribute and answers where it went'
   const out = await resend('alice');
   assert.deepEqual(checkOutput(model, 'ResendConfirmationCode', out), []);
   assert.deepEqual(out, { CodeDeliveryDetails: { Destination: 'a***@e***.com', DeliveryMedium: 'EMAIL', AttributeName: 'email' } });
-  const messages = await deps.store.outbox.list('alice@example.com', 10);
+  const messages = await readOutbox(deps, 'alice@example.com', 10);
   assert.equal(messages.length, 2);
   assert.equal(messages[0]!.subject, 'Your verification code');
   await confirm('alice', await codeSentTo('alice@example.com'));
@@ -58,7 +58,7 @@ test('unknown users: UserNotFoundException, or a simulated delivery when the cli
   assert.deepEqual(await hiding.resend('nobody@example.org'), {
     CodeDeliveryDetails: { Destination: 'n***@e***.org', DeliveryMedium: 'EMAIL', AttributeName: 'email' },
   });
-  assert.equal((await deps.store.outbox.list('nobody@example.org', 1)).length, 0, 'nothing is sent');
+  assert.equal((await readOutbox(deps, 'nobody@example.org', 1)).length, 0, 'nothing is sent');
 });
 
 test('a pool that verifies nothing the user has cannot resend', async () => {
@@ -90,7 +90,7 @@ test('a failed SMS: CodeDeliveryFailureException, recorded as failed in the outb
   try {
     clock.advance(1);
     assert.deepEqual(await errorOf(resend('fay')), ['CodeDeliveryFailureException', 'Invalid phone number provided/Unable to send the message.']);
-    const [m] = await deps.store.outbox.list('+15555550177', 1);
+    const [m] = await readOutbox(deps, '+15555550177', 1);
     assert.equal(m!.delivery, 'failed: SMS webhook answered HTTP 503');
   } finally {
     deps.delivery = saved;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { makeTestDeps } from '../../../test/support/deps.ts';
 import { FixedClock } from '../../runtime/clock.ts';
-import { makeDelivery } from '../../runtime/delivery.ts';
+import { makeDelivery, readOutbox } from '../../runtime/delivery.ts';
 import { seededRandom } from '../../runtime/random.ts';
 import { checkOutput, type ServiceModel } from '../../protocol/validate.ts';
 import idpModel from '../../protocol/models/cognito-idp.json' with { type: 'json' };
@@ -64,7 +64,7 @@ async function errorOf(p: Promise<unknown>): Promise<[string, string]> {
   assert.fail('expected an error');
 }
 
-const lastMessage = async (to: string) => (await deps.store.outbox.list(to, 1))[0];
+const lastMessage = async (to: string) => (await readOutbox(deps, to, 1))[0];
 
 test('signs up an UNCONFIRMED user and sends the code to the auto-verified email', async () => {
   const { pool, signUp } = await setup();

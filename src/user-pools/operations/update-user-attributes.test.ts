@@ -9,6 +9,7 @@ import { createTestClient, createTestPool, createTestUser, getTestUser, type Tes
 import { findUserBySignInName } from '../domain/users.ts';
 import type { AttributeType, CreateUserPoolClientRequest, CreateUserPoolRequest } from '../shapes.ts';
 import op from './update-user-attributes.ts';
+import { readOutbox } from '../../runtime/delivery.ts';
 
 const model = idpModel as unknown as ServiceModel;
 const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
@@ -55,7 +56,7 @@ async function setup(poolIn: Partial<CreateUserPoolRequest> = {}, clientIn: Part
 }
 
 async function outboxTo(to: string) {
-  return deps.store.outbox.list(to, 10);
+  return readOutbox(deps, to, 10);
 }
 
 test('sets standard and custom attributes; unchanged ones stay', async () => {

@@ -11,6 +11,7 @@ import type { AttributeType, CreateUserPoolRequest } from '../shapes.ts';
 import getCodeOp from './get-user-attribute-verification-code.ts';
 import updateOp from './update-user-attributes.ts';
 import op from './verify-user-attribute.ts';
+import { readOutbox } from '../../runtime/delivery.ts';
 
 const model = idpModel as unknown as ServiceModel;
 const ctx = { requestId: 'r', sourceIp: '127.0.0.1', headers: {} };
@@ -52,7 +53,7 @@ async function setup(poolIn: Partial<CreateUserPoolRequest> = {}, userIn: TestUs
 }
 
 async function codeSentTo(to: string): Promise<string> {
-  const [m] = await deps.store.outbox.list(to, 1);
+  const [m] = await readOutbox(deps, to, 1);
   return /\d{6}/.exec(m!.body)![0];
 }
 

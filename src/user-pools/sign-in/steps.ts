@@ -9,7 +9,7 @@ import {
   UserNotFoundException,
 } from '../errors.ts';
 import { beginPasswordAttempt } from '../domain/lockout.ts';
-import { openCredentials, passwordPolicyOf } from '../domain/passwords.ts';
+import { openCredentials, passwordPolicyOf, temporaryPasswordExpiresAt } from '../domain/passwords.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { hidesUsers } from '../domain/clients.ts';
 import { usernameKey } from '../domain/usernames.ts';
@@ -89,9 +89,8 @@ export async function preAuthentication(deps: AuthDeps, ctx: AuthContext, user: 
 
 /** Temporary passwords expire TemporaryPasswordValidityDays after they were set (0: no expiry — ours). */
 export function temporaryPasswordExpired(pool: PoolRecord, user: UserRecord, now: number): boolean {
-  const days = passwordPolicyOf(pool).TemporaryPasswordValidityDays ?? 7;
-  if (!days) return false;
-  return now > (user.passwordSetAt ?? user.createdAt) + days * 86_400_000;
+  const expiresAt = temporaryPasswordExpiresAt(pool, user.passwordSetAt ?? user.createdAt);
+  return expiresAt !== null && now > expiresAt;
 }
 
 /**

@@ -43,7 +43,7 @@ export function durabilityContract(withStore: WithStore): void {
         assert.deepEqual(await again.sessions.getRefreshToken('h1'), refresh('h1', 's1'));
         assert.equal(await again.counters.hit('k', 60_000, T0 + 1), 2);
         assert.deepEqual(await again.counters.getLockout('k'), { failures: 3, lockedUntil: T0 + 5 });
-        assert.deepEqual(await again.outbox.list(undefined, 10), [message('m1', 'alice@example.com', T0)]);
+        assert.deepEqual(await again.outbox.list(undefined, 10, T0), [message('m1', 'alice@example.com', T0)]);
       }));
   });
 }

@@ -5,7 +5,7 @@ import type {
   CodeRecord,
   DomainRecord,
   KeyUse,
-  OutboxMessage,
+  OutboxRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -135,15 +135,15 @@ export function refresh(tokenHash: string, originJti: string, over: Partial<Refr
   return { tokenHash, originJti, createdAt: T0, expiresAt: T0 + 30 * 86_400_000, supersededAt: null, ...over };
 }
 
-export function message(id: string, to: string, sentAt: number, over: Partial<OutboxMessage> = {}): OutboxMessage {
+export function message(id: string, to: string, sentAt: number, over: Partial<OutboxRecord> = {}): OutboxRecord {
   return {
     id,
     poolId: 'p1',
     channel: 'email',
     to,
-    subject: `subject ${id}`,
-    body: `Your code is 123456 (${id})`,
+    sealed: `v1.kid.iv.tag.sealed-${id}`,
     sentAt,
+    expiresAt: sentAt + 86_400_000,
     delivery: 'outbox-only',
     ...over,
   };
