@@ -108,3 +108,21 @@ test('a message longer than 1 KB (an echoed 16 KB header) reaches the header cut
   assert.ok(header.endsWith('...'));
   assert.ok(JSON.parse(r.body).message.includes(target));
 });
+
+test('requests Node refuses before routing (headers over 16 KB, broken HTTP) get an AWS JSON error too', async () => {
+  const big = await rawRequest(s.url, { headers: { 'x-amz-target': 'AWSCognitoIdentityProviderService.ListUserPools', 'x-pad': 'p'.repeat(17_000) }, body: '{}' });
+  assert.equal(big.status, 431);
+  assert.equal(big.headers['x-amzn-errortype'], 'BadRequestException:');
+  assert.equal(JSON.parse(big.body).__type, 'BadRequestException');
+  const { connect } = await import('node:net');
+  const answer = await new Promise<string>((resolve, reject) => {
+    const sock = connect(Number(new URL(s.url).port), '127.0.0.1', () => sock.end('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'));
+    let got = '';
+    sock.on('data', (d) => (got += d));
+    sock.on('close', () => resolve(got));
+    sock.on('error', reject);
+  });
+  assert.match(answer, /^HTTP\/1\.1 400 /);
+  assert.equal(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).__type, 'BadRequestException');
+  await stillServing();
+});
