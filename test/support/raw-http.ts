@@ -35,7 +35,10 @@ export function rawRequest(baseUrl: string, r: RawRequest): Promise<RawResponse>
         port: u.port,
         method: r.method ?? 'POST',
         path: r.path ?? '/',
-        headers: r.headers ?? {},
+        // A body always goes with its content-length (Node sends a GET's body without one, as a second request).
+        headers: r.body !== undefined && !Object.keys(r.headers ?? {}).some((k) => k.toLowerCase() === 'content-length')
+          ? { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) }
+          : (r.headers ?? {}),
         agent: false,
         timeout: r.timeoutMs ?? 10_000,
       },
@@ -61,35 +64,50 @@ export interface Credentials {
   secretAccessKey: string;
 }
 
-/**
- * Signs a POST / for `service` with the SDK's signer, as the SDK sends it (host, content-type, x-amz-target, …).
- * `unsignable` names headers left out of SignedHeaders.
- */
-export async function sdkSigned(
-  baseUrl: string,
-  creds: Credentials,
-  a: { target: string; body: string; service?: string; region?: string; headers?: Record<string, string>; unsignable?: string[] },
-): Promise<Record<string, string>> {
+export interface SignArgs {
+  method?: string;
+  path?: string;
+  query?: Record<string, string>;
+  /** Every header to send besides host (which is added); the signer adds x-amz-date, x-amz-content-sha256, authorization. */
+  headers: Record<string, string>;
+  body: string | Buffer;
+  service?: string;
+  region?: string;
+  signingDate?: Date;
+  /** Headers left out of SignedHeaders. */
+  unsignable?: string[];
+}
+
+/** Signs a request with the SDK's own signer (@smithy/signature-v4); returns the headers to send. */
+export async function signedHeaders(baseUrl: string, creds: Credentials, a: SignArgs): Promise<Record<string, string>> {
   const u = new URL(baseUrl);
   const signer = new SignatureV4({ credentials: creds, region: a.region ?? 'us-east-1', service: a.service ?? 'cognito-idp', sha256: sha256js.Sha256 });
   const signed = await signer.sign(
     {
-      method: 'POST',
+      method: a.method ?? 'POST',
       protocol: 'http:',
       hostname: u.hostname,
       port: Number(u.port),
-      path: '/',
-      query: {},
-      headers: {
-        host: u.host,
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': a.target,
-        'content-length': String(Buffer.byteLength(a.body)),
-        ...a.headers,
-      },
+      path: a.path ?? '/',
+      query: a.query ?? {},
+      headers: { host: u.host, ...a.headers },
       body: a.body,
     },
-    { unsignableHeaders: new Set(a.unsignable ?? []) },
+    { unsignableHeaders: new Set(a.unsignable ?? []), ...(a.signingDate ? { signingDate: a.signingDate } : {}) },
   );
   return signed.headers as Record<string, string>;
+}
+
+/** Signs a POST / for `service` as the SDK sends it (host, content-type, x-amz-target, content-length). */
+export function sdkSigned(
+  baseUrl: string,
+  creds: Credentials,
+  a: { target: string; body: string; service?: string; unsignable?: string[] },
+): Promise<Record<string, string>> {
+  return signedHeaders(baseUrl, creds, {
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': a.target, 'content-length': String(Buffer.byteLength(a.body)) },
+    body: a.body,
+    ...(a.service ? { service: a.service } : {}),
+    ...(a.unsignable ? { unsignable: a.unsignable } : {}),
+  });
 }
