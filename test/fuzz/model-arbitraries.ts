@@ -111,7 +111,7 @@ function buildFittingString(shape: any): Arbitrary<string> {
   try {
     const matching = fc.stringMatching(re).map((s) => (s.length > max ? s.slice(0, max) : s));
     fc.sample(matching, 1); // throws now if fast-check cannot generate from this pattern
-    return fc.oneof(matching, plain);
+    return matching;
   } catch {
     return plain;
   }
@@ -139,7 +139,11 @@ function fitting(model: ServiceModel, name: string, known: KnownValues, depth: n
       return fc.uint8Array({ maxLength: 32 }).map((b) => Buffer.from(b).toString('base64'));
     case 'list':
       if (depth >= MAX_DEPTH) return fc.constant([]);
-      return fc.array(valueOf(model, shape.member.shape, known, depth + 1, hostile), { maxLength: 3 });
+      {
+        const minLength = Math.min(typeof shape.min === 'number' ? shape.min : 0, 3);
+        const maxLength = Math.max(minLength, Math.min(typeof shape.max === 'number' ? shape.max : 3, 3));
+        return fc.array(valueOf(model, shape.member.shape, known, depth + 1, hostile), { minLength, maxLength });
+      }
     case 'map':
       if (depth >= MAX_DEPTH) return fc.constant({});
       return fc.dictionary(fittingString(model.shapes[shape.key.shape]), valueOf(model, shape.value.shape, known, depth + 1, hostile), { maxKeys: 3 });
@@ -192,7 +196,7 @@ function structureOf(model: ServiceModel, shape: any, known: KnownValues, depth:
   // Mostly every required member; now and then one is left out. Optional members: any subset.
   const dropOne = hostile && requiredKeys.length ? fc.option(fc.constantFrom(...requiredKeys), { freq: 6 }) : fc.constant(null);
   const record = fc
-    .tuple(fc.record(parts, { requiredKeys: [] }), dropOne, fc.subarray(members.map(([m]) => m).filter((m) => !required.has(m))))
+    .tuple(fc.record(parts, { requiredKeys }), dropOne, fc.subarray(members.map(([m]) => m).filter((m) => !required.has(m))))
     .map(([values, dropped, optional]) => {
       const out: Record<string, unknown> = {};
       for (const [m] of members) {

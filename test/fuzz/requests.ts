@@ -62,13 +62,17 @@ const garbledAuth: Arbitrary<string> = fc.oneof(
   ),
 );
 
+/** Operations that would take the fixture away (its pool, client, group, user or tokens) get no real identifiers. */
+const DESTRUCTIVE = /^(Admin)?Delete|SignOut$|^RevokeToken$|^AdminDisableUser$|^AdminResetUserPassword$|^AdminRemoveUserFromGroup$/;
+const NO_KNOWN: KnownValues = {};
+
 export function planArbitrary(services: FuzzService[], known: KnownValues): Arbitrary<Plan> {
   const byService = services.map((s, i) => {
     const all = fc.constantFrom(...Object.keys(s.model.operations));
     const operation = s.served.length ? fc.oneof(w(12, fc.constantFrom(...s.served)), w(1, all)) : all;
     const core = fc
       .tuple(operation, fc.boolean())
-      .chain(([op, hostile]) => inputOf(s.model, op, known, hostile).map((input) => ({ service: i, operation: op, input })));
+      .chain(([op, hostile]) => inputOf(s.model, op, DESTRUCTIVE.test(op) ? NO_KNOWN : known, hostile).map((input) => ({ service: i, operation: op, input })));
     return w(s.weight, core);
   });
   return fc.record({
