@@ -16,7 +16,7 @@ export interface FuzzService {
   served: string[];
 }
 
-export type BodyKind = 'json' | 'duplicate' | 'nonjson' | 'numbers' | 'deep' | 'oversized' | 'empty' | 'bom' | 'badutf8';
+export type BodyKind = 'json' | 'nulls' | 'duplicate' | 'nonjson' | 'numbers' | 'deep' | 'oversized' | 'empty' | 'bom' | 'badutf8';
 export type TargetKind = 'right' | 'otherService' | 'unknown' | 'missing' | 'empty' | 'lowercase' | 'odd' | 'huge' | 'twice';
 export type AuthKind = 'signed' | 'none' | 'wrongSecret' | 'unknownKey' | 'targetUnsigned' | 'garbled' | 'stale' | 'tampered' | 'query';
 
@@ -30,6 +30,8 @@ export interface Plan {
   dupKey: string;
   dupValue: unknown;
   junk: string;
+  /** Which members (counted in JSON order, at every depth) become null in a 'nulls' body. */
+  nullMask: number;
   target: TargetKind;
   oddTarget: string;
   contentType: string | null;
@@ -79,6 +81,7 @@ export function planArbitrary(services: FuzzService[], known: KnownValues): Arbi
     core: fc.oneof(...byService),
     body: fc.oneof(
       c(80, 'json' as BodyKind),
+      c(8, 'nulls' as BodyKind),
       c(3, 'duplicate' as BodyKind),
       c(3, 'nonjson' as BodyKind),
       c(1, 'numbers' as BodyKind),
@@ -89,6 +92,7 @@ export function planArbitrary(services: FuzzService[], known: KnownValues): Arbi
       c(1, 'oversized' as BodyKind),
     ),
     dupKey: fc.string({ maxLength: 10 }),
+    nullMask: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
     dupValue: anyJson,
     junk: fc.oneof(
       fc.constantFrom('{', '{"a":', '[1,2]', '"s"', '12', 'null', 'true', '{}}', '{"a":1,}', "{'a':1}", '{"a":NaN}', '\u0000', '<xml/>', 'a=b&c=d'),
@@ -128,6 +132,11 @@ function bodyOf(p: Plan, bodyLimit: number): string | Buffer {
   switch (p.body) {
     case 'json':
       return json;
+    case 'nulls': {
+      // AWS reads a null member as an absent one: so must we, wherever it is.
+      let i = 0;
+      return JSON.stringify(p.input, (key, v) => (key !== '' && (p.nullMask >>> (i++ % 31)) & 1 ? null : v));
+    }
     case 'duplicate': {
       // The same member twice (an existing one when there is one): JSON.parse keeps the last.
       const key = Object.keys(p.input)[0] ?? p.dupKey;
