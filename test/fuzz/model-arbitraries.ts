@@ -146,6 +146,7 @@ function fitting(model: ServiceModel, name: string, known: KnownValues, depth: n
       }
     case 'map':
       if (depth >= MAX_DEPTH) return fc.constant({});
+      if (AUTH_MAPS.has(name)) return authMap(known);
       return fc.dictionary(fittingString(model.shapes[shape.key.shape]), valueOf(model, shape.value.shape, known, depth + 1, hostile), { maxKeys: 3 });
     case 'structure':
       if (shape.document) return fc.jsonValue({ maxDepth: 2 });
@@ -154,6 +155,28 @@ function fitting(model: ServiceModel, name: string, known: KnownValues, depth: n
     default:
       return anyJson;
   }
+}
+
+/** Maps whose keys name the auth flows' parameters: generated with those keys, so requests reach the flows. */
+const AUTH_MAPS = new Set(['AuthParametersType', 'ChallengeResponsesType']);
+const AUTH_KEYS = [
+  'USERNAME', 'PASSWORD', 'NEW_PASSWORD', 'SRP_A', 'SECRET_HASH', 'REFRESH_TOKEN', 'DEVICE_KEY', 'SMS_MFA_CODE',
+  'SOFTWARE_TOKEN_MFA_CODE', 'EMAIL_OTP_CODE', 'PASSWORD_CLAIM_SIGNATURE', 'PASSWORD_CLAIM_SECRET_BLOCK', 'TIMESTAMP',
+  'ANSWER', 'PREFERRED_CHALLENGE', 'USER_ID_FOR_SRP', 'CHALLENGE_NAME', 'MFAS_CAN_SETUP', 'userAttributes.email',
+];
+const KNOWN_FOR_KEY: Record<string, string> = { USERNAME: 'Username', USER_ID_FOR_SRP: 'Username', PASSWORD: 'Password', NEW_PASSWORD: 'ProposedPassword', REFRESH_TOKEN: 'RefreshToken' };
+
+function authMap(known: KnownValues): Arbitrary<Record<string, string>> {
+  const value = (key: string) => {
+    const k = known[KNOWN_FOR_KEY[key] ?? ''];
+    const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 1, maxLength: 300 });
+    const b64 = fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString('base64'));
+    const options = [hex, b64, fc.constantFrom('SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'Thu Dec 3 08:00:00 UTC 2026'), oddString];
+    return k?.length ? fc.oneof(fc.constantFrom(...k), ...options) : fc.oneof(...options);
+  };
+  return fc
+    .subarray(AUTH_KEYS, { maxLength: 5 })
+    .chain((keys) => fc.tuple(...keys.map(value)).map((vals) => Object.fromEntries(keys.map((k, i) => [k, vals[i]!]))));
 }
 
 const valueCache = new WeakMap<object, Map<string, Arbitrary<unknown>>>();
