@@ -1,7 +1,7 @@
 // Fuzzing the AWS JSON edge of the real server process with requests generated from the service models (see
 // requests.ts). Every answer must come, parse, stay under 500 and be an AWS JSON error when it is one; afterwards
 // the server still serves. Short by default (part of `npm test`); `npm run fuzz` (FUZZ_RUNS=12000) for the long one.
-// FUZZ_SEED replays a run; the seed is printed.
+// FUZZ_SEED replays a run; the seed is printed. FUZZ_DEV=1 runs it against --dev.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -39,7 +39,8 @@ let idp: CognitoIdentityProviderClient;
 const known: KnownValues = {};
 
 before(async () => {
-  p = await startCognate(['--data-dir', tempDir('cognate-fuzz-')]);
+  // FUZZ_DEV=1: against --dev (any key's signature passes, so more requests reach the admin operations).
+  p = await startCognate(['--data-dir', tempDir('cognate-fuzz-'), ...(process.env.FUZZ_DEV === '1' ? ['--dev'] : [])]);
   admin = {
     accessKeyId: /AWS_ACCESS_KEY_ID=(\S+)/.exec(p.stdout())![1]!,
     secretAccessKey: /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(p.stdout())![1]!,
