@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.ts';
 import { handleAwsJson, jsonServices } from './protocol/aws-json.ts';
 import { sendAwsJsonError } from './protocol/error-response.ts';
+import { clientErrorHandler } from './protocol/client-error.ts';
 import { RequestEntityTooLargeException, SerializationException, UnknownOperationException } from './protocol/errors.ts';
 import { allOperations } from './operations.ts';
 import { registerWellKnown } from './oauth/endpoints/well-known.ts';
@@ -11,7 +12,7 @@ import { registerOutbox } from './protocol/outbox.ts';
 const EXPOSE = 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date';
 
 export function buildServer(deps: Deps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: deps.config.bodyLimit, trustProxy: false, return503OnClosing: true });
+  const app = Fastify({ logger: false, bodyLimit: deps.config.bodyLimit, trustProxy: false, return503OnClosing: true, clientErrorHandler });
   const services = jsonServices(allOperations);
 
   // Every edge decodes its own body (JSON, form, …) from the raw bytes; SigV4 needs them untouched.

@@ -59,7 +59,8 @@ function decodeBody(body: unknown): Record<string, unknown> {
   let v: unknown;
   const text = buf.toString('utf8');
   try {
-    v = JSON.parse(text);
+    // AWS treats a null member as absent: drop them (at every depth) so no operation ever sees a null.
+    v = text.includes('null') ? JSON.parse(text, dropNullMembers) : JSON.parse(text);
   } catch {
     throw new SerializationException('Unable to parse the request body as JSON.');
   }
@@ -67,6 +68,11 @@ function decodeBody(body: unknown): Record<string, unknown> {
   // No Cognito member means a NUL character, and PostgreSQL text cannot hold one: refuse it for every member.
   if (text.includes('\\u0000') && containsNul(v)) throw new InvalidParameterException('Strings must not contain the NUL character (\\u0000).'); // ours
   return v as Record<string, unknown>;
+}
+
+/** JSON.parse reviver: a null object member becomes absent; list elements stay (the validator names them). */
+function dropNullMembers(this: unknown, _key: string, value: unknown): unknown {
+  return value === null && !Array.isArray(this) ? undefined : value;
 }
 
 function containsNul(v: unknown): boolean {

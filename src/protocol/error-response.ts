@@ -11,8 +11,9 @@ export function toServiceError(err: unknown, logger: Logger, fields: Record<stri
 }
 
 export function sendAwsJsonError(reply: FastifyReply, e: ServiceError, requestId: string): FastifyReply {
-  // Header values must be single-line latin1; messages are ours, but stay safe.
-  const headerMessage = e.message.replace(/[^\x20-\x7e]/g, '?');
+  // Header values must be single-line latin1 and every client bounds the header section (Node: 16 KB): the
+  // header carries a printable-ASCII prefix of the message; the body has it whole.
+  const headerMessage = headerSafe(e.message);
   return reply
     .status(e.status)
     .header('content-type', 'application/x-amz-json-1.1')
@@ -20,4 +21,13 @@ export function sendAwsJsonError(reply: FastifyReply, e: ServiceError, requestId
     .header('x-amzn-errortype', `${e.code}:`)
     .header('x-amzn-errormessage', headerMessage)
     .send(JSON.stringify({ __type: e.code, message: e.message, ...e.extra }));
+}
+
+/** Longest x-amzn-ErrorMessage value sent. */
+export const MAX_HEADER_MESSAGE = 1024;
+
+/** Printable ASCII ('?' for anything else), at most MAX_HEADER_MESSAGE characters ('...' marks a cut). */
+export function headerSafe(message: string): string {
+  const clean = message.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length <= MAX_HEADER_MESSAGE ? clean : clean.slice(0, MAX_HEADER_MESSAGE - 3) + '...';
 }

@@ -267,6 +267,19 @@ test('host must be a signed header', async () => {
   );
 });
 
+test('x-amz-target must be a signed header when the request has one (else a captured request replays as another operation)', async () => {
+  const req = await sign({ unsignableHeaders: new Set(['x-amz-target']) });
+  assert.doesNotMatch(req.headers.authorization as string, /SignedHeaders=[^,]*x-amz-target/);
+  const msg = "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.";
+  await rejectsWith(verifySigV4(req, opts()), 'InvalidSignatureException', msg);
+  // Also in --dev, where the signature itself is not checked.
+  await rejectsWith(verifySigV4(req, opts({ skipSignatureCheck: true })), 'InvalidSignatureException', msg);
+  // A request without the header (the REST services) needs no such entry.
+  const without = { ...req, headers: { ...req.headers } };
+  delete without.headers['x-amz-target'];
+  assert.equal((await verifySigV4(without, opts())).accessKeyId, AKID);
+});
+
 test('expired and not-yet-current request times', async () => {
   const req = await sign({ date: new Date('2026-11-22T00:15:00Z') });
   await rejectsWith(

@@ -60,6 +60,8 @@ const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const MSG_SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const MSG_HOST_NOT_SIGNED = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
+/** AWS's wording: without it, a captured request replays as another operation (the target picks it, not the body). */
+const MSG_TARGET_NOT_SIGNED = "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.";
 const MSG_CONTENT_SHA256_MISMATCH = "The provided 'x-amz-content-sha256' header does not match what was computed.";
 
 // ---------------------------------------------------------------------------------------------
@@ -110,6 +112,8 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
 
   const signedHeaders = auth.signedHeaders.split(';');
   if (!signedHeaders.includes('host')) throw new InvalidSignatureException(MSG_HOST_NOT_SIGNED);
+  if (headerValue(req.headers, 'x-amz-target') !== undefined && !signedHeaders.includes('x-amz-target'))
+    throw new InvalidSignatureException(MSG_TARGET_NOT_SIGNED);
 
   if (!dev) checkTime(auth, opts.nowMs);
 

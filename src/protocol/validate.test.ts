@@ -141,6 +141,16 @@ test('string length counts code points, not UTF-16 units', () => {
   assert.match(violation(idp, 'GetGroup', { GroupName: long, UserPoolId: POOL }), /at 'groupName' failed to satisfy constraint: Member must have length less than or equal to 128$/);
 });
 
+test('echoed values are cut at 256 characters and marked, never splitting a surrogate pair', () => {
+  const m = violation(idp, 'InitiateAuth', { ClientId: 'c', AuthFlow: 'a'.repeat(30_000) });
+  assert.equal(m, `1 validation error detected: Value '${'a'.repeat(256)}...' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]`);
+  const emoji = violation(idp, 'InitiateAuth', { ClientId: 'c', AuthFlow: 'x' + '😀'.repeat(200) });
+  const echoed = /Value '(.*)' at/su.exec(emoji)![1]!;
+  assert.equal(echoed, 'x' + '😀'.repeat(127) + '...');
+  const exact = 'b'.repeat(256);
+  assert.match(violation(idp, 'InitiateAuth', { ClientId: 'c', AuthFlow: exact }), new RegExp(`Value '${exact}' at`));
+});
+
 test('list of enum strings and map keys/values are summarised at the collection path', () => {
   assert.equal(
     violation(idp, 'AdminCreateUser', { UserPoolId: POOL, Username: 'alice', DesiredDeliveryMediums: ['EMAIL', 'PIGEON'] }),
@@ -154,7 +164,8 @@ test('list of enum strings and map keys/values are summarised at the collection 
   );
   assert.equal(
     violation(idp, 'CreateUserPool', { PoolName: 'pool', UserPoolTags: { k: 'v'.repeat(257) } }),
-    `1 validation error detected: Value '{k=${'v'.repeat(257)}}' at 'userPoolTags' failed to satisfy constraint: ` +
+    // The echo is cut at 256 characters ("{k=" + 253 of the 257 v's) and marked.
+    `1 validation error detected: Value '{k=${'v'.repeat(253)}...' at 'userPoolTags' failed to satisfy constraint: ` +
       'Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]',
   );
   // Identity pool login providers (a real AWS message has this exact shape).

@@ -10,6 +10,7 @@
 //      "2 validation errors detected: Value 'x' at 'poolName' failed to satisfy constraint: ...; Value ..."
 //  - paths are lowerCamelCase member names joined by '.', list elements as `list.N.member` (1-based);
 //  - sensitive values are never echoed ("Value at 'password' failed ...");
+//  - echoed values are cut to MAX_ECHO (256) characters plus '...';
 //  - simple-typed list elements and map keys/values are summarised once at the collection's path:
 //      "Member must satisfy constraint: [...]", "Map keys must satisfy constraint: [...]",
 //      "Map value must satisfy constraint: [...]" (the bracket lists every constraint of the element shape).
@@ -194,8 +195,18 @@ function report(ctx: Ctx, node: Node | null, value: unknown, constraint: string,
   let head: string;
   if (value === null || value === undefined) head = 'Value null';
   else if (node === null || node.sensitive) head = 'Value';
-  else head = `Value '${node.render(value)}'`;
+  else head = `Value '${echo(node.render(value))}'`;
   ctx.out.push(`${head} at '${path}' failed to satisfy constraint: ${constraint}`);
+}
+
+/** Longest echo of a caller's value in a message; longer ones are cut and marked with '...'. */
+export const MAX_ECHO = 256;
+
+/** A rendered value as echoed: at most MAX_ECHO UTF-16 units (never half a surrogate pair), then '...'. */
+function echo(rendered: string): string {
+  if (rendered.length <= MAX_ECHO) return rendered;
+  const c = rendered.charCodeAt(MAX_ECHO - 1);
+  return rendered.slice(0, c >= 0xd800 && c <= 0xdbff ? MAX_ECHO - 1 : MAX_ECHO) + '...';
 }
 
 /** Code points, not UTF-16 units. */

@@ -15,7 +15,7 @@ export function sqliteClients({ db, q }: SqliteDb): ClientStore {
   });
   return {
     async create(client, maxClients) {
-      return create(client, maxClients);
+      return create.immediate(client, maxClients);
     },
     async get(clientId) {
       const r = q('SELECT * FROM clients WHERE id = ?').get(clientId) as Row | undefined;

@@ -52,7 +52,7 @@ export function sqliteCounters({ db, q }: SqliteDb): CounterStore {
         const c = q('DELETE FROM counters WHERE window_start + window_ms <= ?').run(now).changes;
         const l = q('DELETE FROM lockouts WHERE last_failure_at < ? AND locked_until <= ?').run(idleBefore, now).changes;
         return c + l;
-      })();
+      }).immediate();
     },
   };
 }

@@ -1,4 +1,7 @@
 // The SQLite handle every aggregate module is built on: the database, a prepared-statement cache, and the row mappers.
+// Transactions that write run IMMEDIATE (`tx.immediate(...)`): the write lock is taken at BEGIN, so another process on
+// the file waits for it (busy_timeout) instead of a DEFERRED transaction reading first and then failing with
+// SQLITE_BUSY ("database is locked") when it tries to write after the other committed.
 import type Database from 'better-sqlite3';
 import { rowMappers, type Row } from '../rows.ts';
 

@@ -30,10 +30,10 @@ export function sqliteKeys(s: SqliteDb): SigningKeyStore {
       return (q('SELECT * FROM signing_keys WHERE pool_id = ? ORDER BY created_at DESC, kid').all(poolId) as Row[]).map(rows.key);
     },
     async rotate(poolId, added, retiresAt) {
-      rotate(poolId, added, retiresAt);
+      rotate.immediate(poolId, added, retiresAt);
     },
     async add(keys) {
-      db.transaction(() => insertKeys(s, keys))();
+      db.transaction(() => insertKeys(s, keys)).immediate();
     },
   };
 }

@@ -18,7 +18,7 @@ export function sqlitePools(s: SqliteDb): PoolStore {
   });
   return {
     async create(pool, keys, maxPools) {
-      return create(pool, keys, maxPools);
+      return create.immediate(pool, keys, maxPools);
     },
     async get(id) {
       const r = q('SELECT * FROM pools WHERE id = ?').get(id) as Row | undefined;

@@ -39,7 +39,7 @@ export function sqliteSessions({ db, q }: SqliteDb): SessionStore {
 
   return {
     async create(session, refresh) {
-      createSession(session, refresh);
+      createSession.immediate(session, refresh);
     },
     async get(originJti) {
       const r = q('SELECT * FROM auth_sessions WHERE origin_jti = ?').get(originJti) as Row | undefined;
@@ -50,7 +50,7 @@ export function sqliteSessions({ db, q }: SqliteDb): SessionStore {
       return r ? rows.refresh(r) : null;
     },
     async rotateRefreshToken(oldHash, next, now) {
-      return rotateRefresh(oldHash, next, now);
+      return rotateRefresh.immediate(oldHash, next, now);
     },
     async revoke(originJti, now) {
       // A session revoked twice keeps the first time.
@@ -62,7 +62,7 @@ export function sqliteSessions({ db, q }: SqliteDb): SessionStore {
       ).run(now, poolId, username, now).changes;
     },
     async purgeExpired(before) {
-      return purgeExpired(before);
+      return purgeExpired.immediate(before);
     },
   };
 }

@@ -80,10 +80,10 @@ export function sqliteUsers(s: SqliteDb): UserStore {
 
   return {
     async create(user) {
-      return createUser(user);
+      return createUser.immediate(user);
     },
     async importMany(users) {
-      return importUsers(users);
+      return importUsers.immediate(users);
     },
     async get(poolId, usernameKey) {
       const r = q('SELECT * FROM users WHERE pool_id = ? AND username_key = ?').get(poolId, usernameKey) as Row | undefined;
@@ -110,10 +110,10 @@ export function sqliteUsers(s: SqliteDb): UserStore {
       return withAttributes(s, poolId, found);
     },
     async update(user) {
-      return updateUser(user);
+      return updateUser.immediate(user);
     },
     async delete(poolId, usernameKey) {
-      return deleteUser(poolId, usernameKey);
+      return deleteUser.immediate(poolId, usernameKey);
     },
     async count(poolId) {
       return (q('SELECT count(*) AS n FROM users WHERE pool_id = ?').get(poolId) as Row).n;

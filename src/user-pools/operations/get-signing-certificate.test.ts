@@ -56,3 +56,15 @@ test('an unknown pool is ResourceNotFoundException', async () => {
     return true;
   });
 });
+
+test('a pool deleted while its key is made → ResourceNotFoundException (found by the fuzz suite: was a 500)', async () => {
+  const d = await makeTestDeps({ clock });
+  const id = (await createUserPool.handle({ PoolName: 'gone' }, d, ctx)).UserPool!.Id!;
+  const add = d.store.keys.add.bind(d.store.keys);
+  // DeleteUserPool lands between the pool lookup and the insert of the new key.
+  d.store.keys.add = async (keys) => {
+    await d.store.pools.delete(id);
+    return add(keys);
+  };
+  await assert.rejects(op.handle({ UserPoolId: id }, d, ctx), (e: any) => e.code === 'ResourceNotFoundException');
+});

@@ -13,7 +13,14 @@ export default defineOperation<GetSigningCertificateRequest, GetSigningCertifica
     if (!key) {
       // Made lazily: most pools never federate with SAML, and an RSA key costs a few hundred ms. Servers
       // racing here may each add one; re-reading and taking the oldest makes them all answer the same.
-      await deps.store.keys.add([await newSamlSigningKey({ random: deps.random, secrets: deps.secrets, now: deps.clock.now() }, pool.id)]);
+      const made = await newSamlSigningKey({ random: deps.random, secrets: deps.secrets, now: deps.clock.now() }, pool.id);
+      try {
+        await deps.store.keys.add([made]);
+      } catch (e) {
+        // The pool was deleted while the key was made (its foreign key fails): answer as for a missing pool.
+        await getPool(deps, pool.id);
+        throw e;
+      }
       key = currentSamlKey(await deps.store.keys.listForPool(pool.id))!;
     }
     return { Certificate: certificateBody(key.certificate!) };
