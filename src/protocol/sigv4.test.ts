@@ -299,14 +299,18 @@ test('expired and not-yet-current request times', async () => {
 
 test('credential scope must name the expected region and service', async () => {
   const west = await sign({ region: 'us-west-2' });
-  await rejectsWith(verifySigV4(west, opts()), 'InvalidSignatureException', 'Credential should be scoped to a valid region. ');
+  await rejectsWith(
+    verifySigV4(west, opts()),
+    'InvalidSignatureException',
+    "Credential should be scoped to a valid region. This server expects credentials scoped to region 'us-east-1' (its --region) and service 'cognito-idp', got 'us-west-2' and 'cognito-idp'.",
+  );
 
   const identity = await sign({ service: 'cognito-identity' });
   assert.equal(signedService(identity), 'cognito-identity');
   await rejectsWith(
     verifySigV4(identity, opts()),
     'InvalidSignatureException',
-    "Credential should be scoped to correct service: 'cognito-idp'. ",
+    "Credential should be scoped to correct service: 'cognito-idp'. This server expects credentials scoped to region 'us-east-1' (its --region) and service 'cognito-idp', got 'us-east-1' and 'cognito-identity'.",
   );
   // Any of the accepted services is fine.
   const p = await verifySigV4(identity, opts({ services: ['cognito-idp', 'cognito-identity'] }));

@@ -131,7 +131,11 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${requestDay}', from '${auth.amzDate}'. `,
     );
   }
-  if (scopeErrors.length) throw new InvalidSignatureException(scopeErrors.join(''));
+  if (scopeErrors.length) {
+    // Cognito's words first; then what this server expects, which AWS leaves the caller to guess.
+    const expects = `This server expects credentials scoped to region '${opts.region}' (its --region) and service '${opts.services.join("' or '")}', got '${scopeRegion}' and '${scopeService}'.`;
+    throw new InvalidSignatureException(scopeErrors.join('') + expects);
+  }
 
   const sessionToken = auth.sessionToken;
   const key = await opts.resolver.resolve(accessKeyId, sessionToken);

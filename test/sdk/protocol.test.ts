@@ -123,6 +123,7 @@ test('SigV4: missing, wrong secret, unknown key, wrong region are refused with A
   const e4 = await awsErrorOf(() => otherRegion.send(new DescribeUserPoolCommand({ UserPoolId: poolId })));
   assert.equal(e4.name, 'InvalidSignatureException');
   assert.match(e4.message, /Credential should be scoped to a valid region/);
+  assert.match(e4.message, /This server expects credentials scoped to region 'us-east-1'/);
   await stillServing();
 });
 
