@@ -57,6 +57,15 @@ test('the README marks its first session for this test: shell steps, the files t
   assert.throws(() => extractSteps('<!-- readme-test: output -->\n```\nx\n```\n'), ReadmeFormatError);
 });
 
+test("package.json's description claims no Cognito service that Cognate does not serve", async () => {
+  const { allOperations } = await import('../../src/operations.ts');
+  const served = new Set<string>(allOperations.map((o) => o.service));
+  const { description } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { description: string };
+  const claims: Record<string, RegExp> = { 'cognito-idp': /user pools/i, 'cognito-identity': /identity pools/i, 'cognito-sync': /\bsync\b/i };
+  for (const [service, named] of Object.entries(claims))
+    if (!served.has(service)) assert.doesNotMatch(description, named, `${service} is not served`);
+});
+
 test('the README\'s first session runs top to bottom: pool, public client, sign-up, the code from the outbox, SRP sign-in, token verified', { skip: noAws, timeout: 180_000 }, async () => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
