@@ -70,7 +70,11 @@ test('the README\'s first session runs top to bottom: pool, public client, sign-
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = join(tempDir('cognate-readme-'), 'data');
-  const server = await startCognate(['--port', String(port), '--data-dir', dataDir, '--workers', '1']);
+  // No admin key from this machine's environment: the server generates one into the data directory, as on a first start.
+  const server = await startCognate(['--port', String(port), '--data-dir', dataDir, '--workers', '1'], {
+    COGNATE_ADMIN_ACCESS_KEY_ID: '',
+    COGNATE_ADMIN_SECRET_ACCESS_KEY: '',
+  });
   // The session's directory: inside the clone, as the reader's is, so `npx cognate` and the imports resolve.
   mkdirSync(join(root, '.tmp'), { recursive: true });
   const work = mkdtempSync(join(root, '.tmp', 'readme-'));
@@ -90,8 +94,10 @@ test('the README\'s first session runs top to bottom: pool, public client, sign-
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       AWS_PAGER: '',
     };
-    for (const k of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'NODE_TEST_CONTEXT', 'NODE_OPTIONS'])
-      delete env[k];
+    const unset = ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION'];
+    unset.push('AWS_DEFAULT_REGION', 'NODE_TEST_CONTEXT', 'NODE_OPTIONS', 'COGNATE_ADMIN_ACCESS_KEY_ID', 'COGNATE_ADMIN_SECRET_ACCESS_KEY');
+    unset.push('COGNATE_PUBLIC_URL', 'COGNATE_HOST', 'COGNATE_REGION');
+    for (const k of unset) delete env[k];
 
     const run = await bash(sessionScript(steps), work, env, 150_000);
     const outputs = outputsByStep(run.stdout);
