@@ -69,7 +69,8 @@ test("package.json's description claims no Cognito service that Cognate does not
 test('the README\'s first session runs top to bottom: pool, public client, sign-up, the code from the outbox, SRP sign-in, token verified', { skip: noAws, timeout: 180_000 }, async () => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const dataDir = join(tempDir('cognate-readme-'), 'data');
+  const home = tempDir('cognate-readme-');
+  const dataDir = join(home, 'data');
   // No admin key from this machine's environment: the server generates one into the data directory, as on a first start.
   const server = await startCognate(['--port', String(port), '--data-dir', dataDir, '--workers', '1'], {
     COGNATE_ADMIN_ACCESS_KEY_ID: '',
@@ -113,5 +114,6 @@ test('the README\'s first session runs top to bottom: pool, public client, sign-
   } finally {
     rmSync(work, { recursive: true, force: true });
     await server.stop();
+    rmSync(home, { recursive: true, force: true });
   }
 });
