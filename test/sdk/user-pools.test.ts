@@ -120,6 +120,22 @@ test("the pool's JWKS has two RS256 keys with distinct kids", async () => {
   assert.equal(again.keys.length, 2);
 });
 
+test('the discovery document names the issuer and its keys, and no OAuth endpoint or response type that is not built', async () => {
+  const id = (await newPool('discovery')).Id!;
+  const res = await fetch(`${s.url}/${id}/.well-known/openid-configuration`);
+  assert.equal(res.status, 200);
+  const conf = (await res.json()) as Record<string, unknown>;
+  // What an OpenID verifier needs to check Cognate's ID tokens; authorization_endpoint, token_endpoint,
+  // response_types_supported and the like come with the hosted OAuth server.
+  assert.deepEqual(conf, {
+    issuer: `${s.url}/${id}`,
+    jwks_uri: `${s.url}/${id}/.well-known/jwks.json`,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+  });
+  assert.equal((await fetch(conf.jwks_uri as string)).status, 200);
+});
+
 test('CreateUserPool errors: PoolName pattern at the edge, schema and attribute rules, MFA', async () => {
   assert.deepEqual(await awsErrorOf(() => s.idp.send(new CreateUserPoolCommand({ PoolName: 'bad/name' }))), {
     name: 'InvalidParameterException',

@@ -20,15 +20,14 @@ export function registerWellKnown(app: FastifyInstance, deps: Deps): void {
     const pool = await deps.store.pools.get(poolId);
     if (!pool) return reply.status(404).send(notFound(poolId));
     const iss = issuerOf(deps.config.publicUrl, poolId);
-    // Endpoints of the hosted OAuth server are added as the OAuth issue lands; Cognito lists them only with a domain.
+    // What an OpenID verifier needs to check this issuer's ID tokens, and nothing this server does not serve: the
+    // hosted OAuth server's endpoints, and with them response_types_supported, scopes_supported and
+    // token_endpoint_auth_methods_supported, are listed when it is built (Cognito lists them only with a domain).
     return reply.send({
       issuer: iss,
       jwks_uri: `${iss}/.well-known/jwks.json`,
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
-      response_types_supported: ['code', 'token'],
-      scopes_supported: ['openid', 'email', 'phone', 'profile'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     });
   });
 }
