@@ -66,6 +66,14 @@ function readyLine(config: Config, port: number, workers: number): string {
   );
 }
 
+/**
+ * With `--port 0` the system picks the port; the default public URL (built from HOST:PORT before listening) then
+ * says `:0`, and token issuers, page links and the banner must say the port picked instead.
+ */
+function settlePort(config: Config, port: number): void {
+  if (config.port === 0 && /:0$/.test(config.publicUrl)) config.publicUrl = config.publicUrl.replace(/:0$/, `:${port}`);
+}
+
 /** Turns what the machine refuses at start into a StartupError saying what to do. */
 function startRefusal(e: unknown, config: Config): unknown {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -107,6 +115,7 @@ async function listen(config: Config) {
   }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  settlePort(made.deps.config, port);
   return { ...made, app, port };
 }
 
@@ -155,6 +164,7 @@ async function servePrimary(config: Config, count: number): Promise<void> {
       ready.add(worker.id);
       if (!announced && ready.size === count) {
         announced = true;
+        settlePort(config, m.port);
         process.stdout.write(readyLine(config, m.port, count));
       }
     });

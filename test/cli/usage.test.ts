@@ -86,6 +86,8 @@ test('the start banner says the region, store, workers, mode and where the admin
     assert.match(banner, /1 worker /);
     assert.match(banner, /production mode/);
     assert.ok(banner.includes(`admin key in ${dataDir}/admin-credentials.json`), banner);
+    // Started with --port 0: the issuer base says the port the system picked, not :0.
+    assert.ok(banner.includes(`issuer base ${s.url}`), banner);
   } finally {
     await s.stop();
   }
@@ -100,6 +102,9 @@ test('cognate outbox --to ADDRESS prints the confirmation code, signed with the 
     const idp = new CognitoIdentityProviderClient({ endpoint: s.url, region: 'us-east-1', credentials: creds });
     const pool = await idp.send(new CreateUserPoolCommand({ PoolName: 'cli', AutoVerifiedAttributes: ['email'] }));
     const client = await idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.UserPool!.Id!, ClientName: 'web' }));
+    // The server was started with --port 0: issuers name the port it listens on.
+    const discovery = await (await fetch(`${s.url}/${pool.UserPool!.Id}/.well-known/openid-configuration`)).json();
+    assert.equal(discovery.issuer, `${s.url}/${pool.UserPool!.Id}`);
     const empty = await runCognate(['outbox', '--to', 'newcomer@example.com', '--data-dir', dataDir, '--port', port]);
     assert.equal(empty.code, 0, empty.stderr);
     assert.match(empty.stdout, /no messages to newcomer@example\.com/);
