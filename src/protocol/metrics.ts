@@ -45,7 +45,14 @@ export function registerMetrics(app: FastifyInstance, deps: Deps): void {
         new AccessDeniedException('Metrics are served to callers on this machine, or with Authorization: Bearer COGNATE_METRICS_TOKEN.'),
         deps.random.uuid(),
       );
-    const text = await deps.metrics.exposition();
+    let text: string;
+    try {
+      text = await deps.metrics.exposition();
+    } catch (e) {
+      // A worker whose primary could not collect the others' metrics (one stopped answering): say so, 503.
+      deps.logger.warn('metrics not collected', { error: e instanceof Error ? e.message : String(e) });
+      return reply.status(503).header('content-type', 'text/plain; charset=utf-8').send('metrics could not be collected from every worker; try again\n');
+    }
     return reply.status(200).header('content-type', deps.metrics.contentType).send(text);
   });
 }
