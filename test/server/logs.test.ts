@@ -16,6 +16,7 @@ import { startCognate, runCognate, tempDir } from '../support/process.ts';
 import { fetchOutbox, signedOutboxHeaders } from '../support/outbox.ts';
 import { secretHashOf } from '../support/users.ts';
 import { prettyLine } from '../../src/runtime/pretty-log.ts';
+import { pinoLogger } from '../../src/runtime/logger.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -146,4 +147,15 @@ test('prettyLine: fields as key=value, quoted when they hold spaces, a stack kep
   const line = prettyLine(JSON.stringify({ level: 'error', time: '2026-12-03T08:00:01.234Z', pid: 1, msg: 'unexpected error', path: '/', error: 'Error: x\n    at y' }), false);
   assert.equal(line, '08:00:01.234 ERROR unexpected error path=/ error="Error: x\\n    at y"\n');
   assert.equal(prettyLine('not json', false), 'not json\n');
+});
+
+test('a secret passed to the logger by mistake is redacted, at the top level and one object down', () => {
+  const lines: string[] = [];
+  const logger = pinoLogger('debug', 'json', (l) => void lines.push(l));
+  logger.warn('oops', { poolId: 'p1', password: 'Leaked-Passw0rd', request: { AccessToken: 'eyJleaked', Username: 'u' }, headers: { authorization: 'AWS4-HMAC-SHA256 Signature=abc' } });
+  logger.info('fine', { requestId: 'r1', status: 200 });
+  const [oops, fine] = lines.map((l) => JSON.parse(l));
+  assert.deepEqual([oops.password, oops.request, oops.headers, oops.poolId], ['[redacted]', { AccessToken: '[redacted]', Username: 'u' }, { authorization: '[redacted]' }, 'p1']);
+  assert.doesNotMatch(lines.join(''), /Leaked|eyJleaked|Signature=/);
+  assert.deepEqual([fine.level, fine.msg, fine.requestId, fine.status], ['info', 'fine', 'r1', 200]);
 });
