@@ -5,7 +5,7 @@ import type { Config } from './config/schema.ts';
 import { ConfigError } from './config/load.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
 import { cryptoRandom, type Random } from './runtime/random.ts';
-import { jsonLogger, type Logger } from './runtime/logger.ts';
+import { pinoLogger, type Logger } from './runtime/logger.ts';
 import { loadMasterKey, MasterKeyError, secretBox, type SecretBox } from './runtime/secrets.ts';
 import { makePrivateDir, writePrivateFile } from './lib/private-files.ts';
 import type { Store } from './storage/store.ts';
@@ -18,6 +18,8 @@ import { argon2Hasher, type PasswordHasher } from './runtime/hashing.ts';
 import { storedKeys, type StoredKeys } from './runtime/stored-keys.ts';
 import { LruCache } from './lib/lru.ts';
 import type { KeyObject } from 'node:crypto';
+import { makeMetrics, type Metrics } from './runtime/metrics.ts';
+import { timedStore } from './storage/timed-store.ts';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -45,6 +47,8 @@ export interface Deps {
   caches: Caches;
   /** Invokes the Lambda functions of pool triggers (--triggers mappings, else COGNATE_LAMBDA_ENDPOINT). */
   triggers: TriggerRunner;
+  /** Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
 }
 
 /**
@@ -139,7 +143,7 @@ export interface MadeDeps {
 
 export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' | 'random' | 'logger'>> = {}): Promise<MadeDeps> {
   const random = over.random ?? cryptoRandom;
-  const logger = over.logger ?? jsonLogger(config.logLevel);
+  const logger = over.logger ?? pinoLogger(config.logLevel, config.logFormat);
   const { key } = loadMasterKey(config.masterKey, config.dataDir);
   const secrets = secretBox(key);
   const store = await openStore(config);
@@ -154,7 +158,8 @@ export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' 
   warnIfDataDirOpen(config, logger);
   const clock = over.clock ?? systemClock;
   try {
-    return { deps: assembleDeps({ config, store, clock, random, logger, secrets, admin: creds }), adminGenerated: generated };
+    const metrics = makeMetrics({ processMetrics: true });
+    return { deps: assembleDeps({ config, store, clock, random, logger, secrets, admin: creds }, { metrics }), adminGenerated: generated };
   } catch (e) {
     await store.close();
     throw e;
@@ -164,15 +169,21 @@ export async function makeDeps(config: Config, over: Partial<Pick<Deps, 'clock' 
 /** What every Deps is made of; the rest is derived from it. */
 export type BaseDeps = Pick<Deps, 'config' | 'store' | 'clock' | 'random' | 'logger' | 'secrets' | 'admin'>;
 
-/** Deps from their base: the derived members made here, unless `over` gives them (tests). */
+/** Deps from their base: the derived members made here, unless `over` gives them (tests); the store's calls timed into the metrics. */
 export function assembleDeps<B extends BaseDeps>(base: B, over: Partial<Omit<Deps, keyof BaseDeps>> = {}): B & Deps {
-  const { config, store, clock, random, logger, secrets, admin } = base;
+  const { config, clock, random, logger, secrets, admin } = base;
+  const metrics = over.metrics ?? makeMetrics();
+  const store = timedStore(base.store, metrics);
+  const hashing = over.hashing ?? argon2Hasher();
+  if (hashing.load) metrics.watchHashing(hashing.load);
   return {
     ...base,
+    store,
+    metrics,
     privateKeys: over.privateKeys ?? new PrivateKeyCache(secrets),
     signingKeys: over.signingKeys ?? adminResolver(admin),
     delivery: over.delivery ?? makeDelivery({ config, store, clock, random, logger, secrets }),
-    hashing: over.hashing ?? argon2Hasher(),
+    hashing,
     storedKeys: over.storedKeys ?? storedKeys({ store, secrets, random }),
     caches: over.caches ?? makeCaches(),
     triggers: over.triggers ?? makeTriggers(config, admin, clock, logger),

@@ -1,5 +1,5 @@
 // buildServer(deps): registers every edge on one Fastify instance; tests use inject() or listen on port 0.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.ts';
 import { handleAwsJson, jsonServices } from './protocol/aws-json.ts';
 import { sendAwsJsonError } from './protocol/error-response.ts';
@@ -8,12 +8,24 @@ import { RequestEntityTooLargeException, SerializationException, UnknownOperatio
 import { allOperations } from './operations.ts';
 import { registerWellKnown } from './oauth/endpoints/well-known.ts';
 import { registerOutbox } from './protocol/outbox.ts';
+import { registerMetrics } from './protocol/metrics.ts';
+import { registerObserver } from './protocol/observe.ts';
 
 const EXPOSE = 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date';
 
 export function buildServer(deps: Deps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: deps.config.bodyLimit, trustProxy: false, return503OnClosing: true, clientErrorHandler });
+  const app: FastifyInstance = Fastify({
+    // Fastify logs through the one pino logger; its own per-request lines are off (observe.ts writes one line a
+    // request, without the URL's query), and no child logger is made per request.
+    ...(deps.logger.pino ? { loggerInstance: deps.logger.pino as FastifyBaseLogger, childLoggerFactory: (logger: FastifyBaseLogger) => logger } : { logger: false }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.config.bodyLimit,
+    trustProxy: false,
+    return503OnClosing: true,
+    clientErrorHandler,
+  });
   const services = jsonServices(allOperations);
+  registerObserver(app, deps);
 
   // Every edge decodes its own body (JSON, form, …) from the raw bytes; SigV4 needs them untouched.
   app.removeAllContentTypeParsers();
@@ -44,6 +56,7 @@ export function buildServer(deps: Deps): FastifyInstance {
 
   registerWellKnown(app, deps);
   registerOutbox(app, deps);
+  registerMetrics(app, deps);
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     const requestId = deps.random.uuid();
@@ -51,7 +64,7 @@ export function buildServer(deps: Deps): FastifyInstance {
       return sendAwsJsonError(reply, new RequestEntityTooLargeException(`Request body is larger than ${deps.config.bodyLimit} bytes.`), requestId);
     if (err.statusCode && err.statusCode < 500)
       return sendAwsJsonError(reply, new SerializationException(err.message), requestId);
-    deps.logger.error('unexpected error', { requestId, url: req.url, error: err.stack ?? String(err) });
+    deps.logger.error('unexpected error', { requestId, path: req.url.split('?')[0], error: err.stack ?? String(err) });
     return reply.status(500).send({ __type: 'InternalErrorException', message: 'Internal server error.' });
   });
   app.setNotFoundHandler((req, reply) => {

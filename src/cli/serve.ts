@@ -14,6 +14,7 @@ import { makeDeps } from '../deps.ts';
 import type { Deps } from '../deps.ts';
 import { buildServer } from '../server.ts';
 import { startHousekeeping } from '../runtime/housekeeping.ts';
+import { answerMetricsOf, clusterAggregator, exposeClusterMetrics } from './cluster-metrics.ts';
 
 /** The number of worker processes a config asks for. */
 export function workerCount(config: Pick<Config, 'workers'>): number {
@@ -135,6 +136,7 @@ async function serveAlone(config: Config): Promise<void> {
 /** A worker: serves requests; the primary prints, keeps house and supervises. */
 async function serveWorker(config: Config): Promise<void> {
   const { deps, app, port } = await listen(config);
+  exposeClusterMetrics(deps.metrics);
   const stop = async () => {
     await app.close();
     await deps.store.close();
@@ -155,9 +157,11 @@ async function servePrimary(config: Config, count: number): Promise<void> {
   const ready = new Set<number>();
   let announced = false;
   let failures = 0;
+  const aggregator = clusterAggregator();
 
   const fork = (): Worker => {
     const worker = cluster.fork();
+    answerMetricsOf(worker, aggregator);
     const startedAt = Date.now();
     worker.on('message', (m: WorkerMessage) => {
       if (m?.cognate !== 'listening') return;

@@ -80,6 +80,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const config = out as unknown as Config;
   if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) throw new ConfigError(`--log-level: unknown level '${config.logLevel}'`);
+  if (!['json', 'pretty'].includes(config.logFormat)) throw new ConfigError(`--log-format: expected json or pretty, got '${config.logFormat}'`);
   if (config.workers !== undefined && (config.workers < 1 || config.workers > 256)) throw new ConfigError(`--workers: expected 1 to 256, got ${config.workers}`);
   if (config.port > 65535) throw new ConfigError(`--port: ${config.port} is not a port`);
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) throw new ConfigError('--database-url: expected postgres://…');

@@ -17,6 +17,9 @@ export interface Config {
   triggersFile: string | undefined;
   lambdaEndpoint: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: 'json' | 'pretty';
+  /** Bearer token that opens GET /metrics to callers off this machine; undefined: loopback callers only. */
+  metricsToken: string | undefined;
   bodyLimit: number;
   /** Worker processes serving the port; undefined: the machine's available parallelism. */
   workers: number | undefined;
@@ -48,6 +51,8 @@ export const settings: Setting[] = [
   { key: 'triggersFile', type: 'string', flag: '--triggers', env: 'COGNATE_TRIGGERS_FILE', doc: 'JSON file mapping Lambda ARNs of pool triggers to a local module, an HTTP URL or a Lambda Invoke API (README, "Lambda triggers")' },
   { key: 'lambdaEndpoint', type: 'string', env: 'COGNATE_LAMBDA_ENDPOINT', doc: 'http://host:port of a Lambda Invoke API that every trigger ARN not mapped by --triggers is invoked at, signed by the admin key' },
   { key: 'logLevel', type: 'string', flag: '--log-level', env: 'COGNATE_LOG_LEVEL', default: 'info', doc: 'debug, info, warn or error' },
+  { key: 'logFormat', type: 'string', flag: '--log-format', env: 'COGNATE_LOG_FORMAT', default: 'json', doc: 'json (one JSON record a line) or pretty (one readable line a record)' },
+  { key: 'metricsToken', type: 'string', env: 'COGNATE_METRICS_TOKEN', doc: 'GET /metrics answers only callers on this machine, and those sending Authorization: Bearer THIS_TOKEN' },
   { key: 'workers', type: 'number', flag: '--workers', env: 'COGNATE_WORKERS', doc: "worker processes serving the one port (default: the machine's available parallelism; 1 for a single process)" },
   { key: 'bodyLimit', type: 'number', env: 'COGNATE_BODY_LIMIT', default: 1048576, doc: 'largest request body in bytes' },
 ];

@@ -98,6 +98,7 @@ export async function handleAwsJson(
     const service = services.find((s) => s.targetPrefix === prefix);
     if (!service || !Object.hasOwn(service.model.operations, opName))
       throw new UnknownOperationException(`The operation ${target || '(none)'} is not known.`);
+    req.operation = { service: service.name, name: opName };
     const op = service.operations.get(opName);
     if (!op) throw new UnsupportedOperationException(`Cognate does not implement ${opName} yet.`);
     const auth = op.auth ?? service.model.operations[opName]!.auth;

@@ -12,6 +12,8 @@ export interface PasswordHasher {
   verify(hash: string, password: string): Promise<boolean>;
   /** Spends the time of a real verify, for unknown users (no timing difference reveals whether a user exists). */
   dummyVerify(password: string): Promise<void>;
+  /** Computations running and waiting for a slot (for the metrics). */
+  load?(): { running: number; waiting: number };
 }
 
 /**
@@ -47,6 +49,7 @@ export function argon2Hasher(slots = Math.max(1, availableParallelism())): Passw
       dummyHash ??= hasher.hash('cognate-dummy-password-for-timing');
       await hasher.verify(await dummyHash, password);
     },
+    load: () => ({ running: busy, waiting: queue.length }),
   };
   return hasher;
 }

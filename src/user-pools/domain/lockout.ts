@@ -16,7 +16,7 @@ export const MAX_LOCKOUT_MS = 15 * 60 * 1000;
 
 export const PASSWORD_ATTEMPTS_EXCEEDED = 'Password attempts exceeded';
 
-type LockoutDeps = Pick<Deps, 'store' | 'clock'>;
+type LockoutDeps = Pick<Deps, 'store' | 'clock'> & Partial<Pick<Deps, 'metrics'>>;
 
 /** The counter key of a user's sign-in lockout. */
 export function lockoutKey(poolId: string, username: string): string {
@@ -74,7 +74,10 @@ export async function beginPasswordAttempt(
   const n = await deps.store.counters.addFailure(key, now);
   if (n > FREE_FAILURES && (await locked())) throw new NotAuthorizedException(PASSWORD_ATTEMPTS_EXCEEDED);
   const lock = lockoutMs(n);
-  if (lock) await deps.store.counters.extendLockout(key, now + lock);
+  if (lock) {
+    await deps.store.counters.extendLockout(key, now + lock);
+    deps.metrics?.lockout();
+  }
   return { succeeded: () => deps.store.counters.clearLockout(key) };
 }
 

@@ -39,6 +39,7 @@ export async function userByInternalName(deps: AuthDeps, pool: PoolRecord, usern
 
 /** An unknown sign-in name: LEGACY says so; ENABLED spends a password check's time and answers like a wrong password. */
 export async function unknownUser(deps: AuthDeps, ctx: AuthContext, password: string | null): Promise<never> {
+  deps.metrics.signInFailure('unknown_user');
   if (!hidesUsersIn(ctx)) throw new UserNotFoundException(MSG.userNotFound);
   if (password !== null) await deps.hashing.dummyVerify(password);
   throw new NotAuthorizedException(MSG.incorrect);
@@ -105,11 +106,30 @@ export async function checkPrimaryFactor(
   check: () => Promise<boolean>,
 ): Promise<void> {
   const hides = hidesUsersIn(ctx);
-  if (!hides) assertUserMaySignIn(user);
-  const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
-  if (!(await check())) throw new NotAuthorizedException(MSG.incorrect);
+  if (!hides) statusGate(deps, user);
+  let attempt;
+  try {
+    attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
+  } catch (e) {
+    if (e instanceof NotAuthorizedException) deps.metrics.signInFailure('locked_out');
+    throw e;
+  }
+  if (!(await check())) {
+    deps.metrics.signInFailure('password');
+    throw new NotAuthorizedException(MSG.incorrect);
+  }
   await attempt.succeeded();
-  if (hides) assertUserMaySignIn(user);
+  if (hides) statusGate(deps, user);
+}
+
+/** The status gates, a refusal counted as a failed sign-in. */
+export function statusGate(deps: AuthDeps, user: UserRecord): void {
+  try {
+    assertUserMaySignIn(user);
+  } catch (e) {
+    deps.metrics.signInFailure('user_status');
+    throw e;
+  }
 }
 
 /** A password against the user's stored argon2id hash (a dummy verify of the same cost when there is none). */
@@ -158,6 +178,7 @@ export async function completeSignIn(
     user,
     trigger: { source, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) },
   });
+  deps.metrics.signIn();
   // Cognito sends an empty ChallengeParameters map next to the tokens (§5.1).
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }

@@ -22,6 +22,7 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   const user = s.simulated ? null : await userByInternalName(deps, ctx.pool, s.username);
   checkSecretHash(deps, ctx.client, r.SECRET_HASH, secretHashNames(name, user));
   if (!user) {
+    deps.metrics.signInFailure('unknown_user');
     // A simulated challenge: do the work of a real check (same timing), then fail as a wrong password does.
     if (s.srp) {
       const { verifierHex } = await simulatedVerifier(deps, ctx.pool, s.username || s.given);

@@ -7,7 +7,7 @@ import { findUserBySignInName } from '../../domain/users.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
 import { sealState, toSecretBlock } from '../session-state.ts';
 import { simulatedUserId, simulatedVerifier } from '../simulation.ts';
-import { assertUserMaySignIn, hidesUsersIn, preAuthentication } from '../steps.ts';
+import { hidesUsersIn, preAuthentication, statusGate } from '../steps.ts';
 
 const HEX = /^[0-9a-fA-F]{1,1024}$/;
 
@@ -20,10 +20,13 @@ export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Reco
   checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
   // Unknown user: LEGACY says so now; ENABLED carries on with a simulated challenge that fails in round 2. (No
   // migration here: SRP never shows the password, so UserMigration runs only on the password flows.)
-  if (!user && !hidesUsersIn(ctx)) throw new UserNotFoundException(MSG.userNotFound);
+  if (!user && !hidesUsersIn(ctx)) {
+    deps.metrics.signInFailure('unknown_user');
+    throw new UserNotFoundException(MSG.userNotFound);
+  }
   await preAuthentication(deps, ctx, user, name);
   // ENABLED: the status is told only after a correct proof (round 2).
-  if (user && !hidesUsersIn(ctx)) assertUserMaySignIn(user);
+  if (user && !hidesUsersIn(ctx)) statusGate(deps, user);
   const creds = user ? openCredentials(deps, user) : {};
   const simulated = !user || !creds.srpVerifierHex || !creds.srpSaltHex;
   const userId = user ? user.username : await simulatedUserId(deps, ctx.pool, name);
