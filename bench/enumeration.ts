@@ -19,6 +19,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   InitiateAuthCommand,
+  type InitiateAuthCommandOutput,
   RespondToAuthChallengeCommand,
   SignUpCommand,
   type CreateUserPoolCommandInput,
@@ -151,7 +152,7 @@ async function main() {
     // SRP: round 1 timed on its own, then round 2 with a proof of the wrong password.
     const srp = (name: string) => async (): Promise<[number, number]> => {
       const { aHex, srpAHex } = clientStart(randomBytes(32));
-      let first!: Awaited<ReturnType<typeof idp.send<InitiateAuthCommand>>>;
+      let first!: InitiateAuthCommandOutput;
       const r1 = await timeSuccess(async () => {
         first = await idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: name, SRP_A: srpAHex } }));
       });
