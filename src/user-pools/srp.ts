@@ -162,7 +162,7 @@ export function computeVerifier(
  * one mod this N), so B = k·v + g^b is distributed alike; but it costs a hash and one multiplication where g^x costs
  * an exponentiation, which a real user's sign-in never pays (their verifier is computed when the password is set).
  */
-export function simulatedVerifier(seed: Buffer, salt: Buffer): { saltHex: string; verifierHex: string } {
+export function verifierFromSeed(seed: Buffer, salt: Buffer): { saltHex: string; verifierHex: string } {
   if (!Buffer.isBuffer(salt) || salt.length === 0) throw new Error('salt');
   const r = bufToBig(createHash('shake256', { outputLength: 400 }).update(seed).digest()) % N;
   let v = (r * r) % N;

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { uuidFromBytes } from '../../lib/uuid.ts';
 import type { PoolRecord } from '../../storage/records.ts';
-import { simulatedVerifier as verifierFromSeed } from '../srp.ts';
+import { verifierFromSeed } from '../srp.ts';
 import { isEmail, isPhoneNumber } from '../domain/attributes.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { signInNameKey } from '../domain/users.ts';
