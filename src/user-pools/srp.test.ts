@@ -14,6 +14,7 @@ import {
   expectedSignature,
   parseSrpTimestamp,
   startServerSession,
+  verifierFromSeed,
   verifyPasswordClaim,
 } from './srp.ts';
 
@@ -283,6 +284,26 @@ test('device SRP: client-made device verifier round-trips', async () => {
     });
     assert.equal(otherDevice.ok, false);
   }
+});
+
+test('verifierFromSeed: stable per seed, in the subgroup g generates as g^x is, formatted as computeVerifier formats', () => {
+  const N = BigInt('0x' + SRP_N_HEX);
+  const q = (N - 1n) / 2n;
+  // Square-and-multiply over BigInt: slow, but only for this check (the server never exponentiates a simulated v).
+  const modPow = (b: bigint, e: bigint) => {
+    let r = 1n;
+    for (b %= N; e > 0n; e >>= 1n, b = (b * b) % N) if (e & 1n) r = (r * b) % N;
+    return r;
+  };
+  const salt = Buffer.from('00f1e2d3c4b5a69788796a5b4c3d2e1f', 'hex');
+  const a = verifierFromSeed(Buffer.from('seed-a'), salt);
+  assert.deepEqual(verifierFromSeed(Buffer.from('seed-a'), salt), a);
+  assert.notEqual(verifierFromSeed(Buffer.from('seed-b'), salt).verifierHex, a.verifierHex);
+  const real = computeVerifier('pool', 'user', 'password', salt);
+  assert.equal(a.saltHex, real.saltHex);
+  for (const v of [real.verifierHex, a.verifierHex]) assert.equal(modPow(BigInt('0x' + v), q), 1n, 'a quadratic residue, like every power of g = 2');
+  assert.match(a.verifierHex, /^(00)?[0-9a-f]+$/);
+  assert.equal(a.verifierHex.length % 2, 0);
 });
 
 test('A ≡ 0 (mod N) and malformed A are rejected', () => {

@@ -157,6 +157,20 @@ export function computeVerifier(
 }
 
 /**
+ * A verifier for a simulated challenge (a name nobody has), from a secret `seed` instead of a password: the square of
+ * the seed's expansion mod N. Like a real v = g^x it lies in the subgroup g generates (the quadratic residues: 2 is
+ * one mod this N), so B = k·v + g^b is distributed alike; but it costs a hash and one multiplication where g^x costs
+ * an exponentiation, which a real user's sign-in never pays (their verifier is computed when the password is set).
+ */
+export function verifierFromSeed(seed: Buffer, salt: Buffer): { saltHex: string; verifierHex: string } {
+  if (!Buffer.isBuffer(salt) || salt.length === 0) throw new Error('salt');
+  const r = bufToBig(createHash('shake256', { outputLength: 400 }).update(seed).digest()) % N;
+  let v = (r * r) % N;
+  if (v < 2n) v = 4n; // not reached in practice; keeps v a valid, non-degenerate residue
+  return { saltHex: padHex(bufToBig(salt)), verifierHex: padHex(v) };
+}
+
+/**
  * Round 1: given the stored verifier and the client's SRP_A (hex), and the server's private
  * random b (32..256 random bytes from the caller), returns SRP_B (plain hex, as Cognito sends
  * it) and the state to keep in the Session (bHex). Throws Error('SRP_A') if A is not hex or

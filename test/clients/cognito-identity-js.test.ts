@@ -118,3 +118,25 @@ test('newPasswordRequired, then completeNewPasswordChallenge', async () => {
   const again = await authenticate(new CognitoUser({ Username: 'newbie', Pool: userPool(srpClientId) }), 'newbie', 'N3w-Passw0rd');
   assert.equal(again.kind, 'success');
 });
+
+test('a client that hides users: sign-in by email alias, and by an email nobody has (a UUID USER_ID_FOR_SRP, then a wrong password)', async () => {
+  const id = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'identity-js-alias', AliasAttributes: ['email'] }))).UserPool!.Id!;
+  const aliasPool = (await s.deps.store.pools.get(id))!;
+  const ClientId = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: id, ClientName: 'web', PreventUserExistenceErrors: 'ENABLED' }))).UserPoolClient!
+    .ClientId!;
+  await createTestUser(s.deps, aliasPool, 'carol', PW, { attributes: { email: 'carol@example.com', email_verified: 'true' } });
+  const Pool = new CognitoUserPool({ UserPoolId: id, ClientId, endpoint: s.url + '/' });
+  const carol = new CognitoUser({ Username: 'Carol@Example.com', Pool });
+  const out = await authenticate(carol, 'Carol@Example.com', PW);
+  assert.equal(out.kind, 'success', JSON.stringify(out));
+  if (out.kind !== 'success') return;
+  // The library signs with USER_ID_FOR_SRP (the username, as on AWS) and keeps it as the user's name.
+  assert.equal(carol.getUsername(), 'carol');
+  assert.equal(out.session.getIdToken().payload['cognito:username'], 'carol');
+  const failure = { kind: 'failure', code: 'NotAuthorizedException', message: 'Incorrect username or password.' };
+  const result = (o: Outcome) => (o.kind === 'failure' ? { kind: o.kind, code: o.err.code, message: o.err.message } : { kind: o.kind });
+  assert.deepEqual(result(await authenticate(new CognitoUser({ Username: 'carol@example.com', Pool }), 'carol@example.com', 'wrong-password')), failure);
+  const ghost = new CognitoUser({ Username: 'ghost@example.com', Pool });
+  assert.deepEqual(result(await authenticate(ghost, 'ghost@example.com', PW)), failure);
+  assert.match(ghost.getUsername(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'the simulated USER_ID_FOR_SRP');
+});

@@ -16,9 +16,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(over: Parameters<typeof makeTestDeps>[0] = {}): Promise<TestServer> {
+/** `beforeListen` may add hooks to the app (they cannot be added once it listens). */
+export async function startTestServer(
+  over: Parameters<typeof makeTestDeps>[0] = {},
+  o: { beforeListen?: (app: FastifyInstance) => void } = {},
+): Promise<TestServer> {
   const deps = await makeTestDeps(over);
   const app = buildServer(deps);
+  o.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

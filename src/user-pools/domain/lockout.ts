@@ -5,7 +5,9 @@
 // sign-in answers NotAuthorizedException "Password attempts exceeded" without looking at the password (those
 // attempts are not counted); a successful sign-in clears the count. The state lives in deps.store.counters
 // (getLockout/setLockout/clearLockout), keyed per pool and internal username, so every server sharing a
-// PostgreSQL database sees the same lockout.
+// PostgreSQL database sees the same lockout. With users hidden (PreventUserExistenceErrors ENABLED) a name nobody
+// has is locked out alike, keyed per name as the sign-in lookup folds it: otherwise the lockout alone would tell
+// which names are users'.
 import type { Deps } from '../../deps.ts';
 import { NotAuthorizedException } from '../errors.ts';
 
@@ -21,6 +23,14 @@ type LockoutDeps = Pick<Deps, 'store' | 'clock'> & Partial<Pick<Deps, 'metrics'>
 /** The counter key of a user's sign-in lockout. */
 export function lockoutKey(poolId: string, username: string): string {
   return `signin-lockout:${poolId}:${username}`;
+}
+
+/**
+ * The counter key of the lockout of a name nobody has, `folded` as the sign-in lookup folds names (signInNameKey):
+ * its own namespace, so that it never adds to the count of a user created with that name later.
+ */
+export function unknownNameLockoutKey(poolId: string, folded: string): string {
+  return `signin-lockout-unknown:${poolId}:${folded}`;
 }
 
 /** How long the `failures`-th consecutive failure locks the user out, in ms: 0 below five, then 2^(n−5) s, capped. */
@@ -64,7 +74,18 @@ export async function beginPasswordAttempt(
   poolId: string,
   username: string,
 ): Promise<{ succeeded(): Promise<void> }> {
-  const key = lockoutKey(poolId, username);
+  return beginAttempt(deps, lockoutKey(poolId, username));
+}
+
+/**
+ * beginPasswordAttempt for a name nobody has (users hidden): the same reads, writes and locks, under the name's key
+ * (unknownNameLockoutKey), so that it reaches "Password attempts exceeded" after as many failures, for as long.
+ */
+export async function beginUnknownNameAttempt(deps: LockoutDeps, poolId: string, folded: string): Promise<void> {
+  await beginAttempt(deps, unknownNameLockoutKey(poolId, folded));
+}
+
+async function beginAttempt(deps: LockoutDeps, key: string): Promise<{ succeeded(): Promise<void> }> {
   const now = deps.clock.now();
   const locked = async () => {
     const state = await deps.store.counters.getLockout(key);

@@ -24,6 +24,7 @@ import { clearFailedSignIns } from './lockout.ts';
 import { maskDestination } from './messages.ts';
 import { newCredentials } from './passwords.ts';
 import { poolSettings } from './pools.ts';
+import { signInNameKey } from './users.ts';
 
 // The channel (recoveryTarget), the code purpose (RESET_CODE_PURPOSE, 'forgot') and the refusal wordings are
 // AdminResetUserPassword's, in admin-users.ts: both start the same reset.
@@ -47,10 +48,13 @@ export const MSG_TOO_MANY_FAILURES = 'Too many failed attempts, please try after
  * simulated delivery medium is determined by the input user name format and verification settings of the user
  * pool" (developer guide). A name that is a phone number or email is masked as itself; otherwise the medium is the
  * pool's first recovery mechanism (legacy: SMS when the pool verifies phone numbers and not emails), and the masked
- * characters come from a hash of the name, so the same name always gets the same answer.
+ * characters come from a hash of the name. The name counts as the sign-in lookup folds it (signInNameKey), and an
+ * email is masked in lower case: every spelling of one name gets the same answer, as every spelling of a user's name
+ * gets the user's address, and a caller's odd casing is not echoed where a stored address would not show it.
  */
 export function simulatedRecoveryDelivery(pool: PoolRecord, name: string): CodeDeliveryDetailsType {
-  const h = createHash('sha256').update(`recovery\0${pool.id}\0${name}`).digest();
+  const folded = signInNameKey(pool, name);
+  const h = createHash('sha256').update(`recovery\0${pool.id}\0${folded}`).digest();
   let sms: boolean;
   if (isPhoneNumber(name)) sms = true;
   else if (isEmail(name)) sms = false;
@@ -66,7 +70,7 @@ export function simulatedRecoveryDelivery(pool: PoolRecord, name: string): CodeD
     return { Destination: maskDestination('SMS', digits), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
   }
   const letter = (i: number) => String.fromCharCode(97 + (h[i]! % 26));
-  const email = isEmail(name) ? name : `${letter(0)}@${letter(1)}.com`;
+  const email = isEmail(name) ? name.toLowerCase() : `${letter(0)}@${letter(1)}.com`;
   return { Destination: maskDestination('EMAIL', email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }
 
@@ -126,12 +130,15 @@ export const noVerifiedContact = () => new InvalidParameterException(ADMIN_MSG.n
 export const adminOnlyRecovery = () => new InvalidParameterException(ADMIN_MSG.adminOnlyRecovery);
 
 /**
- * Lets a code delivery finish after the answer (a hiding client answers a real user as fast as a name nobody has). The
- * delivery port records a failed send in the outbox and logs it; anything it throws (the outbox write failing) is
+ * Runs `work` (storing a code and sending it) after the answer has been sent (on the next turn of the event loop, once
+ * the reply is written): a hiding client answers a user who gets a code after the same work as a name nobody has. The
+ * delivery port records a failed send in the outbox and logs it; anything thrown (the store or the outbox failing) is
  * logged here, not lost.
  */
-export function deliverInBackground(deps: Pick<Deps, 'logger'>, sending: Promise<DeliveryResult>, fields: Record<string, unknown>): void {
-  sending.catch((e: unknown) => deps.logger.error('background code delivery failed', { ...fields, error: e instanceof Error ? e.message : String(e) }));
+export function deliverAfterAnswer(deps: Pick<Deps, 'logger'>, work: () => Promise<DeliveryResult>, fields: Record<string, unknown>): void {
+  setImmediate(() => {
+    work().catch((e: unknown) => deps.logger.error('background code delivery failed', { ...fields, error: e instanceof Error ? e.message : String(e) }));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------

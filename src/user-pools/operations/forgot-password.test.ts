@@ -257,16 +257,18 @@ test('an admin_only pool refuses every name alike, whether or not it exists', as
   }
 });
 
-test('a hiding client answers without waiting for the delivery; a delivery that throws is logged', async () => {
-  const { client, user } = await setup({}, { PreventUserExistenceErrors: 'ENABLED' });
+test('a hiding client answers before storing or sending the code; a delivery that throws is logged', async () => {
+  const { pool, client, user } = await setup({}, { PreventUserExistenceErrors: 'ENABLED' });
   await user('pia', { attributes: { email: 'pia@example.com', email_verified: 'true' } });
-  let fail!: (e: Error) => void;
+  let fail: ((e: Error) => void) | undefined;
   const slow = { ...deps, delivery: { send: () => new Promise<never>((_, reject) => (fail = reject)) } };
-  const answer = op.handle({ ClientId: client.id, Username: 'pia' }, slow, ctx);
-  const waited = await Promise.race([answer.then(() => false), new Promise<boolean>((r) => setTimeout(r, 200, true))]);
-  fail(new Error('outbox unavailable'));
-  assert.equal(waited, false, 'answered before the delivery finished');
-  assert.equal((await answer).CodeDeliveryDetails!.Destination, 'p***@e***.com');
+  const answer = await op.handle({ ClientId: client.id, Username: 'pia' }, slow, ctx);
+  assert.equal(answer.CodeDeliveryDetails!.Destination, 'p***@e***.com');
+  assert.equal(await deps.store.codes.get(pool.id, 'pia', 'forgot'), null, 'no code stored before the answer');
+  assert.equal(fail, undefined, 'nothing sent before the answer');
+  for (let i = 0; i < 100 && !fail; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(await deps.store.codes.get(pool.id, 'pia', 'forgot'), 'the code is stored after the answer');
+  fail!(new Error('outbox unavailable'));
   await new Promise((r) => setImmediate(r));
   assert.ok(
     deps.logger.entries.some((e) => e.level === 'error' && e.fields?.error === 'outbox unavailable'),

@@ -5,7 +5,7 @@ import { codeDeliveryDetails, deliveryFailure, sendVerificationCode } from '../d
 import {
   adminOnlyPool,
   adminOnlyRecovery,
-  deliverInBackground,
+  deliverAfterAnswer,
   RESET_CODE_PURPOSE,
   limitForgotPassword,
   noVerifiedContact,
@@ -92,27 +92,26 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
     }
     // UNCONFIRMED users rarely have a verified address (so they get the error above, as observed in
     // aws/aws-sdk-net#1984); one that has gets a code, and ConfirmForgotPassword confirms them (inferred).
-    const code = await issueCode(deps, {
-      poolId: pool.id,
-      username: user.username,
-      purpose: RESET_CODE_PURPOSE,
-      ttlMs: CODE_TTL_MS.forgot,
-      data: { attribute: target.attribute, value: target.to },
-    });
-    // The reset message uses the pool's verification templates (Cognito's default CustomMessage_ForgotPassword text).
-    const sending = sendVerificationCode(deps, pool, target, code, {
-      source: 'CustomMessage_ForgotPassword',
-      user,
-      caller,
-      clientMetadata: input.ClientMetadata,
-    });
+    const issueAndSend = async () => {
+      const code = await issueCode(deps, {
+        poolId: pool.id,
+        username: user.username,
+        purpose: RESET_CODE_PURPOSE,
+        ttlMs: CODE_TTL_MS.forgot,
+        data: { attribute: target.attribute, value: target.to },
+      });
+      // The reset message uses the pool's verification templates (Cognito's default CustomMessage_ForgotPassword text).
+      return sendVerificationCode(deps, pool, target, code, { source: 'CustomMessage_ForgotPassword', user, caller, clientMetadata: input.ClientMetadata });
+    };
     if (hide) {
-      // Answered without waiting for the mail or SMS, as fast as a simulated answer; a failed send is in the outbox
-      // and the log, and the answer does not tell it (it would tell that the user exists).
-      deliverInBackground(deps, sending, { operation: 'ForgotPassword', poolId: pool.id, channel: target.medium });
+      // Answered before the code is stored or sent: up to a hiding client's answer every name costs the same (the
+      // limit's counter write), whether or not it is a user's that can be reset, so neither the time nor the store
+      // tells. The code and the message follow the answer; a failed send is in the outbox and the log, and the answer
+      // does not tell it (it would tell that the user exists).
+      deliverAfterAnswer(deps, issueAndSend, { operation: 'ForgotPassword', poolId: pool.id, channel: target.medium });
       return { CodeDeliveryDetails: codeDeliveryDetails(target) };
     }
-    const sent = await sending;
+    const sent = await issueAndSend();
     if (sent.error) throw deliveryFailure(target);
     // UserContextData and AnalyticsMetadata feed threat protection, not run yet.
     return { CodeDeliveryDetails: codeDeliveryDetails(target) };

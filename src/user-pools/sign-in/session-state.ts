@@ -14,7 +14,7 @@ export interface SealedState {
   t: 'cognate-auth';
   poolId: string;
   clientId: string;
-  /** The internal username (for a simulated challenge of an unknown user: the USER_ID_FOR_SRP it was given). */
+  /** The internal username (for a simulated challenge of an unknown name: the USER_ID_FOR_SRP it was given). */
   username: string;
   /** The name the client signed in with. */
   given: string;
@@ -23,8 +23,6 @@ export interface SealedState {
   nonce: string;
   /** PASSWORD_VERIFIER: the client's A and our b (hex); B is recomputed from b and the verifier. */
   srp?: { A: string; b: string };
-  /** A simulated PASSWORD_VERIFIER for an unknown user (PreventUserExistenceErrors ENABLED): always fails. */
-  simulated?: true;
 }
 
 export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresAt' | 'nonce'>;

@@ -3,9 +3,10 @@
 import { createHmac } from 'node:crypto';
 import { uuidFromBytes } from '../../lib/uuid.ts';
 import type { PoolRecord } from '../../storage/records.ts';
-import { computeVerifier } from '../srp.ts';
-import { srpPoolName } from '../domain/passwords.ts';
+import { verifierFromSeed } from '../srp.ts';
+import { isEmail, isPhoneNumber } from '../domain/attributes.ts';
 import { poolSettings } from '../domain/pools.ts';
+import { signInNameKey } from '../domain/users.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import type { AuthDeps } from './context.ts';
 
@@ -13,25 +14,37 @@ import type { AuthDeps } from './context.ts';
 const SIMULATION_KEY = 'srp_simulation_key' as const;
 
 /**
- * A PASSWORD_VERIFIER for a user who does not exist or has no SRP verifier: salt and verifier derived from the
- * name, so repeated attempts see the same SALT (Cognito's "simulated challenge"); B is fresh each time, as for
- * real users. The answer always fails with "Incorrect username or password.".
+ * A PASSWORD_VERIFIER for a user who does not exist or has no SRP verifier, for the USER_ID_FOR_SRP it was given:
+ * salt and verifier derived from it, so repeated attempts see the same SALT (Cognito's "simulated challenge"); B is
+ * fresh each time, as for real users. The verifier costs no exponentiation (a real user's is stored), so the
+ * simulated challenge takes the time of a real one; the answer always fails with "Incorrect username or password.".
  */
-export async function simulatedVerifier(deps: AuthDeps, pool: PoolRecord, name: string): Promise<{ saltHex: string; verifierHex: string }> {
+export async function simulatedVerifier(deps: AuthDeps, pool: PoolRecord, userId: string): Promise<{ saltHex: string; verifierHex: string }> {
   const key = await deps.storedKeys.get(SIMULATION_KEY);
-  const derive = (what: string) => createHmac('sha256', key).update(`${what}\0${pool.id}\0${usernameKey(pool, name)}`).digest();
-  return computeVerifier(srpPoolName(pool.id), name, derive('password').toString('base64'), derive('salt').subarray(0, 16));
+  const derive = (what: string) => createHmac('sha256', key).update(`${what}\0${pool.id}\0${usernameKey(pool, userId)}`).digest();
+  return verifierFromSeed(derive('verifier'), derive('salt').subarray(0, 16));
 }
 
 /**
- * USER_ID_FOR_SRP for an unknown name in a pool whose users sign in with email / phone number (UsernameAttributes):
- * real users get their internal username (a UUID), so an unknown name gets a UUID too — derived from the name, so
- * repeated attempts see the same one — instead of the name echoed back, which would tell it is unknown.
+ * USER_ID_FOR_SRP for a name nobody has. A user's is their internal username (measured on AWS, COGNITO-API §4.3),
+ * whichever name they signed in with, so an unknown name must answer what a user's username could be:
+ * - a name a username can never be — an email or phone number where the pool signs in with those (UsernameAttributes:
+ *   usernames are UUIDs; AliasAttributes: usernames may not look like an email or phone number) — gets a UUID derived
+ *   from the name as the sign-in lookup folds it, so every spelling and attempt sees the same one, as for a user;
+ * - any other name answers as a username does, itself as the pool keys it (NFC; lower case in case-insensitive
+ *   pools), not in the caller's spelling, which a user's stored username would not echo.
+ * A real alias still answers its user's username, as on AWS (the client signs with it); in alias pools whose
+ * usernames are not UUIDs that form differs from the derived one, which only usernames that are UUIDs avoid.
  */
 export async function simulatedUserId(deps: AuthDeps, pool: PoolRecord, name: string): Promise<string> {
-  if (!(poolSettings(pool).UsernameAttributes ?? []).length) return name; // real users' ids are the names given
+  if (!signsInWithAttributeForm(pool, name)) return usernameKey(pool, name);
   const key = await deps.storedKeys.get(SIMULATION_KEY);
-  // Emails match case-insensitively (users.ts), so the derived id does too.
-  const folded = name.includes('@') ? name.toLowerCase() : usernameKey(pool, name);
-  return uuidFromBytes(createHmac('sha256', key).update(`user-id\0${pool.id}\0${folded}`).digest());
+  return uuidFromBytes(createHmac('sha256', key).update(`user-id\0${pool.id}\0${signInNameKey(pool, name)}`).digest());
+}
+
+/** Whether `name` is an email or phone number that the pool signs in with (as a username attribute or an alias). */
+function signsInWithAttributeForm(pool: PoolRecord, name: string): boolean {
+  const s = poolSettings(pool);
+  const by = [...(s.UsernameAttributes ?? []), ...(s.AliasAttributes ?? [])];
+  return (by.includes('email') && isEmail(name)) || (by.includes('phone_number') && isPhoneNumber(name));
 }

@@ -8,10 +8,11 @@ import {
   UserNotConfirmedException,
   UserNotFoundException,
 } from '../errors.ts';
-import { beginPasswordAttempt } from '../domain/lockout.ts';
+import { beginPasswordAttempt, beginUnknownNameAttempt } from '../domain/lockout.ts';
 import { openCredentials, passwordPolicyOf, temporaryPasswordExpiresAt } from '../domain/passwords.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { hidesUsers } from '../domain/clients.ts';
+import { signInNameKey } from '../domain/users.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import { runPostAuthentication } from '../triggers/post-authentication.ts';
 import { runPreAuthentication } from '../triggers/pre-authentication.ts';
@@ -37,12 +38,15 @@ export async function userByInternalName(deps: AuthDeps, pool: PoolRecord, usern
   return deps.store.users.get(pool.id, usernameKey(pool, username));
 }
 
-/** An unknown sign-in name: LEGACY says so; ENABLED spends a password check's time and answers like a wrong password. */
-export async function unknownUser(deps: AuthDeps, ctx: AuthContext, password: string | null): Promise<never> {
+/**
+ * An unknown sign-in name with a password: LEGACY says so; ENABLED runs PreAuthentication (userNotFound) and the
+ * same lockout and password check as for a user (unknownPrimaryFactor), then answers like a wrong password.
+ */
+export async function unknownUser(deps: AuthDeps, ctx: AuthContext, name: string, password: string): Promise<never> {
   deps.metrics.signInFailure('unknown_user');
   if (!hidesUsersIn(ctx)) throw new UserNotFoundException(MSG.userNotFound);
-  if (password !== null) await deps.hashing.dummyVerify(password);
-  throw new NotAuthorizedException(MSG.incorrect);
+  await preAuthentication(deps, ctx, null, name);
+  return unknownPrimaryFactor(deps, ctx, name, () => deps.hashing.dummyVerify(password));
 }
 
 /**
@@ -130,6 +134,24 @@ export function statusGate(deps: AuthDeps, user: UserRecord): void {
     deps.metrics.signInFailure('user_status');
     throw e;
   }
+}
+
+/**
+ * checkPrimaryFactor for a name nobody has, with users hidden: what a wrong password costs a user, it costs the name
+ * — the same lockout reads and writes, under the name as the sign-in lookup folds it (so an unknown name gets
+ * "Password attempts exceeded" after as many failures, for as long), and the same proof work (`check`, against a
+ * dummy of the same cost) — then "Incorrect username or password.". Neither the answers, the lockout nor the time
+ * tell a name from a user's.
+ */
+export async function unknownPrimaryFactor(deps: AuthDeps, ctx: AuthContext, name: string, check: () => Promise<unknown>): Promise<never> {
+  try {
+    await beginUnknownNameAttempt(deps, ctx.pool.id, signInNameKey(ctx.pool, name));
+  } catch (e) {
+    if (e instanceof NotAuthorizedException) deps.metrics.signInFailure('locked_out');
+    throw e;
+  }
+  await check();
+  throw new NotAuthorizedException(MSG.incorrect);
 }
 
 /** A password against the user's stored argon2id hash (a dummy verify of the same cost when there is none). */

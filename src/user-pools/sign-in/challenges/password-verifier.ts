@@ -7,7 +7,7 @@ import type { RespondInput } from '../index.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
 import { consumeState, fromSecretBlock, openState } from '../session-state.ts';
 import { simulatedVerifier } from '../simulation.ts';
-import { afterPrimaryFactor, checkPrimaryFactor, userByInternalName } from '../steps.ts';
+import { afterPrimaryFactor, checkPrimaryFactor, unknownPrimaryFactor, userByInternalName } from '../steps.ts';
 
 export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
   const r = input.ChallengeResponses ?? {};
@@ -19,33 +19,34 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   const s = openState(deps, ctx, fromSecretBlock(block), 'PASSWORD_VERIFIER', MSG.incorrect);
   if (name !== s.username && name !== s.given) throw new NotAuthorizedException(MSG.incorrect);
   await consumeState(deps, s);
-  const user = s.simulated ? null : await userByInternalName(deps, ctx.pool, s.username);
+  // Real or simulated, round 2 does the same work: read the user, take an attempt under the lockout, check the proof
+  // against a verifier (the stored one, or round 1's simulated one), so that neither the answer nor its time tells.
+  const user = await userByInternalName(deps, ctx.pool, s.username);
   checkSecretHash(deps, ctx.client, r.SECRET_HASH, secretHashNames(name, user));
-  if (!user) {
-    deps.metrics.signInFailure('unknown_user');
-    // A simulated challenge: do the work of a real check (same timing), then fail as a wrong password does.
-    if (s.srp) {
-      const { verifierHex } = await simulatedVerifier(deps, ctx.pool, s.username || s.given);
-      startServerSession(verifierHex, s.srp.A, Buffer.from(s.srp.b, 'hex'));
-    }
-    throw new NotAuthorizedException(MSG.incorrect);
-  }
-  await checkPrimaryFactor(deps, ctx, user, async () => {
-    const creds = openCredentials(deps, user);
+  const stored = user ? openCredentials(deps, user).srpVerifierHex : undefined;
+  const proofHolds = async (verifierHex: string) => {
     // AWS rejects a TIMESTAMP not in the client format (zero-padded day, wrong weekday) — measured, §4.4 step 6.
-    if (!creds.srpVerifierHex || !s.srp || !parseSrpTimestamp(timestamp)) return false;
-    const { srpBHex } = startServerSession(creds.srpVerifierHex, s.srp.A, Buffer.from(s.srp.b, 'hex'));
+    if (!s.srp || !parseSrpTimestamp(timestamp)) return false;
+    const { srpBHex } = startServerSession(verifierHex, s.srp.A, Buffer.from(s.srp.b, 'hex'));
     return verifyPasswordClaim({
       poolName: srpPoolName(ctx.pool.id),
-      userIdForSrp: user.username,
+      userIdForSrp: s.username,
       secretBlockB64: block,
       timestamp,
       srpAHex: s.srp.A,
       srpBHex,
       bHex: s.srp.b,
-      verifierHex: creds.srpVerifierHex,
+      verifierHex,
       signatureB64: signature,
     });
-  });
+  };
+  const simulated = async () => proofHolds((await simulatedVerifier(deps, ctx.pool, s.username)).verifierHex);
+  // A simulated challenge of a name nobody has: the name's lockout, then "Incorrect username or password.".
+  if (!user) {
+    deps.metrics.signInFailure('unknown_user');
+    return unknownPrimaryFactor(deps, ctx, s.given, simulated);
+  }
+  // A user without an SRP verifier got a simulated challenge too; it fails under their lockout.
+  await checkPrimaryFactor(deps, ctx, user, async () => (stored ? proofHolds(stored) : (await simulated(), false)));
   return afterPrimaryFactor(deps, ctx, user, s.given);
 }

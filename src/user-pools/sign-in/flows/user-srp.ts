@@ -28,11 +28,9 @@ export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Reco
   // ENABLED: the status is told only after a correct proof (round 2).
   if (user && !hidesUsersIn(ctx)) statusGate(deps, user);
   const creds = user ? openCredentials(deps, user) : {};
-  const simulated = !user || !creds.srpVerifierHex || !creds.srpSaltHex;
   const userId = user ? user.username : await simulatedUserId(deps, ctx.pool, name);
-  const { saltHex, verifierHex } = simulated
-    ? await simulatedVerifier(deps, ctx.pool, userId)
-    : { saltHex: creds.srpSaltHex!, verifierHex: creds.srpVerifierHex! };
+  const { saltHex, verifierHex } =
+    creds.srpVerifierHex && creds.srpSaltHex ? { saltHex: creds.srpSaltHex, verifierHex: creds.srpVerifierHex } : await simulatedVerifier(deps, ctx.pool, userId);
   let srpBHex: string;
   let bHex: string;
   try {
@@ -46,9 +44,9 @@ export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Reco
     given: name,
     challenge: 'PASSWORD_VERIFIER',
     srp: { A, b: bHex },
-    ...(simulated ? { simulated: true as const } : {}),
   });
-  // No Session at this step (measured on AWS, §4.3): the state travels in SECRET_BLOCK.
+  // No Session at this step (measured on AWS, §4.3): the state travels in SECRET_BLOCK. It does not say whether the
+  // challenge is simulated (round 2 asks the store), so a simulated one is no longer or shorter than a real one.
   return {
     ChallengeName: 'PASSWORD_VERIFIER',
     ChallengeParameters: { SALT: saltHex, SECRET_BLOCK: toSecretBlock(sealed), SRP_B: srpBHex, USERNAME: userId, USER_ID_FOR_SRP: userId },
