@@ -87,8 +87,8 @@ export async function stopServer(s: Server): Promise<number | string> {
   return code;
 }
 
-/** Resident memory (VmRSS) summed over a process and all its descendants, from /proc. */
-export function treeRss(pid: number): { kib: number; processes: number } {
+/** A process and all its descendants (the server's primary and its workers), from /proc. */
+export function treePids(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -98,19 +98,37 @@ export function treeRss(pid: number): { kib: number; processes: number } {
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
   }
-  let kib = 0;
-  let processes = 0;
+  const out: number[] = [];
   for (const queue = [pid]; queue.length > 0; ) {
     const p = queue.pop()!;
+    out.push(p);
+    queue.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/** Resident memory (VmRSS) summed over a process and all its descendants, from /proc. */
+export function treeRss(pid: number): { kib: number; processes: number } {
+  let kib = 0;
+  let processes = 0;
+  for (const p of treePids(pid)) {
     const rss = /VmRSS:\s+(\d+) kB/.exec(readProc(`/proc/${p}/status`) ?? '');
     if (rss) {
       kib += Number(rss[1]);
       processes++;
     }
-    queue.push(...(children.get(p) ?? []));
   }
   return { kib, processes };
 }
+
+/** CPU time (user + system, all threads) a process has used so far, ms; undefined once it is gone. */
+export function processCpuMs(pid: number): number | undefined {
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (!stat) return undefined;
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state): utime is 14, stime 15
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 function readProc(path: string): string | undefined {
   try {
@@ -121,8 +139,8 @@ function readProc(path: string): string | undefined {
 }
 
 /** Creates an empty database on the server `adminUrl` names; `drop` removes it (and any connection left). */
-export async function freshDatabase(adminUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const name = `cognate_soak_${randomBytes(4).toString('hex')}`;
+export async function freshDatabase(adminUrl: string, prefix = 'cognate_soak'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
