@@ -1,5 +1,5 @@
 // Bench only, never loaded by the server itself: bench/run.ts preloads it into the server's processes
-// (NODE_OPTIONS=--import=…, workers inherit it) to count the PostgreSQL round trips. Every pg Client.query is one
+// (node --import=…; cluster workers inherit the primary's execArgv) to count the PostgreSQL round trips. Every pg Client.query is one
 // round trip (pg sends one statement at a time per connection; pool.query goes through it). On SIGUSR2 the process
 // writes its running counts, by statement (first words of the SQL), to $COGNATE_BENCH_PG_COUNT_DIR/<pid>.json.
 import { createRequire } from 'node:module';

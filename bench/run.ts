@@ -150,26 +150,23 @@ interface Store {
   database?: string;
 }
 
-function serverEnv(extraNodeOptions: string[]): Record<string, string> {
-  const nodeOptions = [process.env.NODE_OPTIONS ?? '', ...extraNodeOptions].join(' ').trim();
-  return {
-    COGNATE_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
-    COGNATE_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-    COGNATE_MASTER_KEY: MASTER_KEY,
-    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
-  };
-}
-
 /** Starts Cognate on `store` with `workers` ('default': no --workers), optionally profiled; the round-trip counter on PostgreSQL. */
 async function startCognate(store: Store, workers: string, cpuProfDir?: string): Promise<{ server: Server; probe: Probe }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cognate-bench-'));
   const countDir = store.database && !cpuProfDir ? mkdtempSync(join(tmp, 'pg-count-')) : undefined;
-  const nodeOptions = [
+  // Node flags, not NODE_OPTIONS (which refuses --cpu-prof): cluster workers inherit the primary's execArgv.
+  const nodeArgs = [
     ...(countDir ? [`--import=${new URL('./pg-count.mjs', import.meta.url).href}`] : []),
     ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
   ];
-  const env = { ...serverEnv(nodeOptions), ...(countDir ? { COGNATE_BENCH_PG_COUNT_DIR: countDir } : {}) };
-  const server = await startServer(`cognate ${store.name}`, ['--data-dir', dataDir, ...(workers === 'default' ? [] : ['--workers', workers]), ...store.args()], env);
+  const env = {
+    COGNATE_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
+    COGNATE_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+    COGNATE_MASTER_KEY: MASTER_KEY,
+    ...(countDir ? { COGNATE_BENCH_PG_COUNT_DIR: countDir } : {}),
+  };
+  const args = ['--data-dir', dataDir, ...(workers === 'default' ? [] : ['--workers', workers]), ...store.args()];
+  const server = await startServer(`cognate ${store.name}`, args, env, nodeArgs);
   return { server, probe: { pid: server.pid, database: store.database, countDir } };
 }
 

@@ -40,9 +40,9 @@ export function build(): void {
   if (r.status !== 0) throw new Error('npm run build failed');
 }
 
-/** Starts `bin/cognate.mjs --port 0 …args` and waits for its ready line. */
-export async function startServer(name: string, args: string[], env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'cognate.mjs'), '--port', '0', ...args], {
+/** Starts `node …nodeArgs bin/cognate.mjs --port 0 …args` and waits for its ready line (workers inherit nodeArgs). */
+export async function startServer(name: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'cognate.mjs'), '--port', '0', ...args], {
     cwd: root,
     env: { ...process.env, COGNATE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
