@@ -37,14 +37,19 @@ export interface Fixture {
   url: string;
   poolId: string;
   clientId: string;
-  username: string;
+  /** The sign-in flows take these in turn: one user per connection, as many users signing in at once would. */
+  usernames: string[];
   password: string;
   refreshToken: string;
   accessToken: string;
 }
 
-/** Creates a pool, a client and a confirmed user with the SDK (credentials: the server's admin key pair). */
-export async function setUp(url: string, credentials: { accessKeyId: string; secretAccessKey: string }): Promise<Fixture> {
+/**
+ * Creates a pool, a client and `users` confirmed users with the SDK (credentials: the server's admin key pair). One
+ * user per connection: sixteen parallel sign-ins of one user would meet the lockout (each attempt is counted as a
+ * failure until its password is checked), which is not what the bench measures.
+ */
+export async function setUp(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, users: number): Promise<Fixture> {
   const idp = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: url, credentials, maxAttempts: 1 });
   try {
     const pool = (
@@ -64,15 +69,17 @@ export async function setUp(url: string, credentials: { accessKeyId: string; sec
         }),
       )
     ).UserPoolClient!;
-    const username = 'bench-user@example.com'; // an email: cognito-local's pools sign in by email
+    const usernames = Array.from({ length: users }, (_, i) => `bench-user-${i}@example.com`); // emails: cognito-local's pools sign in by email
     const password = 'bench-password-1';
-    await idp.send(new SignUpCommand({ ClientId: client.ClientId!, Username: username, Password: password }));
-    await idp.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.Id!, Username: username }));
+    for (const username of usernames) {
+      await idp.send(new SignUpCommand({ ClientId: client.ClientId!, Username: username, Password: password }));
+      await idp.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.Id!, Username: username }));
+    }
     const auth = await idp.send(
-      new InitiateAuthCommand({ ClientId: client.ClientId!, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+      new InitiateAuthCommand({ ClientId: client.ClientId!, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: usernames[0], PASSWORD: password } }),
     );
     const r = auth.AuthenticationResult!;
-    return { url, poolId: pool.Id!, clientId: client.ClientId!, username, password, refreshToken: r.RefreshToken!, accessToken: r.AccessToken! };
+    return { url, poolId: pool.Id!, clientId: client.ClientId!, usernames, password, refreshToken: r.RefreshToken!, accessToken: r.AccessToken! };
   } finally {
     idp.destroy();
   }
@@ -82,24 +89,28 @@ export async function setUp(url: string, credentials: { accessKeyId: string; sec
 export async function runFlow(flow: Flow, f: Fixture, connections: number, seconds: number): Promise<Load> {
   switch (flow) {
     case 'password':
-      return cannon(f.url, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: f.clientId, AuthParameters: { USERNAME: f.username, PASSWORD: f.password } }, connections, seconds);
+      return cannon(f.url, 'InitiateAuth', f.usernames.map((u) => ({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: f.clientId, AuthParameters: { USERNAME: u, PASSWORD: f.password } })), connections, seconds);
     case 'refresh':
-      return cannon(f.url, 'InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: f.clientId, AuthParameters: { REFRESH_TOKEN: f.refreshToken } }, connections, seconds);
+      return cannon(f.url, 'InitiateAuth', [{ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: f.clientId, AuthParameters: { REFRESH_TOKEN: f.refreshToken } }], connections, seconds);
     case 'getuser':
-      return cannon(f.url, 'GetUser', { AccessToken: f.accessToken }, connections, seconds);
+      return cannon(f.url, 'GetUser', [{ AccessToken: f.accessToken }], connections, seconds);
     case 'srp':
       return loop(connections, seconds, srpSignIn(f));
   }
 }
 
-async function cannon(url: string, target: string, body: unknown, connections: number, seconds: number): Promise<Load> {
+/** autocannon with `bodies` sent in turn. */
+async function cannon(url: string, target: string, bodies: unknown[], connections: number, seconds: number): Promise<Load> {
+  const texts = bodies.map((b) => JSON.stringify(b));
+  let next = 0;
   const r = await autocannon({
     url,
     method: 'POST',
     connections,
     duration: seconds,
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${target}` },
-    body: JSON.stringify(body),
+    body: texts[0],
+    ...(texts.length > 1 ? { requests: [{ setupRequest: (req: any) => ({ ...req, body: texts[next++ % texts.length] }) }] } : {}),
   });
   const errors = r.non2xx + r.errors + r.timeouts;
   return { ops: r.requests.total - r.non2xx, errors, sent: (r.requests as { sent?: number }).sent ?? r.requests.total, seconds: r.duration, p50: r.latency.p50, p99: r.latency.p99 };
@@ -148,8 +159,10 @@ export function srpSignIn(f: Fixture): () => Promise<void> {
   const starts = Array.from({ length: 32 }, () => clientStart(randomBytes(32)));
   let next = 0;
   return async () => {
-    const { aHex, srpAHex } = starts[next++ % starts.length]!;
-    const ch = await call(f.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: f.clientId, AuthParameters: { USERNAME: f.username, SRP_A: srpAHex } });
+    const i = next++;
+    const { aHex, srpAHex } = starts[i % starts.length]!;
+    const username = f.usernames[i % f.usernames.length]!;
+    const ch = await call(f.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: f.clientId, AuthParameters: { USERNAME: username, SRP_A: srpAHex } });
     const p = ch.ChallengeParameters;
     const timestamp = srpTimestamp(new Date());
     const sig = clientSignature({

@@ -121,12 +121,12 @@ export function treeRss(pid: number): { kib: number; processes: number } {
   return { kib, processes };
 }
 
-/** CPU time (user + system, all threads) a process has used so far, ms; undefined once it is gone. */
-export function processCpuMs(pid: number): number | undefined {
+/** CPU time (user, system; all threads) a process has used so far, ms; undefined once it is gone. */
+export function processCpuMs(pid: number): { user: number; system: number } | undefined {
   const stat = readProc(`/proc/${pid}/stat`);
   if (!stat) return undefined;
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state): utime is 14, stime 15
-  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  return { user: (Number(f[11]) * 1000) / CLOCK_TICKS, system: (Number(f[12]) * 1000) / CLOCK_TICKS };
 }
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
