@@ -60,8 +60,9 @@ interface Row {
   load: Load;
   /** CPU ms per operation served (Load.sent): the server's processes, this load generator, PostgreSQL's backends. */
   serverCpu: number;
-  /** The share of serverCpu spent in the kernel (system time: sockets, fsync, …). */
+  /** The shares of serverCpu spent in the kernel (system time: sockets, fsync, …) and on the main threads (event loops). */
   serverSys: number;
+  serverMain: number;
   clientCpu: number;
   dbCpu?: number;
   /** PostgreSQL round trips per operation, in total and by statement. */
@@ -85,16 +86,17 @@ interface Probe {
 interface Snapshot {
   server: Map<number, number>;
   serverSys: Map<number, number>;
+  serverMain: Map<number, number>;
   client: NodeJS.CpuUsage;
   db: Map<number, number>;
   statements: Map<string, number>;
 }
 
-const cpuOf = (pids: number[], part: 'all' | 'system' = 'all') =>
+const cpuOf = (pids: number[], part: 'all' | 'system' | 'main' = 'all') =>
   new Map(
     pids.map((p) => {
-      const c = processCpuMs(p) ?? { user: 0, system: 0 };
-      return [p, part === 'all' ? c.user + c.system : c.system];
+      const c = processCpuMs(p, part === 'main') ?? { user: 0, system: 0 };
+      return [p, part === 'system' ? c.system : c.user + c.system];
     }),
   );
 /** CPU used between two snapshots of the same processes (one started meanwhile counts from 0). */
@@ -128,7 +130,7 @@ async function snapshot(p: Probe): Promise<Snapshot> {
   const pids = treePids(p.pid);
   const db = p.database ? cpuOf(await backends(p.database)) : new Map();
   const statements = p.countDir ? await statementCounts(pids, p.countDir) : new Map();
-  return { server: cpuOf(pids), serverSys: cpuOf(pids, 'system'), client: process.cpuUsage(), db, statements };
+  return { server: cpuOf(pids), serverSys: cpuOf(pids, 'system'), serverMain: cpuOf(pids, 'main'), client: process.cpuUsage(), db, statements };
 }
 
 /** Warms the flow up, then measures it: load, and the CPU and round trips per successful operation. */
@@ -143,7 +145,8 @@ async function measure(p: Probe, fx: Fixture, flow: Flow, store: string, workers
   const client = process.cpuUsage(a.client);
   const serverCpu = cpuSince(a.server, b.server) / ops;
   const serverSys = cpuSince(a.serverSys, b.serverSys) / ops / (serverCpu || 1);
-  const row: Row = { store, workers, flow, load, serverCpu, serverSys, clientCpu: (client.user + client.system) / 1000 / ops };
+  const serverMain = cpuSince(a.serverMain, b.serverMain) / ops / (serverCpu || 1);
+  const row: Row = { store, workers, flow, load, serverCpu, serverSys, serverMain, clientCpu: (client.user + client.system) / 1000 / ops };
   if (p.database) row.dbCpu = cpuSince(a.db, b.db) / ops;
   if (p.countDir) {
     const per = [...b.statements].map(([k, n]) => [k, (n - (a.statements.get(k) ?? 0)) / ops] as [string, number]).filter(([, n]) => n > 0);
@@ -268,14 +271,14 @@ function report(rows: Row[], theirs: Map<Flow, Row>, crypto: CryptoCosts, argonR
     `\nCrypto in this run (CPU ms, one thread): argon2id verify ${n(crypto.argon2Verify)} · 3072-bit modexp ${n(crypto.modexp, 3)} · ` +
       `RS256 sign ${n(crypto.rs256Sign, 3)} · RS256 verify ${n(crypto.rs256Verify, 3)} · raw argon2id verify rate, concurrency ${CORES}: ${argonRate.toFixed(0)}/s`,
   );
-  const head = ['store', 'workers', 'flow', 'rate/s', 'p50 ms', 'p99 ms', 'err', 'srv CPU/op', 'sys', 'crypto/op', 'srv/crypto', 'client CPU/op', 'PG CPU/op', 'PG trips/op', 'c-local/s', 'x c-local'];
+  const head = ['store', 'workers', 'flow', 'rate/s', 'p50 ms', 'p99 ms', 'err', 'srv CPU/op', 'sys', 'main', 'crypto/op', 'srv/crypto', 'client CPU/op', 'PG CPU/op', 'PG trips/op', 'c-local/s', 'x c-local'];
   const table = rows.map((r) => {
     const c = flowCryptoCost(r.flow, crypto).ms;
     const cl = theirs.get(r.flow);
-    return [r.store, r.workers, FLOW_NAMES[r.flow], rate(r.load).toFixed(0), n(r.load.p50, 1), n(r.load.p99, 1), String(r.load.errors), n(r.serverCpu, 3), `${(100 * r.serverSys).toFixed(0)}%`, n(c, 3), n(r.serverCpu / c), n(r.clientCpu, 3), n(r.dbCpu, 3), n(r.trips, 2), cl ? rate(cl.load).toFixed(0) : '-', cl ? n(rate(r.load) / rate(cl.load), 1) : '-'];
+    return [r.store, r.workers, FLOW_NAMES[r.flow], rate(r.load).toFixed(0), n(r.load.p50, 1), n(r.load.p99, 1), String(r.load.errors), n(r.serverCpu, 3), `${(100 * r.serverSys).toFixed(0)}%`, `${(100 * r.serverMain).toFixed(0)}%`, n(c, 3), n(r.serverCpu / c), n(r.clientCpu, 3), n(r.dbCpu, 3), n(r.trips, 2), cl ? rate(cl.load).toFixed(0) : '-', cl ? n(rate(r.load) / rate(cl.load), 1) : '-'];
   });
   for (const cl of theirs.values())
-    table.push(['cognito-local', '1', FLOW_NAMES[cl.flow], rate(cl.load).toFixed(0), n(cl.load.p50, 1), n(cl.load.p99, 1), String(cl.load.errors), n(cl.serverCpu, 3), `${(100 * cl.serverSys).toFixed(0)}%`, '-', '-', n(cl.clientCpu, 3), '-', '-', '-', '-']);
+    table.push(['cognito-local', '1', FLOW_NAMES[cl.flow], rate(cl.load).toFixed(0), n(cl.load.p50, 1), n(cl.load.p99, 1), String(cl.load.errors), n(cl.serverCpu, 3), `${(100 * cl.serverSys).toFixed(0)}%`, `${(100 * cl.serverMain).toFixed(0)}%`, '-', '-', n(cl.clientCpu, 3), '-', '-', '-', '-']);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   const line = (cells: string[]) => '  ' + cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log('\n' + line(head));

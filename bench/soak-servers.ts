@@ -121,9 +121,12 @@ export function treeRss(pid: number): { kib: number; processes: number } {
   return { kib, processes };
 }
 
-/** CPU time (user, system; all threads) a process has used so far, ms; undefined once it is gone. */
-export function processCpuMs(pid: number): { user: number; system: number } | undefined {
-  const stat = readProc(`/proc/${pid}/stat`);
+/**
+ * CPU time (user, system) a process has used so far, ms, all its threads; with `mainThread`, only its main thread
+ * (for node: the event loop, without libuv's thread pool). Undefined once it is gone.
+ */
+export function processCpuMs(pid: number, mainThread = false): { user: number; system: number } | undefined {
+  const stat = readProc(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`);
   if (!stat) return undefined;
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state): utime is 14, stime 15
   return { user: (Number(f[11]) * 1000) / CLOCK_TICKS, system: (Number(f[12]) * 1000) / CLOCK_TICKS };
