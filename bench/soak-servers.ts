@@ -40,9 +40,9 @@ export function build(): void {
   if (r.status !== 0) throw new Error('npm run build failed');
 }
 
-/** Starts `bin/cognate.mjs --port 0 …args` and waits for its ready line. */
-export async function startServer(name: string, args: string[], env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'cognate.mjs'), '--port', '0', ...args], {
+/** Starts `node …nodeArgs bin/cognate.mjs --port 0 …args` and waits for its ready line (workers inherit nodeArgs). */
+export async function startServer(name: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'cognate.mjs'), '--port', '0', ...args], {
     cwd: root,
     env: { ...process.env, COGNATE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,8 +87,8 @@ export async function stopServer(s: Server): Promise<number | string> {
   return code;
 }
 
-/** Resident memory (VmRSS) summed over a process and all its descendants, from /proc. */
-export function treeRss(pid: number): { kib: number; processes: number } {
+/** A process and all its descendants (the server's primary and its workers), from /proc. */
+export function treePids(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -98,19 +98,40 @@ export function treeRss(pid: number): { kib: number; processes: number } {
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
   }
-  let kib = 0;
-  let processes = 0;
+  const out: number[] = [];
   for (const queue = [pid]; queue.length > 0; ) {
     const p = queue.pop()!;
+    out.push(p);
+    queue.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/** Resident memory (VmRSS) summed over a process and all its descendants, from /proc. */
+export function treeRss(pid: number): { kib: number; processes: number } {
+  let kib = 0;
+  let processes = 0;
+  for (const p of treePids(pid)) {
     const rss = /VmRSS:\s+(\d+) kB/.exec(readProc(`/proc/${p}/status`) ?? '');
     if (rss) {
       kib += Number(rss[1]);
       processes++;
     }
-    queue.push(...(children.get(p) ?? []));
   }
   return { kib, processes };
 }
+
+/**
+ * CPU time (user, system) a process has used so far, ms, all its threads; with `mainThread`, only its main thread
+ * (for node: the event loop, without libuv's thread pool). Undefined once it is gone.
+ */
+export function processCpuMs(pid: number, mainThread = false): { user: number; system: number } | undefined {
+  const stat = readProc(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`);
+  if (!stat) return undefined;
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state): utime is 14, stime 15
+  return { user: (Number(f[11]) * 1000) / CLOCK_TICKS, system: (Number(f[12]) * 1000) / CLOCK_TICKS };
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 function readProc(path: string): string | undefined {
   try {
@@ -121,8 +142,8 @@ function readProc(path: string): string | undefined {
 }
 
 /** Creates an empty database on the server `adminUrl` names; `drop` removes it (and any connection left). */
-export async function freshDatabase(adminUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const name = `cognate_soak_${randomBytes(4).toString('hex')}`;
+export async function freshDatabase(adminUrl: string, prefix = 'cognate_soak'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
