@@ -103,7 +103,7 @@ test('cognate outbox --to ADDRESS prints the confirmation code, signed with the 
     const pool = await idp.send(new CreateUserPoolCommand({ PoolName: 'cli', AutoVerifiedAttributes: ['email'] }));
     const client = await idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.UserPool!.Id!, ClientName: 'web' }));
     // The server was started with --port 0: issuers name the port it listens on.
-    const discovery = await (await fetch(`${s.url}/${pool.UserPool!.Id}/.well-known/openid-configuration`)).json();
+    const discovery = (await (await fetch(`${s.url}/${pool.UserPool!.Id}/.well-known/openid-configuration`)).json()) as { issuer: string };
     assert.equal(discovery.issuer, `${s.url}/${pool.UserPool!.Id}`);
     const empty = await runCognate(['outbox', '--to', 'newcomer@example.com', '--data-dir', dataDir, '--port', port]);
     assert.equal(empty.code, 0, empty.stderr);
