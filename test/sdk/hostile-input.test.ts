@@ -126,3 +126,13 @@ test('requests Node refuses before routing (headers over 16 KB, broken HTTP) get
   assert.equal(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).__type, 'BadRequestException');
   await stillServing();
 });
+
+test('a deeply nested member holding a NUL character is a 400, not a 500 (the NUL check walks without recursion)', async () => {
+  const depth = 100_000;
+  const body = `{"ClientId":"${clientId}","Username":"deepnul","Password":"Passw0rd!x","X":${'['.repeat(depth)}"\\u0000"${']'.repeat(depth)}}`;
+  const c = withBody(body);
+  const e = await awsErrorOf(() => c.send(new SignUpCommand({ ClientId: clientId, Username: 'deepnul', Password: 'x' })));
+  assert.equal(e.status, 400, `${e.name}: ${e.message}`);
+  assert.equal(e.name, 'InvalidParameterException');
+  await stillServing();
+});
