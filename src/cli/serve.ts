@@ -34,12 +34,21 @@ export async function serve(config: Config): Promise<void> {
 function announce(deps: Deps, config: Config, adminGenerated: boolean): void {
   if (config.dev)
     deps.logger.warn('DEV MODE: admin calls from this machine accept a SigV4 signature by ANY key, the outbox is open to them and keeps every message. Never use --dev in production or on a shared network.');
+  if (config.dev && !isLoopbackHost(config.host))
+    process.stderr.write(
+      `cognate: WARNING: --dev with --host ${config.host}: anyone who can reach this port can call admin operations with any key. ` +
+        'Bind --dev to 127.0.0.1 (the default) unless this network is yours alone.\n',
+    );
   if (adminGenerated) {
     process.stdout.write(
       `Generated the admin key pair (stored in ${config.dataDir}/admin-credentials.json, shown only this once):\n` +
         `  AWS_ACCESS_KEY_ID=${deps.admin.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${deps.admin.secretAccessKey}\n`,
     );
   }
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1';
 }
 
 /** A start the configuration or the machine refuses (a busy port, an unusable data directory): one line, exit 1. */

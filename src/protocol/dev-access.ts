@@ -45,6 +45,13 @@ function publicUrlOf(config: Pick<Config, 'publicUrl'>): URL | null {
   }
 }
 
+/** Whether the connection comes from this machine (a loopback address, IPv4-mapped or not). */
+export function isLoopbackPeer(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return a.startsWith('127.') || a === '::1';
+}
+
 /** Whether the Host header names this server (not a name someone else pointed at it). */
 export function hostIsLocal(config: Pick<Config, 'host' | 'publicUrl'>, headers: Headers): boolean {
   const raw = one(headers.host);

@@ -7,17 +7,11 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
-import { hostIsLocal, originIsLocal } from './dev-access.ts';
+import { hostIsLocal, isLoopbackPeer, originIsLocal } from './dev-access.ts';
 import { sendAwsJsonError } from './error-response.ts';
 import { AccessDeniedException } from './errors.ts';
 
 export const METRICS_PATH = '/metrics';
-
-function isLoopbackPeer(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a.startsWith('127.') || a === '::1';
-}
 
 function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();

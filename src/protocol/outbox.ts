@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { readOutbox } from '../runtime/delivery.ts';
 import { signedRequestOf } from './aws-json.ts';
-import { devAccess, withholdAdminCors } from './dev-access.ts';
+import { devAccess, isLoopbackPeer, withholdAdminCors } from './dev-access.ts';
 import { sendAwsJsonError, toServiceError } from './error-response.ts';
 import { AccessDeniedException, InvalidParameterException } from './errors.ts';
 import { verifySigV4 } from './sigv4.ts';
@@ -26,7 +26,9 @@ export function registerOutbox(app: FastifyInstance, deps: Deps): void {
     const requestId = deps.random.uuid();
     try {
       withholdAdminCors(deps.config, req.headers, reply);
-      if (!devAccess(deps.config, req.headers)) {
+      // Unsigned in --dev only from this machine (CONTRACT.md): Host and Origin say whose page it is, but any caller
+      // can write those, so the connection itself must be a loopback one.
+      if (!(devAccess(deps.config, req.headers) && isLoopbackPeer(req.socket.remoteAddress))) {
         const principal = await verifySigV4(signedRequestOf(req), {
           resolver: deps.signingKeys,
           region: deps.config.region,

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { settings } from '../../src/config/schema.ts';
 import { runCognate, startCognate, tempDir } from '../support/process.ts';
@@ -109,6 +110,24 @@ test('cognate outbox --to ADDRESS prints the confirmation code, signed with the 
     assert.equal(empty.code, 0, empty.stderr);
     assert.match(empty.stdout, /no messages to newcomer@example\.com/);
 
+    // --follow prints messages as they arrive, until stopped.
+    const follow = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'outbox', '--follow', '--to', 'newcomer@example.com', '--data-dir', dataDir, '--port', port], {
+      cwd: new URL('../../', import.meta.url).pathname,
+    });
+    let followed = '';
+    follow.stdout.on('data', (d) => (followed += d));
+    const followedCode = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`--follow printed no code: ${followed}`)), 30_000);
+      follow.stdout.on('data', () => {
+        const m = /^  code: (\d{6})$/m.exec(followed);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+    });
+    await new Promise((r) => setTimeout(r, 3000)); // let it take its first look at an empty outbox
+
     await idp.send(
       new SignUpCommand({
         ClientId: client.UserPoolClient!.ClientId!,
@@ -117,9 +136,11 @@ test('cognate outbox --to ADDRESS prints the confirmation code, signed with the 
         UserAttributes: [{ Name: 'email', Value: 'newcomer@example.com' }],
       }),
     );
+    const fromFollow = await followedCode.finally(() => follow.kill('SIGINT'));
     const r = await runCognate(['outbox', '--to', 'newcomer@example.com', '--data-dir', dataDir, '--port', port]);
     assert.equal(r.code, 0, r.stderr);
     const code = /^  code: (\d{6})$/m.exec(r.stdout)?.[1];
+    assert.equal(fromFollow, code, '--follow printed the same code');
     assert.ok(code, r.stdout);
     assert.ok(r.stdout.includes(code), 'the code is in the printed body');
     assert.match(r.stdout, /to newcomer@example\.com/);

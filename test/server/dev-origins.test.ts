@@ -3,6 +3,7 @@
 // server (DNS rebinding), is answered as without --dev; public operations stay CORS-open to every origin, as on AWS.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminGetUserCommand,
@@ -186,3 +187,31 @@ describe('--dev: relaxations for this machine only', () => {
     assert.match(String(preflight.headers['access-control-allow-headers']), /x-amz-target/);
   });
 });
+
+/** This machine's first non-loopback IPv4 address, if it has one. */
+function lanAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+}
+
+const lan = lanAddress();
+test(
+  '--dev on every interface: the outbox stays signed for a caller on another address, whatever Host it claims; the start warns',
+  { skip: lan ? false : 'this machine has no non-loopback IPv4 address to call from' },
+  async () => {
+    const p = await startCognate(['--dev', '--host', '0.0.0.0', '--data-dir', tempDir(), '--workers', '1']);
+    try {
+      assert.match(p.stderr(), /WARNING: --dev with --host 0\.0\.0\.0: anyone who can reach this port/);
+      const port = new URL(p.url).port;
+      // The same request from loopback and from the LAN address, both claiming the LAN address as Host.
+      const fromLan = await raw(`http://${lan}:${port}`, { method: 'GET', path: '/_cognate/outbox', headers: { host: `${lan}:${port}` } });
+      assert.equal(fromLan.status, 403, JSON.stringify(fromLan.body));
+      assert.equal(fromLan.body.__type, 'MissingAuthenticationTokenException');
+      const fromLoopback = await raw(`http://127.0.0.1:${port}`, { method: 'GET', path: '/_cognate/outbox', headers: { host: `127.0.0.1:${port}` } });
+      assert.equal(fromLoopback.status, 200);
+    } finally {
+      await p.stop();
+    }
+  },
+);
