@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.ts';
 import { makeDeps, openStore } from '../deps.ts';
-import { serve } from './serve.ts';
+import { serve, startRefusal } from './serve.ts';
 import { rotateKeys } from './rotate-keys.ts';
 import { COMMANDS, commandUsage, unknownCommand, unknownFlag, usage } from './usage.ts';
 import { outboxCommand, OutboxCommandError } from './outbox.ts';
@@ -38,9 +38,13 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
       await serve(config);
       return undefined;
     case 'migrate': {
-      const store = await openStore(config);
-      const applied = await store.migrate();
-      await store.close();
+      let applied: number[];
+      try {
+        const store = await openStore(config);
+        applied = await store.migrate().finally(() => store.close());
+      } catch (e) {
+        throw startRefusal(e, config);
+      }
       process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'database is up to date\n');
       return 0;
     }
@@ -52,7 +56,7 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
         process.stderr.write(`cognate: rotate-keys needs --pool-id POOL_ID\n${commandUsage('rotate-keys')}\n`);
         return 2;
       }
-      const { deps } = await makeDeps(config);
+      const { deps } = await makeDeps(config).catch((e: unknown) => Promise.reject(startRefusal(e, config)));
       try {
         const kids = await rotateKeys(deps, poolId, { revoke: revoke !== undefined });
         const old =

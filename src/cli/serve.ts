@@ -84,9 +84,17 @@ function settlePort(config: Config, port: number): void {
   if (config.port === 0 && /:0$/.test(config.publicUrl)) config.publicUrl = config.publicUrl.replace(/:0$/, `:${port}`);
 }
 
+const DB_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
+/** PostgreSQL's SQLSTATEs for a bad password or role, a missing database, and a server starting or shutting down. */
+const DB_REFUSALS = new Set(['28P01', '28000', '3D000', '57P03', '57P01']);
+
 /** Turns what the machine refuses at start into a StartupError saying what to do. */
-function startRefusal(e: unknown, config: Config): unknown {
+export function startRefusal(e: unknown, config: Config): unknown {
   const code = (e as NodeJS.ErrnoException)?.code;
+  // PostgreSQL that cannot be reached or refuses us (connection refused, unknown host, wrong password, no such
+  // database, starting up): one line naming the store (without its password) and the setting to check.
+  if (config.databaseUrl && code && (DB_UNREACHABLE.has(code) || DB_REFUSALS.has(code)))
+    return new StartupError(`cannot use ${storeLabel(config)}: ${(e as Error).message}; check --database-url (COGNATE_DATABASE_URL) and that PostgreSQL runs`);
   if (code === 'EADDRINUSE')
     return new StartupError(`port ${config.port} on ${config.host} is already in use (another Cognate?): stop that, or choose another with --port N`);
   if (code === 'EADDRNOTAVAIL')

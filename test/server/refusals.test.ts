@@ -46,3 +46,13 @@ test('a bad --triggers file: one line, exit 2 like any configuration error', asy
   assert.equal(r.code, 2);
   oneLine(r.stderr, /--triggers .*triggers\.json: /);
 });
+
+test('a PostgreSQL that cannot be reached or has no such database: one line naming it without its password, exit 1', async () => {
+  const closed = await runCognate(['--port', '0', '--workers', '1', '--database-url', 'postgres://u:s3cretpw@127.0.0.1:1/x', '--data-dir', tempDir()]);
+  assert.equal(closed.code, 1);
+  oneLine(closed.stderr, /^cognate: cannot use PostgreSQL 127\.0\.0\.1:1\/x: connect ECONNREFUSED .*--database-url/);
+  assert.doesNotMatch(closed.stderr, /s3cretpw/);
+  const migrate = await runCognate(['migrate', '--database-url', 'postgres://u:s3cretpw@127.0.0.1:1/x', '--data-dir', tempDir()]);
+  assert.equal(migrate.code, 1);
+  oneLine(migrate.stderr, /cannot use PostgreSQL 127\.0\.0\.1:1\/x/);
+});

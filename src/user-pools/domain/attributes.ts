@@ -50,8 +50,16 @@ export function checkClientWritable(client: Pick<ClientRecord, 'settings'>, name
  * (observed, amplify-flutter#509); a missing required one reads "email: The attribute is required" (observed).
  */
 export function schemaError(lines: readonly string[]): Error {
-  return new InvalidParameterException(`Attributes did not conform to the schema: ${lines.map((l) => `${l}\n`).join('')}`);
+  // Each problem once, and at most SCHEMA_ERROR_LINES of them: a request of 20,000 bad attributes must not earn a
+  // megabyte of answer.
+  const unique = [...new Set(lines)];
+  const shown = unique.slice(0, SCHEMA_ERROR_LINES).map((l) => `${l}\n`);
+  if (unique.length > SCHEMA_ERROR_LINES) shown.push(`... and ${unique.length - SCHEMA_ERROR_LINES} more\n`);
+  return new InvalidParameterException(`Attributes did not conform to the schema: ${shown.join('')}`);
 }
+
+/** How many problems a schema error lists. */
+export const SCHEMA_ERROR_LINES = 20;
 
 const int = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
 

@@ -237,6 +237,12 @@ test('attributes are checked against the schema, its constraints and the client\
       'custom:x: Attribute does not exist in the schema.\n' +
       'nickname: The attribute is required\nemail: The attribute is required\n', // in the schema's order
   ]);
+  // Many bad attributes: each problem once, at most 20, then how many more (20,000 made a 1 MB answer).
+  const many = Array.from({ length: 2000 }, (_, i) => ({ Name: `custom:x${i % 50}`, Value: 'y' }));
+  const [name, message] = await errorOf(signUp({ Username: 'f', UserAttributes: many }));
+  assert.equal(name, 'InvalidParameterException');
+  assert.equal(message.split('\n').filter((l) => l.includes('Attribute does not exist')).length, 20, message);
+  assert.match(message, /\n\.\.\. and 32 more\n$/); // 50 unknown names + 2 required ones, 20 shown
   const req = [
     { Name: 'email', Value: 'f@example.com' },
     { Name: 'nickname', Value: 'eff' },
