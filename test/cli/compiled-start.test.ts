@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, utimesSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCognate, tempDir } from '../support/process.ts';
 
@@ -37,7 +37,12 @@ async function serveFrom(pkg: string) {
 test('the package scripts build on install and start the compiled server', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   assert.equal(pkg.scripts.prepare, 'node scripts/build.mjs');
-  assert.match(readFileSync(join(root, 'scripts', 'build.mjs'), 'utf8'), /'-p', 'tsconfig.build.json'/);
+  // The prepare step really compiles (it once skipped the build, not finding TypeScript's bin through its exports).
+  const out = tempDir('cognate-build-');
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--outDir', out], { cwd: root, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+  assert.doesNotMatch(build.stderr, /not installed/);
+  assert.ok(existsSync(join(out, 'main.js')), 'dist/main.js was built');
   // exec: the shell npm runs the script in becomes node, so a signal to `npm start` reaches the server.
   assert.equal(pkg.scripts.start, 'exec node bin/cognate.mjs');
   assert.equal(pkg.bin.cognate, 'bin/cognate.mjs');
