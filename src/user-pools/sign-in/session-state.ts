@@ -21,8 +21,11 @@ export interface SealedState {
   challenge: ChallengeName;
   expiresAt: number;
   nonce: string;
-  /** PASSWORD_VERIFIER: the client's A and our b (hex); B is recomputed from b and the verifier. */
-  srp?: { A: string; b: string };
+  /**
+   * PASSWORD_VERIFIER: the client's A, our b and u = H(A | B) (hex): all round 2 needs of B, so that it does not
+   * recompute g^b. (States sealed before u was kept lack it; round 2 then recomputes B.)
+   */
+  srp?: { A: string; b: string; u?: string };
 }
 
 export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresAt' | 'nonce'>;

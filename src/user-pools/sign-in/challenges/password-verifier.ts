@@ -27,14 +27,15 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   const proofHolds = async (verifierHex: string) => {
     // AWS rejects a TIMESTAMP not in the client format (zero-padded day, wrong weekday) — measured, §4.4 step 6.
     if (!s.srp || !parseSrpTimestamp(timestamp)) return false;
-    const { srpBHex } = startServerSession(verifierHex, s.srp.A, Buffer.from(s.srp.b, 'hex'));
+    // Round 1 kept u = H(A | B); only a state sealed before it did needs B again (another g^b).
+    const u = s.srp.u ? { uHex: s.srp.u } : { srpBHex: startServerSession(verifierHex, s.srp.A, Buffer.from(s.srp.b, 'hex')).srpBHex };
     return verifyPasswordClaim({
       poolName: srpPoolName(ctx.pool.id),
       userIdForSrp: s.username,
       secretBlockB64: block,
       timestamp,
       srpAHex: s.srp.A,
-      srpBHex,
+      ...u,
       bHex: s.srp.b,
       verifierHex,
       signatureB64: signature,
