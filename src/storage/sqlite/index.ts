@@ -54,8 +54,23 @@ export function openSqliteStore(path: string): SqliteStore {
   // in free pages of the file.
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
+  // Counters (rate limits, sign-in lockouts, single-use challenge states) commit through a second connection with
+  // synchronous=NORMAL: in WAL mode its commit is written to the WAL before it returns, so it survives SIGKILL of the
+  // process, but is synced only by the next synchronous commit (or checkpoint) of any connection — the WAL is one
+  // file, synced whole. So a sign-in costs one synced commit, its session's, which also makes its attempt's counter
+  // writes durable; a power loss or OS crash can lose only the failure counts and used states of attempts since the
+  // last synced commit (an attacker gains at most a few guesses, and cannot cause one). ':memory:' has one connection.
+  const relaxed = path === ':memory:' ? db : new Database(path);
+  if (relaxed !== db) {
+    relaxed.pragma('synchronous = NORMAL');
+    relaxed.pragma('wal_autocheckpoint = 10000');
+    relaxed.pragma('foreign_keys = ON');
+    relaxed.pragma('secure_delete = ON');
+    relaxed.pragma('busy_timeout = 5000');
+  }
 
   const s = sqliteDb(db);
+  const counters = relaxed === db ? s : sqliteDb(relaxed);
   return {
     kind: 'sqlite',
     pools: sqlitePools(s),
@@ -67,7 +82,7 @@ export function openSqliteStore(path: string): SqliteStore {
     groups: sqliteGroups(s),
     codes: sqliteCodes(s),
     sessions: sqliteSessions(s),
-    counters: sqliteCounters(s),
+    counters: sqliteCounters(counters),
     outbox: sqliteOutbox(s),
     async migrate() {
       db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
@@ -82,6 +97,7 @@ export function openSqliteStore(path: string): SqliteStore {
         applied.push(m.version);
       }
       s.clearStatements();
+      counters.clearStatements();
       // Migration 6 dropped plaintext outbox messages: rebuild the file so no copy of them stays in free pages a
       // database without secure_delete left behind, and empty the WAL, which still holds the old page images.
       // Once per database; a database shared with a running server (busy) keeps them until its next VACUUM.
@@ -96,6 +112,7 @@ export function openSqliteStore(path: string): SqliteStore {
       return applied;
     },
     async close() {
+      if (relaxed !== db) relaxed.close();
       db.close();
     },
     async explainListUsers(poolId, opts) {
