@@ -27,6 +27,12 @@ export interface SqliteStore extends Store {
   explainListUsers(poolId: string, opts: ListUsersOptions): Promise<string>;
   /** Runs ANALYZE, so that the planner decides with statistics as a long-lived database would. */
   analyze(): Promise<void>;
+  /**
+   * Per connection — `synced` (synchronous=FULL: everything but counters) and `counters` — its synchronous level
+   * (2 FULL, 1 NORMAL) and the rows it changed since it opened (total_changes()): with the WAL's commit count, what
+   * tells a test which commits were synced.
+   */
+  connections(): { synced: { synchronous: number; changes: number }; counters: { synchronous: number; changes: number } };
 }
 
 /** The migration that sealed the outbox (and dropped its plaintext rows). */
@@ -120,6 +126,13 @@ export function openSqliteStore(path: string): SqliteStore {
     },
     async analyze() {
       db.exec('ANALYZE');
+    },
+    connections() {
+      const of = (c: Database.Database) => ({
+        synchronous: c.pragma('synchronous', { simple: true }) as number,
+        changes: (c.prepare('SELECT total_changes() AS n').get() as Row).n as number,
+      });
+      return { synced: of(db), counters: of(relaxed) };
     },
   };
 }
