@@ -4,10 +4,10 @@
 // the user is locked out for 1 second, doubling with each further failure up to about 15 minutes; while locked,
 // sign-in answers NotAuthorizedException "Password attempts exceeded" without looking at the password (those
 // attempts are not counted); a successful sign-in clears the count. The state lives in deps.store.counters
-// (getLockout/setLockout/clearLockout), keyed per pool and internal username, so every server sharing a
-// PostgreSQL database sees the same lockout. With users hidden (PreventUserExistenceErrors ENABLED) a name nobody
-// has is locked out alike, keyed per name as the sign-in lookup folds it: otherwise the lockout alone would tell
-// which names are users'.
+// (takeAttempt, getLockout, clearLockout; a sign-in's session clears it in its own commit), keyed per pool and
+// internal username, so every server sharing a PostgreSQL database sees the same lockout. With users hidden
+// (PreventUserExistenceErrors ENABLED) a name nobody has is locked out alike, keyed per name as the sign-in lookup
+// folds it: otherwise the lockout alone would tell which names are users'.
 import type { Deps } from '../../deps.ts';
 import { NotAuthorizedException } from '../errors.ts';
 
