@@ -35,6 +35,8 @@ export interface MintRequest {
   session?: AuthSessionRecord;
   /** The remembered device of a new session (kept with it, shown as `device_key` in access tokens). */
   deviceKey?: string | null;
+  /** A new session's transaction also clears this sign-in lockout key (sessions.create's clearLockout). */
+  clearLockout?: string;
 }
 
 export interface MintedTokens {
@@ -97,7 +99,7 @@ export async function mintTokens(deps: TokenDeps, req: MintRequest): Promise<Min
       createdAt: now,
       expiresAt,
       supersededAt: null,
-    });
+    }, req.clearLockout !== undefined ? { clearLockout: req.clearLockout } : undefined);
   }
 
   const iss = issuerOf(deps.config.publicUrl, req.poolId);

@@ -173,14 +173,14 @@ export function verifierFromSeed(seed: Buffer, salt: Buffer): { saltHex: string;
 /**
  * Round 1: given the stored verifier and the client's SRP_A (hex), and the server's private
  * random b (32..256 random bytes from the caller), returns SRP_B (plain hex, as Cognito sends
- * it) and the state to keep in the Session (bHex). Throws Error('SRP_A') if A is not hex or
- * A mod N == 0.
+ * it) and the state to keep in the Session (bHex, and uHex = H(A | B), all round 2 needs of B: keeping it spares
+ * round 2 recomputing g^b). Throws Error('SRP_A') if A is not hex or A mod N == 0.
  */
 export function startServerSession(
   verifierHex: string,
   srpAHex: string,
   b: Buffer,
-): { srpBHex: string; bHex: string } {
+): { srpBHex: string; bHex: string; uHex: string } {
   const A = hexToBig(srpAHex, 'SRP_A');
   if (A % N === 0n) throw new Error('SRP_A');
   const v = hexToBig(verifierHex, 'verifier') % N;
@@ -189,13 +189,14 @@ export function startServerSession(
   }
   const gb = modPowN(G, b);
   const B = (K * v + gb) % N;
-  return { srpBHex: B.toString(16), bHex: b.toString('hex') };
+  return { srpBHex: B.toString(16), bHex: b.toString('hex'), uHex: sha256(padBytes(A), padBytes(B)).toString('hex') };
 }
 
 /**
  * Round 2: the expected PASSWORD_CLAIM_SIGNATURE (base64) for poolName, userIdForSrp,
  * secretBlock (base64 string as sent back by the client), timestamp (string exactly as the
- * client sent it), given A, B, b and the verifier. The salt is not needed: v already binds it.
+ * client sent it), given A, B (or round 1's uHex = H(A | B) in its place), b and the verifier. The salt is not
+ * needed: v already binds it.
  * Throws Error('SRP_A') for a malformed/zero A and Error('SRP_U') if u == 0.
  * Device SRP: poolName = DeviceGroupKey, userIdForSrp = DeviceKey.
  */
@@ -205,21 +206,19 @@ export function expectedSignature(p: {
   secretBlockB64: string;
   timestamp: string;
   srpAHex: string;
-  srpBHex: string;
   bHex: string;
   verifierHex: string;
-}): string {
+} & ({ srpBHex: string } | { uHex: string })): string {
   const A = hexToBig(p.srpAHex, 'SRP_A');
   const Ared = A % N;
   if (Ared === 0n) throw new Error('SRP_A');
-  const B = hexToBig(p.srpBHex, 'SRP_B');
   const v = hexToBig(p.verifierHex, 'verifier') % N;
   if (typeof p.bHex !== 'string' || !HEX_RE.test(p.bHex) || p.bHex.length % 2 !== 0) throw new Error('b');
   const b = Buffer.from(p.bHex, 'hex');
   if (isZero(b)) throw new Error('b');
 
   // u = H(padHex(A) | padHex(B)) — A as the client sent it (the client hashes its own A).
-  const uBytes = sha256(padBytes(A), padBytes(B));
+  const uBytes = 'uHex' in p ? uFromHex(p.uHex) : sha256(padBytes(A), padBytes(hexToBig(p.srpBHex, 'SRP_B')));
   const u = bufToBig(uBytes);
   if (u === 0n) throw new Error('SRP_U');
 
@@ -234,6 +233,12 @@ export function expectedSignature(p: {
     .update(Buffer.from(p.secretBlockB64, 'base64'))
     .update(Buffer.from(p.timestamp, 'utf8'))
     .digest('base64');
+}
+
+/** Round 1's u (32 bytes of hex). */
+function uFromHex(uHex: string): Buffer {
+  if (typeof uHex !== 'string' || !/^[0-9a-f]{64}$/.test(uHex)) throw new Error('SRP_U');
+  return Buffer.from(uHex, 'hex');
 }
 
 /**

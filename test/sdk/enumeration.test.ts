@@ -158,7 +158,7 @@ describe('a wrong password: the same work and answer for a user and for a name n
       log.length = 0;
       return r();
     });
-    assert.ok(real2.includes('counters.addFailure'), `${real2}`);
+    assert.ok(real2.includes('counters.takeAttempt'), `${real2}`);
     assert.deepEqual(unknown2, real2);
     assert.deepEqual(await awsErrorOf(() => unknownRespond()), await awsErrorOf(() => realRespond()));
   });

@@ -16,6 +16,20 @@ export interface CounterStore {
   clearLockout(key: string): Promise<void>;
   /** Counts one more consecutive failure for `key` at `now`, atomically across processes; returns the new count. */
   addFailure(key: string, now: number): Promise<number>;
+  /**
+   * One password attempt, in one atomic write (one commit): when `use` is given, first marks that single-use key
+   * used (a hit in a window of `use.windowMs`); if it had been used before, nothing else changes. Otherwise, unless
+   * `key` is locked at `now` (then nothing changes), counts one more consecutive failure for `key` in advance and
+   * locks it until `now + lockMs[n − 1]` for the n-th (`lockMs`' last entry for every failure past its end), never
+   * shortening a longer lock. Returns the uses of `use.key` (1 without `use`), and the failures counted, 0 when
+   * the attempt was refused (a reused `use`, or `key` locked).
+   */
+  takeAttempt(
+    key: string,
+    now: number,
+    lockMs: readonly number[],
+    use?: { key: string; windowMs: number },
+  ): Promise<{ uses: number; failures: number }>;
   /** Locks `key` until `lockedUntil`, never shortening a longer lock already set. */
   extendLockout(key: string, lockedUntil: number): Promise<void>;
   /**

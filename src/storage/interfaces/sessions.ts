@@ -2,8 +2,11 @@
 import type { AuthSessionRecord, RefreshTokenRecord } from '../records.ts';
 
 export interface SessionStore {
-  /** Stores a new sign-in session with its first refresh token. */
-  create(session: AuthSessionRecord, refresh: RefreshTokenRecord): Promise<void>;
+  /**
+   * Stores a new sign-in session with its first refresh token, and (`clearLockout`) forgets that counters lockout
+   * key in the same transaction: the successful password attempt the session ends needs no commit of its own.
+   */
+  create(session: AuthSessionRecord, refresh: RefreshTokenRecord, opts?: { clearLockout?: string }): Promise<void>;
   get(originJti: string): Promise<AuthSessionRecord | null>;
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null>;
   /** Rotation: marks `oldHash` superseded at `now` and adds `next`, atomically; false if oldHash was already superseded. */

@@ -15,7 +15,7 @@ async function insertRefresh(db: Queryable, t: RefreshTokenRecord): Promise<void
 
 export function pgSessions({ pool, tx, one, changed }: PgDb): SessionStore {
   return {
-    async create(se, refresh) {
+    async create(se, refresh, opts) {
       await tx(async (c) => {
         await c.query(
           `INSERT INTO auth_sessions (origin_jti, pool_id, client_id, username, auth_time, created_at, expires_at, revoked_at, device_key)
@@ -23,6 +23,7 @@ export function pgSessions({ pool, tx, one, changed }: PgDb): SessionStore {
           [se.originJti, se.poolId, se.clientId, se.username, se.authTime, se.createdAt, se.expiresAt, se.revokedAt, se.deviceKey],
         );
         await insertRefresh(c, refresh);
+        if (opts?.clearLockout !== undefined) await c.query('DELETE FROM lockouts WHERE key = $1', [opts.clearLockout]);
       });
     },
     async get(originJti) {

@@ -27,6 +27,12 @@ export interface SqliteStore extends Store {
   explainListUsers(poolId: string, opts: ListUsersOptions): Promise<string>;
   /** Runs ANALYZE, so that the planner decides with statistics as a long-lived database would. */
   analyze(): Promise<void>;
+  /**
+   * Per connection — `synced` (synchronous=FULL: everything but counters) and `counters` — its synchronous level
+   * (2 FULL, 1 NORMAL) and the rows it changed since it opened (total_changes()): with the WAL's commit count, what
+   * tells a test which commits were synced.
+   */
+  connections(): { synced: { synchronous: number; changes: number }; counters: { synchronous: number; changes: number } };
 }
 
 /** The migration that sealed the outbox (and dropped its plaintext rows). */
@@ -54,8 +60,23 @@ export function openSqliteStore(path: string): SqliteStore {
   // in free pages of the file.
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
+  // Counters (rate limits, sign-in lockouts, single-use challenge states) commit through a second connection with
+  // synchronous=NORMAL: in WAL mode its commit is written to the WAL before it returns, so it survives SIGKILL of the
+  // process, but is synced only by the next synchronous commit (or checkpoint) of any connection — the WAL is one
+  // file, synced whole. So a sign-in costs one synced commit, its session's, which also makes its attempt's counter
+  // writes durable; a power loss or OS crash can lose only the failure counts and used states of attempts since the
+  // last synced commit (an attacker gains at most a few guesses, and cannot cause one). ':memory:' has one connection.
+  const relaxed = path === ':memory:' ? db : new Database(path);
+  if (relaxed !== db) {
+    relaxed.pragma('synchronous = NORMAL');
+    relaxed.pragma('wal_autocheckpoint = 10000');
+    relaxed.pragma('foreign_keys = ON');
+    relaxed.pragma('secure_delete = ON');
+    relaxed.pragma('busy_timeout = 5000');
+  }
 
   const s = sqliteDb(db);
+  const counters = relaxed === db ? s : sqliteDb(relaxed);
   return {
     kind: 'sqlite',
     pools: sqlitePools(s),
@@ -67,7 +88,7 @@ export function openSqliteStore(path: string): SqliteStore {
     groups: sqliteGroups(s),
     codes: sqliteCodes(s),
     sessions: sqliteSessions(s),
-    counters: sqliteCounters(s),
+    counters: sqliteCounters(counters),
     outbox: sqliteOutbox(s),
     async migrate() {
       db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
@@ -82,6 +103,7 @@ export function openSqliteStore(path: string): SqliteStore {
         applied.push(m.version);
       }
       s.clearStatements();
+      counters.clearStatements();
       // Migration 6 dropped plaintext outbox messages: rebuild the file so no copy of them stays in free pages a
       // database without secure_delete left behind, and empty the WAL, which still holds the old page images.
       // Once per database; a database shared with a running server (busy) keeps them until its next VACUUM.
@@ -96,6 +118,7 @@ export function openSqliteStore(path: string): SqliteStore {
       return applied;
     },
     async close() {
+      if (relaxed !== db) relaxed.close();
       db.close();
     },
     async explainListUsers(poolId, opts) {
@@ -103,6 +126,13 @@ export function openSqliteStore(path: string): SqliteStore {
     },
     async analyze() {
       db.exec('ANALYZE');
+    },
+    connections() {
+      const of = (c: Database.Database) => ({
+        synchronous: c.pragma('synchronous', { simple: true }) as number,
+        changes: (c.prepare('SELECT total_changes() AS n').get() as Row).n as number,
+      });
+      return { synced: of(db), counters: of(relaxed) };
     },
   };
 }

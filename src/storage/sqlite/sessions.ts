@@ -13,12 +13,13 @@ export function sqliteSessions({ db, q }: SqliteDb): SessionStore {
       t.supersededAt,
     );
   };
-  const createSession = db.transaction((s: AuthSessionRecord, t: RefreshTokenRecord) => {
+  const createSession = db.transaction((s: AuthSessionRecord, t: RefreshTokenRecord, clearLockout?: string) => {
     q(
       `INSERT INTO auth_sessions (origin_jti, pool_id, client_id, username, auth_time, created_at, expires_at, revoked_at, device_key)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(s.originJti, s.poolId, s.clientId, s.username, s.authTime, s.createdAt, s.expiresAt, s.revokedAt, s.deviceKey);
     insertRefresh(t);
+    if (clearLockout !== undefined) q('DELETE FROM lockouts WHERE key = ?').run(clearLockout);
   });
   const rotateRefresh = db.transaction((oldHash: string, next: RefreshTokenRecord, now: number) => {
     // Conditional on not yet superseded: of two rotations of one token, only the first adds a successor.
@@ -38,8 +39,8 @@ export function sqliteSessions({ db, q }: SqliteDb): SessionStore {
   });
 
   return {
-    async create(session, refresh) {
-      createSession.immediate(session, refresh);
+    async create(session, refresh, opts) {
+      createSession.immediate(session, refresh, opts?.clearLockout);
     },
     async get(originJti) {
       const r = q('SELECT * FROM auth_sessions WHERE origin_jti = ?').get(originJti) as Row | undefined;

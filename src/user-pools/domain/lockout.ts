@@ -4,10 +4,10 @@
 // the user is locked out for 1 second, doubling with each further failure up to about 15 minutes; while locked,
 // sign-in answers NotAuthorizedException "Password attempts exceeded" without looking at the password (those
 // attempts are not counted); a successful sign-in clears the count. The state lives in deps.store.counters
-// (getLockout/setLockout/clearLockout), keyed per pool and internal username, so every server sharing a
-// PostgreSQL database sees the same lockout. With users hidden (PreventUserExistenceErrors ENABLED) a name nobody
-// has is locked out alike, keyed per name as the sign-in lookup folds it: otherwise the lockout alone would tell
-// which names are users'.
+// (takeAttempt, getLockout, clearLockout; a sign-in's session clears it in its own commit), keyed per pool and
+// internal username, so every server sharing a PostgreSQL database sees the same lockout. With users hidden
+// (PreventUserExistenceErrors ENABLED) a name nobody has is locked out alike, keyed per name as the sign-in lookup
+// folds it: otherwise the lockout alone would tell which names are users'.
 import type { Deps } from '../../deps.ts';
 import { NotAuthorizedException } from '../errors.ts';
 
@@ -60,46 +60,56 @@ export async function recordFailedSignIn(deps: LockoutDeps, poolId: string, user
   return failures;
 }
 
+/** How long the 1st, 2nd, … consecutive failure locks (lockoutMs), for the store; its last entry holds for every later one. */
+const LOCK_MS: readonly number[] = Array.from({ length: FREE_FAILURES + 10 }, (_, i) => lockoutMs(i + 1));
+
+/** A single-use key the attempt marks used in the same write (a challenge state's nonce); `reused` is the refusal's message. */
+export interface SingleUse {
+  key: string;
+  windowMs: number;
+  reused: string;
+}
+
+/** An attempt taken: `succeeded()` after a correct password starts the count again (or pass `key` to a store write that does). */
+export interface PasswordAttempt {
+  key: string;
+  succeeded(): Promise<void>;
+}
+
 /**
  * Takes one password attempt before the password is checked, so that parallel guesses cannot all slip past the
  * lockout while the slow checks run: throws "Password attempts exceeded" while the user is locked; otherwise
- * counts the attempt as a failure in advance (one atomic increment) and, from the fifth on, locks the user for
- * as long as that failure would. Attempts past the fifth must wait out the lock the previous one set, so a burst
- * of requests gets five checks, then one per lock. Call `succeeded()` after a correct password (the count
- * starts again); after a wrong one nothing more is needed. Unlike Cognito, attempts refused during a lockout
- * also count, so hammering a locked user lengthens the lock.
+ * counts the attempt as a failure in advance and, from the fifth on, locks the user for as long as that failure
+ * would — one atomic write in the store (counters.takeAttempt), which with `use` also marks a single-use key used
+ * (refused with `use.reused` if it was). Attempts past the fifth must wait out the lock the previous one set, so a
+ * burst of requests gets five checks, then one per lock. After a correct password the count starts again:
+ * `succeeded()`, or the session's own commit clears `key` (sessions.create's clearLockout); after a wrong one
+ * nothing more is needed.
  */
 export async function beginPasswordAttempt(
   deps: LockoutDeps,
   poolId: string,
   username: string,
-): Promise<{ succeeded(): Promise<void> }> {
-  return beginAttempt(deps, lockoutKey(poolId, username));
+  use?: SingleUse,
+): Promise<PasswordAttempt> {
+  return beginAttempt(deps, lockoutKey(poolId, username), use);
 }
 
 /**
  * beginPasswordAttempt for a name nobody has (users hidden): the same reads, writes and locks, under the name's key
  * (unknownNameLockoutKey), so that it reaches "Password attempts exceeded" after as many failures, for as long.
  */
-export async function beginUnknownNameAttempt(deps: LockoutDeps, poolId: string, folded: string): Promise<void> {
-  await beginAttempt(deps, unknownNameLockoutKey(poolId, folded));
+export async function beginUnknownNameAttempt(deps: LockoutDeps, poolId: string, folded: string, use?: SingleUse): Promise<void> {
+  await beginAttempt(deps, unknownNameLockoutKey(poolId, folded), use);
 }
 
-async function beginAttempt(deps: LockoutDeps, key: string): Promise<{ succeeded(): Promise<void> }> {
+async function beginAttempt(deps: LockoutDeps, key: string, use?: SingleUse): Promise<PasswordAttempt> {
   const now = deps.clock.now();
-  const locked = async () => {
-    const state = await deps.store.counters.getLockout(key);
-    return !!state && state.lockedUntil > now;
-  };
-  if (await locked()) throw new NotAuthorizedException(PASSWORD_ATTEMPTS_EXCEEDED);
-  const n = await deps.store.counters.addFailure(key, now);
-  if (n > FREE_FAILURES && (await locked())) throw new NotAuthorizedException(PASSWORD_ATTEMPTS_EXCEEDED);
-  const lock = lockoutMs(n);
-  if (lock) {
-    await deps.store.counters.extendLockout(key, now + lock);
-    deps.metrics?.lockout();
-  }
-  return { succeeded: () => deps.store.counters.clearLockout(key) };
+  const { uses, failures } = await deps.store.counters.takeAttempt(key, now, LOCK_MS, use && { key: use.key, windowMs: use.windowMs });
+  if (use && uses > 1) throw new NotAuthorizedException(use.reused);
+  if (!failures) throw new NotAuthorizedException(PASSWORD_ATTEMPTS_EXCEEDED);
+  if (lockoutMs(failures)) deps.metrics?.lockout();
+  return { key, succeeded: () => deps.store.counters.clearLockout(key) };
 }
 
 /** A successful password check: the count starts again. */

@@ -21,6 +21,8 @@ export interface IssueInput {
   session?: AuthSessionRecord;
   /** OAuth flows name their scopes; the API flows get aws.cognito.signin.user.admin. */
   scopes?: string[];
+  /** A new session's commit also clears this sign-in lockout key (the password attempt it ends). */
+  clearLockout?: string;
   /** Runs the pool's PreTokenGeneration function, if it has one, as this source. */
   trigger?: { source: TokenGenerationSource; caller: TriggerCaller; clientMetadata?: Record<string, string> };
 }
@@ -74,6 +76,7 @@ export async function issueTokens(deps: Deps, input: IssueInput): Promise<Authen
     scopes: claims.scopes,
     ...(input.session ? { session: input.session } : {}),
     ...(input.deviceKey !== undefined ? { deviceKey: input.deviceKey } : {}),
+    ...(input.clearLockout !== undefined ? { clearLockout: input.clearLockout } : {}),
   });
   // Member order as Cognito serializes AuthenticationResult.
   return {

@@ -7,6 +7,7 @@
 // (a counter per nonce in deps.store.counters).
 import type { ClientRecord } from '../../storage/records.ts';
 import { NotAuthorizedException } from '../errors.ts';
+import type { SingleUse } from '../domain/lockout.ts';
 import { MSG, type AuthContext, type AuthDeps, type ChallengeName } from './context.ts';
 
 export interface SealedState {
@@ -21,8 +22,11 @@ export interface SealedState {
   challenge: ChallengeName;
   expiresAt: number;
   nonce: string;
-  /** PASSWORD_VERIFIER: the client's A and our b (hex); B is recomputed from b and the verifier. */
-  srp?: { A: string; b: string };
+  /**
+   * PASSWORD_VERIFIER: the client's A, our b and u = H(A | B) (hex): all round 2 needs of B, so that it does not
+   * recompute g^b. (States sealed before u was kept lack it; round 2 then recomputes B.)
+   */
+  srp?: { A: string; b: string; u?: string };
 }
 
 export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresAt' | 'nonce'>;
@@ -59,11 +63,16 @@ export function openState(deps: AuthDeps, ctx: AuthContext, sealed: string | und
   return s;
 }
 
+/** A state's single use, for a password attempt to take in the same write (beginPasswordAttempt's `use`). */
+export function stateUse(deps: AuthDeps, s: SealedState): SingleUse {
+  return { key: `auth-session:${s.nonce}`, windowMs: Math.max(1, s.expiresAt - deps.clock.now()) + 60_000, reused: MSG.sessionInvalid };
+}
+
 /** Marks a state used (atomically, across processes); a second use is an invalid session. */
 export async function consumeState(deps: AuthDeps, s: SealedState): Promise<void> {
-  const now = deps.clock.now();
-  const n = await deps.store.counters.hit(`auth-session:${s.nonce}`, Math.max(1, s.expiresAt - now) + 60_000, now);
-  if (n > 1) throw new NotAuthorizedException(MSG.sessionInvalid);
+  const use = stateUse(deps, s);
+  const n = await deps.store.counters.hit(use.key, use.windowMs, deps.clock.now());
+  if (n > 1) throw new NotAuthorizedException(use.reused);
 }
 
 /** SECRET_BLOCK must be standard base64 (clients sign its decoded bytes); the sealed text is base64url with dots. */

@@ -8,7 +8,7 @@ import {
   UserNotConfirmedException,
   UserNotFoundException,
 } from '../errors.ts';
-import { beginPasswordAttempt, beginUnknownNameAttempt } from '../domain/lockout.ts';
+import { beginPasswordAttempt, beginUnknownNameAttempt, PASSWORD_ATTEMPTS_EXCEEDED, type PasswordAttempt, type SingleUse } from '../domain/lockout.ts';
 import { openCredentials, passwordPolicyOf, temporaryPasswordExpiresAt } from '../domain/passwords.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { hidesUsers } from '../domain/clients.ts';
@@ -101,29 +101,43 @@ export function temporaryPasswordExpired(pool: PoolRecord, user: UserRecord, now
 /**
  * Checks a user's password under the lockout (§5.7): the status gates first when users are not hidden, else only
  * after a correct password (a wrong one must not tell a disabled or unconfirmed user from an unknown one).
- * `check` proves the password (argon2id verify, or an SRP proof) and answers whether it holds.
+ * `check` proves the password (argon2id verify, or an SRP proof) and answers whether it holds; `use` is a challenge
+ * state the attempt marks used in the same write. Returns the attempt, for afterPrimaryFactor to end: the session's
+ * commit clears its count (one commit per sign-in), or it is cleared on its own where no session follows.
  */
 export async function checkPrimaryFactor(
   deps: AuthDeps,
   ctx: AuthContext,
   user: UserRecord,
   check: () => Promise<boolean>,
-): Promise<void> {
+  use?: SingleUse,
+): Promise<PasswordAttempt> {
   const hides = hidesUsersIn(ctx);
   if (!hides) statusGate(deps, user);
-  let attempt;
-  try {
-    attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
-  } catch (e) {
-    if (e instanceof NotAuthorizedException) deps.metrics.signInFailure('locked_out');
-    throw e;
-  }
+  const attempt = await takeAttempt(deps, () => beginPasswordAttempt(deps, ctx.pool.id, user.username, use));
   if (!(await check())) {
     deps.metrics.signInFailure('password');
     throw new NotAuthorizedException(MSG.incorrect);
   }
-  await attempt.succeeded();
-  if (hides) statusGate(deps, user);
+  if (hides) {
+    try {
+      statusGate(deps, user);
+    } catch (e) {
+      await attempt.succeeded();
+      throw e;
+    }
+  }
+  return attempt;
+}
+
+/** Takes a password attempt, a refusal under the lockout counted as a failed sign-in. */
+async function takeAttempt<T>(deps: AuthDeps, begin: () => Promise<T>): Promise<T> {
+  try {
+    return await begin();
+  } catch (e) {
+    if (e instanceof NotAuthorizedException && e.message === PASSWORD_ATTEMPTS_EXCEEDED) deps.metrics.signInFailure('locked_out');
+    throw e;
+  }
 }
 
 /** The status gates, a refusal counted as a failed sign-in. */
@@ -143,13 +157,14 @@ export function statusGate(deps: AuthDeps, user: UserRecord): void {
  * dummy of the same cost) — then "Incorrect username or password.". Neither the answers, the lockout nor the time
  * tell a name from a user's.
  */
-export async function unknownPrimaryFactor(deps: AuthDeps, ctx: AuthContext, name: string, check: () => Promise<unknown>): Promise<never> {
-  try {
-    await beginUnknownNameAttempt(deps, ctx.pool.id, signInNameKey(ctx.pool, name));
-  } catch (e) {
-    if (e instanceof NotAuthorizedException) deps.metrics.signInFailure('locked_out');
-    throw e;
-  }
+export async function unknownPrimaryFactor(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  name: string,
+  check: () => Promise<unknown>,
+  use?: SingleUse,
+): Promise<never> {
+  await takeAttempt(deps, () => beginUnknownNameAttempt(deps, ctx.pool.id, signInNameKey(ctx.pool, name), use));
   await check();
   throw new NotAuthorizedException(MSG.incorrect);
 }
@@ -164,14 +179,27 @@ export async function passwordMatches(deps: AuthDeps, user: UserRecord, password
 
 /**
  * What follows a correct primary factor (§5.3 steps 6–10): a temporary password must be replaced first
- * (NEW_PASSWORD_REQUIRED, see challenges/new-password-required.ts); otherwise complete.
+ * (NEW_PASSWORD_REQUIRED, see challenges/new-password-required.ts); otherwise complete. The password `attempt`
+ * ends with the session's commit; on any other way out it is cleared by itself.
  */
-export async function afterPrimaryFactor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string): Promise<AuthOutput> {
+export async function afterPrimaryFactor(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRecord,
+  given: string,
+  attempt: PasswordAttempt,
+): Promise<AuthOutput> {
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    await attempt.succeeded();
     if (temporaryPasswordExpired(ctx.pool, user, deps.clock.now())) throw new NotAuthorizedException(MSG.tempExpired);
     return newPasswordChallenge(deps, ctx, user, given);
   }
-  return completeSignIn(deps, ctx, user);
+  try {
+    return await completeSignIn(deps, ctx, user, 'TokenGeneration_Authentication', attempt.key);
+  } catch (e) {
+    await attempt.succeeded(); // the session (which clears it) may not have been stored
+    throw e;
+  }
 }
 
 /**
@@ -188,6 +216,7 @@ export async function completeSignIn(
   ctx: AuthContext,
   user: UserRecord,
   source: TokenGenerationSource = 'TokenGeneration_Authentication',
+  clearLockout?: string,
 ): Promise<AuthOutput> {
   if ((poolSettings(ctx.pool).MfaConfiguration ?? 'OFF') === 'ON')
     throw new InvalidUserPoolConfigurationException('Cognate does not implement MFA sign-in yet; this pool requires MFA.'); // ours
@@ -199,6 +228,7 @@ export async function completeSignIn(
     client: ctx.client,
     user,
     trigger: { source, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) },
+    ...(clearLockout !== undefined ? { clearLockout } : {}),
   });
   deps.metrics.signIn();
   // Cognito sends an empty ChallengeParameters map next to the tokens (§5.1).

@@ -1,6 +1,7 @@
 // The storage contract: one suite of Store behaviour, one file per aggregate, run on every backend (SQLite file,
 // PostgreSQL). A backend is done when it passes; a new aggregate adds its contract file here.
 import { describe } from 'node:test';
+import { attemptsContract } from './attempts.ts';
 import { clientsContract } from './clients.ts';
 import { codesContract } from './codes.ts';
 import { countersContract } from './counters.ts';
@@ -33,6 +34,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   codesContract,
   sessionsContract,
   countersContract,
+  attemptsContract,
   outboxContract,
   durabilityContract,
 ];

@@ -5,7 +5,7 @@ import { openCredentials, srpPoolName } from '../../domain/passwords.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
 import type { RespondInput } from '../index.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
-import { consumeState, fromSecretBlock, openState } from '../session-state.ts';
+import { fromSecretBlock, openState, stateUse } from '../session-state.ts';
 import { simulatedVerifier } from '../simulation.ts';
 import { afterPrimaryFactor, checkPrimaryFactor, unknownPrimaryFactor, userByInternalName } from '../steps.ts';
 
@@ -18,23 +18,25 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   requireSecretHashPresent(deps, ctx.client, r.SECRET_HASH);
   const s = openState(deps, ctx, fromSecretBlock(block), 'PASSWORD_VERIFIER', MSG.incorrect);
   if (name !== s.username && name !== s.given) throw new NotAuthorizedException(MSG.incorrect);
-  await consumeState(deps, s);
-  // Real or simulated, round 2 does the same work: read the user, take an attempt under the lockout, check the proof
-  // against a verifier (the stored one, or round 1's simulated one), so that neither the answer nor its time tells.
+  // Real or simulated, round 2 does the same work: read the user, take an attempt under the lockout (which marks the
+  // state used, in the same write), check the proof against a verifier (the stored one, or round 1's simulated
+  // one), so that neither the answer nor its time tells.
+  const use = stateUse(deps, s);
   const user = await userByInternalName(deps, ctx.pool, s.username);
   checkSecretHash(deps, ctx.client, r.SECRET_HASH, secretHashNames(name, user));
   const stored = user ? openCredentials(deps, user).srpVerifierHex : undefined;
   const proofHolds = async (verifierHex: string) => {
     // AWS rejects a TIMESTAMP not in the client format (zero-padded day, wrong weekday) — measured, §4.4 step 6.
     if (!s.srp || !parseSrpTimestamp(timestamp)) return false;
-    const { srpBHex } = startServerSession(verifierHex, s.srp.A, Buffer.from(s.srp.b, 'hex'));
+    // Round 1 kept u = H(A | B); only a state sealed before it did needs B again (another g^b).
+    const u = s.srp.u ? { uHex: s.srp.u } : { srpBHex: startServerSession(verifierHex, s.srp.A, Buffer.from(s.srp.b, 'hex')).srpBHex };
     return verifyPasswordClaim({
       poolName: srpPoolName(ctx.pool.id),
       userIdForSrp: s.username,
       secretBlockB64: block,
       timestamp,
       srpAHex: s.srp.A,
-      srpBHex,
+      ...u,
       bHex: s.srp.b,
       verifierHex,
       signatureB64: signature,
@@ -44,9 +46,9 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   // A simulated challenge of a name nobody has: the name's lockout, then "Incorrect username or password.".
   if (!user) {
     deps.metrics.signInFailure('unknown_user');
-    return unknownPrimaryFactor(deps, ctx, s.given, simulated);
+    return unknownPrimaryFactor(deps, ctx, s.given, simulated, use);
   }
   // A user without an SRP verifier got a simulated challenge too; it fails under their lockout.
-  await checkPrimaryFactor(deps, ctx, user, async () => (stored ? proofHolds(stored) : (await simulated(), false)));
-  return afterPrimaryFactor(deps, ctx, user, s.given);
+  const attempt = await checkPrimaryFactor(deps, ctx, user, async () => (stored ? proofHolds(stored) : (await simulated(), false)), use);
+  return afterPrimaryFactor(deps, ctx, user, s.given, attempt);
 }

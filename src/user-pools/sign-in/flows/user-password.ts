@@ -14,6 +14,6 @@ export async function userPasswordAuth(deps: AuthDeps, ctx: AuthContext, params:
   const user = found ?? (await migrateOnSignIn(deps, ctx, name, password));
   if (!user) return unknownUser(deps, ctx, name, password);
   await preAuthentication(deps, ctx, user, name);
-  await checkPrimaryFactor(deps, ctx, user, () => passwordMatches(deps, user, password));
-  return afterPrimaryFactor(deps, ctx, user, name);
+  const attempt = await checkPrimaryFactor(deps, ctx, user, () => passwordMatches(deps, user, password));
+  return afterPrimaryFactor(deps, ctx, user, name, attempt);
 }

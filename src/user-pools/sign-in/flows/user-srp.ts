@@ -33,8 +33,9 @@ export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Reco
     creds.srpVerifierHex && creds.srpSaltHex ? { saltHex: creds.srpSaltHex, verifierHex: creds.srpVerifierHex } : await simulatedVerifier(deps, ctx.pool, userId);
   let srpBHex: string;
   let bHex: string;
+  let uHex: string;
   try {
-    ({ srpBHex, bHex } = startServerSession(verifierHex, A, deps.random.bytes(32)));
+    ({ srpBHex, bHex, uHex } = startServerSession(verifierHex, A, deps.random.bytes(32)));
   } catch (e) {
     if (e instanceof Error && e.message === 'SRP_A') throw new InvalidParameterException('SRP_A is not a valid value.'); // ours
     throw e;
@@ -43,7 +44,7 @@ export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Reco
     username: userId,
     given: name,
     challenge: 'PASSWORD_VERIFIER',
-    srp: { A, b: bHex },
+    srp: { A, b: bHex, u: uHex },
   });
   // No Session at this step (measured on AWS, §4.3): the state travels in SECRET_BLOCK. It does not say whether the
   // challenge is simulated (round 2 asks the store), so a simulated one is no longer or shorter than a real one.
