@@ -77,7 +77,7 @@ test('requests by operation and outcome, latency, sign-ins, their failures, lock
     assert.equal(sampleValue(m, 'cognate_argon2_queue_depth'), 0);
     assert.equal(sampleValue(m, 'cognate_argon2_running'), 0);
     assert.ok(sampleValue(m, 'cognate_store_duration_seconds_count', { method: 'users.get' })! >= 8, 'store calls timed by method');
-    assert.ok(sampleValue(m, 'cognate_store_duration_seconds_count', { method: 'counters.addFailure' })! >= 6);
+    assert.ok(sampleValue(m, 'cognate_store_duration_seconds_count', { method: 'counters.takeAttempt' })! >= 6);
     // No label value came from the request: the unknown path's query is nowhere.
     for (const f of m.values()) for (const s of f.samples) for (const v of Object.values(s.labels)) assert.doesNotMatch(v, /123456|no\/such/);
   } finally {
