@@ -8,7 +8,7 @@ export async function refreshTokenAuth(deps: AuthDeps, ctx: AuthContext, params:
   const token = param(params, 'REFRESH_TOKEN');
   requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
   // No rotation on this flow (only GetTokensFromRefreshToken rotates); DEVICE_KEY needs devices, not built yet.
-  const { minted: result } = await refreshSession(deps, ctx.client, token, { rotate: false }, ({ pool, user, session }) => {
+  const { minted: result } = await refreshSession(deps, ctx.client, token, { rotate: false, pool: ctx.pool }, ({ pool, user, session }) => {
     // The hash is over the internal username (§3.7); accept the other names too.
     checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(undefined, user));
     // InitiateAuth passes its ClientMetadata to no token trigger (API reference).
