@@ -26,11 +26,12 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
     // Without rotation: new ID and access tokens only, auth_time and origin_jti carried over (§3.6). The tokens are
     // minted (PreTokenGeneration included) before a rotation is committed.
     const caller = callerOf(ctx, client.id);
-    const { minted: r, newRefreshToken } = await refreshSession(deps, client, input.RefreshToken, { ...rotationOf(client), ...(pool ? { pool } : {}) }, ({ pool, user, session }) =>
+    const { minted: r, newRefreshToken } = await refreshSession(deps, client, input.RefreshToken, { ...rotationOf(client), ...(pool ? { pool } : {}) }, ({ pool, user, groups, session }) =>
       issueTokens(deps, {
         pool,
         client,
         user,
+        groups,
         session,
         // Only the session's own device key: remembered devices are not built yet, so nothing can prove a device key
         // the caller names belongs to this user, and one copied from the request would put any device_key in the
