@@ -1,5 +1,6 @@
 // Composition root: config, store, clock, randomness, logger, secrets and credentials, made once per process.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config/schema.ts';
 import { ConfigError } from './config/load.ts';
@@ -82,8 +83,10 @@ export function makeTriggers(config: Config, admin: AdminCredentials, clock: Clo
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl) {
-    const { openPostgresStore } = await import('./storage/postgres/index.ts');
-    return openPostgresStore(config.databaseUrl);
+    const { openPostgresStore, poolSizeFor } = await import('./storage/postgres/index.ts');
+    // Each worker process opens its own pool: sized so that the server's workers together keep to one budget.
+    const workers = config.workers && config.workers > 0 ? config.workers : availableParallelism();
+    return openPostgresStore(config.databaseUrl, { poolSize: poolSizeFor(workers) });
   }
   return openSqliteStore(join(config.dataDir, 'cognate.db'));
 }

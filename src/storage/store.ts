@@ -10,11 +10,12 @@ import type { SigningKeyStore } from './interfaces/keys.ts';
 import type { MetaStore } from './interfaces/meta.ts';
 import type { OutboxStore } from './interfaces/outbox.ts';
 import type { PoolStore } from './interfaces/pools.ts';
-import type { SessionStore } from './interfaces/sessions.ts';
+import type { SessionStore, SessionWithContext } from './interfaces/sessions.ts';
 import type { UserStore } from './interfaces/users.ts';
 
 export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
 export type { CreateResult } from './interfaces/create-result.ts';
+export type { SessionWithContext };
 export type { UserFilter } from './interfaces/users.ts';
 export { decodeCursor, encodeCursor, InvalidCursorError, prefixUpperBound } from './pages.ts';
 

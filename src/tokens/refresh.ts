@@ -49,8 +49,10 @@ export async function redeemRefreshToken(
 ): Promise<RefreshOutcome> {
   const now = deps.clock.now();
   const hash = refreshTokenHash(token);
-  const record = await deps.store.sessions.getRefreshToken(hash);
-  const session = record ? await deps.store.sessions.get(record.originJti) : null;
+  // The token and its session in one read.
+  const found = await deps.store.sessions.getRefreshTokenWithSession(hash);
+  const record = found?.token;
+  const session = found?.session;
   // A token of another app client is as unknown to this one as a made-up one.
   if (!record || !session || session.clientId !== client.id || session.poolId !== client.poolId) return refuse('invalid');
   if (session.revokedAt !== null) return refuse('revoked');

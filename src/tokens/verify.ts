@@ -9,9 +9,16 @@ export type VerifyDeps = Pick<Deps, 'store' | 'clock' | 'caches'>;
 /** Why an access token was refused. */
 export type AccessTokenRefusal = 'invalid' | 'expired' | 'revoked' | 'scope';
 
-export type AccessTokenOutcome =
-  | { ok: true; poolId: string; claims: Record<string, unknown> & { sub: string; origin_jti: string }; session: AuthSessionRecord }
+/** The outcome, with what the session loader read along with the session (X: nothing by default). */
+export type AccessTokenOutcome<X = unknown> =
+  | ({ ok: true; poolId: string; claims: Record<string, unknown> & { sub: string; origin_jti: string }; session: AuthSessionRecord } & X)
   | { ok: false; reason: AccessTokenRefusal };
+
+/**
+ * How the token's session is read, by its origin_jti (and the token's sub): the session alone by default; a caller
+ * that needs more along with it (its pool, its user) reads it in the same round trip (SessionStore.getWithContext).
+ */
+export type SessionLoader<X> = (originJti: string, sub: string) => Promise<({ session: AuthSessionRecord } & X) | null>;
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
@@ -33,7 +40,7 @@ function parseCompactJws(
   }
 }
 
-const refuse = (reason: AccessTokenRefusal): AccessTokenOutcome => ({ ok: false, reason });
+const refuse = (reason: AccessTokenRefusal): { ok: false; reason: AccessTokenRefusal } => ({ ok: false, reason });
 
 /**
  * How long a cached verification key is trusted before its record is read again: the bound on how long this process
@@ -66,7 +73,22 @@ async function verificationKey(deps: VerifyDeps, poolId: string, kid: string, no
  * 'access', `requiredScope` among its scopes, and its session (origin_jti) alive and of the same pool and client.
  * Users are the caller's business.
  */
-export async function verifyAccessToken(deps: VerifyDeps, accessToken: string, requiredScope?: string): Promise<AccessTokenOutcome> {
+export async function verifyAccessToken(deps: VerifyDeps, accessToken: string, requiredScope?: string): Promise<AccessTokenOutcome>;
+export async function verifyAccessToken<X>(
+  deps: VerifyDeps,
+  accessToken: string,
+  requiredScope: string | undefined,
+  load: SessionLoader<X>,
+): Promise<AccessTokenOutcome<X>>;
+export async function verifyAccessToken(
+  deps: VerifyDeps,
+  accessToken: string,
+  requiredScope?: string,
+  load: SessionLoader<unknown> = async (originJti) => {
+    const session = await deps.store.sessions.get(originJti);
+    return session ? { session } : null;
+  },
+): Promise<AccessTokenOutcome> {
   const jws = parseCompactJws(accessToken);
   if (!jws || jws.header.alg !== 'RS256') return refuse('invalid');
   const kid = jws.header.kid;
@@ -98,8 +120,9 @@ export async function verifyAccessToken(deps: VerifyDeps, accessToken: string, r
 
   // Revocation (RevokeToken, GlobalSignOut, AdminUserGlobalSignOut) is per session; a session that is gone went
   // with its user (AdminDeleteUser) or expired.
-  const session = await deps.store.sessions.get(claims.origin_jti);
+  const loaded = await load(claims.origin_jti, claims.sub);
+  const session = loaded?.session;
   if (!session || session.revokedAt !== null) return refuse('revoked');
   if (session.poolId !== poolId || session.clientId !== claims.client_id) return refuse('invalid');
-  return { ok: true, poolId, claims: claims as Record<string, unknown> & { sub: string; origin_jti: string }, session };
+  return { ...loaded, ok: true, poolId, claims: claims as Record<string, unknown> & { sub: string; origin_jti: string }, session };
 }

@@ -1,11 +1,13 @@
 // The storage interface of users with their attributes, and the ListUsers query with its one-condition filter.
-import type { Page, UserRecord } from '../records.ts';
+import type { GroupRecord, Page, UserRecord } from '../records.ts';
 import type { CreateResult } from './create-result.ts';
 
 export interface UserStore {
   /** Inserts the user; 'exists' when the pool has the usernameKey (or the sub) already. */
   create(user: UserRecord): Promise<CreateResult>;
   get(poolId: string, usernameKey: string): Promise<UserRecord | null>;
+  /** A user with their groups (as GroupStore.allForUser: by name), in one read: what minting their tokens needs. */
+  getWithGroups(poolId: string, usernameKey: string): Promise<{ user: UserRecord; groups: GroupRecord[] } | null>;
   getBySub(poolId: string, sub: string): Promise<UserRecord | null>;
   /**
    * Users whose attribute `name` equals `value` (case-insensitively when `caseInsensitive`): alias lookups

@@ -22,6 +22,10 @@ export function pgClients({ tx, one, all, changed }: PgDb): ClientStore {
       const r = await one('SELECT * FROM clients WHERE id = $1', [clientId]);
       return r ? rows.client(r) : null;
     },
+    async getWithPool(clientId) {
+      const r = await one('SELECT c.*, to_jsonb(p) AS pool_row FROM clients c LEFT JOIN pools p ON p.id = c.pool_id WHERE c.id = $1', [clientId]);
+      return r ? { client: rows.client(r), pool: r.pool_row ? rows.pool(r.pool_row) : null } : null;
+    },
     async list(poolId, limit, cursor) {
       const [t, id] = cursorArgs(cursor);
       const found = await all(

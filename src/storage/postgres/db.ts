@@ -1,4 +1,5 @@
 // The PostgreSQL handle every aggregate module is built on: the pool, query and transaction helpers, and the row mappers.
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { rowMappers, type Row } from '../rows.ts';
 
@@ -17,6 +18,23 @@ export const json = (v: unknown): string => JSON.stringify(v);
 
 // Advisory locks are database-wide, so the key includes the schema: stores in other schemas never wait on ours.
 export const LOCK = `hashtextextended(current_schema() || ':cognate:' || $1::text, 0)`;
+
+const names = new Map<string, string>();
+
+/**
+ * `sql` as a named prepared statement: each pooled connection parses and plans it once, then only binds and executes
+ * it (pg sends an unnamed statement, parsed again, otherwise). The name is a hash of the text, so one text is one
+ * statement on every connection and two texts never share a name. Only for fixed texts: the statements one(), all()
+ * and changed() run, not SQL assembled per call with varying shape (those would fill each connection with plans).
+ */
+export function prepared(sql: string, values: unknown[]): pg.QueryConfig {
+  let name = names.get(sql);
+  if (name === undefined) {
+    name = `c${createHash('sha256').update(sql).digest('base64url').slice(0, 22)}`;
+    names.set(sql, name);
+  }
+  return { name, text: sql, values };
+}
 
 export interface PgDb {
   pool: pg.Pool;
@@ -50,8 +68,8 @@ export function pgDb(pool: pg.Pool): PgDb {
         throw e;
       }
     },
-    one: async (sql, params) => (await pool.query(sql, params)).rows[0],
-    all: async (sql, params) => (await pool.query(sql, params)).rows,
-    changed: async (sql, params) => (await pool.query(sql, params)).rowCount === 1,
+    one: async (sql, params) => (await pool.query(prepared(sql, params))).rows[0],
+    all: async (sql, params) => (await pool.query(prepared(sql, params))).rows,
+    changed: async (sql, params) => (await pool.query(prepared(sql, params))).rowCount === 1,
   };
 }

@@ -5,6 +5,11 @@ import type { GroupStore } from '../store.ts';
 import { LOCK, num, rows, type PgDb } from './db.ts';
 import { USER_ATTRIBUTES, userFromRow } from './user-list.ts';
 
+/** The groups of user `u` (a users row in the statement), as allForUser reads them, as one jsonb array. */
+export const USER_GROUPS = `(SELECT coalesce(jsonb_agg(to_jsonb(g) ORDER BY m.group_name), '[]'::jsonb)
+  FROM group_members m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+  WHERE m.pool_id = u.pool_id AND m.username_key = u.username_key) AS group_rows`;
+
 export function pgGroups({ tx, one, all, changed }: PgDb): GroupStore {
   return {
     create(g, maxGroups) {
@@ -88,6 +93,7 @@ export function pgGroups({ tx, one, all, changed }: PgDb): GroupStore {
          WHERE m.pool_id = $1 AND m.username_key = $2 ORDER BY m.group_name`,
         [poolId, usernameKey],
       );
+      // users.getWithGroups reads the same rows, in the same order, along with the user (USER_GROUPS).
       return found.map(rows.group);
     },
     async listMembers(poolId, name, limit, cursor) {

@@ -27,6 +27,19 @@ export interface PostgresStore extends Store {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** Connections to PostgreSQL for all the worker processes of one server together, shared out among them. */
+export const SERVER_CONNECTIONS = 10;
+
+/**
+ * The pool of one of `workers` processes: a share of SERVER_CONNECTIONS, at least 2 (so that a transaction held
+ * open does not stall the reads). Each worker has its own pool, so a fixed pool each would multiply the backends
+ * (and PostgreSQL's context switches and memory) by the worker count. Measured on 2 cores with one worker, 4 and 10
+ * connections serve GetUser and refresh alike (bench/README.md); a request is one to five round trips.
+ */
+export function poolSizeFor(workers: number): number {
+  return Math.max(2, Math.ceil(SERVER_CONNECTIONS / Math.max(1, workers)));
+}
+
 /**
  * Opens the PostgreSQL store at `url`. With `schema`, creates that schema if missing and keeps every
  * table in it (search_path is set on each pooled connection). Run migrate() before use.

@@ -2,6 +2,7 @@
 import type { RefreshTokenRecord } from '../records.ts';
 import type { SessionStore } from '../store.ts';
 import { rows, type PgDb, type Queryable } from './db.ts';
+import { USER_ATTRIBUTES } from './user-list.ts';
 
 async function insertRefresh(db: Queryable, t: RefreshTokenRecord): Promise<void> {
   await db.query('INSERT INTO refresh_tokens (token_hash, origin_jti, created_at, expires_at, superseded_at) VALUES ($1, $2, $3, $4, $5)', [
@@ -30,9 +31,37 @@ export function pgSessions({ pool, tx, one, changed }: PgDb): SessionStore {
       const r = await one('SELECT * FROM auth_sessions WHERE origin_jti = $1', [originJti]);
       return r ? rows.session(r) : null;
     },
+    async getWithContext(originJti, sub) {
+      // One statement for the hot path of every access-token call. The joined rows come as jsonb (to_jsonb(x) is null
+      // when the join found nothing), which the row mappers read as they read columns: BIGINT as a number, jsonb parsed.
+      const r = await one(
+        `SELECT s.*, to_jsonb(p) AS pool_row, to_jsonb(c) AS client_row, to_jsonb(u) AS user_row, ${USER_ATTRIBUTES}
+         FROM auth_sessions s
+         LEFT JOIN pools p ON p.id = s.pool_id
+         LEFT JOIN clients c ON c.id = s.client_id
+         LEFT JOIN users u ON u.pool_id = s.pool_id AND u.sub = $2
+         WHERE s.origin_jti = $1`,
+        [originJti, sub],
+      );
+      if (!r) return null;
+      return {
+        session: rows.session(r),
+        pool: r.pool_row ? rows.pool(r.pool_row) : null,
+        client: r.client_row ? rows.client(r.client_row) : null,
+        user: r.user_row ? rows.user(r.user_row, r.attributes) : null,
+      };
+    },
     async getRefreshToken(tokenHash) {
       const r = await one('SELECT * FROM refresh_tokens WHERE token_hash = $1', [tokenHash]);
       return r ? rows.refresh(r) : null;
+    },
+    async getRefreshTokenWithSession(tokenHash) {
+      const r = await one(
+        `SELECT t.*, to_jsonb(s) AS session_row FROM refresh_tokens t LEFT JOIN auth_sessions s ON s.origin_jti = t.origin_jti
+         WHERE t.token_hash = $1`,
+        [tokenHash],
+      );
+      return r ? { token: rows.refresh(r), session: r.session_row ? rows.session(r.session_row) : null } : null;
     },
     rotateRefreshToken(oldHash, next, now) {
       return tx(async (c) => {

@@ -82,15 +82,17 @@ function listUsersQuery(poolId: string, opts: ListUsersOptions): { sql: string; 
 }
 
 /** A page of users.list, attributes included, in one statement. */
-export async function listUsers({ all }: PgDb, poolId: string, opts: ListUsersOptions): Promise<Page<UserRecord>> {
+export async function listUsers({ pool }: PgDb, poolId: string, opts: ListUsersOptions): Promise<Page<UserRecord>> {
   const query = listUsersQuery(poolId, opts);
   if (!query) return { items: [] };
-  return page((await all(query.sql, query.params)).map(userFromRow), opts.limit, (u) => u.usernameKey);
+  // Not prepared (unlike db.all): a prepared statement may be planned once for any prefix or value (a generic plan),
+  // and a filter's best index depends on its values.
+  return page((await pool.query(query.sql, query.params)).rows.map(userFromRow), opts.limit, (u) => u.usernameKey);
 }
 
 /** EXPLAIN of the statement users.list(poolId, opts) runs. */
-export async function explainListUsers({ all }: PgDb, poolId: string, opts: ListUsersOptions): Promise<string> {
+export async function explainListUsers({ pool }: PgDb, poolId: string, opts: ListUsersOptions): Promise<string> {
   const query = listUsersQuery(poolId, opts);
   if (!query) return 'no statement: the filter matches no one';
-  return (await all(`EXPLAIN ${query.sql}`, query.params)).map((r) => r['QUERY PLAN'] as string).join('\n');
+  return (await pool.query(`EXPLAIN ${query.sql}`, query.params)).rows.map((r) => r['QUERY PLAN'] as string).join('\n');
 }

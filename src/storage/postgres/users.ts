@@ -1,7 +1,8 @@
 // PostgreSQL users: one row in users plus one row per attribute, written in one transaction, read in one statement.
 import type { UserRecord } from '../records.ts';
 import type { UserStore } from '../store.ts';
-import { json, num, type PgDb, type Queryable, type Row } from './db.ts';
+import { json, num, rows, type PgDb, type Queryable, type Row } from './db.ts';
+import { USER_GROUPS } from './groups.ts';
 import { listUsers, USER_ATTRIBUTES, userFromRow } from './user-list.ts';
 
 /** Inserts a user and their attribute rows on `c`; false when the usernameKey or sub exists (nothing written). */
@@ -111,6 +112,13 @@ export function pgUsers(db: PgDb): UserStore {
     async get(poolId, usernameKey) {
       const r = await one(`SELECT u.*, ${USER_ATTRIBUTES} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2`, [poolId, usernameKey]);
       return r ? userFromRow(r) : null;
+    },
+    async getWithGroups(poolId, usernameKey) {
+      const r = await one(`SELECT u.*, ${USER_ATTRIBUTES}, ${USER_GROUPS} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2`, [
+        poolId,
+        usernameKey,
+      ]);
+      return r ? { user: userFromRow(r), groups: (r.group_rows as Row[]).map(rows.group) } : null;
     },
     async getBySub(poolId, sub) {
       const r = await one(`SELECT u.*, ${USER_ATTRIBUTES} FROM users u WHERE u.pool_id = $1 AND u.sub = $2`, [poolId, sub]);

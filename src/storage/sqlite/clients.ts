@@ -5,6 +5,12 @@ import type { ClientStore } from '../store.ts';
 import { rows, type Row, type SqliteDb } from './db.ts';
 
 export function sqliteClients({ db, q }: SqliteDb): ClientStore {
+  const read = db.transaction((clientId: string) => {
+    const c = q('SELECT * FROM clients WHERE id = ?').get(clientId) as Row | undefined;
+    if (!c) return null;
+    const p = q('SELECT * FROM pools WHERE id = ?').get(c.pool_id) as Row | undefined;
+    return { client: rows.client(c), pool: p ? rows.pool(p) : null };
+  });
   const create = db.transaction((c: ClientRecord, max: number) => {
     const { n } = q('SELECT count(*) AS n FROM clients WHERE pool_id = ?').get(c.poolId) as Row;
     if (n >= max) return 'limit' as const;
@@ -20,6 +26,10 @@ export function sqliteClients({ db, q }: SqliteDb): ClientStore {
     async get(clientId) {
       const r = q('SELECT * FROM clients WHERE id = ?').get(clientId) as Row | undefined;
       return r ? rows.client(r) : null;
+    },
+    async getWithPool(clientId) {
+      // Two statements in one read transaction: in process, SQLite has no round trips to save.
+      return read(clientId);
     },
     async list(poolId, limit, cursor) {
       const [t, id] = cursorArgs(cursor);

@@ -5,6 +5,15 @@ import type { GroupStore } from '../store.ts';
 import { rows, type Row, type SqliteDb } from './db.ts';
 import { withAttributes } from './user-list.ts';
 
+/** A user's groups by name (GroupStore.allForUser, and UserStore.getWithGroups along with the user). */
+export function groupsOfUser({ q }: SqliteDb, poolId: string, usernameKey: string): GroupRecord[] {
+  const found = q(
+    `SELECT groups.* FROM group_members CROSS JOIN groups ON groups.pool_id = group_members.pool_id AND groups.name = group_members.group_name
+     WHERE group_members.pool_id = ? AND group_members.username_key = ? ORDER BY group_members.group_name`,
+  ).all(poolId, usernameKey) as Row[];
+  return found.map(rows.group);
+}
+
 export function sqliteGroups(s: SqliteDb): GroupStore {
   const { db, q } = s;
   // The counted creates run as IMMEDIATE transactions: the write lock is taken before counting, so another process on
@@ -79,11 +88,7 @@ export function sqliteGroups(s: SqliteDb): GroupStore {
       return namePage(found.map(rows.group), limit);
     },
     async allForUser(poolId, usernameKey) {
-      const found = q(
-        `SELECT groups.* FROM group_members CROSS JOIN groups ON groups.pool_id = group_members.pool_id AND groups.name = group_members.group_name
-         WHERE group_members.pool_id = ? AND group_members.username_key = ? ORDER BY group_members.group_name`,
-      ).all(poolId, usernameKey) as Row[];
-      return found.map(rows.group);
+      return groupsOfUser(s, poolId, usernameKey);
     },
     async listMembers(poolId, name, limit, cursor) {
       const [t, k] = cursorArgs(cursor);

@@ -2,8 +2,30 @@
 import type { AuthSessionRecord, RefreshTokenRecord } from '../records.ts';
 import type { SessionStore } from '../store.ts';
 import { rows, type Row, type SqliteDb } from './db.ts';
+import { withAttributes } from './user-list.ts';
 
-export function sqliteSessions({ db, q }: SqliteDb): SessionStore {
+export function sqliteSessions(s: SqliteDb): SessionStore {
+  const { db, q } = s;
+  // Several statements in one read transaction: in process, SQLite has no round trips to save.
+  const withContext = db.transaction((originJti: string, sub: string) => {
+    const r = q('SELECT * FROM auth_sessions WHERE origin_jti = ?').get(originJti) as Row | undefined;
+    if (!r) return null;
+    const p = q('SELECT * FROM pools WHERE id = ?').get(r.pool_id) as Row | undefined;
+    const c = q('SELECT * FROM clients WHERE id = ?').get(r.client_id) as Row | undefined;
+    const u = q('SELECT * FROM users WHERE pool_id = ? AND sub = ?').get(r.pool_id, sub) as Row | undefined;
+    return {
+      session: rows.session(r),
+      pool: p ? rows.pool(p) : null,
+      client: c ? rows.client(c) : null,
+      user: u ? withAttributes(s, r.pool_id, [u])[0]! : null,
+    };
+  });
+  const refreshWithSession = db.transaction((tokenHash: string) => {
+    const t = q('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    if (!t) return null;
+    const r = q('SELECT * FROM auth_sessions WHERE origin_jti = ?').get(t.origin_jti) as Row | undefined;
+    return { token: rows.refresh(t), session: r ? rows.session(r) : null };
+  });
   const insertRefresh = (t: RefreshTokenRecord) => {
     q('INSERT INTO refresh_tokens (token_hash, origin_jti, created_at, expires_at, superseded_at) VALUES (?, ?, ?, ?, ?)').run(
       t.tokenHash,
@@ -45,6 +67,12 @@ export function sqliteSessions({ db, q }: SqliteDb): SessionStore {
     async get(originJti) {
       const r = q('SELECT * FROM auth_sessions WHERE origin_jti = ?').get(originJti) as Row | undefined;
       return r ? rows.session(r) : null;
+    },
+    async getWithContext(originJti, sub) {
+      return withContext(originJti, sub);
+    },
+    async getRefreshTokenWithSession(tokenHash) {
+      return refreshWithSession(tokenHash);
     },
     async getRefreshToken(tokenHash) {
       const r = q('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;

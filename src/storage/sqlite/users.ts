@@ -3,9 +3,15 @@ import type { UserRecord } from '../records.ts';
 import type { UserStore } from '../store.ts';
 import type { Row, SqliteDb } from './db.ts';
 import { listUsers, withAttributes } from './user-list.ts';
+import { groupsOfUser } from './groups.ts';
 
 export function sqliteUsers(s: SqliteDb): UserStore {
   const { db, q } = s;
+  // Two statements in one read transaction: in process, SQLite has no round trips to save.
+  const withGroups = db.transaction((poolId: string, usernameKey: string) => {
+    const r = q('SELECT * FROM users WHERE pool_id = ? AND username_key = ?').get(poolId, usernameKey) as Row | undefined;
+    return r ? { user: withAttributes(s, poolId, [r])[0]!, groups: groupsOfUser(s, poolId, usernameKey) } : null;
+  });
   // Each attribute row carries the user's created_at (which never changes), so value filters read pages in ListUsers
   // order.
   const insertAttributes = (u: UserRecord, userCreatedAt: number) => {
@@ -88,6 +94,9 @@ export function sqliteUsers(s: SqliteDb): UserStore {
     async get(poolId, usernameKey) {
       const r = q('SELECT * FROM users WHERE pool_id = ? AND username_key = ?').get(poolId, usernameKey) as Row | undefined;
       return r ? withAttributes(s, poolId, [r])[0]! : null;
+    },
+    async getWithGroups(poolId, usernameKey) {
+      return withGroups(poolId, usernameKey);
     },
     async getBySub(poolId, sub) {
       const r = q('SELECT * FROM users WHERE pool_id = ? AND sub = ?').get(poolId, sub) as Row | undefined;

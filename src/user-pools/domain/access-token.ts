@@ -1,7 +1,7 @@
 // Access tokens on the cognito-idp wire: GetUser, GlobalSignOut, … take an AccessToken; tokens/verify.ts checks it,
 // this module loads its pool and user and answers each refusal with Cognito's NotAuthorizedException message.
 import type { Deps } from '../../deps.ts';
-import type { AuthSessionRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
+import type { AuthSessionRecord, ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import { verifyAccessToken } from '../../tokens/verify.ts';
 import { NotAuthorizedException } from '../errors.ts';
 import { ADMIN_SCOPE } from '../sign-in/issue-tokens.ts';
@@ -26,21 +26,22 @@ function refuse(message: string): never {
 
 /**
  * For every operation that takes an AccessToken: a valid token (signature, expiry, scope
- * aws.cognito.signin.user.admin, live session) whose pool and user exist and whose user is enabled.
+ * aws.cognito.signin.user.admin, live session) whose pool and user exist and whose user is enabled. The session, its
+ * pool, its app client (null if deleted since) and the token's user are one read (SessionStore.getWithContext).
  */
 export async function authenticateAccessToken(
   deps: Deps,
   accessToken: string,
-): Promise<{ pool: PoolRecord; user: UserRecord; claims: Record<string, unknown>; session: AuthSessionRecord }> {
+): Promise<{ pool: PoolRecord; user: UserRecord; client: ClientRecord | null; claims: Record<string, unknown>; session: AuthSessionRecord }> {
   const M = ACCESS_TOKEN_MESSAGES;
-  const outcome = await verifyAccessToken(deps, accessToken, ADMIN_SCOPE);
+  const outcome = await verifyAccessToken(deps, accessToken, ADMIN_SCOPE, (originJti, sub) => deps.store.sessions.getWithContext(originJti, sub));
   if (!outcome.ok) refuse(M[outcome.reason]);
-  const { poolId, claims, session } = outcome;
-  const pool = await deps.store.pools.get(poolId);
+  // The session is of the token's pool and client (verifyAccessToken checked), so these are the token's pool and
+  // client, and the user is the token's sub in its pool.
+  const { claims, session, pool, user, client } = outcome;
   if (!pool) refuse(M.invalid);
-  const user = await deps.store.users.getBySub(poolId, claims.sub);
   // A deleted user took their sessions along.
   if (!user || user.username !== session.username) refuse(M.revoked);
   if (!user.enabled) refuse(M.disabled);
-  return { pool, user, claims, session };
+  return { pool, user, client, claims, session };
 }

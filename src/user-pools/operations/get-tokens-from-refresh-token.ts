@@ -12,8 +12,10 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
   service: 'cognito-idp',
   name: 'GetTokensFromRefreshToken',
   async handle(input, deps, ctx) {
-    const client = await deps.store.clients.get(input.ClientId);
-    if (!client) clientNotFound(input.ClientId);
+    // The client and its pool in one read.
+    const found = await deps.store.clients.getWithPool(input.ClientId);
+    if (!found) clientNotFound(input.ClientId);
+    const { client, pool } = found;
     const secrets = clientSecrets(deps, client);
     // The SECRET_HASH messages (§3.7): here the raw ClientSecret is what is missing or wrong.
     if (secrets.length && input.ClientSecret === undefined)
@@ -24,11 +26,12 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
     // Without rotation: new ID and access tokens only, auth_time and origin_jti carried over (§3.6). The tokens are
     // minted (PreTokenGeneration included) before a rotation is committed.
     const caller = callerOf(ctx, client.id);
-    const { minted: r, newRefreshToken } = await refreshSession(deps, client, input.RefreshToken, rotationOf(client), ({ pool, user, session }) =>
+    const { minted: r, newRefreshToken } = await refreshSession(deps, client, input.RefreshToken, { ...rotationOf(client), ...(pool ? { pool } : {}) }, ({ pool, user, groups, session }) =>
       issueTokens(deps, {
         pool,
         client,
         user,
+        groups,
         session,
         // Only the session's own device key: remembered devices are not built yet, so nothing can prove a device key
         // the caller names belongs to this user, and one copied from the request would put any device_key in the

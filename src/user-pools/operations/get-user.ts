@@ -11,10 +11,10 @@ export default defineOperation<GetUserRequest, GetUserResponse>({
   service: 'cognito-idp',
   name: 'GetUser',
   async handle(input, deps) {
-    const { user, claims } = await authenticateAccessToken(deps, input.AccessToken);
+    // The token's app client comes with it (the session's client, read in the same round trip).
+    const { user, client } = await authenticateAccessToken(deps, input.AccessToken);
     // The app client's ReadAttributes limit what it reads, in GetUser as in the ID token; developer-only
     // attributes (dev:custom:*) are for admin calls only. sub is always readable.
-    const client = typeof claims.client_id === 'string' ? await deps.store.clients.get(claims.client_id) : null;
     const readable = client ? readableAttributes(client) : null;
     const UserAttributes = attributeList(user).filter(
       (a) => a.Name === 'sub' || (!a.Name.startsWith('dev:') && (!readable || readable.has(a.Name))),

@@ -28,8 +28,7 @@ export default defineOperation<RevokeTokenRequest, RevokeTokenResponse>({
     // ID and access tokens are JWTs (three segments); refresh tokens are shaped as JWEs (five).
     if (!looksLikeRefreshToken(input.Token)) throw new UnsupportedTokenTypeException(M.tokenType);
 
-    const record = await deps.store.sessions.getRefreshToken(refreshTokenHash(input.Token));
-    const session = record ? await deps.store.sessions.get(record.originJti) : null;
+    const session = (await deps.store.sessions.getRefreshTokenWithSession(refreshTokenHash(input.Token)))?.session;
     // Unknown and already revoked tokens are a success: revoking twice answers 200 with nothing to say (observed,
     // re:Post "Revoke token API is not returning any exception if same refresh token passed again").
     if (!session) return {};

@@ -61,10 +61,10 @@ export const MSG = {
 
 /** The app client of a public request (InitiateAuth, RespondToAuthChallenge): client ids are unique across pools. */
 export async function publicAuthContext(deps: Pick<Deps, 'store'>, clientId: string, request?: Request): Promise<AuthContext> {
-  const client = await deps.store.clients.get(clientId);
-  if (!client) clientNotFound(clientId);
-  const pool = await deps.store.pools.get(client.poolId);
-  if (!pool) clientNotFound(clientId);
+  // The client and its pool in one read.
+  const found = await deps.store.clients.getWithPool(clientId);
+  if (!found?.pool) clientNotFound(clientId);
+  const { client, pool } = found;
   return { pool, client, admin: false, caller: callerOf(request, client.id) };
 }
 

@@ -1,7 +1,7 @@
 // Completing a sign-in with tokens: the user pool decides the claims (attributes the client may read, groups),
 // tokens/mint.ts signs them. Used by every flow, GetTokensFromRefreshToken, and later the hosted UI and OAuth.
 import type { Deps } from '../../deps.ts';
-import type { AuthSessionRecord, ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
+import type { AuthSessionRecord, ClientRecord, GroupRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import { mintTokens } from '../../tokens/mint.ts';
 import type { AuthenticationResultType } from '../shapes.ts';
 import { tokenValiditySeconds } from '../domain/clients.ts';
@@ -16,6 +16,8 @@ export interface IssueInput {
   pool: PoolRecord;
   client: ClientRecord;
   user: UserRecord;
+  /** The user's groups, when the caller read them with the user (UserStore.getWithGroups); else read here. */
+  groups?: readonly GroupRecord[];
   deviceKey?: string | null;
   /** Set when refreshing: reuse the session (auth_time, origin_jti) and mint no new refresh token. */
   session?: AuthSessionRecord;
@@ -89,9 +91,9 @@ export async function issueTokens(deps: Deps, input: IssueInput): Promise<Authen
 }
 
 /** The claims Cognito puts in a user's tokens: group claims and readable attributes (ID), cognito:groups (access). */
-export async function userClaims(deps: Pick<Deps, 'store'>, input: Pick<IssueInput, 'client' | 'user' | 'scopes'>): Promise<UserClaims> {
+export async function userClaims(deps: Pick<Deps, 'store'>, input: Pick<IssueInput, 'client' | 'user' | 'groups' | 'scopes'>): Promise<UserClaims> {
   return {
-    groups: await groupClaims(deps, input.user),
+    groups: input.groups ? groupClaimsOf(input.groups) : await groupClaims(deps, input.user),
     attributes: attributeClaims(input.user, readableAttributes(input.client)),
     scopes: input.scopes && input.scopes.length ? [...input.scopes] : [ADMIN_SCOPE],
   };

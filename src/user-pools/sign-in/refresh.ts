@@ -1,7 +1,7 @@
 // Refresh on the cognito-idp wire (REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken): the token's outcome from
 // tokens/refresh.ts, then the user's state, each refusal as Cognito's error.
 import type { Deps } from '../../deps.ts';
-import type { AuthSessionRecord, ClientRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
+import type { AuthSessionRecord, ClientRecord, GroupRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import { redeemRefreshToken, type RefreshRefusal } from '../../tokens/refresh.ts';
 import { NotAuthorizedException, RefreshTokenReuseException } from '../errors.ts';
 import { userNotFound } from '../domain/users.ts';
@@ -42,11 +42,13 @@ function refusal(reason: RefreshRefusal, rotating: boolean): Error {
 export interface RefreshedSession {
   pool: PoolRecord;
   user: UserRecord;
+  /** The user's groups, read with the user, for their tokens. */
+  groups: GroupRecord[];
   session: AuthSessionRecord;
 }
 
 /**
- * Redeems a refresh token of `client` (optionally rotating it), checks its user still may hold tokens (exists,
+ * Redeems a refresh token of `client` (optionally rotating it; `pool`: the client's pool if the caller has read it), checks its user still may hold tokens (exists,
  * enabled, confirmed) and runs `mint` for them — all before a rotation is committed, so that a refusal at any step
  * (a PreTokenGeneration function that throws, say) leaves the token as it was. Throws Cognito's errors.
  */
@@ -54,21 +56,25 @@ export async function refreshSession<T = undefined>(
   deps: Deps,
   client: ClientRecord,
   token: string,
-  opts: { rotate?: boolean; graceSeconds?: number } = {},
+  opts: { rotate?: boolean; graceSeconds?: number; pool?: PoolRecord } = {},
   mint?: (s: RefreshedSession) => Promise<T>,
 ): Promise<RefreshedSession & { minted: T; newRefreshToken?: string }> {
   const M = REFRESH_TOKEN_MESSAGES;
+  const { pool: clientPool, ...redeem } = opts;
   let done: (RefreshedSession & { minted: T }) | undefined;
   const accept = async (session: AuthSessionRecord) => {
-    const pool = await deps.store.pools.get(session.poolId);
+    // The client's pool, when the caller read it with the client (this request's read), is the session's pool:
+    // redeemRefreshToken accepts only sessions of the client's pool.
+    const pool = clientPool?.id === session.poolId ? clientPool : await deps.store.pools.get(session.poolId);
     if (!pool) throw new NotAuthorizedException(M.invalid);
-    const user = await deps.store.users.get(pool.id, usernameKey(pool, session.username));
-    if (!user) throw userNotFound();
+    const found = await deps.store.users.getWithGroups(pool.id, usernameKey(pool, session.username));
+    if (!found) throw userNotFound();
+    const { user, groups } = found;
     if (!user.enabled) throw new NotAuthorizedException(M.disabled);
     if (!ACTIVE_STATUSES.has(user.status)) throw new NotAuthorizedException(M.invalid);
-    done = { pool, user, session, minted: (mint ? await mint({ pool, user, session }) : undefined) as T };
+    done = { pool, user, groups, session, minted: (mint ? await mint({ pool, user, groups, session }) : undefined) as T };
   };
-  const outcome = await redeemRefreshToken(deps, client, token, { graceSeconds: rotationOf(client).graceSeconds, ...opts, accept });
+  const outcome = await redeemRefreshToken(deps, client, token, { graceSeconds: rotationOf(client).graceSeconds, ...redeem, accept });
   if (!outcome.ok) throw refusal(outcome.reason, opts.rotate === true);
   return { ...done!, ...(outcome.newRefreshToken !== undefined ? { newRefreshToken: outcome.newRefreshToken } : {}) };
 }

@@ -25,6 +25,22 @@ export function clientsContract(withStore: WithStore): void {
         assert.equal(await store.clients.get('missing'), null);
       }));
 
+    test('getWithPool reads a client with its pool; null for an unknown client', () =>
+      withStore(async (store) => {
+        const p1 = pool('p1', { settings: richSettings, tags: { team: 'ünï' }, version: 3, updatedAt: T0 + 9 });
+        await store.pools.create(p1, [], 10);
+        await store.pools.create(pool('p2'), [], 10);
+        const c = client('c-with-pool', 'p1', { secrets: [{ id: 's1', sealed: 'v1.sealed.AAAA', createdAt: T0 }], settings: richSettings });
+        await store.clients.create(c, 10);
+        await store.clients.create(client('c-other', 'p2'), 10);
+        assert.deepEqual(await store.clients.getWithPool(c.id), { client: c, pool: p1 });
+        assert.deepEqual((await store.clients.getWithPool('c-other'))?.pool, pool('p2'));
+        assert.equal(await store.clients.getWithPool('missing'), null);
+        // Deleting the pool takes its clients along.
+        await store.pools.delete('p1');
+        assert.equal(await store.clients.getWithPool(c.id), null);
+      }));
+
     test('create returns limit at the pool maximum; other pools are counted apart', () =>
       withStore(async (store) => {
         await store.pools.create(pool('p1'), [], 10);

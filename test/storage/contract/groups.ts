@@ -6,6 +6,27 @@ import { pool, user, group, T0, type WithStore } from './fixtures.ts';
 
 export function groupsContract(withStore: WithStore): void {
   describe('groups', () => {
+    test('users.getWithGroups reads a user with their groups, as users.get and groups.allForUser', () =>
+      withStore(async (store) => {
+        await store.pools.create(pool('p1'), [], 10);
+        const alice = user('p1', 'alice', { attributes: { email: 'a@example.com', name: 'Ålice' }, mfa: { totp: true } });
+        await store.users.create(alice);
+        await store.users.create(user('p1', 'bob', { attributes: {} }));
+        const b = group('p1', 'b-ünï', { description: 'B', roleArn: 'arn:aws:iam::123456789012:role/b', precedence: 3, createdAt: T0 + 2 });
+        const a = group('p1', 'a', { precedence: 0, updatedAt: T0 + 7 });
+        for (const g of [b, a, group('p1', 'not-alice')]) await store.groups.create(g, 100);
+        for (const g of [b, a]) await store.groups.addMember('p1', g.name, 'alice', 100);
+        await store.groups.addMember('p1', 'not-alice', 'bob', 100);
+
+        const got = await store.users.getWithGroups('p1', 'alice');
+        assert.deepEqual(got, { user: alice, groups: await store.groups.allForUser('p1', 'alice') });
+        assert.deepEqual(got!.groups, [a, b]);
+        assert.deepEqual(await store.users.getWithGroups('p1', 'bob'), { user: user('p1', 'bob', { attributes: {} }), groups: [group('p1', 'not-alice')] });
+        await store.groups.removeMember('p1', 'not-alice', 'bob');
+        assert.deepEqual((await store.users.getWithGroups('p1', 'bob'))!.groups, []);
+        assert.equal(await store.users.getWithGroups('p1', 'nobody'), null);
+      }));
+
     test('create then get round-trips; exists keeps the holder; other pools are apart', () =>
       withStore(async (store) => {
         await store.pools.create(pool('p1'), [], 10);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AuthSessionRecord } from '../../../src/storage/records.ts';
-import { pool, session, refresh, T0, type WithStore } from './fixtures.ts';
+import { client, pool, session, refresh, richSettings, T0, user, type WithStore } from './fixtures.ts';
 
 export function sessionsContract(withStore: WithStore): void {
   describe('sessions', () => {
@@ -25,6 +25,51 @@ export function sessionsContract(withStore: WithStore): void {
         // All or nothing: a session whose refresh token clashes is not stored either.
         await assert.rejects(store.sessions.create(session('jti-2', 'p1', 'bob'), refresh('a'.repeat(64), 'jti-2')));
         assert.equal(await store.sessions.get('jti-2'), null);
+      }));
+
+    test('getWithContext reads a session with its pool, its client and the user of a sub in its pool', () =>
+      withStore(async (store) => {
+        const p1 = pool('p1', { settings: richSettings, tags: { a: 'b' }, version: 2 });
+        await store.pools.create(p1, [], 10);
+        await store.pools.create(pool('p2'), [], 10);
+        const c1 = client('client-1', 'p1', { settings: richSettings });
+        await store.clients.create(c1, 10);
+        const alice = user('p1', 'alice', { attributes: { email: 'a@example.com', name: 'Ålice ünï' }, mfa: { sms: true }, version: 4 });
+        await store.users.create(alice);
+        // The same sub in another pool is not the session's user.
+        await store.users.create(user('p2', 'alice2', { sub: 'sub-shared' }));
+        const s = session('jti-ctx', 'p1', 'alice', { clientId: 'client-1', deviceKey: 'dk', revokedAt: T0 + 1 });
+        await store.sessions.create(s, refresh('h-ctx', 'jti-ctx'));
+
+        assert.deepEqual(await store.sessions.getWithContext('jti-ctx', alice.sub), { session: s, pool: p1, client: c1, user: alice });
+        // Nothing else is checked here: a revoked session still comes back (the caller refuses it).
+        assert.deepEqual(await store.sessions.getWithContext('jti-ctx', 'sub-shared'), { session: s, pool: p1, client: c1, user: null });
+        assert.equal(await store.sessions.getWithContext('missing', alice.sub), null);
+
+        // A user without attributes, a client deleted since: the session comes back with what is left.
+        await store.users.create(user('p1', 'bare', { sub: 'sub-bare', attributes: {} }));
+        await store.clients.delete('p1', 'client-1');
+        const ctx = await store.sessions.getWithContext('jti-ctx', 'sub-bare');
+        assert.equal(ctx?.client, null);
+        assert.deepEqual(ctx?.user, user('p1', 'bare', { sub: 'sub-bare', attributes: {} }));
+        await store.users.delete('p1', 'bare');
+        assert.equal((await store.sessions.getWithContext('jti-ctx', 'sub-bare'))?.user, null);
+      }));
+
+    test('getRefreshTokenWithSession reads a refresh token with its session; null for an unknown token', () =>
+      withStore(async (store) => {
+        await store.pools.create(pool('p1'), [], 10);
+        const s = session('jti-rt', 'p1', 'alice', { clientId: 'c-9', authTime: T0 - 5, expiresAt: T0 + 3_600_000 });
+        const r = refresh('h-rt', 'jti-rt', { expiresAt: T0 + 3_600_000 });
+        await store.sessions.create(s, r);
+        assert.deepEqual(await store.sessions.getRefreshTokenWithSession('h-rt'), { token: r, session: s });
+        await store.sessions.rotateRefreshToken('h-rt', refresh('h-rt2', 'jti-rt'), T0 + 10);
+        await store.sessions.revoke('jti-rt', T0 + 20);
+        assert.deepEqual(await store.sessions.getRefreshTokenWithSession('h-rt'), {
+          token: { ...r, supersededAt: T0 + 10 },
+          session: { ...s, revokedAt: T0 + 20 },
+        });
+        assert.equal(await store.sessions.getRefreshTokenWithSession('missing'), null);
       }));
 
     test('rotateRefreshToken supersedes the old token and adds the next, once', () =>

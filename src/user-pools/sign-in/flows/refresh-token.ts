@@ -8,11 +8,11 @@ export async function refreshTokenAuth(deps: AuthDeps, ctx: AuthContext, params:
   const token = param(params, 'REFRESH_TOKEN');
   requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
   // No rotation on this flow (only GetTokensFromRefreshToken rotates); DEVICE_KEY needs devices, not built yet.
-  const { minted: result } = await refreshSession(deps, ctx.client, token, { rotate: false }, ({ pool, user, session }) => {
+  const { minted: result } = await refreshSession(deps, ctx.client, token, { rotate: false, pool: ctx.pool }, ({ pool, user, groups, session }) => {
     // The hash is over the internal username (§3.7); accept the other names too.
     checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(undefined, user));
     // InitiateAuth passes its ClientMetadata to no token trigger (API reference).
-    return issueTokens(deps, { pool, client: ctx.client, user, session, trigger: { source: 'TokenGeneration_RefreshTokens', caller: ctx.caller } });
+    return issueTokens(deps, { pool, client: ctx.client, user, groups, session, trigger: { source: 'TokenGeneration_RefreshTokens', caller: ctx.caller } });
   });
   const { RefreshToken: _dropped, ...rest } = result;
   return { ChallengeParameters: {}, AuthenticationResult: rest };
