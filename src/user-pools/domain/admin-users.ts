@@ -292,6 +292,19 @@ export async function sendResetCode(
   const target = recoveryTarget(pool, user);
   if (target === 'admin_only') throw new InvalidParameterException(ADMIN_MSG.adminOnlyRecovery);
   if (!target) throw new InvalidParameterException(ADMIN_MSG.noRecoveryContact);
+  const sent = await issueAndSendResetCode(deps, pool, user, target, caller);
+  return { target, failed: !!sent.error };
+}
+
+/** Issues a reset code for `user` (replacing any earlier one) and sends it to `target` with the reset message. */
+export async function issueAndSendResetCode(
+  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery' | 'triggers'>,
+  pool: PoolRecord,
+  user: UserRecord,
+  target: VerificationTarget,
+  caller: TriggerCaller,
+  clientMetadata?: Record<string, string>,
+) {
   const code = await issueCode(deps, {
     poolId: pool.id,
     username: user.username,
@@ -299,8 +312,8 @@ export async function sendResetCode(
     ttlMs: CODE_TTL_MS.forgot,
     data: { attribute: target.attribute, value: target.to },
   });
-  const sent = await sendVerificationCode(deps, pool, target, code, { source: 'CustomMessage_ForgotPassword', user, caller });
-  return { target, failed: !!sent.error };
+  // The reset message uses the pool's verification templates (Cognito's default CustomMessage_ForgotPassword text).
+  return sendVerificationCode(deps, pool, target, code, { source: 'CustomMessage_ForgotPassword', user, caller, clientMetadata });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,18 +1,17 @@
 // ForgotPassword: a password-reset code to the user's verified email or phone number, as AccountRecoverySetting picks.
 import { defineOperation } from '../../protocol/operation.ts';
-import { CODE_TTL_MS, issueCode } from '../domain/codes.ts';
-import { codeDeliveryDetails, deliveryFailure, sendVerificationCode } from '../domain/messages.ts';
+import { codeDeliveryDetails, deliveryFailure } from '../domain/messages.ts';
 import {
   adminOnlyPool,
   adminOnlyRecovery,
   deliverAfterAnswer,
-  RESET_CODE_PURPOSE,
   limitForgotPassword,
   noVerifiedContact,
   recoveryRefusal,
   recoveryTarget,
   simulatedRecoveryDelivery,
 } from '../domain/recovery.ts';
+import { issueAndSendResetCode } from '../domain/admin-users.ts';
 import { UserNotFoundException } from '../errors.ts';
 import { publicClient, unknownUserForClient } from '../domain/sign-up.ts';
 import { findUserBySignInName, signInNameKey } from '../domain/users.ts';
@@ -92,17 +91,7 @@ export default defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>({
     }
     // UNCONFIRMED users rarely have a verified address (so they get the error above, as observed in
     // aws/aws-sdk-net#1984); one that has gets a code, and ConfirmForgotPassword confirms them (inferred).
-    const issueAndSend = async () => {
-      const code = await issueCode(deps, {
-        poolId: pool.id,
-        username: user.username,
-        purpose: RESET_CODE_PURPOSE,
-        ttlMs: CODE_TTL_MS.forgot,
-        data: { attribute: target.attribute, value: target.to },
-      });
-      // The reset message uses the pool's verification templates (Cognito's default CustomMessage_ForgotPassword text).
-      return sendVerificationCode(deps, pool, target, code, { source: 'CustomMessage_ForgotPassword', user, caller, clientMetadata: input.ClientMetadata });
-    };
+    const issueAndSend = () => issueAndSendResetCode(deps, pool, user, target, caller, input.ClientMetadata);
     if (hide) {
       // Answered before the code is stored or sent: up to a hiding client's answer every name costs the same (the
       // limit's counter write), whether or not it is a user's that can be reset, so neither the time nor the store
