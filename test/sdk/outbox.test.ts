@@ -3,7 +3,6 @@
 // kept at all when a transport delivered them, unless the server runs with --dev.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
@@ -14,12 +13,12 @@ import {
   SignUpCommand,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { SMTPServer } from 'smtp-server';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import { readOutbox } from '../../src/runtime/delivery.ts';
 import { housekeep } from '../../src/runtime/housekeeping.ts';
 import { secretBox } from '../../src/runtime/secrets.ts';
 import { fetchOutbox, signedOutboxHeaders } from '../support/outbox.ts';
+import { startMailbox, type ReceivedMail, type TestMailbox } from '../support/smtp.ts';
 import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
 
 const HOUR = 3_600_000;
@@ -131,39 +130,22 @@ describe('outbox in --dev mode: sealed rows that expire with their code', () => 
 });
 
 describe('outbox with a transport: a delivered message is not kept, unless --dev', () => {
-  let smtp: SMTPServer;
-  let smtpUrl = '';
-  const mails: { to: string[]; raw: string }[] = [];
+  let mailbox: TestMailbox;
+  let mails: ReceivedMail[] = [];
   let plain: TestServer;
   let dev: TestServer;
 
   before(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onRcptTo(address, _session, cb) {
-        if (address.address.startsWith('refused')) return cb(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
-        cb();
-      },
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    mailbox = await startMailbox();
+    mails = mailbox.mails;
+    const smtpUrl = mailbox.url;
     plain = await startTestServer({ config: { smtpUrl } });
     dev = await startTestServer({ config: { smtpUrl, dev: true } });
   });
   after(async () => {
     await plain.close();
     await dev.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await mailbox.close();
   });
 
   const signedRead = async (s: TestServer, to: string) =>

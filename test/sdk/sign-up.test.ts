@@ -19,7 +19,7 @@ import {
 import { SignatureV4 } from '@smithy/signature-v4';
 // @aws-crypto/sha256-js 1.x is CommonJS with tslib re-exports that Node's ESM loader cannot name; take the namespace object.
 import sha256js from '@aws-crypto/sha256-js';
-import { SMTPServer } from 'smtp-server';
+import { startMailbox, type ReceivedMail, type TestMailbox } from '../support/smtp.ts';
 import { startTestServer, awsErrorOf, type TestServer } from '../support/server.ts';
 
 const { Sha256 } = sha256js;
@@ -318,37 +318,15 @@ describe('outbox access without --dev', () => {
 
 describe('real transports: SMTP email and the SMS webhook', () => {
   let s: TestServer;
-  let smtp: SMTPServer;
+  let mailbox: TestMailbox;
   let webhook: Server;
-  const mails: { from: string; to: string[]; raw: string }[] = [];
+  let mails: ReceivedMail[] = [];
   const sms: { body: any; contentType: string | undefined }[] = [];
   let webhookStatus = 200;
 
   before(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onRcptTo(address, _session, cb) {
-        // A mailbox that does not exist, as a real server refuses one.
-        if (address.address.startsWith('refused')) return cb(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
-        cb();
-      },
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          mails.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString('utf8'),
-          });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    mailbox = await startMailbox();
+    mails = mailbox.mails;
 
     webhook = createServer((req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
@@ -363,12 +341,12 @@ describe('real transports: SMTP email and the SMS webhook', () => {
     const webhookPort = (webhook.address() as AddressInfo).port;
 
     s = await startTestServer({
-      config: { dev: true, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, smsWebhookUrl: `http://127.0.0.1:${webhookPort}/sms` },
+      config: { dev: true, smtpUrl: mailbox.url, smsWebhookUrl: `http://127.0.0.1:${webhookPort}/sms` },
     });
   });
   after(async () => {
     await s.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await mailbox.close();
     await new Promise<void>((resolve) => webhook.close(() => resolve()));
   });
 
