@@ -8,6 +8,8 @@ import { RequestEntityTooLargeException, SerializationException, UnknownOperatio
 import { allOperations } from './operations.ts';
 import { registerWellKnown } from './oauth/endpoints/well-known.ts';
 import { registerOutbox } from './protocol/outbox.ts';
+import { handleQuery, isQueryRequest } from './protocol/query.ts';
+import { queryOperations } from './identity-pools/operations/get-caller-identity.ts';
 import { registerMetrics } from './protocol/metrics.ts';
 import { registerObserver } from './protocol/observe.ts';
 
@@ -51,6 +53,7 @@ export function buildServer(deps: Deps): FastifyInstance {
   app.post('/', async (req, reply) => {
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string') return handleAwsJson(services, deps, req, reply, target);
+    if (isQueryRequest(req)) return handleQuery(queryOperations, deps, req, reply);
     return sendAwsJsonError(reply, new UnknownOperationException('Missing X-Amz-Target header.'), deps.random.uuid());
   });
 
