@@ -9,7 +9,7 @@ import { allOperations } from './operations.ts';
 import { registerWellKnown } from './oauth/endpoints/well-known.ts';
 import { registerOutbox } from './protocol/outbox.ts';
 import { handleQuery, isQueryRequest } from './protocol/query.ts';
-import { queryOperations } from './identity-pools/operations/get-caller-identity.ts';
+import { queryOperations } from './identity-pools/operations/query-operations.ts';
 import { registerMetrics } from './protocol/metrics.ts';
 import { registerObserver } from './protocol/observe.ts';
 

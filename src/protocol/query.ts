@@ -82,7 +82,7 @@ export async function handleQuery(ops: QueryOperation[], deps: Deps, req: Fastif
     const result = await op.handle(params, deps, { requestId, principal });
     const xml =
       `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${NAMESPACE[service]}">` +
-      `<${action}Result>${toXml(result)}</${action}Result>` +
+      (result === undefined ? '' : `<${action}Result>${toXml(result)}</${action}Result>`) +
       `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
     return reply.status(200).header('content-type', 'text/xml').header('x-amzn-requestid', requestId).send(xml);
   } catch (err) {

@@ -10,10 +10,13 @@ import type { SigningKeyStore } from './interfaces/keys.ts';
 import type { MetaStore } from './interfaces/meta.ts';
 import type { OutboxStore } from './interfaces/outbox.ts';
 import type { PoolStore } from './interfaces/pools.ts';
+import type { RoleStore } from './interfaces/roles.ts';
 import type { SessionStore, SessionWithContext } from './interfaces/sessions.ts';
 import type { UserStore } from './interfaces/users.ts';
 
 export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
+export type { RoleStore };
+export type { RoleRecord, RolePolicyRecord } from './interfaces/roles.ts';
 export type { CreateResult } from './interfaces/create-result.ts';
 export type { SessionWithContext };
 export type { UserFilter } from './interfaces/users.ts';
@@ -32,6 +35,8 @@ export interface Store {
   counters: CounterStore;
   outbox: OutboxStore;
   groups: GroupStore;
+  /** IAM roles and their inline policies (identity pools, STS) */
+  roles: RoleStore;
   /** Applies pending numbered migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;

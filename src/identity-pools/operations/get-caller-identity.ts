@@ -12,5 +12,3 @@ export const getCallerIdentity: QueryOperation = {
     return { UserId: keyId, Account: account, Arn: `arn:aws:iam::${account}:user/cognate-admin` };
   },
 };
-
-export const queryOperations: QueryOperation[] = [getCallerIdentity];

@@ -240,4 +240,30 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_expires ON outbox (expires_at);
     `,
   },
+  {
+    version: 8,
+    name: 'IAM roles and their inline policies',
+    // Account-wide, as IAM's: names unique case-insensitively (the *_key columns hold the lower-cased name).
+    sql: `
+      CREATE TABLE iam_roles (
+        name_key TEXT COLLATE "C" PRIMARY KEY,
+        name TEXT COLLATE "C" NOT NULL,
+        role_id TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        path TEXT COLLATE "C" NOT NULL,
+        assume_role_policy TEXT NOT NULL,
+        description TEXT,
+        max_session_duration INTEGER NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX iam_roles_name ON iam_roles (name);
+      CREATE TABLE iam_role_policies (
+        role_key TEXT COLLATE "C" NOT NULL REFERENCES iam_roles (name_key),
+        name_key TEXT COLLATE "C" NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        document TEXT NOT NULL,
+        PRIMARY KEY (role_key, name_key)
+      );
+    `,
+  },
 ];

@@ -233,4 +233,30 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_expires ON outbox (expires_at);
     `,
   },
+  {
+    version: 8,
+    name: 'IAM roles and their inline policies',
+    // Account-wide, as IAM's: names unique case-insensitively (the *_key columns hold the lower-cased name).
+    sql: `
+      CREATE TABLE iam_roles (
+        name_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role_id TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        path TEXT NOT NULL,
+        assume_role_policy TEXT NOT NULL,
+        description TEXT,
+        max_session_duration INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX iam_roles_name ON iam_roles (name);
+      CREATE TABLE iam_role_policies (
+        role_key TEXT NOT NULL REFERENCES iam_roles (name_key),
+        name_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        document TEXT NOT NULL,
+        PRIMARY KEY (role_key, name_key)
+      );
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import { metaContract } from './meta.ts';
 import { migrateContract } from './migrate.ts';
 import { outboxContract } from './outbox.ts';
 import { poolsContract } from './pools.ts';
+import { rolesContract } from './roles.ts';
 import { sessionsContract } from './sessions.ts';
 import { usersContract } from './users.ts';
 import { usersListContract } from './users-list.ts';
@@ -36,6 +37,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   countersContract,
   attemptsContract,
   outboxContract,
+  rolesContract,
   durabilityContract,
 ];
 

@@ -1,0 +1,6 @@
+// Every STS and IAM operation served over the Query protocol (protocol/query.ts routes by service and Action).
+import type { QueryOperation } from '../../protocol/query.ts';
+import { getCallerIdentity } from './get-caller-identity.ts';
+import { iamRoleOperations } from './iam-roles.ts';
+
+export const queryOperations: QueryOperation[] = [getCallerIdentity, ...iamRoleOperations];
