@@ -6,6 +6,7 @@ import type { CodeStore } from './interfaces/codes.ts';
 import type { CounterStore } from './interfaces/counters.ts';
 import type { DomainStore } from './interfaces/domains.ts';
 import type { GroupStore } from './interfaces/groups.ts';
+import type { IdentityPoolStore } from './interfaces/identity-pools.ts';
 import type { SigningKeyStore } from './interfaces/keys.ts';
 import type { MetaStore } from './interfaces/meta.ts';
 import type { OutboxStore } from './interfaces/outbox.ts';
@@ -13,7 +14,7 @@ import type { PoolStore } from './interfaces/pools.ts';
 import type { SessionStore, SessionWithContext } from './interfaces/sessions.ts';
 import type { UserStore } from './interfaces/users.ts';
 
-export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
+export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, IdentityPoolStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
 export type { CreateResult } from './interfaces/create-result.ts';
 export type { SessionWithContext };
 export type { UserFilter } from './interfaces/users.ts';
@@ -32,6 +33,7 @@ export interface Store {
   counters: CounterStore;
   outbox: OutboxStore;
   groups: GroupStore;
+  identityPools: IdentityPoolStore;
   /** Applies pending numbered migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import { pgCounters } from './counters.ts';
 import { LOCK, num, pgDb } from './db.ts';
 import { pgDomains } from './domains.ts';
 import { pgGroups } from './groups.ts';
+import { pgIdentityPools } from './identity-pools.ts';
 import { pgKeys } from './keys.ts';
 import { pgMeta } from './meta.ts';
 import { migrations } from './migrations.ts';
@@ -83,6 +84,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     meta: pgMeta(db),
     users: pgUsers(db),
     groups: pgGroups(db),
+    identityPools: pgIdentityPools(db),
     codes: pgCodes(db),
     sessions: pgSessions(db),
     counters: pgCounters(db),

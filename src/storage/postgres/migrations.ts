@@ -240,4 +240,21 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_expires ON outbox (expires_at);
     `,
   },
+  {
+    version: 7,
+    name: 'identity pools',
+    sql: `
+      CREATE TABLE identity_pools (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        name TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        version INTEGER NOT NULL,
+        settings JSONB NOT NULL,
+        tags JSONB NOT NULL
+      );
+      CREATE INDEX identity_pools_created ON identity_pools (created_at, id);
+    `,
+  },
 ];

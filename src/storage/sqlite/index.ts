@@ -10,6 +10,7 @@ import { sqliteCounters } from './counters.ts';
 import { sqliteDb, type Row } from './db.ts';
 import { sqliteDomains } from './domains.ts';
 import { sqliteGroups } from './groups.ts';
+import { sqliteIdentityPools } from './identity-pools.ts';
 import { sqliteKeys } from './keys.ts';
 import { sqliteMeta } from './meta.ts';
 import { migrations } from './migrations.ts';
@@ -86,6 +87,7 @@ export function openSqliteStore(path: string): SqliteStore {
     meta: sqliteMeta(s),
     users: sqliteUsers(s),
     groups: sqliteGroups(s),
+    identityPools: sqliteIdentityPools(s),
     codes: sqliteCodes(s),
     sessions: sqliteSessions(s),
     counters: sqliteCounters(counters),

@@ -233,4 +233,21 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_expires ON outbox (expires_at);
     `,
   },
+  {
+    version: 7,
+    name: 'identity pools',
+    sql: `
+      CREATE TABLE identity_pools (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        settings TEXT NOT NULL,
+        tags TEXT NOT NULL
+      );
+      CREATE INDEX identity_pools_created ON identity_pools (created_at, id);
+    `,
+  },
 ];
