@@ -92,6 +92,23 @@ export interface PoolRecord {
   tags: Record<string, string>;
 }
 
+/** The members of an identity pool besides its id, name and tags, in AWS names (what Create/UpdateIdentityPool set). */
+export interface IdentityPoolSettings {
+  AllowUnauthenticatedIdentities: boolean;
+  AllowClassicFlow?: boolean;
+  SupportedLoginProviders?: Record<string, string>;
+  DeveloperProviderName?: string;
+  OpenIdConnectProviderARNs?: string[];
+  CognitoIdentityProviders?: { ProviderName?: string; ClientId?: string; ServerSideTokenCheck?: boolean }[];
+  SamlProviderARNs?: string[];
+}
+
+/** Stored as a user pool is (the same columns, in its own table), with its own settings. */
+export interface IdentityPoolRecord extends Omit<PoolRecord, 'settings'> {
+  /** `id` is `<region>:<uuid>`. */
+  settings: IdentityPoolSettings;
+}
+
 export interface ClientSecretRecord {
   id: string;
   /** Sealed by the master key (SecretBox). */

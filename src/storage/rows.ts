@@ -5,6 +5,7 @@ import type {
   CodeRecord,
   DomainRecord,
   GroupRecord,
+  IdentityPoolRecord,
   OutboxRecord,
   PoolRecord,
   RefreshTokenRecord,
@@ -26,6 +27,7 @@ export interface Dialect {
 
 export interface RowMappers {
   pool(r: Row): PoolRecord;
+  identityPool(r: Row): IdentityPoolRecord;
   client(r: Row): ClientRecord;
   domain(r: Row): DomainRecord;
   key(r: Row): SigningKeyRecord;
@@ -40,17 +42,20 @@ export interface RowMappers {
 
 export function rowMappers({ json, bool, num }: Dialect): RowMappers {
   const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+  // User pools and identity pools are stored alike, each in its own table.
+  const pool = (r: Row) => ({
+    id: r.id,
+    name: r.name,
+    arn: r.arn,
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+    version: num(r.version),
+    settings: json(r.settings),
+    tags: json(r.tags),
+  });
   return {
-    pool: (r) => ({
-      id: r.id,
-      name: r.name,
-      arn: r.arn,
-      createdAt: num(r.created_at),
-      updatedAt: num(r.updated_at),
-      version: num(r.version),
-      settings: json(r.settings),
-      tags: json(r.tags),
-    }),
+    pool,
+    identityPool: pool,
     client: (r) => ({
       id: r.id,
       poolId: r.pool_id,

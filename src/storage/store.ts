@@ -6,6 +6,7 @@ import type { CodeStore } from './interfaces/codes.ts';
 import type { CounterStore } from './interfaces/counters.ts';
 import type { DomainStore } from './interfaces/domains.ts';
 import type { GroupStore } from './interfaces/groups.ts';
+import type { IdentityPoolStore } from './interfaces/identity-pools.ts';
 import type { SigningKeyStore } from './interfaces/keys.ts';
 import type { MetaStore } from './interfaces/meta.ts';
 import type { OutboxStore } from './interfaces/outbox.ts';
@@ -14,7 +15,7 @@ import type { RoleStore } from './interfaces/roles.ts';
 import type { SessionStore, SessionWithContext } from './interfaces/sessions.ts';
 import type { UserStore } from './interfaces/users.ts';
 
-export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
+export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, IdentityPoolStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
 export type { RoleStore };
 export type { RoleRecord, RolePolicyRecord } from './interfaces/roles.ts';
 export type { CreateResult } from './interfaces/create-result.ts';
@@ -37,6 +38,7 @@ export interface Store {
   groups: GroupStore;
   /** IAM roles and their inline policies (identity pools, STS) */
   roles: RoleStore;
+  identityPools: IdentityPoolStore;
   /** Applies pending numbered migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;

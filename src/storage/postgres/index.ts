@@ -9,6 +9,7 @@ import { LOCK, num, pgDb } from './db.ts';
 import { pgDomains } from './domains.ts';
 import { pgGroups } from './groups.ts';
 import { pgRoles } from './roles.ts';
+import { pgIdentityPools } from './identity-pools.ts';
 import { pgKeys } from './keys.ts';
 import { pgMeta } from './meta.ts';
 import { migrations } from './migrations.ts';
@@ -85,6 +86,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     users: pgUsers(db),
     groups: pgGroups(db),
     roles: pgRoles(db),
+    identityPools: pgIdentityPools(db),
     codes: pgCodes(db),
     sessions: pgSessions(db),
     counters: pgCounters(db),

@@ -241,6 +241,23 @@ export const migrations: { version: number; name: string; sql: string }[] = [
     `,
   },
   {
+    version: 7,
+    name: 'identity pools',
+    sql: `
+      CREATE TABLE identity_pools (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        name TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        version INTEGER NOT NULL,
+        settings JSONB NOT NULL,
+        tags JSONB NOT NULL
+      );
+      CREATE INDEX identity_pools_created ON identity_pools (created_at, id);
+    `,
+  },
+  {
     version: 8,
     name: 'IAM roles and their inline policies',
     // Account-wide, as IAM's: names unique case-insensitively (the *_key columns hold the lower-cased name).

@@ -234,6 +234,23 @@ export const migrations: { version: number; name: string; sql: string }[] = [
     `,
   },
   {
+    version: 7,
+    name: 'identity pools',
+    sql: `
+      CREATE TABLE identity_pools (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        settings TEXT NOT NULL,
+        tags TEXT NOT NULL
+      );
+      CREATE INDEX identity_pools_created ON identity_pools (created_at, id);
+    `,
+  },
+  {
     version: 8,
     name: 'IAM roles and their inline policies',
     // Account-wide, as IAM's: names unique case-insensitively (the *_key columns hold the lower-cased name).

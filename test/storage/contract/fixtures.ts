@@ -11,6 +11,7 @@ import type {
   SigningKeyRecord,
   UserRecord,
   GroupRecord,
+  IdentityPoolRecord,
 } from '../../../src/storage/records.ts';
 import type { Store, UserStore } from '../../../src/storage/store.ts';
 
@@ -41,6 +42,20 @@ export function pool(id: string, over: Partial<PoolRecord> = {}): PoolRecord {
     updatedAt: T0,
     version: 1,
     settings: { Policies: { PasswordPolicy: { MinimumLength: 8, RequireSymbols: true } } },
+    tags: {},
+    ...over,
+  };
+}
+
+export function identityPool(id: string, over: Partial<IdentityPoolRecord> = {}): IdentityPoolRecord {
+  return {
+    id,
+    name: `identity pool ${id}`,
+    arn: `arn:aws:cognito-identity:us-east-1:123456789012:identitypool/${id}`,
+    createdAt: T0,
+    updatedAt: T0,
+    version: 1,
+    settings: { AllowUnauthenticatedIdentities: false },
     tags: {},
     ...over,
   };

@@ -8,6 +8,7 @@ import { countersContract } from './counters.ts';
 import { domainsContract } from './domains.ts';
 import { durabilityContract } from './durability.ts';
 import { groupsContract } from './groups.ts';
+import { identityPoolsContract } from './identity-pools.ts';
 import { keysContract } from './keys.ts';
 import { metaContract } from './meta.ts';
 import { migrateContract } from './migrate.ts';
@@ -32,6 +33,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   usersContract,
   usersListContract,
   groupsContract,
+  identityPoolsContract,
   codesContract,
   sessionsContract,
   countersContract,

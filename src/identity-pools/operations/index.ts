@@ -1,0 +1,25 @@
+// The cognito-identity operations Cognate serves. One line per operation; keep alphabetical within each group.
+import type { Operation } from '../../protocol/operation.ts';
+
+// Identity pools
+import createIdentityPool from './create-identity-pool.ts';
+import deleteIdentityPool from './delete-identity-pool.ts';
+import describeIdentityPool from './describe-identity-pool.ts';
+import listIdentityPools from './list-identity-pools.ts';
+import updateIdentityPool from './update-identity-pool.ts';
+
+// Tags
+import listTagsForResource from './list-tags-for-resource.ts';
+import tagResource from './tag-resource.ts';
+import untagResource from './untag-resource.ts';
+
+export const identityPoolOperations: Operation[] = [
+  createIdentityPool,
+  deleteIdentityPool,
+  describeIdentityPool,
+  listIdentityPools,
+  updateIdentityPool,
+  listTagsForResource,
+  tagResource,
+  untagResource,
+];

@@ -1,0 +1,15 @@
+// PostgreSQL identity pools: create counted under an advisory lock, versioned update, paged list (stored as user pools are).
+import type { IdentityPoolStore } from '../store.ts';
+import { rows, type PgDb } from './db.ts';
+import { pgPoolTable } from './pool-table.ts';
+
+export function pgIdentityPools(db: PgDb): IdentityPoolStore {
+  const pools = pgPoolTable(db, 'identity_pools', rows.identityPool);
+  return {
+    create: (p, maxPools) => pools.create(p, maxPools),
+    get: (id) => pools.get(id),
+    list: (limit, cursor) => pools.list(limit, cursor),
+    update: (p) => pools.update(p),
+    delete: (id) => pools.delete(id),
+  };
+}

@@ -1,0 +1,24 @@
+// SQLite identity pools: counted create, versioned update, keyset-paged list (stored as user pools are).
+import type { IdentityPoolRecord } from '../records.ts';
+import type { IdentityPoolStore } from '../store.ts';
+import { rows, type SqliteDb } from './db.ts';
+import { sqlitePoolTable } from './pool-table.ts';
+
+export function sqliteIdentityPools(s: SqliteDb): IdentityPoolStore {
+  const pools = sqlitePoolTable(s, 'identity_pools', rows.identityPool);
+  // IMMEDIATE (as the other counted creates): the write lock is taken before counting.
+  const create = s.db.transaction((p: IdentityPoolRecord, max: number) => {
+    if (pools.count() >= max) return 'limit' as const;
+    pools.insert(p);
+    return 'ok' as const;
+  });
+  return {
+    async create(pool, maxPools) {
+      return create.immediate(pool, maxPools);
+    },
+    get: async (id) => pools.get(id),
+    list: async (limit, cursor) => pools.list(limit, cursor),
+    update: async (p) => pools.update(p),
+    delete: async (id) => pools.delete(id),
+  };
+}
