@@ -62,6 +62,8 @@ export function rawRequest(baseUrl: string, r: RawRequest): Promise<RawResponse>
 export interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
+  /** temporary credentials: sent as x-amz-security-token and signed */
+  sessionToken?: string;
 }
 
 export interface SignArgs {
