@@ -17,6 +17,7 @@ import { makeDelivery, type Delivery } from './runtime/delivery.ts';
 import { loadTriggerMappings, makeTriggerRunner, type TriggerRunner } from './runtime/triggers.ts';
 import { argon2Hasher, type PasswordHasher } from './runtime/hashing.ts';
 import { storedKeys, type StoredKeys } from './runtime/stored-keys.ts';
+import { lazyCredentialAuthority, withRoleCredentials, type LazyCredentialAuthority } from './identity-pools/credentials.ts';
 import { LruCache } from './lib/lru.ts';
 import type { KeyObject } from 'node:crypto';
 import { makeMetrics, type Metrics } from './runtime/metrics.ts';
@@ -44,6 +45,8 @@ export interface Deps {
   hashing: PasswordHasher;
   /** Per-deployment keys sealed in the store: the code pepper, the SRP simulation key. */
   storedKeys: StoredKeys;
+  /** Temporary credentials STS issues for roles (identity-pools/credentials.ts). */
+  roleCredentials: LazyCredentialAuthority;
   /** In-process caches of derived values (safe to lose: each entry is recomputed on a miss). */
   caches: Caches;
   /** Invokes the Lambda functions of pool triggers (--triggers mappings, else COGNATE_LAMBDA_ENDPOINT). */
@@ -178,16 +181,19 @@ export function assembleDeps<B extends BaseDeps>(base: B, over: Partial<Omit<Dep
   const metrics = over.metrics ?? makeMetrics();
   const store = timedStore(base.store, metrics);
   const hashing = over.hashing ?? argon2Hasher();
+  const keys = over.storedKeys ?? storedKeys({ store, secrets, random });
+  const roleCredentials = over.roleCredentials ?? lazyCredentialAuthority(keys, random, clock);
   if (hashing.load) metrics.watchHashing(hashing.load);
   return {
     ...base,
     store,
     metrics,
     privateKeys: over.privateKeys ?? new PrivateKeyCache(secrets),
-    signingKeys: over.signingKeys ?? adminResolver(admin),
+    signingKeys: over.signingKeys ?? withRoleCredentials(adminResolver(admin), roleCredentials),
+    roleCredentials,
     delivery: over.delivery ?? makeDelivery({ config, store, clock, random, logger, secrets }),
     hashing,
-    storedKeys: over.storedKeys ?? storedKeys({ store, secrets, random }),
+    storedKeys: keys,
     caches: over.caches ?? makeCaches(),
     triggers: over.triggers ?? makeTriggers(config, admin, clock, logger),
   };

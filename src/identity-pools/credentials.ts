@@ -7,6 +7,8 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 import type { Clock } from '../runtime/clock.ts';
 import type { Random } from '../runtime/random.ts';
+import type { StoredKeys } from '../runtime/stored-keys.ts';
+import type { SigningKeyResolver } from '../protocol/sigv4.ts';
 
 export interface CredentialClaims {
   roleArn: string;
@@ -77,3 +79,35 @@ export function credentialAuthority(masterKey: Buffer, random: Random, clock: Cl
   };
 }
 
+
+/** The authority over the store's credentials key (made once, shared by every server on the store), built on first use. */
+export interface LazyCredentialAuthority {
+  get(): Promise<CredentialAuthority>;
+}
+export function lazyCredentialAuthority(keys: StoredKeys, random: Random, clock: Clock): LazyCredentialAuthority {
+  let a: Promise<CredentialAuthority> | undefined;
+  return {
+    get() {
+      a ??= keys.get('sts_credentials_key').then((k) => credentialAuthority(k, random, clock));
+      a.catch(() => (a = undefined));
+      return a;
+    },
+  };
+}
+
+/** The principal context of a call signed with issued credentials. */
+export interface RoleContext extends VerifiedCredentials {
+  kind: 'role';
+}
+
+/** Resolves the admin key first, then issued credentials (`ASIA…` with a session token) with a `role` context. */
+export function withRoleCredentials(admin: SigningKeyResolver, creds: LazyCredentialAuthority): SigningKeyResolver {
+  return {
+    async resolve(accessKeyId, sessionToken) {
+      const found = await admin.resolve(accessKeyId, sessionToken);
+      if (found || !accessKeyId.startsWith('ASIA') || !sessionToken) return found;
+      const r = (await creds.get()).resolve(accessKeyId, sessionToken);
+      return r ? { secretAccessKey: r.secretAccessKey, context: { ...r.context, kind: 'role' } satisfies RoleContext } : null;
+    },
+  };
+}

@@ -6,6 +6,7 @@ import { devAccess, withholdAdminCors } from './dev-access.ts';
 import { sendAwsJsonError, toServiceError } from './error-response.ts';
 import type { Operation, OperationContext, ServiceName } from './operation.ts';
 import { verifySigV4, type SignedRequest } from './sigv4.ts';
+import { authorize, resourceOf } from '../identity-pools/authorize.ts';
 import { validateInput, type ServiceModel } from './validate.ts';
 import idpModel from './models/cognito-idp.json' with { type: 'json' };
 import identityModel from './models/cognito-identity.json' with { type: 'json' };
@@ -128,6 +129,8 @@ export async function handleAwsJson(
     }
     const input = decodeBody(req.body);
     validateInput(service.model, opName, input);
+    // Issued credentials act only as their role's policies allow; the admin key is not restricted.
+    if (ctx.principal) await authorize(deps, ctx.principal, `${service.name}:${opName}`, resourceOf(deps, input), req.ip);
     const out = await op.handle(input, deps, ctx);
     return reply
       .status(200)

@@ -10,6 +10,7 @@ import { toServiceError, headerSafe } from './error-response.ts';
 import { devAccess, withholdAdminCors } from './dev-access.ts';
 import { hasSigV4, signedService, verifySigV4, type SigV4Principal } from './sigv4.ts';
 import { signedRequestOf } from './aws-json.ts';
+import { authorize } from '../identity-pools/authorize.ts';
 
 export type QueryService = 'sts' | 'iam';
 
@@ -78,6 +79,12 @@ export async function handleQuery(ops: QueryOperation[], deps: Deps, req: Fastif
         skipSignatureCheck: devAccess(deps.config, req.headers),
         keyCache: deps.caches.sigv4Keys,
       });
+    }
+    // Issued credentials act only as their role's policies allow (GetCallerIdentity is always allowed, as in AWS).
+    if (principal && action !== 'GetCallerIdentity') {
+      const roleName = params.get('RoleName');
+      const resource = roleName ? `arn:aws:iam::${deps.config.accountId}:role/${roleName}` : '*';
+      await authorize(deps, principal, `${service}:${action}`, resource, req.ip);
     }
     const result = await op.handle(params, deps, { requestId, principal });
     const xml =

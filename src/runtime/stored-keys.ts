@@ -5,7 +5,7 @@ import type { Random } from './random.ts';
 import type { Store } from '../storage/store.ts';
 
 /** The meta names of the keys Cognate keeps. */
-export type StoredKeyName = 'code_pepper' | 'srp_simulation_key' | 'migration_key';
+export type StoredKeyName = 'code_pepper' | 'srp_simulation_key' | 'migration_key' | 'sts_credentials_key';
 
 export interface StoredKeys {
   /** The 32-byte key `name`, read (or created) once and then cached for this store. */

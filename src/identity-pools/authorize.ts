@@ -1,0 +1,71 @@
+// Authorization of calls signed with issued credentials (issue 10): the assumed role's inline policies, evaluated
+// by policy.ts for the call's action (`{service}:{Operation}`) and resource, with the condition keys the credentials
+// carry (cognito-identity.amazonaws.com:sub/aud/amr) and the request's own (aws:CurrentTime, aws:SourceIp, …).
+// Calls signed by the admin key are not restricted here. The policies are read per call, so a change applies at once.
+import type { Deps } from '../deps.ts';
+import { AccessDeniedException } from '../protocol/errors.ts';
+import type { SigV4Principal } from '../protocol/sigv4.ts';
+import type { RoleContext } from './credentials.ts';
+import { evaluate, parsePolicy, type PolicyDocument } from './policy.ts';
+
+export function roleContextOf(principal: SigV4Principal | undefined): RoleContext | undefined {
+  const c = principal?.context as { kind?: string } | undefined;
+  return c?.kind === 'role' ? (c as RoleContext) : undefined;
+}
+
+export function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf('/') + 1);
+}
+
+export function assumedRoleArn(accountId: string, roleArn: string, sessionName: string): string {
+  return `arn:aws:sts::${accountId}:assumed-role/${roleNameOf(roleArn)}/${sessionName}`;
+}
+
+/** The resource a call names: the pool it acts on, else `*`. */
+export function resourceOf(deps: Pick<Deps, 'config'>, input: Record<string, unknown>): string {
+  const { region, accountId } = deps.config;
+  if (typeof input.UserPoolId === 'string') return `arn:aws:cognito-idp:${region}:${accountId}:userpool/${input.UserPoolId}`;
+  if (typeof input.IdentityPoolId === 'string') return `arn:aws:cognito-identity:${region}:${accountId}:identitypool/${input.IdentityPoolId}`;
+  return '*';
+}
+
+/** Throws AccessDeniedException unless the principal is the admin or its role allows `action` on `resource`. */
+export async function authorize(
+  deps: Pick<Deps, 'store' | 'config' | 'clock'>,
+  principal: SigV4Principal | undefined,
+  action: string,
+  resource: string,
+  sourceIp: string,
+): Promise<void> {
+  const role = roleContextOf(principal);
+  if (!role) return;
+  const name = roleNameOf(role.roleArn);
+  const stored = await deps.store.roles.get(name);
+  const policies: PolicyDocument[] = [];
+  if (stored && stored.arn === role.roleArn) {
+    for (const p of await deps.store.roles.allPolicies(name)) {
+      try {
+        policies.push(parsePolicy(p.document));
+      } catch {
+        /* a document stored before a stricter check grants nothing */
+      }
+    }
+  }
+  const now = deps.clock.now();
+  const keys: Record<string, string | string[]> = {
+    ...(role.keys ?? {}),
+    'aws:CurrentTime': new Date(now).toISOString(),
+    'aws:EpochTime': String(Math.floor(now / 1000)),
+    'aws:SourceIp': sourceIp,
+    'aws:userid': `${stored?.roleId ?? name}:${role.roleSessionName}`,
+    'aws:PrincipalArn': role.roleArn,
+  };
+  for (const [k, v] of Object.entries(role.tags ?? {})) keys[`aws:PrincipalTag/${k}`] = v;
+  const decision = evaluate(policies, { action, resource, keys });
+  if (decision === 'Allow') return;
+  const who = assumedRoleArn(deps.config.accountId, role.roleArn, role.roleSessionName);
+  throw new AccessDeniedException(
+    `User: ${who} is not authorized to perform: ${action} on resource: ${resource}` +
+      (decision === 'ExplicitDeny' ? ' with an explicit deny in an identity-based policy' : ' because no identity-based policy allows the ' + action + ' action'),
+  );
+}
