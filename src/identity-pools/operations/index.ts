@@ -8,6 +8,10 @@ import describeIdentityPool from './describe-identity-pool.ts';
 import listIdentityPools from './list-identity-pools.ts';
 import updateIdentityPool from './update-identity-pool.ts';
 
+// Identities
+import describeIdentity from './describe-identity.ts';
+import getId from './get-id.ts';
+
 // Tags
 import listTagsForResource from './list-tags-for-resource.ts';
 import tagResource from './tag-resource.ts';
@@ -19,6 +23,8 @@ export const identityPoolOperations: Operation[] = [
   describeIdentityPool,
   listIdentityPools,
   updateIdentityPool,
+  describeIdentity,
+  getId,
   listTagsForResource,
   tagResource,
   untagResource,
