@@ -1,9 +1,7 @@
 // Identities through the real AWS SDK (@aws-sdk/client-cognito-identity): GetId unsigned, for guests and for logins
 // by real ID tokens of a Cognate user pool (signed in with @aws-sdk/client-cognito-identity-provider), and
 // DescribeIdentity. On SQLite, and on PostgreSQL (in a schema of its own) when COGNATE_TEST_DATABASE_URL is set.
-import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
 import assert from 'node:assert/strict';
 import {
   CognitoIdentityClient,
@@ -13,17 +11,15 @@ import {
   type CognitoIdentityProvider,
 } from '@aws-sdk/client-cognito-identity';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, GlobalSignOutCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { ALL_FLOWS, createTestUser } from '../support/users.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
-import { openPostgresStore } from '../../src/storage/postgres/index.ts';
+import { pgUrl, startServerOnStoreUnderTest } from '../support/store-under-test.ts';
 
 let s: TestServer;
 let admin: CognitoIdentityClient;
 let unsigned: CognitoIdentityClient;
 const clock = new FixedClock(Date.now());
-const pgUrl = process.env.COGNATE_TEST_DATABASE_URL;
-const schema = `cognate_ids_${process.pid}_${randomBytes(4).toString('hex')}`;
 const PW = 'Passw0rd!';
 let userPoolId: string;
 let clientId: string;
@@ -31,11 +27,7 @@ let otherClientId: string;
 let provider: string;
 
 before(async () => {
-  if (pgUrl) {
-    const store = await openPostgresStore(pgUrl, { schema, poolSize: 4 });
-    await store.migrate();
-    s = await startTestServer({ clock, store });
-  } else s = await startTestServer({ clock });
+  s = await startServerOnStoreUnderTest(clock, 'cognate_ids', 4);
   admin = new CognitoIdentityClient({ region: s.deps.config.region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
   // GetId is one of the operations the SDK sends unsigned: no credentials at all.
   unsigned = new CognitoIdentityClient({
@@ -57,11 +49,6 @@ after(async () => {
   admin.destroy();
   unsigned.destroy();
   await s.close();
-  if (!pgUrl) return;
-  const c = new pg.Client({ connectionString: pgUrl });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await c.end();
 });
 
 test('the server stores identities in the store under test', () => {
