@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import {
   CognitoIdentityClient,
   CreateIdentityPoolCommand,
+  DeleteIdentitiesCommand,
   DescribeIdentityCommand,
   GetIdCommand,
+  ListIdentitiesCommand,
   type CognitoIdentityProvider,
 } from '@aws-sdk/client-cognito-identity';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, GlobalSignOutCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -168,4 +170,49 @@ test('GetId refuses logins from providers the pool lacks, other audiences, bad, 
   } finally {
     clock.set(Date.now());
   }
+});
+
+test('ListIdentities pages a pool in creation order; DeleteIdentities removes them (unknown ids are no error)', async () => {
+  const poolId = await identityPool({ guests: true });
+  const made: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    clock.advance(1000);
+    made.push((await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!);
+  }
+  clock.advance(1000);
+  const alice = await signIn('alice');
+  const aliceId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: alice.IdToken! } }))).IdentityId!;
+  made.push(aliceId);
+
+  const seen: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await admin.send(new ListIdentitiesCommand({ IdentityPoolId: poolId, MaxResults: 2, HideDisabled: true, NextToken }));
+    assert.equal(page.IdentityPoolId, poolId);
+    assert.ok(page.Identities!.length <= 2);
+    seen.push(...page.Identities!.map((i) => i.IdentityId!));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  assert.deepEqual(seen, made);
+  const all = await admin.send(new ListIdentitiesCommand({ IdentityPoolId: poolId, MaxResults: 60 }));
+  assert.deepEqual(all.Identities!.at(-1)!.Logins, [provider]);
+  assert.deepEqual(await errorOf(() => admin.send(new ListIdentitiesCommand({ IdentityPoolId: poolId, MaxResults: 2, NextToken: 'garbage' }))), [
+    'InvalidParameterException',
+    'Invalid pagination token.',
+  ]);
+  assert.equal((await errorOf(() => admin.send(new ListIdentitiesCommand({ IdentityPoolId: poolId, MaxResults: 61 }))))[0], 'InvalidParameterException');
+
+  const missing = 'us-east-1:00000000-0000-4000-8000-000000000000';
+  const del = await admin.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [made[0]!, aliceId, missing] }));
+  assert.deepEqual(del.UnprocessedIdentityIds, []);
+  const left = await admin.send(new ListIdentitiesCommand({ IdentityPoolId: poolId, MaxResults: 60 }));
+  assert.deepEqual(left.Identities!.map((i) => i.IdentityId), made.slice(1, 5));
+  assert.equal((await errorOf(() => admin.send(new DescribeIdentityCommand({ IdentityId: aliceId }))))[0], 'ResourceNotFoundException');
+  // The login is free again: the next GetId makes a new identity for it.
+  const again = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: alice.IdToken! } }))).IdentityId!;
+  assert.notEqual(again, aliceId);
+  assert.equal(
+    (await errorOf(() => admin.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: Array.from({ length: 61 }, () => missing) }))))[0],
+    'InvalidParameterException',
+  );
 });

@@ -9,8 +9,10 @@ import listIdentityPools from './list-identity-pools.ts';
 import updateIdentityPool from './update-identity-pool.ts';
 
 // Identities
+import deleteIdentities from './delete-identities.ts';
 import describeIdentity from './describe-identity.ts';
 import getId from './get-id.ts';
+import listIdentities from './list-identities.ts';
 
 // Tags
 import listTagsForResource from './list-tags-for-resource.ts';
@@ -23,8 +25,10 @@ export const identityPoolOperations: Operation[] = [
   describeIdentityPool,
   listIdentityPools,
   updateIdentityPool,
+  deleteIdentities,
   describeIdentity,
   getId,
+  listIdentities,
   listTagsForResource,
   tagResource,
   untagResource,
