@@ -9,6 +9,10 @@ import {
   DeleteIdentitiesCommand,
   DescribeIdentityCommand,
   GetIdCommand,
+  GetIdentityPoolRolesCommand,
+  SetIdentityPoolRolesCommand,
+  UpdateIdentityPoolCommand,
+  DescribeIdentityPoolCommand,
   ListIdentitiesCommand,
   type CognitoIdentityProvider,
 } from '@aws-sdk/client-cognito-identity';
@@ -214,5 +218,54 @@ test('ListIdentities pages a pool in creation order; DeleteIdentities removes th
   assert.equal(
     (await errorOf(() => admin.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: Array.from({ length: 61 }, () => missing) }))))[0],
     'InvalidParameterException',
+  );
+});
+
+test('SetIdentityPoolRoles / GetIdentityPoolRoles: roles and role mappings stored as given, checked, kept by UpdateIdentityPool', async () => {
+  const poolId = await identityPool({ guests: true });
+  const arn = (n: string) => `arn:aws:iam::${s.deps.config.accountId}:role/${n}`;
+  const key = `${provider}:${clientId}`;
+  const RoleMappings = {
+    [key]: {
+      Type: 'Rules' as const,
+      AmbiguousRoleResolution: 'AuthenticatedRole' as const,
+      RulesConfiguration: { Rules: [{ Claim: 'cognito:groups', MatchType: 'Contains' as const, Value: 'admins', RoleARN: arn('Admins') }] },
+    },
+  };
+  const Roles = { authenticated: arn('Auth'), unauthenticated: arn('service-role/Guest') };
+  assert.deepEqual(await admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId })).then((r) => r.Roles ?? {}), {});
+  await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: poolId, Roles, RoleMappings }));
+  const got = await admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId }));
+  assert.deepEqual({ IdentityPoolId: got.IdentityPoolId, Roles: got.Roles, RoleMappings: got.RoleMappings }, { IdentityPoolId: poolId, Roles, RoleMappings });
+
+  // UpdateIdentityPool keeps them; they are not members of the pool description.
+  const desc = await admin.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId }));
+  await admin.send(new UpdateIdentityPoolCommand({ IdentityPoolId: poolId, IdentityPoolName: 'renamed', AllowUnauthenticatedIdentities: true, CognitoIdentityProviders: desc.CognitoIdentityProviders }));
+  assert.deepEqual((await admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId }))).Roles, Roles);
+
+  const refused = async (input: Omit<ConstructorParameters<typeof SetIdentityPoolRolesCommand>[0], 'IdentityPoolId'>) => {
+    const [name] = await errorOf(() => admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: poolId, ...input })));
+    assert.equal(name, 'InvalidParameterException', JSON.stringify(input));
+  };
+  await refused({ Roles: { authenticated: 'not-an-arn' } });
+  await refused({ Roles: { admin: arn('Auth') } });
+  await refused({ Roles, RoleMappings: { 'graph.facebook.com': { Type: 'Token', AmbiguousRoleResolution: 'Deny' } } });
+  await refused({ Roles, RoleMappings: { [key]: { Type: 'Rules', AmbiguousRoleResolution: 'Deny' } } });
+  await refused({ Roles, RoleMappings: { [key]: { Type: 'Token' } } });
+  await refused({
+    Roles,
+    RoleMappings: { [key]: { Type: 'Rules', AmbiguousRoleResolution: 'Deny', RulesConfiguration: { Rules: [{ Claim: 'c', MatchType: 'Equals', Value: 'v', RoleARN: 'arn:aws:s3:::bucket' }] } } },
+  });
+  // Nothing half-written: the refused requests left the roles as they were.
+  const after = await admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId }));
+  assert.deepEqual({ Roles: after.Roles, RoleMappings: after.RoleMappings }, { Roles, RoleMappings });
+  // A Token mapping; and an empty Roles map clears the roles.
+  await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: poolId, Roles: {}, RoleMappings: { [key]: { Type: 'Token', AmbiguousRoleResolution: 'Deny' } } }));
+  const cleared = await admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId }));
+  assert.deepEqual(cleared.Roles ?? {}, {});
+  assert.deepEqual(cleared.RoleMappings, { [key]: { Type: 'Token', AmbiguousRoleResolution: 'Deny' } });
+  assert.equal(
+    (await errorOf(() => admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: 'us-east-1:00000000-0000-4000-8000-000000000000' }))))[0],
+    'ResourceNotFoundException',
   );
 });

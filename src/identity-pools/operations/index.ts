@@ -5,7 +5,9 @@ import type { Operation } from '../../protocol/operation.ts';
 import createIdentityPool from './create-identity-pool.ts';
 import deleteIdentityPool from './delete-identity-pool.ts';
 import describeIdentityPool from './describe-identity-pool.ts';
+import getIdentityPoolRoles from './get-identity-pool-roles.ts';
 import listIdentityPools from './list-identity-pools.ts';
+import setIdentityPoolRoles from './set-identity-pool-roles.ts';
 import updateIdentityPool from './update-identity-pool.ts';
 
 // Identities
@@ -23,7 +25,9 @@ export const identityPoolOperations: Operation[] = [
   createIdentityPool,
   deleteIdentityPool,
   describeIdentityPool,
+  getIdentityPoolRoles,
   listIdentityPools,
+  setIdentityPoolRoles,
   updateIdentityPool,
   deleteIdentities,
   describeIdentity,
