@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IdentityRecord } from '../../../src/storage/store.ts';
-import { T0, type WithStore } from './fixtures.ts';
+import { identityPool, T0, type WithStore } from './fixtures.ts';
 
 const P1 = 'us-east-1:11111111-1111-4111-8111-111111111111';
 const P2 = 'us-east-1:22222222-2222-4222-8222-222222222222';
@@ -75,6 +75,23 @@ export function identitiesContract(withStore: WithStore): void {
         assert.equal(await store.identities.delete(linked.id), false);
         assert.equal(await store.identities.get(linked.id), null);
         assert.equal((await store.identities.forLogin(identity(8), PROVIDER, 'u')).id, identity(8).id);
+      }));
+
+    test('deleting an identity pool deletes its identities and their logins, not those of other pools', () =>
+      withStore(async (store) => {
+        await store.identityPools.create(identityPool(P1), 10);
+        await store.identityPools.create(identityPool(P2), 10);
+        await store.identities.create(identity(1));
+        await store.identities.forLogin(identity(2), PROVIDER, 'u');
+        const kept = await store.identities.forLogin(identity(3, P2), PROVIDER, 'u');
+        assert.equal(await store.identityPools.delete(P1), true);
+        assert.equal(await store.identities.get(identity(1).id), null);
+        assert.equal(await store.identities.get(identity(2).id), null);
+        assert.deepEqual((await store.identities.list(P1, 10)).items, []);
+        assert.deepEqual(await store.identities.get(kept.id), kept);
+        // A pool of the same id made again starts without the login.
+        await store.identityPools.create(identityPool(P1), 10);
+        assert.equal((await store.identities.forLogin(identity(4), PROVIDER, 'u')).id, identity(4).id);
       }));
   });
 }
