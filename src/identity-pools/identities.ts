@@ -26,7 +26,7 @@ function providerIssued(deps: IdentityDeps, provider: string, iss: string, poolI
 }
 
 /** The provider user id (the token's sub) of one login, verified as Cognito does for a Cognito user pool provider. */
-async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, provider: string, token: string): Promise<string> {
+export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, provider: string, token: string): Promise<string> {
   const cfg = pool.settings.CognitoIdentityProviders?.find((p) => p.ProviderName === provider);
   if (!cfg) {
     if (pool.settings.SupportedLoginProviders?.[provider] !== undefined) {

@@ -12,6 +12,7 @@ import {
   GetIdentityPoolRolesCommand,
   SetIdentityPoolRolesCommand,
   UpdateIdentityPoolCommand,
+  UnlinkIdentityCommand,
   DescribeIdentityPoolCommand,
   ListIdentitiesCommand,
   type CognitoIdentityProvider,
@@ -266,6 +267,31 @@ test('SetIdentityPoolRoles / GetIdentityPoolRoles: roles and role mappings store
   assert.deepEqual(cleared.RoleMappings, { [key]: { Type: 'Token', AmbiguousRoleResolution: 'Deny' } });
   assert.equal(
     (await errorOf(() => admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: 'us-east-1:00000000-0000-4000-8000-000000000000' }))))[0],
+    'ResourceNotFoundException',
+  );
+});
+
+test('UnlinkIdentity (unsigned): with a verified login of the identity, removes the named login; others are refused', async () => {
+  const poolId = await identityPool();
+  const alice = await signIn('alice');
+  const bob = await signIn('bob');
+  const aliceId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: alice.IdToken! } }))).IdentityId!;
+  await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: bob.IdToken! } }));
+  // Bob's token does not prove Alice's identity.
+  assert.deepEqual(
+    (await errorOf(() => unsigned.send(new UnlinkIdentityCommand({ IdentityId: aliceId, Logins: { [provider]: bob.IdToken! }, LoginsToRemove: [provider] }))))[0],
+    'NotAuthorizedException',
+  );
+  assert.deepEqual((await admin.send(new DescribeIdentityCommand({ IdentityId: aliceId }))).Logins, [provider]);
+  clock.advance(1000);
+  await unsigned.send(new UnlinkIdentityCommand({ IdentityId: aliceId, Logins: { [provider]: alice.IdToken! }, LoginsToRemove: [provider] }));
+  const d = await admin.send(new DescribeIdentityCommand({ IdentityId: aliceId }));
+  assert.deepEqual(d.Logins, []);
+  assert.equal(d.LastModifiedDate!.getTime(), clock.now());
+  // The login is free: Alice's next GetId is a new identity.
+  assert.notEqual((await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: alice.IdToken! } }))).IdentityId, aliceId);
+  assert.equal(
+    (await errorOf(() => unsigned.send(new UnlinkIdentityCommand({ IdentityId: 'us-east-1:00000000-0000-4000-8000-000000000000', Logins: { [provider]: alice.IdToken! }, LoginsToRemove: [provider] }))))[0],
     'ResourceNotFoundException',
   );
 });

@@ -15,6 +15,7 @@ import deleteIdentities from './delete-identities.ts';
 import describeIdentity from './describe-identity.ts';
 import getId from './get-id.ts';
 import listIdentities from './list-identities.ts';
+import unlinkIdentity from './unlink-identity.ts';
 
 // Tags
 import listTagsForResource from './list-tags-for-resource.ts';
@@ -33,6 +34,7 @@ export const identityPoolOperations: Operation[] = [
   describeIdentity,
   getId,
   listIdentities,
+  unlinkIdentity,
   listTagsForResource,
   tagResource,
   untagResource,

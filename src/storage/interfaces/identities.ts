@@ -21,6 +21,10 @@ export interface IdentityStore {
    */
   forLogin(fresh: IdentityRecord, provider: string, userId: string): Promise<IdentityRecord>;
   get(id: string): Promise<IdentityRecord | null>;
+  /** The id of the identity of the pool that (provider, userId) is linked to, or null. */
+  linked(poolId: string, provider: string, userId: string): Promise<string | null>;
+  /** Removes the identity's links to `providers` and sets modifiedAt; the identity after, or null if it does not exist. */
+  unlink(id: string, providers: string[], now: number): Promise<IdentityRecord | null>;
   /** Identities of the pool in creation order; `cursor` is a previous page's `next`. */
   list(poolId: string, limit: number, cursor?: string): Promise<Page<IdentityRecord>>;
   /** Deletes the identity and its logins; false if it did not exist. */

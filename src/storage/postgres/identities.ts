@@ -41,6 +41,20 @@ export function pgIdentities({ pool, tx, one, all }: PgDb): IdentityStore {
       const r = await one('SELECT * FROM identities WHERE id = $1', [id]);
       return r ? of(r) : null;
     },
+    async linked(poolId, provider, userId) {
+      const r = await one('SELECT identity_id FROM identity_logins WHERE pool_id = $1 AND provider = $2 AND user_id = $3', [poolId, provider, userId]);
+      return r ? (r.identity_id as string) : null;
+    },
+    unlink(id, providers, now) {
+      return tx(async (c) => {
+        const { rows: found } = await c.query('SELECT * FROM identities WHERE id = $1 FOR UPDATE', [id]);
+        if (!found.length) return null;
+        await c.query('DELETE FROM identity_logins WHERE identity_id = $1 AND provider = ANY($2::text[])', [id, providers]);
+        const logins = (JSON.parse(found[0].logins) as string[]).filter((p) => !providers.includes(p));
+        await c.query('UPDATE identities SET logins = $1, modified_at = $2 WHERE id = $3', [JSON.stringify(logins), now, id]);
+        return identityOf({ ...found[0], modified_at: now }, logins);
+      });
+    },
     async list(poolId, limit, cursor) {
       const [t, id] = cursorArgs(cursor);
       const found = await all(

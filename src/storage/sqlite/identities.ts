@@ -36,6 +36,14 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     q('DELETE FROM identity_logins WHERE identity_id = ?').run(id);
     return q('DELETE FROM identities WHERE id = ?').run(id).changes === 1;
   });
+  const unlink = db.transaction((id: string, providers: string[], now: number) => {
+    const r = q('SELECT * FROM identities WHERE id = ?').get(id) as Row | undefined;
+    if (!r) return null;
+    for (const p of providers) q('DELETE FROM identity_logins WHERE identity_id = ? AND provider = ?').run(id, p);
+    const logins = (JSON.parse(r.logins) as string[]).filter((p) => !providers.includes(p));
+    q('UPDATE identities SET logins = ?, modified_at = ? WHERE id = ?').run(JSON.stringify(logins), now, id);
+    return identityOf({ ...r, modified_at: now }, logins);
+  });
   return {
     async create(i) {
       insert(i);
@@ -46,6 +54,13 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     async get(id) {
       const r = q('SELECT * FROM identities WHERE id = ?').get(id) as Row | undefined;
       return r ? of(r) : null;
+    },
+    async linked(poolId, provider, userId) {
+      const r = q('SELECT identity_id FROM identity_logins WHERE pool_id = ? AND provider = ? AND user_id = ?').get(poolId, provider, userId) as Row | undefined;
+      return r ? (r.identity_id as string) : null;
+    },
+    async unlink(id, providers, now) {
+      return unlink.immediate(id, providers, now);
     },
     async list(poolId, limit, cursor) {
       const [t, id] = cursorArgs(cursor);

@@ -93,5 +93,17 @@ export function identitiesContract(withStore: WithStore): void {
         await store.identityPools.create(identityPool(P1), 10);
         assert.equal((await store.identities.forLogin(identity(4), PROVIDER, 'u')).id, identity(4).id);
       }));
+
+    test('unlink removes the named logins of an identity (freeing them) and sets modifiedAt; linked finds a login', () =>
+      withStore(async (store) => {
+        const a = await store.identities.forLogin(identity(1), PROVIDER, 'u');
+        assert.equal(await store.identities.linked(P1, PROVIDER, 'u'), a.id);
+        assert.equal(await store.identities.linked(P2, PROVIDER, 'u'), null);
+        assert.deepEqual(await store.identities.unlink(a.id, [PROVIDER, 'other'], T0 + 50), { ...a, logins: [], modifiedAt: T0 + 50 });
+        assert.deepEqual(await store.identities.get(a.id), { ...a, logins: [], modifiedAt: T0 + 50 });
+        assert.equal(await store.identities.linked(P1, PROVIDER, 'u'), null);
+        assert.equal((await store.identities.forLogin(identity(2), PROVIDER, 'u')).id, identity(2).id);
+        assert.equal(await store.identities.unlink(identity(9).id, [PROVIDER], T0), null);
+      }));
   });
 }
