@@ -101,6 +101,10 @@ export interface IdentityPoolSettings {
   OpenIdConnectProviderARNs?: string[];
   CognitoIdentityProviders?: { ProviderName?: string; ClientId?: string; ServerSideTokenCheck?: boolean }[];
   SamlProviderARNs?: string[];
+  /** SetIdentityPoolRoles: 'authenticated' / 'unauthenticated' → role ARN */
+  Roles?: Record<string, string>;
+  /** SetIdentityPoolRoles: provider → role mapping (Type Token | Rules), as given */
+  RoleMappings?: Record<string, { Type: string; AmbiguousRoleResolution?: string; RulesConfiguration?: { Rules: { Claim: string; MatchType: string; Value: string; RoleARN: string }[] } }>;
 }
 
 /** Stored as a user pool is (the same columns, in its own table), with its own settings. */

@@ -6,6 +6,7 @@ import type { CodeStore } from './interfaces/codes.ts';
 import type { CounterStore } from './interfaces/counters.ts';
 import type { DomainStore } from './interfaces/domains.ts';
 import type { GroupStore } from './interfaces/groups.ts';
+import type { IdentityStore } from './interfaces/identities.ts';
 import type { IdentityPoolStore } from './interfaces/identity-pools.ts';
 import type { SigningKeyStore } from './interfaces/keys.ts';
 import type { MetaStore } from './interfaces/meta.ts';
@@ -17,6 +18,8 @@ import type { UserStore } from './interfaces/users.ts';
 
 export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, IdentityPoolStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
 export type { RoleStore };
+export type { IdentityStore };
+export type { IdentityRecord } from './interfaces/identities.ts';
 export type { RoleRecord, RolePolicyRecord } from './interfaces/roles.ts';
 export type { CreateResult } from './interfaces/create-result.ts';
 export type { SessionWithContext };
@@ -39,6 +42,8 @@ export interface Store {
   /** IAM roles and their inline policies (identity pools, STS) */
   roles: RoleStore;
   identityPools: IdentityPoolStore;
+  /** identities of identity pools and their linked logins */
+  identities: IdentityStore;
   /** Applies pending numbered migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;

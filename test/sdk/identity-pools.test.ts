@@ -2,9 +2,7 @@
 // with every member, DescribeIdentityPool, UpdateIdentityPool, ListIdentityPools (by hand and with the SDK's
 // paginator), TagResource / UntagResource / ListTagsForResource, DeleteIdentityPool, and their errors. On SQLite, and
 // on PostgreSQL (in a schema of its own) when COGNATE_TEST_DATABASE_URL is set.
-import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
 import assert from 'node:assert/strict';
 import {
   CognitoIdentityClient,
@@ -19,9 +17,9 @@ import {
   UpdateIdentityPoolCommand,
   type CreateIdentityPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity';
-import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
-import { openPostgresStore } from '../../src/storage/postgres/index.ts';
+import { pgUrl, startServerOnStoreUnderTest } from '../support/store-under-test.ts';
 
 let s: TestServer;
 let identity: CognitoIdentityClient;
@@ -29,25 +27,14 @@ let identity: CognitoIdentityClient;
 const clock = new FixedClock(Date.now());
 const NO_POOL = 'us-east-1:00000000-0000-4000-8000-000000000000';
 
-const pgUrl = process.env.COGNATE_TEST_DATABASE_URL;
-const schema = `cognate_idp_${process.pid}_${randomBytes(4).toString('hex')}`;
 
 before(async () => {
-  if (pgUrl) {
-    const store = await openPostgresStore(pgUrl, { schema, poolSize: 2 });
-    await store.migrate();
-    s = await startTestServer({ clock, store });
-  } else s = await startTestServer({ clock });
+  s = await startServerOnStoreUnderTest(clock, 'cognate_idp');
   identity = new CognitoIdentityClient({ region: s.deps.config.region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
 });
 after(async () => {
   identity.destroy();
   await s.close();
-  if (!pgUrl) return;
-  const c = new pg.Client({ connectionString: pgUrl });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await c.end();
 });
 
 test('the server stores identity pools in the store under test', () => {

@@ -5,8 +5,17 @@ import type { Operation } from '../../protocol/operation.ts';
 import createIdentityPool from './create-identity-pool.ts';
 import deleteIdentityPool from './delete-identity-pool.ts';
 import describeIdentityPool from './describe-identity-pool.ts';
+import getIdentityPoolRoles from './get-identity-pool-roles.ts';
 import listIdentityPools from './list-identity-pools.ts';
+import setIdentityPoolRoles from './set-identity-pool-roles.ts';
 import updateIdentityPool from './update-identity-pool.ts';
+
+// Identities
+import deleteIdentities from './delete-identities.ts';
+import describeIdentity from './describe-identity.ts';
+import getId from './get-id.ts';
+import listIdentities from './list-identities.ts';
+import unlinkIdentity from './unlink-identity.ts';
 
 // Tags
 import listTagsForResource from './list-tags-for-resource.ts';
@@ -17,8 +26,15 @@ export const identityPoolOperations: Operation[] = [
   createIdentityPool,
   deleteIdentityPool,
   describeIdentityPool,
+  getIdentityPoolRoles,
   listIdentityPools,
+  setIdentityPoolRoles,
   updateIdentityPool,
+  deleteIdentities,
+  describeIdentity,
+  getId,
+  listIdentities,
+  unlinkIdentity,
   listTagsForResource,
   tagResource,
   untagResource,

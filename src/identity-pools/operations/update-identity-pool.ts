@@ -19,6 +19,9 @@ export default defineOperation<IdentityPool, IdentityPool>({
         if (current !== undefined && members.DeveloperProviderName !== undefined && members.DeveloperProviderName !== current)
           throw new InvalidParameterException(DEVELOPER_PROVIDER_IMMUTABLE);
         const settings = identityPoolSettings({ ...members, DeveloperProviderName: members.DeveloperProviderName ?? current });
+        // The roles SetIdentityPoolRoles set are not members of the pool description: an update keeps them.
+        if (p.settings.Roles) settings.Roles = p.settings.Roles;
+        if (p.settings.RoleMappings) settings.RoleMappings = p.settings.RoleMappings;
         return { name: IdentityPoolName, settings, tags: IdentityPoolTags ? { ...IdentityPoolTags } : p.tags };
       },
       deps.clock.now(),

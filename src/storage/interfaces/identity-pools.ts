@@ -10,6 +10,6 @@ export interface IdentityPoolStore {
   list(limit: number, cursor?: string): Promise<Page<IdentityPoolRecord>>;
   /** Writes `pool` (with version already bumped) only if the stored version is `pool.version - 1`; false otherwise. */
   update(pool: IdentityPoolRecord): Promise<boolean>;
-  /** False if it did not exist. */
+  /** Deletes the pool with its identities and their logins; false if it did not exist. */
   delete(id: string): Promise<boolean>;
 }

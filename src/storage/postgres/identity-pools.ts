@@ -10,6 +10,12 @@ export function pgIdentityPools(db: PgDb): IdentityPoolStore {
     get: (id) => pools.get(id),
     list: (limit, cursor) => pools.list(limit, cursor),
     update: (p) => pools.update(p),
-    delete: (id) => pools.delete(id),
+    // A pool goes with its identities and their logins, in one transaction.
+    delete: (id) =>
+      db.tx(async (c) => {
+        await c.query('DELETE FROM identity_logins WHERE pool_id = $1', [id]);
+        await c.query('DELETE FROM identities WHERE pool_id = $1', [id]);
+        return (await c.query('DELETE FROM identity_pools WHERE id = $1', [id])).rowCount === 1;
+      }),
   };
 }

@@ -9,6 +9,7 @@ import { LOCK, num, pgDb } from './db.ts';
 import { pgDomains } from './domains.ts';
 import { pgGroups } from './groups.ts';
 import { pgRoles } from './roles.ts';
+import { pgIdentities } from './identities.ts';
 import { pgIdentityPools } from './identity-pools.ts';
 import { pgKeys } from './keys.ts';
 import { pgMeta } from './meta.ts';
@@ -87,6 +88,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     groups: pgGroups(db),
     roles: pgRoles(db),
     identityPools: pgIdentityPools(db),
+    identities: pgIdentities(db),
     codes: pgCodes(db),
     sessions: pgSessions(db),
     counters: pgCounters(db),

@@ -283,4 +283,27 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'identities of identity pools and their logins',
+    // identity_logins is unique per (pool, provider, provider user id): one login is one identity.
+    sql: `
+      CREATE TABLE identities (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        pool_id TEXT COLLATE "C" NOT NULL,
+        created_at BIGINT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        logins TEXT NOT NULL
+      );
+      CREATE INDEX identities_pool ON identities (pool_id, created_at, id);
+      CREATE TABLE identity_logins (
+        pool_id TEXT COLLATE "C" NOT NULL,
+        provider TEXT COLLATE "C" NOT NULL,
+        user_id TEXT COLLATE "C" NOT NULL,
+        identity_id TEXT COLLATE "C" NOT NULL REFERENCES identities (id),
+        PRIMARY KEY (pool_id, provider, user_id)
+      );
+      CREATE INDEX identity_logins_identity ON identity_logins (identity_id);
+    `,
+  },
 ];

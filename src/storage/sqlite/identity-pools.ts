@@ -12,6 +12,12 @@ export function sqliteIdentityPools(s: SqliteDb): IdentityPoolStore {
     pools.insert(p);
     return 'ok' as const;
   });
+  // A pool goes with its identities and their logins, in one transaction.
+  const remove = s.db.transaction((id: string) => {
+    s.q('DELETE FROM identity_logins WHERE pool_id = ?').run(id);
+    s.q('DELETE FROM identities WHERE pool_id = ?').run(id);
+    return pools.delete(id);
+  });
   return {
     async create(pool, maxPools) {
       return create.immediate(pool, maxPools);
@@ -19,6 +25,6 @@ export function sqliteIdentityPools(s: SqliteDb): IdentityPoolStore {
     get: async (id) => pools.get(id),
     list: async (limit, cursor) => pools.list(limit, cursor),
     update: async (p) => pools.update(p),
-    delete: async (id) => pools.delete(id),
+    delete: async (id) => remove.immediate(id),
   };
 }

@@ -8,6 +8,7 @@ import { countersContract } from './counters.ts';
 import { domainsContract } from './domains.ts';
 import { durabilityContract } from './durability.ts';
 import { groupsContract } from './groups.ts';
+import { identitiesContract } from './identities.ts';
 import { identityPoolsContract } from './identity-pools.ts';
 import { keysContract } from './keys.ts';
 import { metaContract } from './meta.ts';
@@ -34,6 +35,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   usersListContract,
   groupsContract,
   identityPoolsContract,
+  identitiesContract,
   codesContract,
   sessionsContract,
   countersContract,

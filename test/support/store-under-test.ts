@@ -1,0 +1,27 @@
+// A test server on the store under test: SQLite, or PostgreSQL in a schema of its own (dropped on close) when
+// COGNATE_TEST_DATABASE_URL is set.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openPostgresStore } from '../../src/storage/postgres/index.ts';
+import type { FixedClock } from '../../src/runtime/clock.ts';
+import { startTestServer, type TestServer } from './server.ts';
+
+export const pgUrl = process.env.COGNATE_TEST_DATABASE_URL;
+
+export async function startServerOnStoreUnderTest(clock: FixedClock, schemaPrefix: string, poolSize = 2): Promise<TestServer> {
+  if (!pgUrl) return startTestServer({ clock });
+  const schema = `${schemaPrefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const store = await openPostgresStore(pgUrl, { schema, poolSize });
+  await store.migrate();
+  const s = await startTestServer({ clock, store });
+  const close = s.close.bind(s);
+  return Object.assign(s, {
+    async close() {
+      await close();
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+    },
+  });
+}
