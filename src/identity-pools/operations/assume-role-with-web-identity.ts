@@ -8,7 +8,7 @@ import { awsError } from '../../protocol/errors.ts';
 import type { QueryOperation } from '../../protocol/query.ts';
 import { assumedRoleArn, roleNameOf } from '../authorize.ts';
 import { identityIssuer, identityKey } from '../openid.ts';
-import { evaluate, parsePolicy } from '../policy.ts';
+import { trustAllows } from '../sessions.ts';
 
 const AccessDenied = awsError('AccessDenied', { status: 403 });
 const InvalidIdentityToken = awsError('InvalidIdentityToken');
@@ -60,19 +60,7 @@ export const assumeRoleWithWebIdentity: QueryOperation = {
     const denied = () => new AccessDenied('Not authorized to perform sts:AssumeRoleWithWebIdentity');
     if (!role || role.arn !== roleArn) throw denied();
     const keys = { [`${NS}:aud`]: aud ?? '', [`${NS}:sub`]: claims.sub ?? '', [`${NS}:amr`]: amr };
-    let trust;
-    try {
-      trust = parsePolicy(role.assumeRolePolicy);
-    } catch {
-      throw denied();
-    }
-    // The trust policy must name the identity pools as the federated principal (the Principal element).
-    const all = Array.isArray(trust.Statement) ? trust.Statement : trust.Statement ? [trust.Statement] : [];
-    const statements = all.filter((st) => {
-      const p = (st as { Principal?: { Federated?: string | string[] } }).Principal?.Federated;
-      return p !== undefined && (Array.isArray(p) ? p : [p]).includes(NS);
-    });
-    if (evaluate([{ ...trust, Statement: statements }], { action: 'sts:AssumeRoleWithWebIdentity', resource: roleArn, keys }) !== 'Allow') throw denied();
+    if (!trustAllows(role, keys)) throw denied();
     if (duration > role.maxSessionDuration)
       throw new ValidationError(`The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`);
 

@@ -13,7 +13,9 @@ import updateIdentityPool from './update-identity-pool.ts';
 // Identities
 import deleteIdentities from './delete-identities.ts';
 import describeIdentity from './describe-identity.ts';
+import getCredentialsForIdentity from './get-credentials-for-identity.ts';
 import getId from './get-id.ts';
+import getOpenIdToken from './get-open-id-token.ts';
 import listIdentities from './list-identities.ts';
 import unlinkIdentity from './unlink-identity.ts';
 
@@ -27,6 +29,8 @@ export const identityPoolOperations: Operation[] = [
   deleteIdentityPool,
   describeIdentityPool,
   getIdentityPoolRoles,
+  getCredentialsForIdentity,
+  getOpenIdToken,
   listIdentityPools,
   setIdentityPoolRoles,
   updateIdentityPool,

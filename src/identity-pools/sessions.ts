@@ -1,0 +1,81 @@
+// What GetOpenIdToken and GetCredentialsForIdentity share (issue 10): an identity proven by its logins (or a guest
+// identity where the pool allows guests), its amr as Cognito writes it, and the role it gets (the pool's
+// authenticated or unauthenticated role; role mappings are not applied yet), whose trust policy must allow it.
+import type { Deps } from '../deps.ts';
+import type { IdentityPoolRecord } from '../storage/records.ts';
+import type { IdentityRecord } from '../storage/store.ts';
+import { InvalidIdentityPoolConfigurationException, NotAuthorizedException } from './errors.ts';
+import { getIdentity, verifyLogin } from './identities.ts';
+import { getIdentityPool, identityPoolArn } from './pools.ts';
+import { evaluate, parsePolicy } from './policy.ts';
+import { roleNameOf } from './authorize.ts';
+import type { RoleRecord } from '../storage/store.ts';
+
+const NS = 'cognito-identity.amazonaws.com';
+const LOGINS_MISMATCH = "Logins don't match. Please include at least one valid login for this identity or identity pool.";
+
+export interface ProvenIdentity {
+  identity: IdentityRecord;
+  pool: IdentityPoolRecord;
+  poolArn: string;
+  authenticated: boolean;
+  amr: string[];
+}
+
+export async function proveIdentity(
+  deps: Deps,
+  identityId: string,
+  logins: Record<string, string> | undefined,
+): Promise<ProvenIdentity> {
+  const identity = await getIdentity(deps, identityId);
+  const pool = await getIdentityPool(deps, identity.poolId);
+  const poolArn = identityPoolArn(deps, pool.id);
+  const entries = Object.entries(logins ?? {});
+  if (entries.length === 0) {
+    if (identity.logins.length > 0) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    if (!pool.settings.AllowUnauthenticatedIdentities)
+      throw new NotAuthorizedException('Unauthenticated access is not supported for this identity pool.');
+    return { identity, pool, poolArn, authenticated: false, amr: ['unauthenticated'] };
+  }
+  const amr = ['authenticated'];
+  for (const [provider, token] of entries) {
+    const sub = await verifyLogin(deps, pool, provider, token);
+    if ((await deps.store.identities.linked(pool.id, provider, sub)) !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    amr.push(provider, `${provider}:CognitoSignIn:${sub}`);
+  }
+  return { identity, pool, poolArn, authenticated: true, amr };
+}
+
+/** The condition keys a role's trust policy and permission policies see for this identity. */
+export function identityKeys(p: Pick<ProvenIdentity, 'identity' | 'pool' | 'amr'>): Record<string, string | string[]> {
+  return { [`${NS}:aud`]: p.pool.id, [`${NS}:sub`]: p.identity.id, [`${NS}:amr`]: p.amr };
+}
+
+/** Whether `role`'s trust policy lets the identity pools federate into it with these keys. */
+export function trustAllows(role: RoleRecord, keys: Record<string, string | string[]>): boolean {
+  let trust;
+  try {
+    trust = parsePolicy(role.assumeRolePolicy);
+  } catch {
+    return false;
+  }
+  const all = Array.isArray(trust.Statement) ? trust.Statement : trust.Statement ? [trust.Statement] : [];
+  const statements = all.filter((st) => {
+    const f = (st as { Principal?: { Federated?: string | string[] } }).Principal?.Federated;
+    return f !== undefined && (Array.isArray(f) ? f : [f]).includes(NS);
+  });
+  return evaluate([{ ...trust, Statement: statements }], { action: 'sts:AssumeRoleWithWebIdentity', resource: role.arn, keys }) === 'Allow';
+}
+
+const BAD_CONFIG = 'Invalid identity pool configuration. Check assigned IAM roles for this pool.';
+
+/** The role the identity gets: CustomRoleArn only where a mapping could name it (not yet), else the pool's role. */
+export async function roleFor(deps: Deps, p: ProvenIdentity, customRoleArn: string | undefined): Promise<RoleRecord> {
+  const arn = customRoleArn ?? p.pool.settings.Roles?.[p.authenticated ? 'authenticated' : 'unauthenticated'];
+  if (!arn) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
+  if (customRoleArn !== undefined && !Object.values(p.pool.settings.Roles ?? {}).includes(customRoleArn))
+    throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
+  const role = await deps.store.roles.get(roleNameOf(arn));
+  if (!role || role.arn !== arn || !trustAllows(role, identityKeys(p))) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
+  return role;
+}

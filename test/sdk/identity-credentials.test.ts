@@ -1,0 +1,111 @@
+// Both identity-pool flows end to end with the real SDKs: the enhanced flow (GetId → GetCredentialsForIdentity) and
+// the classic one (GetId → GetOpenIdToken → STS AssumeRoleWithWebIdentity), for a guest and for a user signed in to a
+// Cognate user pool; the credentials then sign calls that the role's policy allows and no others.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand,
+  GetOpenIdTokenCommand, SetIdentityPoolRolesCommand,
+} from '@aws-sdk/client-cognito-identity';
+import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { decodeJwt } from 'jose';
+import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
+import { ALL_FLOWS, createTestUser } from '../support/users.ts';
+import { FixedClock } from '../../src/runtime/clock.ts';
+
+let s: TestServer;
+let admin: CognitoIdentityClient;
+let unsigned: CognitoIdentityClient;
+let iam: IAMClient;
+let poolId: string;
+let provider: string;
+let clientId: string;
+const NS = 'cognito-identity.amazonaws.com';
+const PW = 'Passw0rd!';
+
+const trust = (aud: string, amr: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: NS }, Action: 'sts:AssumeRoleWithWebIdentity',
+  Condition: { StringEquals: { [`${NS}:aud`]: aud }, 'ForAnyValue:StringLike': { [`${NS}:amr`]: amr } } }] });
+
+before(async () => {
+  s = await startTestServer({ clock: new FixedClock(Date.now()) });
+  const region = s.deps.config.region;
+  admin = new CognitoIdentityClient({ region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
+  unsigned = new CognitoIdentityClient({ region, endpoint: s.url, maxAttempts: 1, credentials: () => Promise.reject(new Error('must not need credentials')) });
+  iam = new IAMClient({ region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
+  const userPoolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'app' }))).UserPool!.Id!;
+  clientId = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'web', ExplicitAuthFlows: ALL_FLOWS }))).UserPoolClient!.ClientId!;
+  provider = `cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  await createTestUser(s.deps, (await s.deps.store.pools.get(userPoolId))!, 'alice', PW);
+  poolId = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'app', AllowUnauthenticatedIdentities: true, AllowClassicFlow: true,
+    CognitoIdentityProviders: [{ ProviderName: provider, ClientId: clientId }] }))).IdentityPoolId!;
+  const auth = (await iam.send(new CreateRoleCommand({ RoleName: 'Cognito_appAuth', AssumeRolePolicyDocument: trust(poolId, 'authenticated') }))).Role!.Arn!;
+  const unauth = (await iam.send(new CreateRoleCommand({ RoleName: 'Cognito_appUnauth', AssumeRolePolicyDocument: trust(poolId, 'unauthenticated') }))).Role!.Arn!;
+  // signed-in users may read the identity pool's configuration; guests may not
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'Cognito_appAuth', PolicyName: 'read-pool', PolicyDocument: JSON.stringify({ Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 'cognito-identity:DescribeIdentityPool', Resource: `arn:aws:cognito-identity:${region}:${s.deps.config.accountId}:identitypool/${poolId}` }] }) }));
+  await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: poolId, Roles: { authenticated: auth, unauthenticated: unauth } }));
+});
+after(async () => {
+  for (const c of [admin, unsigned, iam]) c.destroy();
+  await s.close();
+});
+
+const clientWith = (c: { AccessKeyId?: string; SecretKey?: string; SessionToken?: string }) =>
+  new CognitoIdentityClient({ region: s.deps.config.region, endpoint: s.url, maxAttempts: 1, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken! } });
+
+test('enhanced flow: a guest gets unauthenticated-role credentials, a signed-in user authenticated-role ones; each policy applies', async () => {
+  const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
+  const guest = await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId }));
+  assert.equal(guest.IdentityId, guestId);
+  assert.match(guest.Credentials!.AccessKeyId!, /^ASIA/);
+  assert.ok(guest.Credentials!.Expiration instanceof Date);
+  const asGuest = clientWith(guest.Credentials!);
+  const denied = await awsErrorOf(() => asGuest.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId })));
+  asGuest.destroy();
+  assert.equal(denied.name, 'AccessDeniedException');
+  assert.match(denied.message, /assumed-role\/Cognito_appUnauth\/CognitoIdentityCredentials/);
+
+  const idToken = (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'alice', PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  const logins = { [provider]: idToken };
+  const aliceId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: logins }))).IdentityId!;
+  const alice = await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: aliceId, Logins: logins }));
+  const asAlice = clientWith(alice.Credentials!);
+  assert.equal((await asAlice.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId }))).IdentityPoolId, poolId);
+  asAlice.destroy();
+  const sts = new STSClient({ region: s.deps.config.region, endpoint: s.url, maxAttempts: 1, credentials: { accessKeyId: alice.Credentials!.AccessKeyId!, secretAccessKey: alice.Credentials!.SecretKey!, sessionToken: alice.Credentials!.SessionToken! } });
+  assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:sts::${s.deps.config.accountId}:assumed-role/Cognito_appAuth/CognitoIdentityCredentials`);
+  sts.destroy();
+
+  // an authenticated identity without its logins, or with another identity's, is refused
+  const noLogins = await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: aliceId })));
+  assert.equal(noLogins.name, 'NotAuthorizedException');
+  const wrong = await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: logins })));
+  assert.equal(wrong.name, 'NotAuthorizedException');
+});
+
+test('classic flow: GetOpenIdToken then STS AssumeRoleWithWebIdentity; a role whose trust does not match is refused', async () => {
+  const idToken = (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'alice', PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  const logins = { [provider]: idToken };
+  const id = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: logins }))).IdentityId!;
+  const { Token } = await unsigned.send(new GetOpenIdTokenCommand({ IdentityId: id, Logins: logins }));
+  const claims = decodeJwt(Token!);
+  assert.equal(claims.sub, id);
+  assert.equal(claims.aud, poolId);
+  const aliceSub = decodeJwt(idToken).sub;
+  assert.deepEqual(claims.amr, ['authenticated', provider, `${provider}:CognitoSignIn:${aliceSub}`]);
+  const sts = new STSClient({ region: s.deps.config.region, endpoint: s.url, maxAttempts: 1, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
+  const out = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: `arn:aws:iam::${s.deps.config.accountId}:role/Cognito_appAuth`, RoleSessionName: 'web', WebIdentityToken: Token! }));
+  assert.match(out.Credentials!.AccessKeyId!, /^ASIA/);
+  const refused = await awsErrorOf(() => sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: `arn:aws:iam::${s.deps.config.accountId}:role/Cognito_appUnauth`, RoleSessionName: 'web', WebIdentityToken: Token! })));
+  assert.equal(refused.name, 'AccessDenied');
+  sts.destroy();
+});
+
+test('no role for the identity → InvalidIdentityPoolConfigurationException', async () => {
+  const bare = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'bare', AllowUnauthenticatedIdentities: true }))).IdentityPoolId!;
+  const id = (await unsigned.send(new GetIdCommand({ IdentityPoolId: bare }))).IdentityId!;
+  const e = await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: id })));
+  assert.deepEqual([e.name, e.message], ['InvalidIdentityPoolConfigurationException', 'Invalid identity pool configuration. Check assigned IAM roles for this pool.']);
+});
