@@ -42,7 +42,7 @@ export async function authorize(
   const name = roleNameOf(role.roleArn);
   const stored = await deps.store.roles.get(name);
   const policies: PolicyDocument[] = [];
-  if (stored && stored.arn === role.roleArn) {
+  if (stored && stored.arn === role.roleArn && (role.roleId === undefined || stored.roleId === role.roleId)) {
     for (const p of await deps.store.roles.allPolicies(name)) {
       try {
         policies.push(parsePolicy(p.document));

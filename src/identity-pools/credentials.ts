@@ -12,6 +12,8 @@ import type { SigningKeyResolver } from '../protocol/sigv4.ts';
 
 export interface CredentialClaims {
   roleArn: string;
+  /** the role's unique id: a role deleted and made again under the same name is another role */
+  roleId?: string;
   /** the identity id the credentials were issued to (Cognito: the assumed role's session name) */
   identityId?: string;
   roleSessionName: string;

@@ -59,22 +59,40 @@ export function trustAllows(role: RoleRecord, keys: Record<string, string | stri
   } catch {
     return false;
   }
+  // A statement counts only where its principal covers the identity pools' federation: Principal "*" or
+  // {"AWS":"*"}, a Federated list naming them, or a NotPrincipal that does not name them. A Deny without a principal
+  // counts (a stricter reading than IAM, which refuses such a trust policy); an Allow without one does not.
   const all = Array.isArray(trust.Statement) ? trust.Statement : trust.Statement ? [trust.Statement] : [];
-  const statements = all.filter((st) => {
-    const f = (st as { Principal?: { Federated?: string | string[] } }).Principal?.Federated;
-    return f !== undefined && (Array.isArray(f) ? f : [f]).includes(NS);
-  });
+  const statements = all.filter((st) => principalCovers(st as TrustStatement));
   return evaluate([{ ...trust, Statement: statements }], { action: 'sts:AssumeRoleWithWebIdentity', resource: role.arn, keys }) === 'Allow';
+}
+
+interface TrustStatement {
+  Effect?: unknown;
+  Principal?: unknown;
+  NotPrincipal?: unknown;
+}
+const names = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+function principalCovers(st: TrustStatement): boolean {
+  const covers = (p: unknown): boolean => {
+    if (p === '*') return true;
+    if (!p || typeof p !== 'object') return false;
+    const o = p as Record<string, unknown>;
+    return names(o.Federated).includes(NS) || names(o.AWS).includes('*');
+  };
+  if (st.Principal !== undefined) return covers(st.Principal);
+  if (st.NotPrincipal !== undefined) return !covers(st.NotPrincipal);
+  return st.Effect === 'Deny';
 }
 
 const BAD_CONFIG = 'Invalid identity pool configuration. Check assigned IAM roles for this pool.';
 
 /** The role the identity gets: CustomRoleArn only where a mapping could name it (not yet), else the pool's role. */
 export async function roleFor(deps: Deps, p: ProvenIdentity, customRoleArn: string | undefined): Promise<RoleRecord> {
-  const arn = customRoleArn ?? p.pool.settings.Roles?.[p.authenticated ? 'authenticated' : 'unauthenticated'];
+  // Until role mappings are applied, the identity gets exactly its pool role: a guest never the authenticated one.
+  const arn = p.pool.settings.Roles?.[p.authenticated ? 'authenticated' : 'unauthenticated'];
   if (!arn) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
-  if (customRoleArn !== undefined && !Object.values(p.pool.settings.Roles ?? {}).includes(customRoleArn))
-    throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
+  if (customRoleArn !== undefined && customRoleArn !== arn) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
   const role = await deps.store.roles.get(roleNameOf(arn));
   if (!role || role.arn !== arn || !trustAllows(role, identityKeys(p))) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
   return role;

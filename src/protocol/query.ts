@@ -82,8 +82,13 @@ export async function handleQuery(ops: QueryOperation[], deps: Deps, req: Fastif
     }
     // Issued credentials act only as their role's policies allow (GetCallerIdentity is always allowed, as in AWS).
     if (principal && action !== 'GetCallerIdentity') {
+      // The role's real ARN (its path included), so that path-scoped statements apply; a new role's from its Path.
       const roleName = params.get('RoleName');
-      const resource = roleName ? `arn:aws:iam::${deps.config.accountId}:role/${roleName}` : '*';
+      let resource = '*';
+      if (roleName) {
+        const stored = action === 'CreateRole' ? null : await deps.store.roles.get(roleName);
+        resource = stored?.arn ?? `arn:aws:iam::${deps.config.accountId}:role${params.get('Path') ?? '/'}${roleName}`;
+      }
       await authorize(deps, principal, `${service}:${action}`, resource, req.ip);
     }
     const result = await op.handle(params, deps, { requestId, principal });

@@ -109,3 +109,47 @@ test('no role for the identity → InvalidIdentityPoolConfigurationException', a
   const e = await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: id })));
   assert.deepEqual([e.name, e.message], ['InvalidIdentityPoolConfigurationException', 'Invalid identity pool configuration. Check assigned IAM roles for this pool.']);
 });
+
+// Found by the attack review: each of these let a guest reach the authenticated role or beyond its policy.
+test('a guest cannot pick the authenticated role with CustomRoleArn', async () => {
+  // roles whose trust policies check only the pool (aud), as many do: the pool's role choice is what keeps guests out
+  const p3 = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'p3', AllowUnauthenticatedIdentities: true }))).IdentityPoolId!;
+  const audOnly = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: NS }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${NS}:aud`]: p3 } } }] });
+  const authRole = (await iam.send(new CreateRoleCommand({ RoleName: 'p3auth', AssumeRolePolicyDocument: audOnly }))).Role!.Arn!;
+  const unauthRole = (await iam.send(new CreateRoleCommand({ RoleName: 'p3unauth', AssumeRolePolicyDocument: audOnly }))).Role!.Arn!;
+  await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: p3, Roles: { authenticated: authRole, unauthenticated: unauthRole } }));
+  const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: p3 }))).IdentityId!;
+  const e = await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, CustomRoleArn: authRole })));
+  assert.equal(e.name, 'InvalidIdentityPoolConfigurationException');
+  const own = await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, CustomRoleArn: unauthRole }));
+  assert.match(own.Credentials!.AccessKeyId!, /^ASIA/);
+});
+
+test('a trust-policy Deny with Principal "*" holds; a path-scoped Deny holds on the IAM API', async () => {
+  const acct = s.deps.config.accountId;
+  const region = s.deps.config.region;
+  const pool2 = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'p2', AllowUnauthenticatedIdentities: true }))).IdentityPoolId!;
+  const trustWithDeny = JSON.stringify({ Version: '2012-10-17', Statement: [
+    { Effect: 'Allow', Principal: { Federated: NS }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${NS}:aud`]: pool2 } } },
+    { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRoleWithWebIdentity', Condition: { 'ForAnyValue:StringLike': { [`${NS}:amr`]: 'unauthenticated' } } },
+  ] });
+  const adminRole = (await iam.send(new CreateRoleCommand({ RoleName: 'p2admin', Path: '/admin/', AssumeRolePolicyDocument: trustWithDeny }))).Role!.Arn!;
+  const guestRole = (await iam.send(new CreateRoleCommand({ RoleName: 'p2guest', AssumeRolePolicyDocument: trust(pool2, 'unauthenticated') }))).Role!.Arn!;
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'p2guest', PolicyName: 'iam-but-not-admin', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [
+    { Effect: 'Allow', Action: ['iam:*'], Resource: '*' },
+    { Effect: 'Deny', Action: 'iam:*', Resource: `arn:aws:iam::*:role/admin/*` },
+  ] }) }));
+  // the pool names the admin-path role as its unauthenticated role: the trust policy's Deny refuses guests
+  await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool2, Roles: { unauthenticated: adminRole } }));
+  const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: pool2 }))).IdentityId!;
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId })))).name, 'InvalidIdentityPoolConfigurationException');
+  // with its own role the guest may use IAM, but not on the admin path
+  await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool2, Roles: { unauthenticated: guestRole } }));
+  const c = (await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId }))).Credentials!;
+  const asGuest = new IAMClient({ region, endpoint: s.url, maxAttempts: 1, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken! } });
+  const denied = await awsErrorOf(() => asGuest.send(new PutRolePolicyCommand({ RoleName: 'p2admin', PolicyName: 'pwn', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) })));
+  assert.equal(denied.name, 'AccessDeniedException');
+  assert.match(denied.message, new RegExp(`on resource: arn:aws:iam::${acct}:role/admin/p2admin`));
+  await asGuest.send(new PutRolePolicyCommand({ RoleName: 'p2guest', PolicyName: 'extra', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }) }));
+  asGuest.destroy();
+});

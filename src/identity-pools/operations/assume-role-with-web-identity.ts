@@ -64,7 +64,7 @@ export const assumeRoleWithWebIdentity: QueryOperation = {
     if (duration > role.maxSessionDuration)
       throw new ValidationError(`The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`);
 
-    const creds = (await deps.roleCredentials.get()).issue({ roleArn, identityId: claims.sub, roleSessionName: session, keys }, duration);
+    const creds = (await deps.roleCredentials.get()).issue({ roleArn, roleId: role.roleId, identityId: claims.sub, roleSessionName: session, keys }, duration);
     return {
       Credentials: {
         AccessKeyId: creds.AccessKeyId,

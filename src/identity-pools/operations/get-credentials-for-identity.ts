@@ -12,7 +12,7 @@ export default defineOperation<GetCredentialsForIdentityInput, GetCredentialsFor
     const p = await proveIdentity(deps, input.IdentityId, input.Logins);
     const role = await roleFor(deps, p, input.CustomRoleArn);
     const c = (await deps.roleCredentials.get()).issue(
-      { roleArn: role.arn, identityId: p.identity.id, roleSessionName: 'CognitoIdentityCredentials', keys: identityKeys(p) },
+      { roleArn: role.arn, roleId: role.roleId, identityId: p.identity.id, roleSessionName: 'CognitoIdentityCredentials', keys: identityKeys(p) },
       3600,
     );
     return {
