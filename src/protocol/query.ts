@@ -10,7 +10,7 @@ import { toServiceError, headerSafe } from './error-response.ts';
 import { devAccess, withholdAdminCors } from './dev-access.ts';
 import { hasSigV4, signedService, verifySigV4, type SigV4Principal } from './sigv4.ts';
 import { signedRequestOf } from './aws-json.ts';
-import { authorize } from '../identity-pools/authorize.ts';
+import { authorize, roleContextOf } from '../identity-pools/authorize.ts';
 
 export type QueryService = 'sts' | 'iam';
 
@@ -53,8 +53,9 @@ export async function handleQuery(ops: QueryOperation[], deps: Deps, req: Fastif
   const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
   const params = new URLSearchParams(body);
   const action = params.get('Action') ?? '';
-  const signed = hasSigV4(signedRequestOf(req));
-  const scoped = signed ? signedService(signedRequestOf(req)) : null;
+  const signedReq = signedRequestOf(req);
+  const signed = hasSigV4(signedReq);
+  const scoped = signed ? signedService(signedReq) : null;
   const service: QueryService = scoped === 'iam' ? 'iam' : 'sts';
   try {
     if (!action) throw new MissingAction('Missing Action');
@@ -71,7 +72,7 @@ export async function handleQuery(ops: QueryOperation[], deps: Deps, req: Fastif
     let principal: SigV4Principal | undefined;
     if (op.auth === 'sigv4' || signed) {
       withholdAdminCors(deps.config, req.headers, reply);
-      principal = await verifySigV4(signedRequestOf(req), {
+      principal = await verifySigV4(signedReq, {
         resolver: deps.signingKeys,
         region: deps.config.region,
         services: [service],
@@ -80,8 +81,9 @@ export async function handleQuery(ops: QueryOperation[], deps: Deps, req: Fastif
         keyCache: deps.caches.sigv4Keys,
       });
     }
-    // Issued credentials act only as their role's policies allow (GetCallerIdentity is always allowed, as in AWS).
-    if (principal && action !== 'GetCallerIdentity') {
+    // Issued credentials act only as their role's policies allow (GetCallerIdentity is always allowed, as in AWS);
+    // the admin key is not restricted, so its calls skip the role lookup.
+    if (roleContextOf(principal) && action !== 'GetCallerIdentity') {
       // The role's real ARN (its path included), so that path-scoped statements apply; a new role's from its Path.
       const roleName = params.get('RoleName');
       let resource = '*';
