@@ -25,8 +25,15 @@ function providerIssued(deps: IdentityDeps, provider: string, iss: string, poolI
   return provider === `cognito-idp.${deps.config.region}.amazonaws.com/${poolId}` || provider === iss.replace(/^https?:\/\//, '');
 }
 
-/** The provider user id (the token's sub) of one login, verified as Cognito does for a Cognito user pool provider. */
-export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, provider: string, token: string): Promise<string> {
+/** One verified login: the provider user id (Cognito's "sub" of the provider) and the token's claims, if it had any. */
+export interface VerifiedLogin {
+  provider: string;
+  sub: string;
+  claims: Record<string, unknown>;
+}
+
+/** One login of a GetId/GetOpenIdToken/GetCredentialsForIdentity request, verified as Cognito does for its provider. */
+export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, provider: string, token: string): Promise<VerifiedLogin> {
   const cfg = pool.settings.CognitoIdentityProviders?.find((p) => p.ProviderName === provider);
   if (!cfg) {
     if (pool.settings.SupportedLoginProviders?.[provider] !== undefined) {
@@ -52,7 +59,7 @@ export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, 
       throw invalidLogin('Token has been revoked.'); // wording ours
     }
   }
-  return claims.sub;
+  return { provider, sub: claims.sub, claims };
 }
 
 /** GetId: a new guest identity without logins (if the pool allows them), else the identity of the login. */
@@ -66,7 +73,7 @@ export async function identityFor(deps: IdentityDeps, pool: IdentityPoolRecord, 
   }
   if (entries.length > 1) throw new InvalidParameterException('Cognate does not yet link several logins in one request.'); // wording ours
   const [provider, token] = entries[0]!;
-  const sub = await verifyLogin(deps, pool, provider, token);
+  const { sub } = await verifyLogin(deps, pool, provider, token);
   return deps.store.identities.forLogin(newIdentity(deps, pool), provider, sub);
 }
 

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { IdentityPoolRecord } from '../storage/records.ts';
 import type { IdentityRecord } from '../storage/store.ts';
 import { InvalidIdentityPoolConfigurationException, NotAuthorizedException } from './errors.ts';
-import { getIdentity, verifyLogin } from './identities.ts';
+import { getIdentity, verifyLogin, type VerifiedLogin } from './identities.ts';
 import { getIdentityPool, identityPoolArn } from './pools.ts';
 import { evaluate, parsePolicy } from './policy.ts';
 import { roleNameOf } from './authorize.ts';
@@ -20,6 +20,8 @@ export interface ProvenIdentity {
   poolArn: string;
   authenticated: boolean;
   amr: string[];
+  /** The verified logins of the request (empty for a guest), with their tokens' claims for role mappings. */
+  logins: VerifiedLogin[];
 }
 
 export async function proveIdentity(
@@ -35,15 +37,18 @@ export async function proveIdentity(
     if (identity.logins.length > 0) throw new NotAuthorizedException(LOGINS_MISMATCH);
     if (!pool.settings.AllowUnauthenticatedIdentities)
       throw new NotAuthorizedException('Unauthenticated access is not supported for this identity pool.');
-    return { identity, pool, poolArn, authenticated: false, amr: ['unauthenticated'] };
+    return { identity, pool, poolArn, authenticated: false, amr: ['unauthenticated'], logins: [] };
   }
   const amr = ['authenticated'];
+  const verified: VerifiedLogin[] = [];
   for (const [provider, token] of entries) {
-    const sub = await verifyLogin(deps, pool, provider, token);
+    const login = await verifyLogin(deps, pool, provider, token);
+    const { sub } = login;
+    verified.push(login);
     if ((await deps.store.identities.linked(pool.id, provider, sub)) !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
     amr.push(provider, `${provider}:CognitoSignIn:${sub}`);
   }
-  return { identity, pool, poolArn, authenticated: true, amr };
+  return { identity, pool, poolArn, authenticated: true, amr, logins: verified };
 }
 
 /** The condition keys a role's trust policy and permission policies see for this identity. */

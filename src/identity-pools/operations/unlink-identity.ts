@@ -16,7 +16,7 @@ export default defineOperation<UnlinkIdentityInput, Record<string, never>>({
     const logins = Object.entries(input.Logins);
     if (logins.length === 0) throw new NotAuthorizedException('Logins are required to unlink an identity.'); // wording ours
     for (const [provider, token] of logins) {
-      const sub = await verifyLogin(deps, pool, provider, token);
+      const { sub } = await verifyLogin(deps, pool, provider, token);
       if ((await deps.store.identities.linked(pool.id, provider, sub)) !== identity.id) {
         throw new NotAuthorizedException('Logins do not match the identity.'); // wording ours
       }
