@@ -94,6 +94,15 @@ test('bad input is refused with IAM error names and changes nothing', async () =
   assert.equal((await awsErrorOf(() => iam.send(new GetRoleCommand({ RoleName: 'malformed' })))).name, 'NoSuchEntityException');
   const effect = await awsErrorOf(() => iam.send(new CreateRoleCommand({ RoleName: 'x1', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Perhaps","Action":"*"}]}' })));
   assert.equal(effect.name, 'MalformedPolicyDocumentException');
+  // A permission policy must name resources and no principal; a trust policy the reverse.
+  const noResource = await awsErrorOf(() => iam.send(new PutRolePolicyCommand({ RoleName: 'uploader', PolicyName: 'p2', PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}' })));
+  assert.equal(noResource.name, 'MalformedPolicyDocumentException');
+  assert.equal(noResource.message, 'Policy statement must contain resources.');
+  const withPrincipal = await awsErrorOf(() => iam.send(new PutRolePolicyCommand({ RoleName: 'uploader', PolicyName: 'p3', PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}' })));
+  assert.equal(withPrincipal.message, 'Policy document should not specify a principal.');
+  const trustResource = await awsErrorOf(() => iam.send(new CreateRoleCommand({ RoleName: 'x3', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity","Resource":"*"}]}' })));
+  assert.equal(trustResource.message, 'Has prohibited field Resource');
+  assert.equal((await awsErrorOf(() => iam.send(new GetRoleCommand({ RoleName: 'x3' })))).name, 'NoSuchEntityException');
   const duration = await awsErrorOf(() => iam.send(new CreateRoleCommand({ RoleName: 'x2', AssumeRolePolicyDocument: trust('a'), MaxSessionDuration: 60 })));
   assert.equal(duration.name, 'ValidationError');
   const marker = await awsErrorOf(() => iam.send(new ListRolesCommand({ Marker: 'not-a-marker' })));

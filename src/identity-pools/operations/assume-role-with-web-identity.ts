@@ -37,7 +37,7 @@ export const assumeRoleWithWebIdentity: QueryOperation = {
       throw new ValidationError(`1 validation error detected: Value '${session}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
     const token = need(params, 'WebIdentityToken', 'webIdentityToken');
     const durationRaw = params.get('DurationSeconds');
-    const duration = durationRaw === null ? 3600 : Number(durationRaw);
+    const duration = durationRaw === null ? 3600 : /^\d{1,9}$/.test(durationRaw) ? Number(durationRaw) : NaN;
     if (!Number.isInteger(duration) || duration < 900 || duration > 43200)
       throw new ValidationError(`1 validation error detected: Value '${durationRaw}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
 

@@ -30,19 +30,36 @@ function checkName(v: string, member: string, max: number): void {
   if (!NAME.test(v))
     throw new ValidationError(`1 validation error detected: Value '${v}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`);
 }
-function checkPolicy(text: string): void {
+/**
+ * Checks a policy document as IAM does: a role's trust policy names principals and no resources; a permission
+ * policy names resources and no principals.
+ */
+function checkPolicy(text: string, kind: 'trust' | 'permissions'): void {
   if (text.length > 131072) throw new MalformedPolicyDocument('Cannot exceed quota for PolicySize: 131072');
+  let doc;
   try {
-    parsePolicy(text);
+    doc = parsePolicy(text);
   } catch (e) {
     if (e instanceof MalformedPolicyError) throw new MalformedPolicyDocument(e.message);
     throw e;
+  }
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  for (const st of statements as unknown as Record<string, unknown>[]) {
+    const has = (k: string) => st[k] !== undefined;
+    if (kind === 'trust') {
+      if (has('Resource')) throw new MalformedPolicyDocument('Has prohibited field Resource');
+      if (has('NotResource')) throw new MalformedPolicyDocument('Has prohibited field NotResource');
+      if (!has('Principal') && !has('NotPrincipal')) throw new MalformedPolicyDocument('Missing required field Principal');
+    } else {
+      if (has('Principal') || has('NotPrincipal')) throw new MalformedPolicyDocument('Policy document should not specify a principal.');
+      if (!has('Resource') && !has('NotResource')) throw new MalformedPolicyDocument('Policy statement must contain resources.');
+    }
   }
 }
 function intParam(params: URLSearchParams, name: string, member: string, min: number, max: number, dflt: number): number {
   const raw = params.get(name);
   if (raw === null) return dflt;
-  const n = Number(raw);
+  const n = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < min || n > max)
     throw new ValidationError(`1 validation error detected: Value '${raw}' at '${member}' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
   return n;
@@ -86,7 +103,7 @@ export const iamRoleOperations: QueryOperation[] = [
     const name = required(params, 'RoleName', 'roleName');
     checkName(name, 'roleName', 64);
     const trust = required(params, 'AssumeRolePolicyDocument', 'assumeRolePolicyDocument');
-    checkPolicy(trust);
+    checkPolicy(trust, 'trust');
     const path = params.get('Path') ?? '/';
     if (path.length > 512 || !PATH.test(path))
       throw new ValidationError(`1 validation error detected: Value '${path}' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)`);
@@ -126,7 +143,7 @@ export const iamRoleOperations: QueryOperation[] = [
     const name = required(params, 'RoleName', 'roleName');
     checkName(name, 'roleName', 64);
     const doc = required(params, 'PolicyDocument', 'policyDocument');
-    checkPolicy(doc);
+    checkPolicy(doc, 'trust');
     if (!(await deps.store.roles.setAssumeRolePolicy(name, doc))) throw noRole(name);
     return undefined;
   }),
@@ -141,7 +158,7 @@ export const iamRoleOperations: QueryOperation[] = [
   iam('PutRolePolicy', async (params, deps) => {
     const { roleName, policyName } = roleAndPolicyName(params);
     const document = required(params, 'PolicyDocument', 'policyDocument');
-    checkPolicy(document);
+    checkPolicy(document, 'permissions');
     if (!(await deps.store.roles.putPolicy({ roleName, policyName, document }))) throw noRole(roleName);
     return undefined;
   }),
