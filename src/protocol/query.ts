@@ -35,12 +35,14 @@ const VERSION: Record<QueryService, string> = { sts: '2011-06-15', iam: '2010-05
 const InvalidAction = awsError('InvalidAction');
 const MissingAction = awsError('MissingAction');
 
-// SigV4 failures under the Query services' own names (AWS's STS/IAM answer these, not the JSON names).
+// SigV4 and authorization failures under the Query services' own names (AWS's STS/IAM answer these, not the JSON names).
 const QUERY_NAME: Record<string, { code: string; status: number }> = {
   InvalidSignatureException: { code: 'SignatureDoesNotMatch', status: 403 },
   UnrecognizedClientException: { code: 'InvalidClientTokenId', status: 403 },
   IncompleteSignatureException: { code: 'IncompleteSignature', status: 400 },
   MissingAuthenticationTokenException: { code: 'MissingAuthenticationToken', status: 403 },
+  // A call its role's policy does not allow: STS and IAM name it AccessDenied.
+  AccessDeniedException: { code: 'AccessDenied', status: 403 },
 };
 
 export function isQueryRequest(req: FastifyRequest): boolean {
