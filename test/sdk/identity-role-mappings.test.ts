@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand,
-  GetOpenIdTokenCommand, GetPrincipalTagAttributeMapCommand, SetIdentityPoolRolesCommand, SetPrincipalTagAttributeMapCommand,
+  GetOpenIdTokenCommand, GetPrincipalTagAttributeMapCommand, SetIdentityPoolRolesCommand, SetPrincipalTagAttributeMapCommand, UpdateIdentityPoolCommand,
   type RoleMapping,
 } from '@aws-sdk/client-cognito-identity';
 import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -190,6 +190,9 @@ test('principal tags: mapped from token claims, a role policy conditioned on one
   const set = await admin.send(new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: pool, IdentityProviderName: provider, UseDefaults: false,
     PrincipalTags: { dept: 'custom:dept', username: 'cognito:username' } }));
   assert.deepEqual(set.PrincipalTags, { dept: 'custom:dept', username: 'cognito:username' });
+  // UpdateIdentityPool keeps the map (it is no member of the pool's description)
+  await admin.send(new UpdateIdentityPoolCommand({ IdentityPoolId: pool, IdentityPoolName: 'tagged', AllowUnauthenticatedIdentities: false, AllowClassicFlow: true,
+    CognitoIdentityProviders: [{ ProviderName: provider, ClientId: clientId }] }));
   const got = await admin.send(new GetPrincipalTagAttributeMapCommand({ IdentityPoolId: pool, IdentityProviderName: provider }));
   assert.deepEqual([got.UseDefaults, got.PrincipalTags], [false, { dept: 'custom:dept', username: 'cognito:username' }]);
   const unknown = await awsErrorOf(() => admin.send(new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: pool, IdentityProviderName: 'accounts.example.com', UseDefaults: true })));
