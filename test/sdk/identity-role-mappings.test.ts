@@ -172,6 +172,23 @@ test("the mapped role's trust policy must still allow the identity", async () =>
   assert.equal(await assumedRole(await credentialsOf(other, 'carol')), 'OtherAuth');
 });
 
+test('a pool naming one user pool with two app clients maps each client by its own key', async () => {
+  const userPoolId = provider.slice(provider.lastIndexOf('/') + 1);
+  const mobile = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'mobile', ExplicitAuthFlows: ALL_FLOWS }))).UserPoolClient!.ClientId!;
+  const pool = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'two-clients', AllowUnauthenticatedIdentities: false,
+    CognitoIdentityProviders: [{ ProviderName: provider, ClientId: clientId }, { ProviderName: provider, ClientId: mobile }] }))).IdentityPoolId!;
+  const auth = await makeRole('TwoAuth', pool);
+  const mobileRole = await makeRole('MobileRole', pool);
+  await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool, Roles: { authenticated: auth }, RoleMappings: { [`${provider}:${mobile}`]: {
+    Type: 'Rules', AmbiguousRoleResolution: 'AuthenticatedRole', RulesConfiguration: { Rules: [{ Claim: 'aud', MatchType: 'Equals', Value: mobile, RoleARN: mobileRole }] } } } }));
+  const viaMobile = (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: mobile, AuthParameters: { USERNAME: 'carol', PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  const logins = { [provider]: viaMobile };
+  const IdentityId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: pool, Logins: logins }))).IdentityId!;
+  assert.equal(await assumedRole((await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }))).Credentials!), 'MobileRole');
+  // the web client's token: no mapping for its key, the pool's authenticated role
+  assert.equal(await assumedRole(await credentialsOf(pool, 'carol')), 'TwoAuth');
+});
+
 test('principal tags: mapped from token claims, a role policy conditioned on one allows only the matching user', async () => {
   const pool = await identityPool('tagged', { classic: true });
   const tagged = await makeRole('Tagged', pool, true);
