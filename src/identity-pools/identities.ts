@@ -34,8 +34,9 @@ export interface VerifiedLogin {
 
 /** One login of a GetId/GetOpenIdToken/GetCredentialsForIdentity request, verified as Cognito does for its provider. */
 export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, provider: string, token: string): Promise<VerifiedLogin> {
-  const cfg = pool.settings.CognitoIdentityProviders?.find((p) => p.ProviderName === provider);
-  if (!cfg) {
+  // A pool may name one user pool several times, once per app client (role mappings are keyed by the client).
+  const cfgs = pool.settings.CognitoIdentityProviders?.filter((p) => p.ProviderName === provider) ?? [];
+  if (cfgs.length === 0) {
     if (pool.settings.SupportedLoginProviders?.[provider] !== undefined) {
       throw invalidLogin('Logins from public providers are not supported by Cognate.'); // wording ours
     }
@@ -51,7 +52,8 @@ export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, 
   }
   const { claims, poolId } = signed;
   if (!providerIssued(deps, provider, String(claims.iss), poolId)) throw invalidLogin("Issuer doesn't match providerName");
-  if (claims.aud !== cfg.ClientId) throw invalidLogin('Incorrect token audience.'); // wording ours
+  const cfg = cfgs.find((p) => p.ClientId === claims.aud);
+  if (!cfg) throw invalidLogin('Incorrect token audience.'); // wording ours
   if (cfg.ServerSideTokenCheck) {
     // As GetUser: the session the token was issued in must not be revoked (sign-out, RevokeToken) or gone.
     const session = await deps.store.sessions.get(claims.origin_jti);

@@ -58,12 +58,19 @@ export interface OpenIdTokenRequest {
   amr: string[];
   /** lifetime: 600 s for GetOpenIdToken, TokenDuration for developer tokens */
   seconds: number;
+  /** principal tags, carried as STS reads session tags from a web identity token (`https://aws.amazon.com/tags`) */
+  tags?: Record<string, string>;
 }
+
+/** The claim STS AssumeRoleWithWebIdentity reads session tags from (IAM: "Passing session tags using AssumeRoleWithWebIdentity"). */
+export const TAGS_CLAIM = 'https://aws.amazon.com/tags';
 
 export async function mintOpenIdToken(deps: OpenIdDeps, r: OpenIdTokenRequest): Promise<string> {
   const key = await identityKey(deps);
   const now = Math.floor(deps.clock.now() / 1000);
-  return new SignJWT({ amr: r.amr, 'https://cognito-identity.amazonaws.com/identity-pool-arn': r.identityPoolArn })
+  const tags = Object.entries(r.tags ?? {});
+  const tagClaim = tags.length ? { [TAGS_CLAIM]: { principal_tags: Object.fromEntries(tags.map(([k, v]) => [k, [v]])) } } : {};
+  return new SignJWT({ amr: r.amr, 'https://cognito-identity.amazonaws.com/identity-pool-arn': r.identityPoolArn, ...tagClaim })
     .setProtectedHeader({ kid: key.kid, typ: 'JWS', alg: 'RS512' })
     .setIssuer(identityIssuer(deps.config.publicUrl))
     .setSubject(r.identityId)

@@ -1,6 +1,7 @@
 // What GetOpenIdToken and GetCredentialsForIdentity share (issue 10): an identity proven by its logins (or a guest
 // identity where the pool allows guests), its amr as Cognito writes it, and the role it gets (the pool's
-// authenticated or unauthenticated role; role mappings are not applied yet), whose trust policy must allow it.
+// authenticated or unauthenticated role, or the one a role mapping picks by the login's token claims), whose trust
+// policy must allow it (and allow sts:TagSession when principal tags ride along).
 import type { Deps } from '../deps.ts';
 import type { IdentityPoolRecord } from '../storage/records.ts';
 import type { IdentityRecord } from '../storage/store.ts';
@@ -10,6 +11,8 @@ import { getIdentityPool, identityPoolArn } from './pools.ts';
 import { evaluate, parsePolicy } from './policy.ts';
 import { roleNameOf } from './authorize.ts';
 import type { RoleRecord } from '../storage/store.ts';
+import { applyMapping, mappingFor } from './role-mappings.ts';
+import { requestTagKeys } from './principal-tags.ts';
 
 const NS = 'cognito-identity.amazonaws.com';
 const LOGINS_MISMATCH = "Logins don't match. Please include at least one valid login for this identity or identity pool.";
@@ -56,8 +59,8 @@ export function identityKeys(p: Pick<ProvenIdentity, 'identity' | 'pool' | 'amr'
   return { [`${NS}:aud`]: p.pool.id, [`${NS}:sub`]: p.identity.id, [`${NS}:amr`]: p.amr };
 }
 
-/** Whether `role`'s trust policy lets the identity pools federate into it with these keys. */
-export function trustAllows(role: RoleRecord, keys: Record<string, string | string[]>): boolean {
+/** Whether `role`'s trust policy lets the identity pools federate into it (or tag the session) with these keys. */
+export function trustAllows(role: RoleRecord, keys: Record<string, string | string[]>, action = 'sts:AssumeRoleWithWebIdentity'): boolean {
   let trust;
   try {
     trust = parsePolicy(role.assumeRolePolicy);
@@ -69,7 +72,7 @@ export function trustAllows(role: RoleRecord, keys: Record<string, string | stri
   // counts (a stricter reading than IAM, which refuses such a trust policy); an Allow without one does not.
   const all = Array.isArray(trust.Statement) ? trust.Statement : trust.Statement ? [trust.Statement] : [];
   const statements = all.filter((st) => principalCovers(st as TrustStatement));
-  return evaluate([{ ...trust, Statement: statements }], { action: 'sts:AssumeRoleWithWebIdentity', resource: role.arn, keys }) === 'Allow';
+  return evaluate([{ ...trust, Statement: statements }], { action, resource: role.arn, keys }) === 'Allow';
 }
 
 interface TrustStatement {
@@ -92,13 +95,38 @@ function principalCovers(st: TrustStatement): boolean {
 
 const BAD_CONFIG = 'Invalid identity pool configuration. Check assigned IAM roles for this pool.';
 
-/** The role the identity gets: CustomRoleArn only where a mapping could name it (not yet), else the pool's role. */
-export async function roleFor(deps: Deps, p: ProvenIdentity, customRoleArn: string | undefined): Promise<RoleRecord> {
-  // Until role mappings are applied, the identity gets exactly its pool role: a guest never the authenticated one.
-  const arn = p.pool.settings.Roles?.[p.authenticated ? 'authenticated' : 'unauthenticated'];
-  if (!arn) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
-  if (customRoleArn !== undefined && customRoleArn !== arn) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
+/** Whether the role's trust policy allows the session these keys and principal tags describe (TagSession too, if tagged). */
+export function trustAllowsSession(role: RoleRecord, keys: Record<string, string | string[]>, tags: Record<string, string>): boolean {
+  if (!trustAllows(role, keys)) return false;
+  return Object.keys(tags).length === 0 || trustAllows(role, { ...keys, ...requestTagKeys(tags) }, 'sts:TagSession');
+}
+
+/**
+ * The ARN of the role the identity gets. A guest: the pool's unauthenticated role (CustomRoleArn may name only that).
+ * A signed-in identity: the role the first login's role mapping picks (Cognito: "The ambiguous role mapping rules
+ * for: … denied this request." where it says Deny), else the pool's authenticated role, which CustomRoleArn may name.
+ */
+export function roleArnFor(p: ProvenIdentity, customRoleArn: string | undefined): string {
+  const poolRole = p.pool.settings.Roles?.[p.authenticated ? 'authenticated' : 'unauthenticated'];
+  const mapped = p.authenticated ? p.logins.map((l) => ({ l, m: mappingFor(p.pool.settings, l) })).find((x) => x.m) : undefined;
+  if (mapped?.m) {
+    const { key, mapping } = mapped.m;
+    const natural = applyMapping(key, mapping, mapped.l.claims, undefined);
+    const naturalArn = natural.kind === 'role' ? natural.arn : natural.kind === 'authenticated' ? poolRole : undefined;
+    const r = customRoleArn === undefined || customRoleArn === naturalArn ? natural : applyMapping(key, mapping, mapped.l.claims, customRoleArn);
+    if (r.kind === 'deny') throw new NotAuthorizedException(`The ambiguous role mapping rules for: ${r.key} denied this request.`);
+    // Wording ours: the guide says only that access is denied when CustomRoleArn is not one the token offers.
+    if (r.kind === 'refused') throw new NotAuthorizedException(`CustomRoleArn is not a role the role mapping for: ${key} offers this login.`);
+    if (r.kind === 'role') return r.arn;
+  } else if (customRoleArn !== undefined && customRoleArn !== poolRole) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
+  if (!poolRole) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
+  return poolRole;
+}
+
+/** The role the identity gets (roleArnFor), which must exist and trust the identity pools for this identity. */
+export async function roleFor(deps: Deps, p: ProvenIdentity, customRoleArn: string | undefined, tags: Record<string, string> = {}): Promise<RoleRecord> {
+  const arn = roleArnFor(p, customRoleArn);
   const role = await deps.store.roles.get(roleNameOf(arn));
-  if (!role || role.arn !== arn || !trustAllows(role, identityKeys(p))) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
+  if (!role || role.arn !== arn || !trustAllowsSession(role, identityKeys(p), tags)) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
   return role;
 }

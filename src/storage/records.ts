@@ -105,6 +105,8 @@ export interface IdentityPoolSettings {
   Roles?: Record<string, string>;
   /** SetIdentityPoolRoles: provider → role mapping (Type Token | Rules), as given */
   RoleMappings?: Record<string, { Type: string; AmbiguousRoleResolution?: string; RulesConfiguration?: { Rules: { Claim: string; MatchType: string; Value: string; RoleARN: string }[] } }>;
+  /** SetPrincipalTagAttributeMap: login provider → its principal tags (tag → claim), or the defaults */
+  PrincipalTagMaps?: Record<string, { UseDefaults: boolean; PrincipalTags: Record<string, string> }>;
 }
 
 /** Stored as a user pool is (the same columns, in its own table), with its own settings. */

@@ -1,14 +1,15 @@
 // STS AssumeRoleWithWebIdentity (issue 10), served unsigned as AWS does: an OpenID token from the identity pools'
 // own issuer (openid.ts) is exchanged for temporary credentials of a role whose trust policy allows it, with the
-// trust-policy condition keys Cognito documents (cognito-identity.amazonaws.com:aud, :amr, :sub). Tokens of outside
-// providers are not accepted yet.
+// trust-policy condition keys Cognito documents (cognito-identity.amazonaws.com:aud, :amr, :sub). Session tags in the
+// token's `https://aws.amazon.com/tags` claim (the pool's principal tags) become the session's principal tags, which
+// the trust policy must allow with sts:TagSession, as IAM requires. Tokens of outside providers are not accepted yet.
 import { createPublicKey } from 'node:crypto';
 import { jwtVerify, errors as joseErrors } from 'jose';
 import { awsError } from '../../protocol/errors.ts';
 import type { QueryOperation } from '../../protocol/query.ts';
 import { assumedRoleArn, roleNameOf } from '../authorize.ts';
-import { identityIssuer, identityKey } from '../openid.ts';
-import { trustAllows } from '../sessions.ts';
+import { identityIssuer, identityKey, TAGS_CLAIM } from '../openid.ts';
+import { trustAllowsSession } from '../sessions.ts';
 
 const AccessDenied = awsError('AccessDenied', { status: 403 });
 const InvalidIdentityToken = awsError('InvalidIdentityToken');
@@ -42,7 +43,7 @@ export const assumeRoleWithWebIdentity: QueryOperation = {
       throw new ValidationError(`1 validation error detected: Value '${durationRaw}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
 
     const key = await identityKey(deps);
-    let claims: { sub?: string; aud?: string | string[]; amr?: unknown };
+    let claims: { sub?: string; aud?: string | string[]; amr?: unknown; [TAGS_CLAIM]?: unknown };
     try {
       ({ payload: claims } = await jwtVerify(token, createPublicKey(key.privateKey), {
         issuer: identityIssuer(deps.config.publicUrl),
@@ -60,11 +61,15 @@ export const assumeRoleWithWebIdentity: QueryOperation = {
     const denied = () => new AccessDenied('Not authorized to perform sts:AssumeRoleWithWebIdentity');
     if (!role || role.arn !== roleArn) throw denied();
     const keys = { [`${NS}:aud`]: aud ?? '', [`${NS}:sub`]: claims.sub ?? '', [`${NS}:amr`]: amr };
-    if (!trustAllows(role, keys)) throw denied();
+    const tags = sessionTagsOf(claims[TAGS_CLAIM]);
+    if (!trustAllowsSession(role, keys, tags)) throw denied();
     if (duration > role.maxSessionDuration)
       throw new ValidationError(`The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`);
 
-    const creds = (await deps.roleCredentials.get()).issue({ roleArn, roleId: role.roleId, identityId: claims.sub, roleSessionName: session, keys }, duration);
+    const creds = (await deps.roleCredentials.get()).issue(
+      { roleArn, roleId: role.roleId, identityId: claims.sub, roleSessionName: session, keys, ...(Object.keys(tags).length ? { tags } : {}) },
+      duration,
+    );
     return {
       Credentials: {
         AccessKeyId: creds.AccessKeyId,
@@ -79,3 +84,15 @@ export const assumeRoleWithWebIdentity: QueryOperation = {
     };
   },
 };
+
+/** `{"principal_tags": {"key": ["value"]}}` (a value may also be a plain string) as tag → value; anything else, none. */
+function sessionTagsOf(claim: unknown): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const p = claim && typeof claim === 'object' ? (claim as { principal_tags?: unknown }).principal_tags : undefined;
+  if (!p || typeof p !== 'object' || Array.isArray(p)) return tags;
+  for (const [k, v] of Object.entries(p as Record<string, unknown>)) {
+    const value = Array.isArray(v) ? v[0] : v;
+    if (typeof value === 'string') tags[k] = value;
+  }
+  return tags;
+}

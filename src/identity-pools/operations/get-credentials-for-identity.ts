@@ -1,6 +1,8 @@
 // GetCredentialsForIdentity (the enhanced flow): served unsigned; one hour of temporary credentials for the role the
-// proven identity gets, which then SigV4-sign calls that role's policies allow.
+// proven identity gets (the pool's role, or the one its login's role mapping picks), with the principal tags its
+// logins' claims give, which then SigV4-sign calls that role's policies allow.
 import { defineOperation } from '../../protocol/operation.ts';
+import { principalTagsFor } from '../principal-tags.ts';
 import { identityKeys, proveIdentity, roleFor } from '../sessions.ts';
 import type { GetCredentialsForIdentityInput, GetCredentialsForIdentityResponse } from '../shapes.ts';
 
@@ -10,9 +12,17 @@ export default defineOperation<GetCredentialsForIdentityInput, GetCredentialsFor
   auth: 'none',
   async handle(input, deps) {
     const p = await proveIdentity(deps, input.IdentityId, input.Logins);
-    const role = await roleFor(deps, p, input.CustomRoleArn);
+    const tags = principalTagsFor(p.pool.settings, p.logins);
+    const role = await roleFor(deps, p, input.CustomRoleArn, tags);
     const c = (await deps.roleCredentials.get()).issue(
-      { roleArn: role.arn, roleId: role.roleId, identityId: p.identity.id, roleSessionName: 'CognitoIdentityCredentials', keys: identityKeys(p) },
+      {
+        roleArn: role.arn,
+        roleId: role.roleId,
+        identityId: p.identity.id,
+        roleSessionName: 'CognitoIdentityCredentials',
+        keys: identityKeys(p),
+        ...(Object.keys(tags).length ? { tags } : {}),
+      },
       3600,
     );
     return {

@@ -6,8 +6,10 @@ import createIdentityPool from './create-identity-pool.ts';
 import deleteIdentityPool from './delete-identity-pool.ts';
 import describeIdentityPool from './describe-identity-pool.ts';
 import getIdentityPoolRoles from './get-identity-pool-roles.ts';
+import getPrincipalTagAttributeMap from './get-principal-tag-attribute-map.ts';
 import listIdentityPools from './list-identity-pools.ts';
 import setIdentityPoolRoles from './set-identity-pool-roles.ts';
+import setPrincipalTagAttributeMap from './set-principal-tag-attribute-map.ts';
 import updateIdentityPool from './update-identity-pool.ts';
 
 // Identities
@@ -29,10 +31,12 @@ export const identityPoolOperations: Operation[] = [
   deleteIdentityPool,
   describeIdentityPool,
   getIdentityPoolRoles,
+  getPrincipalTagAttributeMap,
   getCredentialsForIdentity,
   getOpenIdToken,
   listIdentityPools,
   setIdentityPoolRoles,
+  setPrincipalTagAttributeMap,
   updateIdentityPool,
   deleteIdentities,
   describeIdentity,

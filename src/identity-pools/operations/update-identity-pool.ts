@@ -19,9 +19,11 @@ export default defineOperation<IdentityPool, IdentityPool>({
         if (current !== undefined && members.DeveloperProviderName !== undefined && members.DeveloperProviderName !== current)
           throw new InvalidParameterException(DEVELOPER_PROVIDER_IMMUTABLE);
         const settings = identityPoolSettings({ ...members, DeveloperProviderName: members.DeveloperProviderName ?? current });
-        // The roles SetIdentityPoolRoles set are not members of the pool description: an update keeps them.
+        // The roles SetIdentityPoolRoles set and the principal tags SetPrincipalTagAttributeMap set are not members
+        // of the pool description: an update keeps them.
         if (p.settings.Roles) settings.Roles = p.settings.Roles;
         if (p.settings.RoleMappings) settings.RoleMappings = p.settings.RoleMappings;
+        if (p.settings.PrincipalTagMaps) settings.PrincipalTagMaps = p.settings.PrincipalTagMaps;
         return { name: IdentityPoolName, settings, tags: IdentityPoolTags ? { ...IdentityPoolTags } : p.tags };
       },
       deps.clock.now(),
