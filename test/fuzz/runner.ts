@@ -1,5 +1,6 @@
 // Sends generated plans to a server, a few at a time, and checks every answer: it came (no reset, no hang), it
-// parses (header section within Node's 16 KB), status < 500, JSON body, __type on every 4xx.
+// parses (header section within Node's 16 KB), status < 500, JSON body, __type on every 4xx (or, for a request the
+// Query edge takes, an XML error with its Code).
 import fc from 'fast-check';
 import { rawRequest, type RawResponse } from '../support/raw-http.ts';
 import { planArbitrary, toRequest, type FuzzService, type Plan, type Target } from './requests.ts';
@@ -29,6 +30,12 @@ export function judge(r: RawResponse): Omit<Finding, 'plan'> | null {
   if (r.status >= 500) return { kind: '5xx', detail: `${r.status} ${r.body.slice(0, 300)}` };
   if (r.headerBytes > MAX_HEADER_BYTES) return { kind: 'headers', detail: `${r.headerBytes} header bytes` };
   if (r.body === '') return r.status < 300 ? null : { kind: 'body', detail: `${r.status} with an empty body` };
+  // A form body without X-Amz-Target is an AWS Query request (STS, IAM): its errors are XML with a <Code>.
+  if (String(r.headers['content-type'] ?? '').startsWith('text/xml')) {
+    return r.status < 400 || /<ErrorResponse[^>]*>[\s\S]*<Code>[A-Za-z.]+<\/Code>/.test(r.body)
+      ? null
+      : { kind: 'body', detail: `${r.status} XML without an error code: ${r.body.slice(0, 200)}` };
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(r.body);
