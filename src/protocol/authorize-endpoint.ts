@@ -1,5 +1,6 @@
 // /_cognate/authorize: allow or deny a request made to another service with identity credentials Cognate issued
-// (issue 10), for a reverse proxy (nginx auth_request, Envoy ext_authz) or any service that asks on the request's behalf.
+// (issue 10), for a reverse proxy (nginx auth_request; another that can send the headers below) or any service that asks on
+// the request's behalf.
 //
 // The asking request carries the original request's headers as they came (Authorization or none, X-Amz-Date,
 // X-Amz-Security-Token, X-Amz-Content-Sha256, the other signed headers), and says what the original was with:
