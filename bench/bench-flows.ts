@@ -1,6 +1,8 @@
 // The load bench/run.ts puts on a server: a pool, an app client and one confirmed user made with the real SDK, then
 // each flow in a closed loop (autocannon for the single-call flows; the two calls of an SRP sign-in from this
-// process, the client's math by src/user-pools/srp.ts's client half).
+// process, the client's math by src/user-pools/srp.ts's client half); for the identity pools, GetId +
+// GetCredentialsForIdentity from this process and /_cognate/authorize asked with one signed request (autocannon),
+// next to a bare GET /health as the round trip's baseline.
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import {
@@ -12,15 +14,21 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { clientSignature, clientStart, srpTimestamp } from '../src/user-pools/srp.ts';
+import { s3Path, signS3, uploadsPool } from '../test/support/identity-uploads.ts';
 
-export const FLOWS = ['password', 'srp', 'refresh', 'getuser'] as const;
+export const FLOWS = ['password', 'srp', 'refresh', 'getuser', 'health', 'identity', 'authorize'] as const;
 export type Flow = (typeof FLOWS)[number];
 export const FLOW_NAMES: Record<Flow, string> = {
   password: 'USER_PASSWORD_AUTH',
   srp: 'USER_SRP_AUTH (2 calls)',
   refresh: 'REFRESH_TOKEN_AUTH',
   getuser: 'GetUser',
+  health: 'GET /health',
+  identity: 'GetId+GetCredentialsForIdentity (2 calls)',
+  authorize: '/_cognate/authorize decision',
 };
+/** The flows of the user pools (cognito-local has them; the others need an identity pool). */
+export const USER_POOL_FLOWS: Flow[] = ['password', 'srp', 'refresh', 'getuser'];
 
 export interface Load {
   /** Successful operations (an SRP sign-in is one, of two calls) and failed ones. */
@@ -42,6 +50,26 @@ export interface Fixture {
   password: string;
   refreshToken: string;
   accessToken: string;
+  /** An identity pool whose guests may write their own folder of bucket `uploads` (test/support/identity-uploads.ts). */
+  identityPoolId?: string;
+  /** The headers of one ask at /_cognate/authorize: a guest's signed PUT into its own folder. */
+  authorizeHeaders?: Record<string, string>;
+}
+
+/** Adds the identity pool and one signed ask for the identity flows to `f`. */
+export async function setUpIdentity(f: Fixture, credentials: { accessKeyId: string; secretAccessKey: string }): Promise<void> {
+  const pool = await uploadsPool(f.url, credentials, 'us-east-1', 'bench');
+  try {
+    const guest = await pool.guest();
+    const path = s3Path('uploads', `${guest.identityId}/bench.bin`);
+    // The signature stays good for 15 minutes, longer than a flow: the same ask is sent again and again.
+    const { host, ...signed } = await signS3('files.bench.test', guest.credentials, 'us-east-1', { method: 'PUT', path, body: 'bench' });
+    delete signed['content-length'];
+    f.identityPoolId = pool.poolId;
+    f.authorizeHeaders = { ...signed, 'x-original-method': 'PUT', 'x-original-uri': path, 'x-original-host': host!, 'x-original-content-length': '5' };
+  } finally {
+    pool.destroy();
+  }
 }
 
 /**
@@ -96,21 +124,36 @@ export async function runFlow(flow: Flow, f: Fixture, connections: number, secon
       return cannon(f.url, 'GetUser', [{ AccessToken: f.accessToken }], connections, seconds);
     case 'srp':
       return loop(connections, seconds, srpSignIn(f));
+    case 'health':
+      return cannonAt(`${f.url}/health`, 'GET', {}, undefined, connections, seconds);
+    case 'authorize':
+      return cannonAt(`${f.url}/_cognate/authorize`, 'GET', f.authorizeHeaders!, undefined, connections, seconds);
+    case 'identity':
+      return loop(connections, seconds, async () => {
+        const { IdentityId } = await call(f.url, 'GetId', { IdentityPoolId: f.identityPoolId }, IDENTITY);
+        const { Credentials } = await call(f.url, 'GetCredentialsForIdentity', { IdentityId }, IDENTITY);
+        if (!Credentials?.SessionToken) throw new Error('no credentials');
+      });
   }
 }
 
 /** autocannon with `bodies` sent in turn. */
-async function cannon(url: string, target: string, bodies: unknown[], connections: number, seconds: number): Promise<Load> {
-  const texts = bodies.map((b) => JSON.stringify(b));
+function cannon(url: string, target: string, bodies: unknown[], connections: number, seconds: number): Promise<Load> {
+  const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${target}` };
+  return cannonAt(url, 'POST', headers, bodies.map((b) => JSON.stringify(b)), connections, seconds);
+}
+
+/** autocannon: `method url` with `headers`, the `texts` (if any) as bodies in turn; only 2xx answers count as done. */
+async function cannonAt(url: string, method: 'GET' | 'POST', headers: Record<string, string>, texts: string[] | undefined, connections: number, seconds: number): Promise<Load> {
   let next = 0;
   const r = await autocannon({
     url,
-    method: 'POST',
+    method,
     connections,
     duration: seconds,
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${target}` },
-    body: texts[0],
-    ...(texts.length > 1 ? { requests: [{ setupRequest: (req: any) => ({ ...req, body: texts[next++ % texts.length] }) }] } : {}),
+    headers,
+    ...(texts ? { body: texts[0] } : {}),
+    ...(texts && texts.length > 1 ? { requests: [{ setupRequest: (req: any) => ({ ...req, body: texts[next++ % texts.length] }) }] } : {}),
   });
   const errors = r.non2xx + r.errors + r.timeouts;
   return { ops: r.requests.total - r.non2xx, errors, sent: (r.requests as { sent?: number }).sent ?? r.requests.total, seconds: r.duration, p50: r.latency.p50, p99: r.latency.p99 };
@@ -139,10 +182,13 @@ async function loop(concurrency: number, seconds: number, fn: () => Promise<void
   return { ops: lat.length, errors, sent: lat.length + errors, seconds: (performance.now() - t0) / 1000, p50: pct(50), p99: pct(99) };
 }
 
-async function call(url: string, target: string, body: unknown): Promise<any> {
+const IDP = 'AWSCognitoIdentityProviderService';
+const IDENTITY = 'AWSCognitoIdentityService';
+
+async function call(url: string, target: string, body: unknown, prefix = IDP): Promise<any> {
   const r = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${target}` },
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${prefix}.${target}` },
     body: JSON.stringify(body),
   });
   const j = await r.json();

@@ -13,11 +13,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { build, freshDatabase, processCpuMs, startServer, stopServer, treePids, type Server } from './soak-servers.ts';
-import { FLOWS, FLOW_NAMES, runFlow, setUp, type Fixture, type Flow, type Load } from './bench-flows.ts';
+import { FLOWS, FLOW_NAMES, USER_POOL_FLOWS, runFlow, setUp, setUpIdentity, type Fixture, type Flow, type Load } from './bench-flows.ts';
 import { flowCryptoCost, measureCryptoCosts, type CryptoCosts } from './bench-crypto.ts';
 import { formatSummary, summarise } from './profile-summary.ts';
 
-const USAGE = `usage: npm run bench -- [--store sqlite|postgres|both] [--workers 1|default|both] [--flows password,srp,refresh,getuser]
+const USAGE = `usage: npm run bench -- [--store sqlite|postgres|both] [--workers 1|default|both] [--flows password,srp,refresh,getuser,health,identity,authorize]
        [--duration 5] [--warmup 1] [--connections 16] [--no-cognito-local] [--profile] [--top 15] [--database-url URL]`;
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -184,12 +184,19 @@ async function startCognate(store: Store, workers: string, cpuProfDir?: string):
   return { server, probe: { pid: server.pid, database: store.database, countDir } };
 }
 
+/** The user-pool fixture, and the identity pool where an identity flow is selected. */
+async function setUpCognate(url: string): Promise<Fixture> {
+  const fx = await setUp(url, ADMIN, CONNECTIONS);
+  if (flows.includes('identity') || flows.includes('authorize')) await setUpIdentity(fx, ADMIN);
+  return fx;
+}
+
 const workersLabel = (w: string) => (w === 'default' ? `${CORES} (default)` : w);
 
 async function benchCognate(store: Store, workers: string, rows: Row[]): Promise<void> {
   const { server, probe } = await startCognate(store, workers);
   try {
-    const fx = await setUp(server.url, ADMIN, CONNECTIONS);
+    const fx = await setUpCognate(server.url);
     for (const flow of flows) {
       const row = await measure(probe, fx, flow, store.name, workersLabel(workers));
       rows.push(row);
@@ -211,7 +218,7 @@ async function profileCognate(store: Store, workers: string, stamp: string): Pro
     let load: Load;
     let window: { fromUs: number; toUs: number };
     try {
-      const fx = await setUp(server.url, ADMIN, CONNECTIONS);
+      const fx = await setUpCognate(server.url);
       if (WARMUP > 0) await runFlow(flow, fx, CONNECTIONS, WARMUP);
       const fromUs = Number(process.hrtime.bigint() / 1000n);
       load = await runFlow(flow, fx, CONNECTIONS, DURATION);
@@ -249,8 +256,8 @@ async function benchCognitoLocal(): Promise<Map<Flow, Row>> {
   try {
     for (let i = 0; i < 150 && !/started on|127\.0\.0\.1:19229|listening/i.test(log); i++) await new Promise((r) => setTimeout(r, 200));
     const fx = await setUp('http://127.0.0.1:19229', { accessKeyId: 'AKIABENCH0000000000', secretAccessKey: 'bench' }, CONNECTIONS);
-    for (const flow of flows.filter((f) => f !== 'srp')) {
-      // cognito-local has no USER_SRP_AUTH
+    for (const flow of flows.filter((f) => USER_POOL_FLOWS.includes(f) && f !== 'srp')) {
+      // cognito-local has no USER_SRP_AUTH, nor identity pools
       const row = await measure({ pid: child.pid! }, fx, flow, 'cognito-local', '1');
       out.set(flow, row);
       console.log(`  cognito-local · ${FLOW_NAMES[flow]}: ${rate(row.load).toFixed(0)}/s (load ${loadNow()})`);
@@ -269,7 +276,7 @@ function report(rows: Row[], theirs: Map<Flow, Row>, crypto: CryptoCosts, argonR
   const n = (x: number | undefined, d = 2) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
   console.log(
     `\nCrypto in this run (CPU ms, one thread): argon2id verify ${n(crypto.argon2Verify)} · 3072-bit modexp ${n(crypto.modexp, 3)} · ` +
-      `RS256 sign ${n(crypto.rs256Sign, 3)} · RS256 verify ${n(crypto.rs256Verify, 3)} · raw argon2id verify rate, concurrency ${CORES}: ${argonRate.toFixed(0)}/s`,
+      `RS256 sign ${n(crypto.rs256Sign, 3)} · RS256 verify ${n(crypto.rs256Verify, 3)} · SigV4 verify ${n(crypto.sigv4Verify, 4)} · credentials issue ${n(crypto.credentialIssue, 4)} / open ${n(crypto.credentialOpen, 4)} · raw argon2id verify rate, concurrency ${CORES}: ${argonRate.toFixed(0)}/s`,
   );
   const head = ['store', 'workers', 'flow', 'rate/s', 'p50 ms', 'p99 ms', 'err', 'srv CPU/op', 'sys', 'main', 'crypto/op', 'srv/crypto', 'client CPU/op', 'PG CPU/op', 'PG trips/op', 'c-local/s', 'x c-local'];
   const table = rows.map((r) => {
@@ -285,7 +292,7 @@ function report(rows: Row[], theirs: Map<Flow, Row>, crypto: CryptoCosts, argonR
   for (const t of table) console.log(line(t));
   console.log(`  crypto/op: ${flows.map((f) => `${FLOW_NAMES[f]} = ${flowCryptoCost(f, crypto).what}`).join('; ')}`);
 
-  console.log('\nGoals (issue 9), per store and workers:');
+  console.log('\nGoals (issues 9 and 10), per store and workers:');
   const find = (store: string, workers: string, flow: Flow) => rows.find((r) => r.store === store && r.workers === workers && r.flow === flow);
   for (const store of stores)
     for (const w of workerCounts.map(workersLabel)) {
@@ -303,6 +310,21 @@ function report(rows: Row[], theirs: Map<Flow, Row>, crypto: CryptoCosts, argonR
       if (gu) {
         const cl = theirs.get('getuser');
         parts.push(`GetUser ${cl ? n(rate(gu.load) / rate(cl.load), 1) : '-'}x c-local (>= 2)`);
+      }
+      const health = find(store, w, 'health');
+      const id = find(store, w, 'identity');
+      if (id)
+        parts.push(
+          `identity: ${rate(id.load).toFixed(0)} GetId+GetCredentialsForIdentity/s, ${n(id.serverCpu / 2, 3)} ms server CPU per call` +
+            (health ? `; ${n((2 * rate(id.load)) / rate(health.load), 3)}x the bare /health round trips (${rate(health.load).toFixed(0)}/s, ${n(health.serverCpu, 3)} ms CPU each) in calls/s` : ''),
+        );
+      const az = find(store, w, 'authorize');
+      if (az) {
+        const raw = (CORES * 1000) / crypto.sigv4Verify;
+        parts.push(
+          `authorize: ${rate(az.load).toFixed(0)} decisions/s, ${n(az.serverCpu, 3)} ms server CPU each; ${n(rate(az.load) / raw, 3)}x raw SigV4 verifications on ${CORES} cores (${raw.toFixed(0)}/s, node:crypto, key derived each time)` +
+            (health ? `; ${n(rate(az.load) / rate(health.load))}x /health` : ''),
+        );
       }
       if (store === 'postgres')
         parts.push(

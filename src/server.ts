@@ -8,6 +8,7 @@ import { RequestEntityTooLargeException, SerializationException, UnknownOperatio
 import { allOperations } from './operations.ts';
 import { registerWellKnown } from './oauth/endpoints/well-known.ts';
 import { registerOutbox } from './protocol/outbox.ts';
+import { registerAuthorizeEndpoint } from './protocol/authorize-endpoint.ts';
 import { registerIdentityOpenId } from './identity-pools/openid.ts';
 import { handleQuery, isQueryRequest } from './protocol/query.ts';
 import { queryOperations } from './identity-pools/operations/query-operations.ts';
@@ -61,6 +62,7 @@ export function buildServer(deps: Deps): FastifyInstance {
   registerWellKnown(app, deps);
   registerIdentityOpenId(app, deps);
   registerOutbox(app, deps);
+  registerAuthorizeEndpoint(app, deps);
   registerMetrics(app, deps);
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {

@@ -3,10 +3,10 @@
 // carry (cognito-identity.amazonaws.com:sub/aud/amr) and the request's own (aws:CurrentTime, aws:SourceIp, …).
 // Calls signed by the admin key are not restricted here. The policies are read per call, so a change applies at once.
 import type { Deps } from '../deps.ts';
-import { AccessDeniedException } from '../protocol/errors.ts';
+import { AccessDeniedException, type ServiceError } from '../protocol/errors.ts';
 import type { SigV4Principal } from '../protocol/sigv4.ts';
 import type { RoleContext } from './credentials.ts';
-import { evaluate, parsePolicy, type PolicyDocument } from './policy.ts';
+import { evaluate, parsePolicy, type Decision, type PolicyDocument } from './policy.ts';
 
 export function roleContextOf(principal: SigV4Principal | undefined): RoleContext | undefined {
   const c = principal?.context as { kind?: string } | undefined;
@@ -39,6 +39,20 @@ export async function authorize(
 ): Promise<void> {
   const role = roleContextOf(principal);
   if (!role) return;
+  const decision = await decide(deps, role, action, resource, sourceIp);
+  if (decision === 'Allow') return;
+  throw denied(deps, role, action, resource, decision);
+}
+
+/** The role's decision on `action` and `resource`, with the credentials' condition keys, the request's and `extraKeys`. */
+export async function decide(
+  deps: Pick<Deps, 'store' | 'config' | 'clock'>,
+  role: RoleContext,
+  action: string,
+  resource: string,
+  sourceIp: string,
+  extraKeys: Record<string, string> = {},
+): Promise<Decision> {
   const name = roleNameOf(role.roleArn);
   const stored = await deps.store.roles.get(name);
   const policies: PolicyDocument[] = [];
@@ -53,6 +67,7 @@ export async function authorize(
   }
   const now = deps.clock.now();
   const keys: Record<string, string | string[]> = {
+    ...extraKeys,
     ...(role.keys ?? {}),
     'aws:CurrentTime': new Date(now).toISOString(),
     'aws:EpochTime': String(Math.floor(now / 1000)),
@@ -61,10 +76,13 @@ export async function authorize(
     'aws:PrincipalArn': role.roleArn,
   };
   for (const [k, v] of Object.entries(role.tags ?? {})) keys[`aws:PrincipalTag/${k}`] = v;
-  const decision = evaluate(policies, { action, resource, keys });
-  if (decision === 'Allow') return;
+  return evaluate(policies, { action, resource, keys });
+}
+
+/** IAM's AccessDenied for a decision other than Allow. */
+export function denied(deps: Pick<Deps, 'config'>, role: RoleContext, action: string, resource: string, decision: Decision): ServiceError {
   const who = assumedRoleArn(deps.config.accountId, role.roleArn, role.roleSessionName);
-  throw new AccessDeniedException(
+  return new AccessDeniedException(
     `User: ${who} is not authorized to perform: ${action} on resource: ${resource}` +
       (decision === 'ExplicitDeny' ? ' with an explicit deny in an identity-based policy' : ' because no identity-based policy allows the ' + action + ' action'),
   );

@@ -49,6 +49,14 @@ export interface VerifyOptions {
   skipSignatureCheck?: boolean;
   /** Derived signing keys kept between requests (deps.caches.sigv4Keys); without it each request derives its own. */
   keyCache?: LruCache<string, Buffer>;
+  /** S3's canonical URI: the path exactly as sent (S3 signers neither normalize nor encode it again). */
+  s3Path?: boolean;
+  /**
+   * The body is not here (a proxy asking on a request's behalf, authorize-endpoint.ts): the payload hash is the
+   * x-amz-content-sha256 header's value as signed, else UNSIGNED-PAYLOAD for a presigned URL, else the empty body's.
+   * Nothing then checks the body against it; the upstream that gets the body may.
+   */
+  declaredPayload?: boolean;
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -145,9 +153,10 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
   if (dev) return principal;
   if (!key) throw new UnrecognizedClientException('The security token included in the request is invalid.');
 
-  const payloadHash = sha256Hex(req.body);
   const declared = headerValue(req.headers, 'x-amz-content-sha256');
-  if (declared !== undefined && declared.trim() !== UNSIGNED_PAYLOAD && declared.trim() !== payloadHash) {
+  let payloadHash = sha256Hex(req.body);
+  if (opts.declaredPayload) payloadHash = declared?.trim() ?? (auth.presigned ? UNSIGNED_PAYLOAD : payloadHash);
+  else if (declared !== undefined && declared.trim() !== UNSIGNED_PAYLOAD && declared.trim() !== payloadHash) {
     throw new InvalidSignatureException(MSG_CONTENT_SHA256_MISMATCH);
   }
 
@@ -160,6 +169,7 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
     payloadHash,
     presigned: auth.presigned,
     ...(opts.keyCache ? { keyCache: opts.keyCache } : {}),
+    ...(opts.s3Path ? { s3Path: true } : {}),
   });
 
   if (!/^[0-9a-f]{64}$/.test(auth.signature)) throw new InvalidSignatureException(MSG_SIGNATURE_MISMATCH);
@@ -183,6 +193,8 @@ export interface SignatureInput {
   /** Hex SHA-256 of the body (or UNSIGNED-PAYLOAD). */
   payloadHash: string;
   presigned?: boolean;
+  /** S3's canonical URI: the raw path as sent, neither normalized nor encoded again. */
+  s3Path?: boolean;
 }
 
 /**
@@ -192,7 +204,7 @@ export interface SignatureInput {
 export function computeSignature(req: SignedRequest, s: SignatureInput): Buffer {
   const canonicalRequest = [
     req.method.toUpperCase(),
-    canonicalUri(req.path),
+    s.s3Path ? req.path || '/' : canonicalUri(req.path),
     canonicalQuery(req.query, s.presigned === true),
     canonicalHeaders(req.headers, s.signedHeaders.split(';')),
     s.signedHeaders,

@@ -1,0 +1,34 @@
+// The action, resource and condition keys /_cognate/authorize decides on, per method, path and query.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { actionOf } from './request-actions.ts';
+
+const base = { region: 'us-east-1', accountId: '123456789012', host: 'files.example.test:8080', query: '' };
+const s3 = (method: string, path: string, query = '') => actionOf({ ...base, service: 's3', method, path, query });
+
+test('s3 objects, buckets and the bucket list', () => {
+  assert.deepEqual(s3('PUT', '/uploads/us-east-1%3Aabc/a%20b.txt'), { action: 's3:PutObject', resource: 'arn:aws:s3:::uploads/us-east-1:abc/a b.txt', keys: {} });
+  assert.equal((s3('HEAD', '/b/k') as { action: string }).action, 's3:GetObject');
+  assert.equal((s3('GET', '/b/k', 'versionId=1') as { action: string }).action, 's3:GetObjectVersion');
+  assert.equal((s3('DELETE', '/b/k') as { action: string }).action, 's3:DeleteObject');
+  assert.equal((s3('DELETE', '/b/k', 'uploadId=u') as { action: string }).action, 's3:AbortMultipartUpload');
+  assert.equal((s3('POST', '/b/k', 'uploads') as { action: string }).action, 's3:PutObject');
+  assert.equal((s3('PUT', '/b/k', 'acl') as { action: string }).action, 's3:PutObjectAcl');
+  assert.equal((s3('GET', '/b/k', 'tagging') as { action: string }).action, 's3:GetObjectTagging');
+  assert.deepEqual(s3('GET', '/b', 'list-type=2&prefix=me%2F'), { action: 's3:ListBucket', resource: 'arn:aws:s3:::b', keys: { 's3:prefix': 'me/' } });
+  assert.deepEqual(s3('GET', '/'), { action: 's3:ListAllMyBuckets', resource: '*', keys: {} });
+  assert.ok('refused' in s3('POST', '/b'));
+});
+
+test('execute-api: Invoke on the host as the API id', () => {
+  assert.deepEqual(actionOf({ ...base, service: 'execute-api', method: 'post', path: '/reports/2026' }), {
+    action: 'execute-api:Invoke',
+    resource: 'arn:aws:execute-api:us-east-1:123456789012:files.example.test/$default/POST/reports/2026',
+    keys: {},
+  });
+});
+
+test('paths a proxy or a file system would resolve elsewhere are refused', () => {
+  for (const p of ['/b/me/../you/x', '/b/me/%2e%2E/you', '/b/./x', '/b/x%00', '/b/%E0%A4%A', '/b/a%5C..%5Cb']) assert.ok('refused' in s3('PUT', p), p);
+  assert.ok('refused' in actionOf({ ...base, service: 'lambda', method: 'GET', path: '/x' }));
+});

@@ -1,0 +1,90 @@
+// What a request to another service asks for, in IAM's terms (issue 10, /_cognate/authorize): the action, the
+// resource and the request's own condition keys, from its method, path, query and host. Pure; the edge calls it with
+// the request a proxy asks about, and authorize.ts evaluates the role's policies against the answer.
+//
+// s3 (path-style: the first path segment is the bucket), as S3 names its actions:
+//   PUT/POST object → s3:PutObject (also the multipart calls: ?uploads, ?uploadId, ?partNumber), GET/HEAD object →
+//   s3:GetObject (s3:GetObjectVersion with ?versionId), DELETE object → s3:DeleteObject (s3:AbortMultipartUpload with
+//   ?uploadId); ?acl and ?tagging → s3:{Get,Put}Object{Acl,Tagging}, s3:DeleteObjectTagging; on `arn:aws:s3:::B/K`.
+//   GET/HEAD bucket → s3:ListBucket (condition key s3:prefix from ?prefix), PUT bucket → s3:CreateBucket, DELETE bucket →
+//   s3:DeleteBucket, on `arn:aws:s3:::B`; GET / → s3:ListAllMyBuckets on `*`.
+// execute-api: execute-api:Invoke on `arn:aws:execute-api:{region}:{account}:{host}/$default/{METHOD}/{path}` — the
+//   API id is the request's host name (without port), the stage API Gateway's default one.
+// A path with a `.` or `..` segment, a NUL or a malformed escape is refused: a proxy or a file system would resolve
+// it to another place than the one the policy was asked about.
+
+export interface AskedRequest {
+  /** the scope's service: s3 or execute-api */
+  service: string;
+  method: string;
+  /** raw path, still percent-encoded */
+  path: string;
+  /** raw query string without '?' */
+  query: string;
+  /** the Host the request was sent to */
+  host: string;
+  region: string;
+  accountId: string;
+}
+
+export interface AskedAction {
+  action: string;
+  resource: string;
+  keys: Record<string, string>;
+}
+
+/** The services a proxy may ask about. */
+export const AUTHORIZABLE_SERVICES = ['s3', 'execute-api'];
+
+/** The action and resource, or a reason the request cannot be decided on. */
+export function actionOf(r: AskedRequest): AskedAction | { refused: string } {
+  const segments = decodedSegments(r.path);
+  if (!segments) return { refused: 'The request path has a "." or ".." segment, a NUL or a malformed escape.' };
+  const method = r.method.toUpperCase();
+  if (r.service === 'execute-api') {
+    const host = r.host.replace(/:\d+$/, '');
+    return { action: 'execute-api:Invoke', resource: `arn:aws:execute-api:${r.region}:${r.accountId}:${host}/$default/${method}/${segments.join('/')}`, keys: {} };
+  }
+  if (r.service !== 's3') return { refused: `Requests for the service '${r.service}' are not decided here.` };
+  const q = new URLSearchParams(r.query);
+  const [bucket, ...rest] = segments;
+  if (bucket === undefined || bucket === '') return method === 'GET' ? { action: 's3:ListAllMyBuckets', resource: '*', keys: {} } : { refused: 'No bucket in the path.' };
+  const key = rest.join('/');
+  if (rest.length === 0 || key === '') {
+    const keys: Record<string, string> = {};
+    const prefix = q.get('prefix');
+    if (prefix !== null) keys['s3:prefix'] = prefix;
+    const action = { GET: 's3:ListBucket', HEAD: 's3:ListBucket', PUT: 's3:CreateBucket', DELETE: 's3:DeleteBucket' }[method];
+    return action ? { action, resource: `arn:aws:s3:::${bucket}`, keys } : { refused: `No S3 action for ${method} on a bucket.` };
+  }
+  const action = objectAction(method, q);
+  return action ? { action, resource: `arn:aws:s3:::${bucket}/${key}`, keys: {} } : { refused: `No S3 action for ${method} on an object.` };
+}
+
+function objectAction(method: string, q: URLSearchParams): string | undefined {
+  const read = method === 'GET' || method === 'HEAD';
+  for (const [sub, noun] of [['acl', 'Acl'], ['tagging', 'Tagging']] as const) {
+    if (!q.has(sub)) continue;
+    if (read) return `s3:GetObject${noun}`;
+    if (method === 'PUT') return `s3:PutObject${noun}`;
+    return method === 'DELETE' && sub === 'tagging' ? 's3:DeleteObjectTagging' : undefined;
+  }
+  if (q.has('uploadId')) return method === 'DELETE' ? 's3:AbortMultipartUpload' : read ? 's3:ListMultipartUploadParts' : 's3:PutObject';
+  if (read) return q.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject';
+  if (method === 'PUT' || method === 'POST') return 's3:PutObject';
+  if (method === 'DELETE') return q.has('versionId') ? 's3:DeleteObjectVersion' : 's3:DeleteObject';
+  return undefined;
+}
+
+/** The path's segments, decoded (leading slash dropped); undefined where decoding or a segment is unsafe. */
+function decodedSegments(rawPath: string): string[] | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\u0000') || decoded.includes('\\')) return undefined;
+  const segments = decoded.replace(/^\//, '').split('/');
+  return segments.some((s) => s === '.' || s === '..') ? undefined : segments;
+}
