@@ -223,7 +223,7 @@ test('principal tags: mapped from token claims, a role policy conditioned on one
   await makeRole('carol', pool);
   const carolIam = new IAMClient({ region, endpoint: s.url, maxAttempts: 1, credentials: credentials(carolCreds) });
   assert.equal((await carolIam.send(new GetRoleCommand({ RoleName: 'carol' }))).Role!.RoleName, 'carol');
-  assert.equal((await awsErrorOf(() => carolIam.send(new GetRoleCommand({ RoleName: 'Tagged' })))).name, 'AccessDeniedException');
+  assert.equal((await awsErrorOf(() => carolIam.send(new GetRoleCommand({ RoleName: 'Tagged' })))).name, 'AccessDenied'); // IAM's name on its Query API
   carolIam.destroy();
   const dave = await asUser(await credentialsOf(pool, 'dave'));
   const denied = await awsErrorOf(() => dave.send(new DescribeIdentityPoolCommand({ IdentityPoolId: pool })));
