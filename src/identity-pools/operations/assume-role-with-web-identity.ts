@@ -2,12 +2,10 @@
 // own issuer (openid.ts) is exchanged for temporary credentials of a role whose trust policy allows it, with the
 // trust-policy condition keys Cognito documents (cognito-identity.amazonaws.com:aud, :amr, :sub). Tokens of outside
 // providers are not accepted yet.
-import { createPublicKey } from 'node:crypto';
-import { jwtVerify, errors as joseErrors } from 'jose';
 import { awsError } from '../../protocol/errors.ts';
 import type { QueryOperation } from '../../protocol/query.ts';
 import { assumedRoleArn, roleNameOf } from '../authorize.ts';
-import { identityIssuer, identityKey } from '../openid.ts';
+import { identityIssuer, verifyOpenIdToken } from '../openid.ts';
 import { trustAllows } from '../sessions.ts';
 
 const AccessDenied = awsError('AccessDenied', { status: 403 });
@@ -41,18 +39,12 @@ export const assumeRoleWithWebIdentity: QueryOperation = {
     if (!Number.isInteger(duration) || duration < 900 || duration > 43200)
       throw new ValidationError(`1 validation error detected: Value '${durationRaw}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
 
-    const key = await identityKey(deps);
-    let claims: { sub?: string; aud?: string | string[]; amr?: unknown };
-    try {
-      ({ payload: claims } = await jwtVerify(token, createPublicKey(key.privateKey), {
-        issuer: identityIssuer(deps.config.publicUrl),
-        algorithms: ['RS512'],
-        currentDate: new Date(deps.clock.now()),
-      }));
-    } catch (e) {
-      if (e instanceof joseErrors.JWTExpired) throw new ExpiredTokenException('Token expired: current date/time is later than the token expiry.');
+    const verified = await verifyOpenIdToken(deps, token);
+    if (!verified.ok) {
+      if (verified.reason === 'expired') throw new ExpiredTokenException('Token expired: current date/time is later than the token expiry.');
       throw new InvalidIdentityToken('Incorrect token audience or issuer, or a signature this provider did not make.');
     }
+    const claims = verified.claims;
     const aud = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
     const amr = Array.isArray(claims.amr) ? claims.amr.map(String) : [];
 
