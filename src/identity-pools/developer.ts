@@ -22,6 +22,10 @@ const MAX_IDENTIFIER = 1024;
 /** Cognito's answer (observed, danilop/LambdAuth#32) for a developer provider name the pool does not have. */
 const UNSUPPORTED = 'This identity pool does not support the specified developer provider.';
 
+// Wording ours: Cognito's texts for these were not found.
+export const IDENTIFIER_NOT_LINKED = 'The developer user identifier is not linked to an identity.';
+export const IDENTIFIER_LINKED_ELSEWHERE = 'The developer user identifier is linked to a different identity.';
+
 /** The pool's developer provider name, which `name` (when given) must be; NotAuthorizedException otherwise. */
 export function developerProvider(pool: IdentityPoolRecord, name?: string): string {
   const dev = pool.settings.DeveloperProviderName;

@@ -14,6 +14,7 @@ import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand }
 import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { rawRequest } from '../support/raw-http.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
 import { ALL_FLOWS, createTestUser } from '../support/users.ts';
@@ -102,6 +103,11 @@ test('GetOpenIdTokenForDeveloperIdentity refuses what Cognito refuses', async ()
   assert.deepEqual(await errorOf(() => devToken('u', { IdentityPoolId: plain })), unsupported);
   assert.equal((await awsErrorOf(() => devToken('u', { IdentityPoolId: 'us-east-1:00000000-0000-4000-8000-000000000000' }))).name, 'ResourceNotFoundException');
   assert.equal((await awsErrorOf(() => devToken('x'.repeat(1025)))).name, 'InvalidParameterException');
+  // a backend's call: an unsigned request is refused
+  const raw = await rawRequest(s.url, { method: 'POST', body: JSON.stringify({ IdentityPoolId: poolId, Logins: { [DEV]: 'user-1' } }),
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityService.GetOpenIdTokenForDeveloperIdentity' } });
+  assert.equal(raw.status, 403);
+  assert.doesNotMatch(raw.body, /"Token"/);
   const { IdentityId: other } = await devToken('owner-a');
   assert.equal((await awsErrorOf(() => devToken('u-new', { IdentityId: 'us-east-1:00000000-0000-4000-8000-000000000000' }))).name, 'ResourceNotFoundException');
   // another pool's identity is not found in this one

@@ -2,7 +2,7 @@
 // an identity (MaxResults 1–60 a page, checked at the edge), or — both given — that they belong together
 // (ResourceConflictException otherwise), as the API reference describes.
 import { defineOperation } from '../../protocol/operation.ts';
-import { developerProvider, identityOfPool } from '../developer.ts';
+import { developerProvider, IDENTIFIER_LINKED_ELSEWHERE, IDENTIFIER_NOT_LINKED, identityOfPool } from '../developer.ts';
 import { InvalidParameterException, ResourceConflictException, ResourceNotFoundException } from '../errors.ts';
 import { getIdentityPool } from '../pools.ts';
 import type { LookupDeveloperIdentityInput, LookupDeveloperIdentityResponse } from '../shapes.ts';
@@ -23,9 +23,9 @@ export default defineOperation<LookupDeveloperIdentityInput, LookupDeveloperIden
     if (identityId !== undefined) await identityOfPool(deps, pool, identityId);
     if (input.DeveloperUserIdentifier !== undefined) {
       const owner = await deps.store.identities.linked(pool.id, dev, input.DeveloperUserIdentifier);
-      if (owner === null) throw new ResourceNotFoundException('The developer user identifier is not linked to an identity.');
+      if (owner === null) throw new ResourceNotFoundException(IDENTIFIER_NOT_LINKED);
       if (identityId !== undefined && owner !== identityId)
-        throw new ResourceConflictException('The developer user identifier is linked to a different identity.');
+        throw new ResourceConflictException(IDENTIFIER_LINKED_ELSEWHERE);
       // Given an identifier, the answer is it and its identity ("the same as the request" when both are given).
       return { IdentityId: owner, DeveloperUserIdentifierList: [input.DeveloperUserIdentifier] };
     }

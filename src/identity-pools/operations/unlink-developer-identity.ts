@@ -1,7 +1,7 @@
 // UnlinkDeveloperIdentity (SigV4): the identity loses that developer user identifier, which maps to a new identity the
 // next time it is seen (API reference).
 import { defineOperation } from '../../protocol/operation.ts';
-import { developerProvider, identityOfPool } from '../developer.ts';
+import { developerProvider, IDENTIFIER_LINKED_ELSEWHERE, IDENTIFIER_NOT_LINKED, identityOfPool } from '../developer.ts';
 import { ResourceConflictException, ResourceNotFoundException } from '../errors.ts';
 import { getIdentityPool } from '../pools.ts';
 import type { UnlinkDeveloperIdentityInput } from '../shapes.ts';
@@ -14,9 +14,8 @@ export default defineOperation<UnlinkDeveloperIdentityInput, Record<string, neve
     const identity = await identityOfPool(deps, pool, input.IdentityId);
     const dev = developerProvider(pool, input.DeveloperProviderName);
     const owner = await deps.store.identities.linked(pool.id, dev, input.DeveloperUserIdentifier);
-    // Wording ours: Cognito's texts for these were not found.
-    if (owner === null) throw new ResourceNotFoundException('The developer user identifier is not linked to an identity.');
-    if (owner !== identity.id) throw new ResourceConflictException('The developer user identifier is linked to a different identity.');
+    if (owner === null) throw new ResourceNotFoundException(IDENTIFIER_NOT_LINKED);
+    if (owner !== identity.id) throw new ResourceConflictException(IDENTIFIER_LINKED_ELSEWHERE);
     await deps.store.identities.unlinkLogin(identity.id, dev, input.DeveloperUserIdentifier, deps.clock.now());
     return {};
   },
