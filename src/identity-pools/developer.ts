@@ -79,3 +79,12 @@ export async function identityOfPool(deps: Pick<Deps, 'store'>, pool: IdentityPo
   if (!identity || identity.poolId !== pool.id) throw new ResourceNotFoundException(`Identity '${id}' not found.`);
   return identity;
 }
+
+/**
+ * Seconds left on the identity-pool tokens among `logins` (Infinity when there are none): GetOpenIdToken's token for
+ * such a login lasts no longer than it, so a short TokenDuration cannot be stretched by exchanging tokens in a chain.
+ */
+export function tokenLoginSecondsLeft(deps: Pick<Deps, 'clock'>, logins: VerifiedLogin[]): number {
+  const now = Math.floor(deps.clock.now() / 1000);
+  return Math.min(Infinity, ...logins.filter((l) => l.identityId !== undefined).map((l) => Math.max(1, Number(l.claims.exp) - now)));
+}

@@ -175,6 +175,11 @@ test('a developer token proves only its own identity of its own pool, and not on
 
   assert.ok((await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [NS]: Token! } }))).Credentials);
   const exp = decodeJwt(Token!).exp!;
+  // GetOpenIdToken's token for it lasts no longer than it: a short TokenDuration is not stretched by exchanging tokens
+  clock.advance(20_000);
+  const chained = decodeJwt((await unsigned.send(new GetOpenIdTokenCommand({ IdentityId, Logins: { [NS]: Token! } }))).Token!);
+  clock.advance(-20_000);
+  assert.equal(chained.exp, exp);
   clock.advance(61_000);
   try {
     assert.deepEqual(await errorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [NS]: Token! } }))), [
