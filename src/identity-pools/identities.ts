@@ -4,10 +4,11 @@ import type { Deps } from '../deps.ts';
 import type { IdentityPoolRecord } from '../storage/records.ts';
 import type { IdentityRecord } from '../storage/store.ts';
 import { verifySignedToken } from '../tokens/verify.ts';
+import { COGNITO_IDENTITY_LOGIN, COGNITO_TOKEN_REFUSED, verifyIdentityPoolLogin } from './developer.ts';
 import { InvalidParameterException, NotAuthorizedException, ResourceNotFoundException } from './errors.ts';
 import type { IdentityDescription } from './shapes.ts';
 
-type IdentityDeps = Pick<Deps, 'store' | 'clock' | 'caches' | 'config' | 'random'>;
+type IdentityDeps = Pick<Deps, 'store' | 'clock' | 'caches' | 'config' | 'random' | 'secrets'>;
 
 /** A new identity record of `pool`: `{region}:{uuid}`, as Cognito's. */
 export function newIdentity(deps: IdentityDeps, pool: IdentityPoolRecord): IdentityRecord {
@@ -30,10 +31,14 @@ export interface VerifiedLogin {
   provider: string;
   sub: string;
   claims: Record<string, unknown>;
+  /** For an identity-pool token (developer.ts): the identity it proves, and its amr after "authenticated". */
+  identityId?: string;
+  amr?: string[];
 }
 
 /** One login of a GetId/GetOpenIdToken/GetCredentialsForIdentity request, verified as Cognito does for its provider. */
 export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, provider: string, token: string): Promise<VerifiedLogin> {
+  if (provider === COGNITO_IDENTITY_LOGIN) return verifyIdentityPoolLogin(deps, pool, token);
   // A pool may name one user pool several times, once per app client (role mappings are keyed by the client).
   const cfgs = pool.settings.CognitoIdentityProviders?.filter((p) => p.ProviderName === provider) ?? [];
   if (cfgs.length === 0) {
@@ -75,7 +80,8 @@ export async function identityFor(deps: IdentityDeps, pool: IdentityPoolRecord, 
   }
   if (entries.length > 1) throw new InvalidParameterException('Cognate does not yet link several logins in one request.'); // wording ours
   const [provider, token] = entries[0]!;
-  const { sub } = await verifyLogin(deps, pool, provider, token);
+  const { sub, identityId } = await verifyLogin(deps, pool, provider, token);
+  if (identityId !== undefined) throw new NotAuthorizedException(COGNITO_TOKEN_REFUSED);
   return deps.store.identities.forLogin(newIdentity(deps, pool), provider, sub);
 }
 

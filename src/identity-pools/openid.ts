@@ -6,7 +6,7 @@
 import { generateKeyPair, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { SignJWT } from 'jose';
+import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import type { Deps } from '../deps.ts';
 
 const genKeyPair = promisify(generateKeyPair);
@@ -78,6 +78,24 @@ export async function mintOpenIdToken(deps: OpenIdDeps, r: OpenIdTokenRequest): 
     .setIssuedAt(now)
     .setExpirationTime(now + r.seconds)
     .sign(key.privateKey);
+}
+
+/** The claims of an OpenID token this installation minted, or why it is not one (expired, or not ours / malformed). */
+export type VerifiedOpenIdToken = { ok: true; claims: JWTPayload & { amr?: unknown } } | { ok: false; reason: 'expired' | 'invalid' };
+
+/** Verifies an identity-pool OpenID token: signed by the identity key, from this issuer, not expired (injected clock). */
+export async function verifyOpenIdToken(deps: OpenIdDeps, token: string): Promise<VerifiedOpenIdToken> {
+  const key = await identityKey(deps);
+  try {
+    const { payload } = await jwtVerify(token, createPublicKey(key.privateKey), {
+      issuer: identityIssuer(deps.config.publicUrl),
+      algorithms: ['RS512'],
+      currentDate: new Date(deps.clock.now()),
+    });
+    return { ok: true, claims: payload };
+  } catch (e) {
+    return { ok: false, reason: e instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+  }
 }
 
 export function registerIdentityOpenId(app: FastifyInstance, deps: OpenIdDeps): void {

@@ -48,8 +48,10 @@ export async function proveIdentity(
     const login = await verifyLogin(deps, pool, provider, token);
     const { sub } = login;
     verified.push(login);
-    if ((await deps.store.identities.linked(pool.id, provider, sub)) !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
-    amr.push(provider, `${provider}:CognitoSignIn:${sub}`);
+    // An identity-pool token (developer.ts) proves the identity it was minted for; other logins, the one linked to them.
+    const owner = login.identityId ?? (await deps.store.identities.linked(pool.id, provider, sub));
+    if (owner !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    amr.push(...(login.amr ?? [provider, `${provider}:CognitoSignIn:${sub}`]));
   }
   return { identity, pool, poolArn, authenticated: true, amr, logins: verified };
 }

@@ -19,7 +19,7 @@ import type { UserStore } from './interfaces/users.ts';
 export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, IdentityPoolStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
 export type { RoleStore };
 export type { IdentityStore };
-export type { IdentityRecord } from './interfaces/identities.ts';
+export type { IdentityLogin, IdentityRecord } from './interfaces/identities.ts';
 export type { RoleRecord, RolePolicyRecord } from './interfaces/roles.ts';
 export type { CreateResult } from './interfaces/create-result.ts';
 export type { SessionWithContext };

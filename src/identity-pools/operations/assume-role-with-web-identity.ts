@@ -3,12 +3,10 @@
 // trust-policy condition keys Cognito documents (cognito-identity.amazonaws.com:aud, :amr, :sub). Session tags in the
 // token's `https://aws.amazon.com/tags` claim (the pool's principal tags) become the session's principal tags, which
 // the trust policy must allow with sts:TagSession, as IAM requires. Tokens of outside providers are not accepted yet.
-import { createPublicKey } from 'node:crypto';
-import { jwtVerify, errors as joseErrors } from 'jose';
 import { awsError } from '../../protocol/errors.ts';
 import type { QueryOperation } from '../../protocol/query.ts';
 import { assumedRoleArn, roleNameOf } from '../authorize.ts';
-import { identityIssuer, identityKey, TAGS_CLAIM } from '../openid.ts';
+import { identityIssuer, TAGS_CLAIM, verifyOpenIdToken } from '../openid.ts';
 import { trustAllowsSession } from '../sessions.ts';
 
 const AccessDenied = awsError('AccessDenied', { status: 403 });
@@ -42,18 +40,12 @@ export const assumeRoleWithWebIdentity: QueryOperation = {
     if (!Number.isInteger(duration) || duration < 900 || duration > 43200)
       throw new ValidationError(`1 validation error detected: Value '${durationRaw}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
 
-    const key = await identityKey(deps);
-    let claims: { sub?: string; aud?: string | string[]; amr?: unknown; [TAGS_CLAIM]?: unknown };
-    try {
-      ({ payload: claims } = await jwtVerify(token, createPublicKey(key.privateKey), {
-        issuer: identityIssuer(deps.config.publicUrl),
-        algorithms: ['RS512'],
-        currentDate: new Date(deps.clock.now()),
-      }));
-    } catch (e) {
-      if (e instanceof joseErrors.JWTExpired) throw new ExpiredTokenException('Token expired: current date/time is later than the token expiry.');
+    const verified = await verifyOpenIdToken(deps, token);
+    if (!verified.ok) {
+      if (verified.reason === 'expired') throw new ExpiredTokenException('Token expired: current date/time is later than the token expiry.');
       throw new InvalidIdentityToken('Incorrect token audience or issuer, or a signature this provider did not make.');
     }
+    const claims = verified.claims;
     const aud = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
     const amr = Array.isArray(claims.amr) ? claims.amr.map(String) : [];
 

@@ -5,6 +5,7 @@
 // is served, as Cognito serves it (aws/aws-cli#7652).
 import { defineOperation } from '../../protocol/operation.ts';
 import { InvalidParameterException } from '../errors.ts';
+import { tokenLoginSecondsLeft } from '../developer.ts';
 import { mintOpenIdToken } from '../openid.ts';
 import { principalTagsFor } from '../principal-tags.ts';
 import { proveIdentity } from '../sessions.ts';
@@ -20,7 +21,9 @@ export default defineOperation<GetOpenIdTokenInput, GetOpenIdTokenResponse>({
     if (s.AllowClassicFlow === false) throw new InvalidParameterException('Basic (classic) flow is not enabled, please use enhanced flow.');
     if (Object.keys(s.RoleMappings ?? {}).length > 0) throw new InvalidParameterException('Basic (classic) flow is not supported with RoleMappings, please use enhanced flow.');
     const tags = principalTagsFor(s, p.logins);
-    const Token = await mintOpenIdToken(deps, { identityId: p.identity.id, identityPoolId: p.pool.id, identityPoolArn: p.poolArn, amr: p.amr, seconds: 600, tags });
+    // A token proven by an identity-pool token expires no later than that one (a short TokenDuration is not stretched).
+    const seconds = Math.min(600, tokenLoginSecondsLeft(deps, p.logins));
+    const Token = await mintOpenIdToken(deps, { identityId: p.identity.id, identityPoolId: p.pool.id, identityPoolArn: p.poolArn, amr: p.amr, seconds, tags });
     return { IdentityId: p.identity.id, Token };
   },
 });

@@ -21,6 +21,12 @@ import getOpenIdToken from './get-open-id-token.ts';
 import listIdentities from './list-identities.ts';
 import unlinkIdentity from './unlink-identity.ts';
 
+// Developer-authenticated identities
+import getOpenIdTokenForDeveloperIdentity from './get-open-id-token-for-developer-identity.ts';
+import lookupDeveloperIdentity from './lookup-developer-identity.ts';
+import mergeDeveloperIdentities from './merge-developer-identities.ts';
+import unlinkDeveloperIdentity from './unlink-developer-identity.ts';
+
 // Tags
 import listTagsForResource from './list-tags-for-resource.ts';
 import tagResource from './tag-resource.ts';
@@ -43,6 +49,10 @@ export const identityPoolOperations: Operation[] = [
   getId,
   listIdentities,
   unlinkIdentity,
+  getOpenIdTokenForDeveloperIdentity,
+  lookupDeveloperIdentity,
+  mergeDeveloperIdentities,
+  unlinkDeveloperIdentity,
   listTagsForResource,
   tagResource,
   untagResource,

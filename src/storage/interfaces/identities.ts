@@ -12,6 +12,12 @@ export interface IdentityRecord {
   logins: string[];
 }
 
+/** One linked login: the provider name and the provider's user id (for a developer provider, its user identifier). */
+export interface IdentityLogin {
+  provider: string;
+  userId: string;
+}
+
 export interface IdentityStore {
   /** Inserts a guest (unauthenticated) identity. */
   create(identity: IdentityRecord): Promise<void>;
@@ -25,6 +31,24 @@ export interface IdentityStore {
   linked(poolId: string, provider: string, userId: string): Promise<string | null>;
   /** Removes the identity's links to `providers` and sets modifiedAt; the identity after, or null if it does not exist. */
   unlink(id: string, providers: string[], now: number): Promise<IdentityRecord | null>;
+  /**
+   * Links (provider, userId) in the identity's pool to identity `id` unless that login is linked already; adds the
+   * provider to its logins and sets modifiedAt when it links. Answers the id of the identity the login is linked to
+   * after (`id`, or the other identity that had it), or null if identity `id` does not exist. Race-free, as forLogin.
+   */
+  link(id: string, provider: string, userId: string, now: number): Promise<string | null>;
+  /** Every login linked to the identity, ordered by provider, then user id (empty for an unknown identity). */
+  loginsOf(id: string): Promise<IdentityLogin[]>;
+  /**
+   * Moves every login of identity `sourceId` to identity `destinationId` (of the same pool) and deletes the source
+   * identity; the destination after (logins the union, modifiedAt `now`), or null if either does not exist.
+   */
+  merge(sourceId: string, destinationId: string, now: number): Promise<IdentityRecord | null>;
+  /**
+   * Removes the one login (provider, userId) from the identity (the provider leaves its logins when no login of it
+   * remains) and sets modifiedAt; the identity after, or null if that login was not linked to it.
+   */
+  unlinkLogin(id: string, provider: string, userId: string, now: number): Promise<IdentityRecord | null>;
   /** Identities of the pool in creation order; `cursor` is a previous page's `next`. */
   list(poolId: string, limit: number, cursor?: string): Promise<Page<IdentityRecord>>;
   /** Deletes the identity and its logins; false if it did not exist. */

@@ -18,6 +18,10 @@ async function insert(c: Pick<pg.PoolClient, 'query'>, i: IdentityRecord): Promi
   ]);
 }
 
+async function setLogins(c: Pick<pg.PoolClient, 'query'>, id: string, logins: string[], now: number): Promise<void> {
+  await c.query('UPDATE identities SET logins = $1, modified_at = $2 WHERE id = $3', [JSON.stringify(logins), now, id]);
+}
+
 export function pgIdentities({ pool, tx, one, all }: PgDb): IdentityStore {
   return {
     async create(i) {
@@ -52,6 +56,55 @@ export function pgIdentities({ pool, tx, one, all }: PgDb): IdentityStore {
         await c.query('DELETE FROM identity_logins WHERE identity_id = $1 AND provider = ANY($2::text[])', [id, providers]);
         const logins = (JSON.parse(found[0].logins) as string[]).filter((p) => !providers.includes(p));
         await c.query('UPDATE identities SET logins = $1, modified_at = $2 WHERE id = $3', [JSON.stringify(logins), now, id]);
+        return identityOf({ ...found[0], modified_at: now }, logins);
+      });
+    },
+    link(id, provider, userId, now) {
+      return tx(async (c) => {
+        const { rows: found } = await c.query('SELECT * FROM identities WHERE id = $1 FOR UPDATE', [id]);
+        if (!found.length) return null;
+        const poolId = found[0].pool_id as string;
+        // The lock forLogin takes for this login: a first sign-in and a link of one login never both insert it.
+        await c.query(`SELECT pg_advisory_xact_lock(${LOCK})`, [JSON.stringify(['identity_login', poolId, provider, userId])]);
+        const { rows: owner } = await c.query('SELECT identity_id FROM identity_logins WHERE pool_id = $1 AND provider = $2 AND user_id = $3', [
+          poolId,
+          provider,
+          userId,
+        ]);
+        if (owner.length) return owner[0].identity_id as string;
+        await c.query('INSERT INTO identity_logins (pool_id, provider, user_id, identity_id) VALUES ($1, $2, $3, $4)', [poolId, provider, userId, id]);
+        const logins = JSON.parse(found[0].logins) as string[];
+        await setLogins(c, id, logins.includes(provider) ? logins : [...logins, provider], now);
+        return id;
+      });
+    },
+    async loginsOf(id) {
+      const rows = await all('SELECT provider, user_id FROM identity_logins WHERE identity_id = $1 ORDER BY provider, user_id', [id]);
+      return rows.map((r) => ({ provider: r.provider as string, userId: r.user_id as string }));
+    },
+    merge(sourceId, destinationId, now) {
+      return tx(async (c) => {
+        // Both rows locked in id order, so two merges of one pair in opposite directions cannot deadlock.
+        const { rows } = await c.query('SELECT * FROM identities WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [[sourceId, destinationId]]);
+        const src = rows.find((r) => r.id === sourceId);
+        const dst = rows.find((r) => r.id === destinationId);
+        if (!src || !dst) return null;
+        await c.query('UPDATE identity_logins SET identity_id = $1 WHERE identity_id = $2', [destinationId, sourceId]);
+        await c.query('DELETE FROM identities WHERE id = $1', [sourceId]);
+        const logins = [...new Set([...(JSON.parse(dst.logins) as string[]), ...(JSON.parse(src.logins) as string[])])];
+        await setLogins(c, destinationId, logins, now);
+        return identityOf({ ...dst, modified_at: now }, logins);
+      });
+    },
+    unlinkLogin(id, provider, userId, now) {
+      return tx(async (c) => {
+        const { rows: found } = await c.query('SELECT * FROM identities WHERE id = $1 FOR UPDATE', [id]);
+        if (!found.length) return null;
+        const gone = await c.query('DELETE FROM identity_logins WHERE identity_id = $1 AND provider = $2 AND user_id = $3', [id, provider, userId]);
+        if (gone.rowCount === 0) return null;
+        const { rows: left } = await c.query('SELECT 1 FROM identity_logins WHERE identity_id = $1 AND provider = $2 LIMIT 1', [id, provider]);
+        const logins = (JSON.parse(found[0].logins) as string[]).filter((p) => left.length > 0 || p !== provider);
+        await setLogins(c, id, logins, now);
         return identityOf({ ...found[0], modified_at: now }, logins);
       });
     },

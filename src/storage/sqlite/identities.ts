@@ -44,6 +44,44 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     q('UPDATE identities SET logins = ?, modified_at = ? WHERE id = ?').run(JSON.stringify(logins), now, id);
     return identityOf({ ...r, modified_at: now }, logins);
   });
+  const setLogins = (id: string, logins: string[], now: number) =>
+    q('UPDATE identities SET logins = ?, modified_at = ? WHERE id = ?').run(JSON.stringify(logins), now, id);
+  const link = db.transaction((id: string, provider: string, userId: string, now: number) => {
+    const r = q('SELECT * FROM identities WHERE id = ?').get(id) as Row | undefined;
+    if (!r) return null;
+    const owner = q('SELECT identity_id FROM identity_logins WHERE pool_id = ? AND provider = ? AND user_id = ?').get(r.pool_id, provider, userId) as
+      | Row
+      | undefined;
+    if (owner) return owner.identity_id as string;
+    q('INSERT INTO identity_logins (pool_id, provider, user_id, identity_id) VALUES (?, ?, ?, ?)').run(r.pool_id, provider, userId, id);
+    const logins = JSON.parse(r.logins) as string[];
+    setLogins(id, logins.includes(provider) ? logins : [...logins, provider], now);
+    return id;
+  });
+  const loginsOf = (id: string) =>
+    (q('SELECT provider, user_id FROM identity_logins WHERE identity_id = ? ORDER BY provider, user_id').all(id) as Row[]).map((r) => ({
+      provider: r.provider as string,
+      userId: r.user_id as string,
+    }));
+  const merge = db.transaction((sourceId: string, destinationId: string, now: number) => {
+    const src = q('SELECT * FROM identities WHERE id = ?').get(sourceId) as Row | undefined;
+    const dst = q('SELECT * FROM identities WHERE id = ?').get(destinationId) as Row | undefined;
+    if (!src || !dst) return null;
+    q('UPDATE identity_logins SET identity_id = ? WHERE identity_id = ?').run(destinationId, sourceId);
+    q('DELETE FROM identities WHERE id = ?').run(sourceId);
+    const logins = [...new Set([...(JSON.parse(dst.logins) as string[]), ...(JSON.parse(src.logins) as string[])])];
+    setLogins(destinationId, logins, now);
+    return identityOf({ ...dst, modified_at: now }, logins);
+  });
+  const unlinkLogin = db.transaction((id: string, provider: string, userId: string, now: number) => {
+    const r = q('SELECT * FROM identities WHERE id = ?').get(id) as Row | undefined;
+    if (!r) return null;
+    if (q('DELETE FROM identity_logins WHERE identity_id = ? AND provider = ? AND user_id = ?').run(id, provider, userId).changes === 0) return null;
+    const left = q('SELECT 1 FROM identity_logins WHERE identity_id = ? AND provider = ?').get(id, provider);
+    const logins = (JSON.parse(r.logins) as string[]).filter((p) => left || p !== provider);
+    setLogins(id, logins, now);
+    return identityOf({ ...r, modified_at: now }, logins);
+  });
   return {
     async create(i) {
       insert(i);
@@ -61,6 +99,18 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     },
     async unlink(id, providers, now) {
       return unlink.immediate(id, providers, now);
+    },
+    async link(id, provider, userId, now) {
+      return link.immediate(id, provider, userId, now);
+    },
+    async loginsOf(id) {
+      return loginsOf(id);
+    },
+    async merge(sourceId, destinationId, now) {
+      return merge.immediate(sourceId, destinationId, now);
+    },
+    async unlinkLogin(id, provider, userId, now) {
+      return unlinkLogin.immediate(id, provider, userId, now);
     },
     async list(poolId, limit, cursor) {
       const [t, id] = cursorArgs(cursor);

@@ -105,5 +105,67 @@ export function identitiesContract(withStore: WithStore): void {
         assert.equal((await store.identities.forLogin(identity(2), PROVIDER, 'u')).id, identity(2).id);
         assert.equal(await store.identities.unlink(identity(9).id, [PROVIDER], T0), null);
       }));
+
+    test('link adds a login to an identity unless another has it; loginsOf lists them in order', () =>
+      withStore(async (store) => {
+        const DEV = 'login.example.dev';
+        const a = await store.identities.forLogin(identity(1), DEV, 'u-1');
+        const guest = identity(2);
+        await store.identities.create(guest);
+        assert.equal(await store.identities.link(guest.id, DEV, 'u-2', T0 + 10), guest.id);
+        assert.equal(await store.identities.link(guest.id, DEV, 'u-0', T0 + 11), guest.id);
+        assert.equal(await store.identities.link(guest.id, PROVIDER, 'sub', T0 + 12), guest.id);
+        assert.deepEqual(await store.identities.get(guest.id), { ...guest, logins: [DEV, PROVIDER], modifiedAt: T0 + 12 });
+        // already linked elsewhere: that identity answers, nothing changes
+        assert.equal(await store.identities.link(guest.id, DEV, 'u-1', T0 + 13), a.id);
+        assert.equal((await store.identities.get(guest.id))!.modifiedAt, T0 + 12);
+        // linking again to the same identity answers it, unchanged
+        assert.equal(await store.identities.link(guest.id, DEV, 'u-2', T0 + 14), guest.id);
+        assert.deepEqual(await store.identities.loginsOf(guest.id), [
+          { provider: PROVIDER, userId: 'sub' },
+          { provider: DEV, userId: 'u-0' },
+          { provider: DEV, userId: 'u-2' },
+        ].sort((x, y) => (x.provider < y.provider ? -1 : x.provider > y.provider ? 1 : x.userId < y.userId ? -1 : 1)));
+        assert.equal(await store.identities.linked(P1, DEV, 'u-0'), guest.id);
+        assert.equal(await store.identities.link(identity(9).id, DEV, 'u-9', T0), null);
+        assert.deepEqual(await store.identities.loginsOf(identity(9).id), []);
+        // a login of another pool's identity is another login
+        const other = identity(3, P2);
+        await store.identities.create(other);
+        assert.equal(await store.identities.link(other.id, DEV, 'u-1', T0 + 20), other.id);
+      }));
+
+    test('merge moves every login of the source to the destination and deletes the source', () =>
+      withStore(async (store) => {
+        const DEV = 'login.example.dev';
+        const src = await store.identities.forLogin(identity(1), DEV, 's');
+        await store.identities.link(src.id, PROVIDER, 'sub-s', T0 + 5);
+        const dst = await store.identities.forLogin(identity(2), DEV, 'd');
+        const merged = await store.identities.merge(src.id, dst.id, T0 + 50);
+        assert.deepEqual(merged, { ...dst, logins: [DEV, PROVIDER], modifiedAt: T0 + 50 });
+        assert.deepEqual(await store.identities.get(dst.id), merged);
+        assert.equal(await store.identities.get(src.id), null);
+        assert.equal(await store.identities.linked(P1, DEV, 's'), dst.id);
+        assert.equal(await store.identities.linked(P1, PROVIDER, 'sub-s'), dst.id);
+        assert.equal((await store.identities.loginsOf(dst.id)).length, 3);
+        assert.deepEqual(await store.identities.loginsOf(src.id), []);
+        assert.equal(await store.identities.merge(src.id, dst.id, T0 + 60), null);
+        assert.equal(await store.identities.merge(dst.id, identity(9).id, T0 + 60), null);
+        assert.equal((await store.identities.get(dst.id))!.modifiedAt, T0 + 50);
+      }));
+
+    test('unlinkLogin removes one login; the provider stays in logins while another login of it remains', () =>
+      withStore(async (store) => {
+        const DEV = 'login.example.dev';
+        const a = await store.identities.forLogin(identity(1), DEV, 'x');
+        await store.identities.link(a.id, DEV, 'y', T0 + 5);
+        assert.deepEqual(await store.identities.unlinkLogin(a.id, DEV, 'x', T0 + 10), { ...a, logins: [DEV], modifiedAt: T0 + 10 });
+        assert.equal(await store.identities.linked(P1, DEV, 'x'), null);
+        assert.equal(await store.identities.unlinkLogin(a.id, DEV, 'x', T0 + 11), null);
+        assert.equal(await store.identities.unlinkLogin(identity(9).id, DEV, 'y', T0 + 11), null);
+        assert.deepEqual(await store.identities.unlinkLogin(a.id, DEV, 'y', T0 + 12), { ...a, logins: [], modifiedAt: T0 + 12 });
+        assert.deepEqual(await store.identities.get(a.id), { ...a, logins: [], modifiedAt: T0 + 12 });
+        assert.deepEqual(await store.identities.loginsOf(a.id), []);
+      }));
   });
 }
