@@ -94,6 +94,69 @@ export function identitiesContract(withStore: WithStore): void {
         assert.equal((await store.identities.forLogin(identity(4), PROVIDER, 'u')).id, identity(4).id);
       }));
 
+    test('link: new logins make one identity linked to all; a known login gains the others', () =>
+      withStore(async (store) => {
+        const G = 'accounts.google.com';
+        const F = 'graph.facebook.com';
+        const made = await store.identities.link(identity(1), [{ provider: G, userId: 'g1' }, { provider: F, userId: 'f1' }], 20, T0 + 90);
+        assert.deepEqual(made, { identity: identity(1, P1, { logins: [G, F] }) });
+        assert.equal(await store.identities.linked(P1, G, 'g1'), identity(1).id);
+        assert.equal(await store.identities.linked(P1, F, 'f1'), identity(1).id);
+        // Already linked: the same identity, unchanged; the fresh record is not stored.
+        assert.deepEqual(await store.identities.link(identity(2), [{ provider: F, userId: 'f1' }, { provider: G, userId: 'g1' }], 20, T0 + 91), made);
+        assert.equal(await store.identities.get(identity(2).id), null);
+        // One known login and a new one: the new one joins the known identity, modifiedAt moves.
+        const grown = await store.identities.link(identity(3), [{ provider: G, userId: 'g1' }, { provider: PROVIDER, userId: 'u1' }], 20, T0 + 92);
+        assert.deepEqual(grown, { identity: identity(1, P1, { logins: [G, F, PROVIDER], modifiedAt: T0 + 92 }) });
+        assert.deepEqual(await store.identities.get(identity(1).id), grown.identity);
+        assert.equal(await store.identities.linked(P1, PROVIDER, 'u1'), identity(1).id);
+        // forLogin sees links made by link().
+        assert.equal((await store.identities.forLogin(identity(4), PROVIDER, 'u1')).id, identity(1).id);
+      }));
+
+    test('link merges the identities holding the logins into the oldest; conflicts and the limit change nothing', () =>
+      withStore(async (store) => {
+        const G = 'accounts.google.com';
+        const F = 'graph.facebook.com';
+        const older = await store.identities.forLogin(identity(1), G, 'g1');
+        const newer = await store.identities.forLogin(identity(2), F, 'f1');
+        await store.identities.forLogin(identity(3), PROVIDER, 'other-user');
+        assert.deepEqual(
+          await store.identities.link(identity(8), [{ provider: G, userId: 'g1' }, { provider: PROVIDER, userId: 'other-user' }, { provider: F, userId: 'f1' }, { provider: 'x', userId: 'x' }], 20, T0 + 51),
+          { identity: identity(1, P1, { logins: [G, F, PROVIDER, 'x'], modifiedAt: T0 + 51 }) },
+        );
+        assert.deepEqual(await store.identities.get(older.id), identity(1, P1, { logins: [G, F, PROVIDER, 'x'], modifiedAt: T0 + 51 }));
+        assert.equal(await store.identities.get(newer.id), null);
+        assert.equal(await store.identities.get(identity(3).id), null);
+        for (const [p, u] of [[G, 'g1'], [F, 'f1'], [PROVIDER, 'other-user'], ['x', 'x']]) assert.equal(await store.identities.linked(P1, p!, u!), older.id);
+        assert.deepEqual((await store.identities.list(P1, 10)).items.map((i) => i.id), [older.id]);
+
+        const lone = await store.identities.forLogin(identity(5), G, 'g2');
+        const before = await store.identities.get(older.id);
+        assert.deepEqual(await store.identities.link(identity(6), [{ provider: G, userId: 'g2' }, { provider: F, userId: 'f1' }], 20, T0 + 60), { refused: 'conflict', provider: G });
+        assert.deepEqual(await store.identities.link(identity(6), [{ provider: G, userId: 'g2' }, { provider: 'y', userId: 'y' }], 1, T0 + 60), { refused: 'limit' });
+        assert.deepEqual(await store.identities.link(identity(7), [{ provider: 'z', userId: 'z' }, { provider: 'y', userId: 'y' }], 1, T0 + 60), { refused: 'limit' });
+        assert.deepEqual(await store.identities.get(older.id), before);
+        assert.deepEqual(await store.identities.get(lone.id), lone);
+        assert.equal(await store.identities.linked(P1, 'y', 'y'), null);
+        assert.equal(await store.identities.get(identity(7).id), null);
+      }));
+
+    test('concurrent links of overlapping logins, from two stores, end on one identity', (t) =>
+      withStore(async (store, reopen) => {
+        if (!reopen) return t.skip('this backend cannot open a second store');
+        const other = await reopen();
+        const got = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            (i % 2 ? store : other).identities.link(identity(20 + i), [{ provider: `p${i % 3}`, userId: 'u' }, { provider: `p${(i + 1) % 3}`, userId: 'u' }], 20, T0 + 100),
+          ),
+        );
+        assert.ok(got.every((g) => g.refused === undefined));
+        const page = await store.identities.list(P1, 60);
+        assert.equal(page.items.length, 1);
+        for (const p of ['p0', 'p1', 'p2']) assert.equal(await store.identities.linked(P1, p, 'u'), page.items[0]!.id);
+      }));
+
     test('unlink removes the named logins of an identity (freeing them) and sets modifiedAt; linked finds a login', () =>
       withStore(async (store) => {
         const a = await store.identities.forLogin(identity(1), PROVIDER, 'u');
