@@ -16,12 +16,11 @@ export function publicProviderApp(pool: IdentityPoolRecord, provider: string): s
   return pool.settings.SupportedLoginProviders?.[provider];
 }
 
-/** An OIDC public provider: its ID token's audience is one of the app ids (Cognito takes several, comma-separated). */
-function idTokenLogin(deps: LoginDeps, provider: string, appIds: string, token: string, bareIssuer: boolean): Promise<VerifiedLogin> {
+/** An OIDC public provider: its ID token's audience must be the app id. */
+function idTokenLogin(deps: LoginDeps, provider: string, appId: string, token: string, bareIssuer: boolean): Promise<VerifiedLogin> {
   const url = providerUrl(deps, provider, `https://${provider}`);
   const issuers = [url, `https://${provider}`, ...(bareIssuer ? [provider] : [])]; // Google also issues "iss":"accounts.google.com"
-  const audiences = appIds.split(',').map((a) => a.trim()).filter(Boolean);
-  return verifyOidcLogin(deps, { provider, url, issuers, audiences }, token);
+  return verifyOidcLogin(deps, { provider, url, issuers, audiences: [appId] }, token);
 }
 
 export async function publicLogin(deps: LoginDeps, provider: string, appId: string, token: string): Promise<VerifiedLogin> {
