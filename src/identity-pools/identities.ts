@@ -33,7 +33,8 @@ export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, 
   if (userPool) return userPoolLogin(deps, userPool, provider, token);
   const appId = publicProviderApp(pool, provider);
   if (appId !== undefined) return publicLogin(deps, provider, appId, token);
-  if (oidcProviderArn(pool, provider)) return openIdConnectLogin(deps, provider, token);
+  const oidcArn = oidcProviderArn(pool, provider);
+  if (oidcArn) return openIdConnectLogin(deps, oidcArn, provider, token);
   if (pool.settings.SamlProviderARNs?.includes(provider)) throw invalidLogin('SAML logins are not supported by Cognate yet.'); // wording ours
   throw new NotAuthorizedException('Token is not from a supported provider of this identity pool.');
 }

@@ -10,7 +10,10 @@ import {
   CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityCommand, GetCredentialsForIdentityCommand, GetIdCommand,
   GetOpenIdTokenCommand, SetIdentityPoolRolesCommand,
 } from '@aws-sdk/client-cognito-identity';
-import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
+import {
+  IAMClient, CreateRoleCommand, CreateOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, ListOpenIDConnectProvidersCommand,
+  DeleteOpenIDConnectProviderCommand,
+} from '@aws-sdk/client-iam';
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt, type CryptoKey } from 'jose';
 import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
@@ -71,7 +74,7 @@ function startProviders(): Promise<void> {
     const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const [, who, ...rest] = url.pathname.split('/');
     const path = '/' + rest.join('/');
-    if (['oidc', 'google', 'apple'].includes(who!)) {
+    if (['oidc', 'google', 'apple', 'registered'].includes(who!)) {
       if (path === '/.well-known/openid-configuration') return send(200, { issuer: `${base}/${who}`, jwks_uri: `${base}/${who}/keys` });
       if (path === '/keys') {
         const k = keys[who!]!;
@@ -104,7 +107,7 @@ function startProviders(): Promise<void> {
 }
 
 /** An ID token of the local issuer `who`, signed with its key unless `o.key` says otherwise. */
-async function idToken(who: 'oidc' | 'google' | 'apple', claims: Record<string, unknown>, o: { key?: CryptoKey; iss?: string; expSeconds?: number } = {}): Promise<string> {
+async function idToken(who: 'oidc' | 'google' | 'apple' | 'registered', claims: Record<string, unknown>, o: { key?: CryptoKey; iss?: string; expSeconds?: number } = {}): Promise<string> {
   const k = keys[who]!;
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: k.kid })
@@ -116,6 +119,7 @@ async function idToken(who: 'oidc' | 'google' | 'apple', claims: Record<string, 
 
 before(async () => {
   for (const who of ['oidc', 'google', 'apple']) keys[who] = { ...(await generateKeyPair('RS256')), kid: `${who}-key-1` };
+  keys.registered = { ...(await generateKeyPair('RS256')), kid: 'registered-key-1' };
   stranger = (await generateKeyPair('RS256')).privateKey;
   await startProviders();
   s = await startTestServer({
@@ -273,4 +277,31 @@ test('an identity holds at most 20 linked logins: LimitExceededException beyond,
   assert.equal((await loginsOf(id))!.length, 19);
   assert.equal((await getId(logins([MANY[0]!, MANY[19]!]))).IdentityId, id);
   assert.equal((await loginsOf(id))!.length, 20);
+});
+
+test('IAM OpenID Connect providers: registered by the IAM API, their URL is the issuer and their client ids the audiences', async () => {
+  const iam = new IAMClient({ region: s.deps.config.region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
+  const url = `${base}/registered`;
+  const name = url.replace('http://', '');
+  const { OpenIDConnectProviderArn: arn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: url, ClientIDList: ['reg-client', 'reg-other'], ThumbprintList: ['0'.repeat(40)] }));
+  assert.equal(arn, `arn:aws:iam::${s.deps.config.accountId}:oidc-provider/${name}`);
+  const got = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+  assert.equal(got.Url, name);
+  assert.deepEqual(got.ClientIDList, ['reg-client', 'reg-other']);
+  assert.deepEqual(got.ThumbprintList, ['0'.repeat(40)]);
+  assert.ok(got.CreateDate instanceof Date);
+  assert.ok((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList!.some((p) => p.Arn === arn));
+  const dup = await awsErrorOf(() => iam.send(new CreateOpenIDConnectProviderCommand({ Url: url, ClientIDList: ['x'] })));
+  assert.equal(dup.name, 'EntityAlreadyExistsException');
+
+  const pool = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'registered', AllowUnauthenticatedIdentities: false, OpenIdConnectProviderARNs: [arn] }))).IdentityPoolId!;
+  const id = (await unsigned.send(new GetIdCommand({ IdentityPoolId: pool, Logins: { [name]: await idToken('registered', { sub: 'r1', aud: 'reg-other' }) } }))).IdentityId!;
+  assert.deepEqual(await loginsOf(id), [name]);
+  const wrongAud = await awsErrorOf(async () => unsigned.send(new GetIdCommand({ IdentityPoolId: pool, Logins: { [name]: await idToken('registered', { sub: 'r1', aud: 'not-listed' }) } })));
+  assert.deepEqual([wrongAud.name, wrongAud.message], ['NotAuthorizedException', 'Invalid login token. Incorrect token audience.']);
+
+  await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+  assert.equal((await awsErrorOf(() => iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })))).name, 'NoSuchEntityException');
+  await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })); // idempotent, as IAM's
+  iam.destroy();
 });
