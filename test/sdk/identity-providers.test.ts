@@ -15,7 +15,8 @@ import {
   DeleteOpenIDConnectProviderCommand,
 } from '@aws-sdk/client-iam';
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt, type CryptoKey } from 'jose';
-import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
 const NOW = Math.floor(Date.now() / 1000) * 1000;
@@ -122,14 +123,12 @@ before(async () => {
   keys.registered = { ...(await generateKeyPair('RS256')), kid: 'registered-key-1' };
   stranger = (await generateKeyPair('RS256')).privateKey;
   await startProviders();
-  s = await startTestServer({
-    clock,
-    config: {
-      identityProviders: {
-        [OIDC]: `${base}/oidc`, [GOOGLE]: `${base}/google`, [APPLE]: `${base}/apple`, [FACEBOOK]: `${base}/facebook`,
-        [AMAZON]: `${base}/amazon`, [TWITTER]: `${base}/twitter`, 'down.example.com': `${base}/down`,
-        ...Object.fromEntries(MANY.map((m) => [m, `${base}/oidc`])),
-      },
+  // On PostgreSQL too when COGNATE_TEST_DATABASE_URL is set (linking and merging are transactions of the store).
+  s = await startServerOnStoreUnderTest(clock, 'identity_providers', 2, {
+    identityProviders: {
+      [OIDC]: `${base}/oidc`, [GOOGLE]: `${base}/google`, [APPLE]: `${base}/apple`, [FACEBOOK]: `${base}/facebook`,
+      [AMAZON]: `${base}/amazon`, [TWITTER]: `${base}/twitter`, 'down.example.com': `${base}/down`,
+      ...Object.fromEntries(MANY.map((m) => [m, `${base}/oidc`])),
     },
   });
   const region = s.deps.config.region;
