@@ -98,6 +98,8 @@ function startProviders(): Promise<void> {
       return id ? send(200, { id: Number(id), id_str: id, screen_name: 'alice' }) : send(401, { errors: [{ code: 32, message: 'Could not authenticate you.' }] });
     }
     if (who === 'down') return send(503, {});
+    if (who === 'huge') return send(200, { issuer: `${base}/huge`, jwks_uri: `${base}/oidc/keys`, padding: 'x'.repeat(300 * 1024) });
+    if (who === 'moved') return res.writeHead(302, { location: `${base}/oidc${path}` }).end();
     send(404, {});
   });
   return new Promise((resolve) => provider.listen(0, '127.0.0.1', () => {
@@ -128,6 +130,7 @@ before(async () => {
     identityProviders: {
       [OIDC]: `${base}/oidc`, [GOOGLE]: `${base}/google`, [APPLE]: `${base}/apple`, [FACEBOOK]: `${base}/facebook`,
       [AMAZON]: `${base}/amazon`, [TWITTER]: `${base}/twitter`, 'down.example.com': `${base}/down`,
+      'huge.example.com': `${base}/huge`, 'moved.example.com': `${base}/moved`,
       ...Object.fromEntries(MANY.map((m) => [m, `${base}/oidc`])),
     },
   });
@@ -138,7 +141,7 @@ before(async () => {
   poolId = (await admin.send(new CreateIdentityPoolCommand({
     IdentityPoolName: 'outside', AllowUnauthenticatedIdentities: false,
     SupportedLoginProviders: { [GOOGLE]: 'google-client-1', [APPLE]: 'com.example.app', [FACEBOOK]: 'fb-app', [AMAZON]: 'amzn1.application.app1', [TWITTER]: CONSUMER.join(';') },
-    OpenIdConnectProviderARNs: [oidcArn(OIDC), oidcArn('down.example.com'), ...MANY.map(oidcArn)],
+    OpenIdConnectProviderARNs: [oidcArn(OIDC), ...['down', 'huge', 'moved'].map((h) => oidcArn(`${h}.example.com`)), ...MANY.map(oidcArn)],
   }))).IdentityPoolId!;
   const iam = new IAMClient({ region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: NS }, Action: 'sts:AssumeRoleWithWebIdentity',
@@ -220,7 +223,10 @@ test('refusals: bad signature, wrong issuer, wrong audience, expired, missing au
   await refused({ [TWITTER]: 'tw-alice;wrong-secret' }, 'NotAuthorizedException', /^Invalid login token\. /);
   await refused({ [TWITTER]: 'no-secret' }, 'NotAuthorizedException', /^Invalid login token\. /);
   await refused({ 'elsewhere.example.com': 'x' }, 'NotAuthorizedException', 'Token is not from a supported provider of this identity pool.');
-  await refused({ 'down.example.com': await idToken('oidc', { sub: 'u', aud: 'a' }, { iss: 'https://down.example.com' }) }, 'ExternalServiceException', /down|127\.0\.0\.1/);
+  // A provider that fails, answers too much or redirects: ExternalServiceException.
+  for (const h of ['down', 'huge', 'moved']) {
+    await refused({ [`${h}.example.com`]: await idToken('oidc', { sub: 'u', aud: 'a' }, { iss: `https://${h}.example.com` }) }, 'ExternalServiceException', /127\.0\.0\.1/);
+  }
   // A refused login among good ones: nothing linked.
   const good = await idToken('oidc', { sub: 'refused-company', aud: 'a' });
   await refused({ [OIDC]: good, [FACEBOOK]: 'fb-unknown' }, 'NotAuthorizedException', /^Invalid login token\. /);

@@ -33,21 +33,38 @@ const TIMEOUT_MS = 10_000;
  */
 export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> | null }> {
   const host = new URL(url).host;
+  const stop = new AbortController();
   let res: Response;
-  let text: string;
+  let text: string | null;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json', ...headers }, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
-    text = await res.text();
+    res = await fetch(url, { headers: { accept: 'application/json', ...headers }, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), stop.signal]) });
+    text = res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400) ? null : await bounded(res, stop);
   } catch {
     throw new ExternalServiceException(`${host} did not respond.`); // wording ours
   }
-  if (res.status >= 500 || (res.status >= 300 && res.status < 400) || text.length > MAX_ANSWER) {
-    throw new ExternalServiceException(`${host} answered ${res.status}.`); // wording ours
-  }
+  if (text === null || res.status >= 500) throw new ExternalServiceException(`${host} answered ${res.status}.`); // wording ours
   try {
     const json = JSON.parse(text);
     return { status: res.status, json: json && typeof json === 'object' && !Array.isArray(json) ? json : null };
   } catch {
     return { status: res.status, json: null };
   }
+}
+
+/** The answer's text, or null (the request aborted) once it is over MAX_ANSWER bytes, declared or received. */
+async function bounded(res: Response, stop: AbortController): Promise<string | null> {
+  let size = 0;
+  const parts: Uint8Array[] = [];
+  if (Number(res.headers.get('content-length')) <= MAX_ANSWER) {
+    for await (const part of res.body ?? []) {
+      size += part.byteLength;
+      if (size > MAX_ANSWER) break;
+      parts.push(part);
+    }
+  }
+  if (size > MAX_ANSWER || Number(res.headers.get('content-length')) > MAX_ANSWER) {
+    stop.abort();
+    return null;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
