@@ -20,6 +20,7 @@ import { storedKeys, type StoredKeys } from './runtime/stored-keys.ts';
 import { lazyCredentialAuthority, withRoleCredentials, type LazyCredentialAuthority } from './identity-pools/credentials.ts';
 import { LruCache } from './lib/lru.ts';
 import type { KeyObject } from 'node:crypto';
+import type { JWTVerifyGetKey } from 'jose';
 import { makeMetrics, type Metrics } from './runtime/metrics.ts';
 import { timedStore } from './storage/timed-store.ts';
 
@@ -72,10 +73,12 @@ export interface Caches {
   sigv4Keys: LruCache<string, Buffer>;
   /** Access-token verification keys by kid (a kid names one key forever; its retiresAt is re-read every few seconds). */
   verificationKeys: LruCache<string, CachedVerificationKey>;
+  /** Key sets of outside OpenID Connect issuers (identity-pool logins) by issuer URL, found by their discovery document. */
+  remoteJwks: LruCache<string, JWTVerifyGetKey>;
 }
 
 export function makeCaches(): Caches {
-  return { sigv4Keys: new LruCache(256), verificationKeys: new LruCache(10_000) };
+  return { sigv4Keys: new LruCache(256), verificationKeys: new LruCache(10_000), remoteJwks: new LruCache(256) };
 }
 
 /** The trigger runner for this configuration: the mapping file's targets, then the Lambda endpoint, signed by `admin`. */

@@ -12,6 +12,25 @@ export interface LoadResult {
   extra: Record<string, string | true>;
 }
 
+/** A JSON object of strings (an object given in the config file, or JSON text), its URLs without a trailing slash. */
+function urlMap(raw: unknown, name: string): Record<string, string> {
+  let v = raw;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      throw new ConfigError(`${name}: expected a JSON object, got '${raw}'`);
+    }
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`${name}: expected a JSON object`);
+  const out: Record<string, string> = {};
+  for (const [k, u] of Object.entries(v)) {
+    if (typeof u !== 'string' || !/^https?:\/\/[^/]/.test(u)) throw new ConfigError(`${name}: '${k}' must map to an http(s) URL`);
+    out[k] = u.replace(/\/+$/, '');
+  }
+  return out;
+}
+
 function coerce(type: 'string' | 'number' | 'boolean', raw: string | boolean, name: string): string | number | boolean {
   if (type === 'boolean') {
     if (typeof raw === 'boolean') return raw;
@@ -69,13 +88,15 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
   const out: Record<string, unknown> = {};
   for (const s of settings) {
-    let raw: string | boolean | number | undefined;
+    let raw: string | boolean | number | object | undefined;
     if (s.flag && flags[s.flag] !== undefined) {
       raw = flags[s.flag];
       delete flags[s.flag];
     } else if (s.env && env[s.env] !== undefined && env[s.env] !== '') raw = env[s.env];
-    else if (file[s.key] !== undefined) raw = file[s.key] as string | number | boolean;
-    if (raw === undefined) out[s.key] = s.default;
+    else if (file[s.key] !== undefined) raw = file[s.key] as string | number | boolean | object;
+    if (s.type === 'json') out[s.key] = raw === undefined ? {} : urlMap(raw, s.flag ?? s.env ?? s.key);
+    else if (raw === undefined) out[s.key] = s.default;
+    else if (typeof raw === 'object') throw new ConfigError(`${s.key}: expected a ${s.type}, got an object`);
     else out[s.key] = typeof raw === 'number' && s.type === 'number' ? raw : coerce(s.type, typeof raw === 'number' ? String(raw) : raw, s.flag ?? s.env ?? s.key);
   }
   const config = out as unknown as Config;

@@ -21,13 +21,19 @@ export interface Config {
   /** Bearer token that opens GET /metrics to callers off this machine; undefined: loopback callers only. */
   metricsToken: string | undefined;
   bodyLimit: number;
+  /**
+   * Base URLs of outside login providers by provider name, for providers not at `https://{name}`
+   * (a local or private deployment): the OIDC issuer, or the API base of Facebook, Amazon, Twitter.
+   */
+  identityProviders: Record<string, string>;
   /** Worker processes serving the port; undefined: the machine's available parallelism. */
   workers: number | undefined;
 }
 
 export interface Setting {
   key: keyof Config;
-  type: 'string' | 'number' | 'boolean';
+  /** json: a JSON object of strings (JSON text in a flag or the environment; an object or JSON text in the file) */
+  type: 'string' | 'number' | 'boolean' | 'json';
   flag?: string;
   env?: string;
   default?: string | number | boolean;
@@ -53,6 +59,13 @@ export const settings: Setting[] = [
   { key: 'logLevel', type: 'string', flag: '--log-level', env: 'COGNATE_LOG_LEVEL', default: 'info', doc: 'debug, info, warn or error' },
   { key: 'logFormat', type: 'string', flag: '--log-format', env: 'COGNATE_LOG_FORMAT', default: 'json', doc: 'json (one JSON record a line) or pretty (one readable line a record)' },
   { key: 'metricsToken', type: 'string', env: 'COGNATE_METRICS_TOKEN', doc: 'GET /metrics answers only callers on this machine, and those sending Authorization: Bearer THIS_TOKEN' },
+  {
+    key: 'identityProviders',
+    type: 'json',
+    flag: '--identity-providers',
+    env: 'COGNATE_IDENTITY_PROVIDERS',
+    doc: 'JSON object: login provider name of identity pools (accounts.google.com, appleid.apple.com, graph.facebook.com, www.amazon.com, api.twitter.com, or an OIDC provider\'s host/path) → the URL Cognate reaches it at instead of its public one (the OIDC issuer; the API base of Facebook, Amazon, Twitter)',
+  },
   { key: 'workers', type: 'number', flag: '--workers', env: 'COGNATE_WORKERS', doc: "worker processes serving the one port (default: the machine's available parallelism; 1 for a single process)" },
   { key: 'bodyLimit', type: 'number', env: 'COGNATE_BODY_LIMIT', default: 1048576, doc: 'largest request body in bytes' },
 ];

@@ -1,12 +1,18 @@
-// Identities of identity pools: GetId's guest identities and logins by ID tokens of Cognate's own user pools, and the
-// IdentityDescription shape DescribeIdentity answers.
+// Identities of identity pools: GetId's guest identities and the identities of verified logins (linked and merged
+// where one request names several), and the IdentityDescription shape DescribeIdentity answers.
 import type { Deps } from '../deps.ts';
 import type { IdentityPoolRecord } from '../storage/records.ts';
 import type { IdentityRecord } from '../storage/store.ts';
-import { verifySignedToken } from '../tokens/verify.ts';
+import type { LoginKey } from '../storage/interfaces/identities.ts';
 import { COGNITO_IDENTITY_LOGIN, COGNITO_TOKEN_REFUSED, verifyIdentityPoolLogin } from './developer.ts';
-import { InvalidParameterException, NotAuthorizedException, ResourceNotFoundException } from './errors.ts';
+import { LimitExceededException, NotAuthorizedException, ResourceConflictException, ResourceNotFoundException } from './errors.ts';
+import { invalidLogin, type VerifiedLogin } from './providers/login.ts';
+import { oidcProviderArn, openIdConnectLogin } from './providers/openid-connect.ts';
+import { publicLogin, publicProviderApp } from './providers/public.ts';
+import { userPoolLogin, userPoolProvider } from './providers/user-pool.ts';
 import type { IdentityDescription } from './shapes.ts';
+
+export type { VerifiedLogin };
 
 type IdentityDeps = Pick<Deps, 'store' | 'clock' | 'caches' | 'config' | 'random' | 'secrets'>;
 
@@ -16,60 +22,31 @@ export function newIdentity(deps: IdentityDeps, pool: IdentityPoolRecord): Ident
   return { id: `${deps.config.region}:${deps.random.uuid()}`, poolId: pool.id, createdAt: now, modifiedAt: now, logins: [] };
 }
 
-const invalidLogin = (why: string) => new NotAuthorizedException(`Invalid login token. ${why}`);
+/** The most logins one identity holds (MergeDeveloperIdentities: "The number of linked logins is limited to 20"). */
+export const MAX_LINKED_LOGINS = 20;
 
 /**
- * Whether `provider` (as configured on the pool) names the user pool that issued a token with issuer `iss`: the
- * AWS-style `cognito-idp.{region}.amazonaws.com/{UserPoolId}` (the local pool), or the issuer without its scheme.
+ * One login of a GetId/GetOpenIdToken/GetCredentialsForIdentity request, verified as Cognito does for its kind of
+ * provider: one module per kind in providers/, chosen here by how the pool names the provider.
  */
-function providerIssued(deps: IdentityDeps, provider: string, iss: string, poolId: string): boolean {
-  return provider === `cognito-idp.${deps.config.region}.amazonaws.com/${poolId}` || provider === iss.replace(/^https?:\/\//, '');
-}
-
-/** One verified login: the provider user id (Cognito's "sub" of the provider) and the token's claims, if it had any. */
-export interface VerifiedLogin {
-  provider: string;
-  sub: string;
-  claims: Record<string, unknown>;
-  /** For an identity-pool token (developer.ts): the identity it proves, and its amr after "authenticated". */
-  identityId?: string;
-  amr?: string[];
-}
-
-/** One login of a GetId/GetOpenIdToken/GetCredentialsForIdentity request, verified as Cognito does for its provider. */
 export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, provider: string, token: string): Promise<VerifiedLogin> {
   if (provider === COGNITO_IDENTITY_LOGIN) return verifyIdentityPoolLogin(deps, pool, token);
-  // A pool may name one user pool several times, once per app client (role mappings are keyed by the client).
-  const cfgs = pool.settings.CognitoIdentityProviders?.filter((p) => p.ProviderName === provider) ?? [];
-  if (cfgs.length === 0) {
-    if (pool.settings.SupportedLoginProviders?.[provider] !== undefined) {
-      throw invalidLogin('Logins from public providers are not supported by Cognate.'); // wording ours
-    }
-    throw new NotAuthorizedException('Token is not from a supported provider of this identity pool.');
-  }
-  const signed = await verifySignedToken(deps, token, 'id');
-  if (!signed.ok) {
-    if (signed.reason === 'expired') {
-      const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).exp;
-      throw invalidLogin(`Token expired: ${exp} >= ${Math.floor(deps.clock.now() / 1000)}`);
-    }
-    throw invalidLogin('Not a valid OpenId Connect identity token.');
-  }
-  const { claims, poolId } = signed;
-  if (!providerIssued(deps, provider, String(claims.iss), poolId)) throw invalidLogin("Issuer doesn't match providerName");
-  const cfg = cfgs.find((p) => p.ClientId === claims.aud);
-  if (!cfg) throw invalidLogin('Incorrect token audience.'); // wording ours
-  if (cfg.ServerSideTokenCheck) {
-    // As GetUser: the session the token was issued in must not be revoked (sign-out, RevokeToken) or gone.
-    const session = await deps.store.sessions.get(claims.origin_jti);
-    if (!session || session.revokedAt !== null || session.poolId !== poolId || session.clientId !== claims.aud) {
-      throw invalidLogin('Token has been revoked.'); // wording ours
-    }
-  }
-  return { provider, sub: claims.sub, claims };
+  const userPool = userPoolProvider(pool, provider);
+  if (userPool) return userPoolLogin(deps, userPool, provider, token);
+  const appId = publicProviderApp(pool, provider);
+  if (appId !== undefined) return publicLogin(deps, provider, appId, token);
+  const oidcArn = oidcProviderArn(pool, provider);
+  if (oidcArn) return openIdConnectLogin(deps, oidcArn, provider, token);
+  if (pool.settings.SamlProviderARNs?.includes(provider)) throw invalidLogin('SAML logins are not supported by Cognate yet.'); // wording ours
+  throw new NotAuthorizedException('Token is not from a supported provider of this identity pool.');
 }
 
-/** GetId: a new guest identity without logins (if the pool allows them), else the identity of the login. */
+/**
+ * GetId: a new guest identity without logins (if the pool allows them), else the one identity of the logins, all
+ * verified: a new one linked to them all when none is linked yet; the rest linked to the identity one of them is
+ * linked to; identities that several of them are linked to merged into the oldest (the implicit linking GetId does,
+ * as Cognito: "Supplying multiple logins will create an implicit linked account").
+ */
 export async function identityFor(deps: IdentityDeps, pool: IdentityPoolRecord, logins: Record<string, string> | undefined): Promise<IdentityRecord> {
   const entries = Object.entries(logins ?? {});
   if (entries.length === 0) {
@@ -78,11 +55,25 @@ export async function identityFor(deps: IdentityDeps, pool: IdentityPoolRecord, 
     await deps.store.identities.create(guest);
     return guest;
   }
-  if (entries.length > 1) throw new InvalidParameterException('Cognate does not yet link several logins in one request.'); // wording ours
-  const [provider, token] = entries[0]!;
-  const { sub, identityId } = await verifyLogin(deps, pool, provider, token);
-  if (identityId !== undefined) throw new NotAuthorizedException(COGNITO_TOKEN_REFUSED);
-  return deps.store.identities.forLogin(newIdentity(deps, pool), provider, sub);
+  const verified: LoginKey[] = [];
+  for (const [provider, token] of entries) {
+    const login = await verifyLogin(deps, pool, provider, token);
+    if (login.identityId !== undefined) throw new NotAuthorizedException(COGNITO_TOKEN_REFUSED);
+    verified.push({ provider, userId: login.sub });
+  }
+  return linkLogins(deps, pool, verified);
+}
+
+/** The one identity of `logins` (verified), linking and merging as identityFor says; refusals as Cognito's. */
+export async function linkLogins(deps: IdentityDeps, pool: IdentityPoolRecord, logins: LoginKey[]): Promise<IdentityRecord> {
+  const out = await deps.store.identities.link(newIdentity(deps, pool), logins, MAX_LINKED_LOGINS, deps.clock.now());
+  if (out.refused === 'conflict') {
+    // MergeDeveloperIdentities: "If the users to be merged are associated with the same public provider, but as two
+    // different users, an exception will be thrown."
+    throw new ResourceConflictException(`The identities of these logins are linked to different users of ${out.provider}.`); // wording ours
+  }
+  if (out.refused === 'limit') throw new LimitExceededException(`An identity can have at most ${MAX_LINKED_LOGINS} linked logins.`); // wording ours
+  return out.identity;
 }
 
 export async function getIdentity(deps: Pick<Deps, 'store'>, id: string): Promise<IdentityRecord> {

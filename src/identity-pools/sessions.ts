@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { IdentityPoolRecord } from '../storage/records.ts';
 import type { IdentityRecord } from '../storage/store.ts';
 import { InvalidIdentityPoolConfigurationException, NotAuthorizedException } from './errors.ts';
-import { getIdentity, verifyLogin, type VerifiedLogin } from './identities.ts';
+import { getIdentity, linkLogins, verifyLogin, type VerifiedLogin } from './identities.ts';
 import { getIdentityPool, identityPoolArn } from './pools.ts';
 import { evaluate, parsePolicy } from './policy.ts';
 import { roleNameOf } from './authorize.ts';
@@ -32,7 +32,7 @@ export async function proveIdentity(
   identityId: string,
   logins: Record<string, string> | undefined,
 ): Promise<ProvenIdentity> {
-  const identity = await getIdentity(deps, identityId);
+  let identity = await getIdentity(deps, identityId);
   const pool = await getIdentityPool(deps, identity.poolId);
   const poolArn = identityPoolArn(deps, pool.id);
   const entries = Object.entries(logins ?? {});
@@ -44,14 +44,32 @@ export async function proveIdentity(
   }
   const amr = ['authenticated'];
   const verified: VerifiedLogin[] = [];
+  let unlinked = false;
+  let ours = false;
   for (const [provider, token] of entries) {
     const login = await verifyLogin(deps, pool, provider, token);
-    const { sub } = login;
     verified.push(login);
     // An identity-pool token (developer.ts) proves the identity it was minted for; other logins, the one linked to them.
-    const owner = login.identityId ?? (await deps.store.identities.linked(pool.id, provider, sub));
-    if (owner !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
-    amr.push(...(login.amr ?? [provider, `${provider}:CognitoSignIn:${sub}`]));
+    if (login.identityId !== undefined) {
+      if (login.identityId !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
+      ours = true;
+      amr.push(...(login.amr ?? []));
+      continue;
+    }
+    const holder = await deps.store.identities.linked(pool.id, provider, login.sub);
+    if (holder !== null && holder !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    if (holder === null) unlinked = true;
+    else ours = true;
+    amr.push(provider, `${provider}:CognitoSignIn:${login.sub}`);
+  }
+  // At least one login must already be this identity's; the others are linked to it ("Supplying multiple logins
+  // creates an implicit link", as GetId).
+  if (!ours) throw new NotAuthorizedException(LOGINS_MISMATCH);
+  if (unlinked) {
+    const others = verified.filter((l) => l.identityId === undefined);
+    const linked = await linkLogins(deps, pool, others.map((l) => ({ provider: l.provider, userId: l.sub })));
+    if (linked.id !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    identity = linked;
   }
   return { identity, pool, poolArn, authenticated: true, amr, logins: verified };
 }

@@ -13,11 +13,13 @@ import type { MetaStore } from './interfaces/meta.ts';
 import type { OutboxStore } from './interfaces/outbox.ts';
 import type { PoolStore } from './interfaces/pools.ts';
 import type { RoleStore } from './interfaces/roles.ts';
+import type { OidcProviderStore } from './interfaces/oidc-providers.ts';
 import type { SessionStore, SessionWithContext } from './interfaces/sessions.ts';
 import type { UserStore } from './interfaces/users.ts';
 
 export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, IdentityPoolStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
-export type { RoleStore };
+export type { RoleStore, OidcProviderStore };
+export type { OidcProviderRecord } from './interfaces/oidc-providers.ts';
 export type { IdentityStore };
 export type { IdentityLogin, IdentityRecord } from './interfaces/identities.ts';
 export type { RoleRecord, RolePolicyRecord } from './interfaces/roles.ts';
@@ -41,6 +43,8 @@ export interface Store {
   groups: GroupStore;
   /** IAM roles and their inline policies (identity pools, STS) */
   roles: RoleStore;
+  /** IAM OpenID Connect providers (what identity pools' OpenIdConnectProviderARNs name) */
+  oidcProviders: OidcProviderStore;
   identityPools: IdentityPoolStore;
   /** identities of identity pools and their linked logins */
   identities: IdentityStore;

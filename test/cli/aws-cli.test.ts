@@ -41,3 +41,22 @@ test('aws cognito-idp: create, list and describe pools, clients and domains; err
     await s.close();
   }
 });
+
+test('aws iam: an OpenID Connect provider for identity pools registered, read, listed and deleted', { skip: hasAws ? false : 'the aws CLI is not installed' }, async () => {
+  const s = await startTestServer();
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: s.deps.admin.accessKeyId, AWS_SECRET_ACCESS_KEY: s.deps.admin.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+  const iam = async (...args: string[]) => JSON.parse((await run('aws', ['iam', ...args, '--endpoint-url', s.url, '--output', 'json'], { env })).stdout || '{}');
+  try {
+    const { OpenIDConnectProviderArn: arn } = await iam('create-open-id-connect-provider', '--url', 'http://127.0.0.1:8080/tenant', '--client-id-list', 'my-app', 'other-app');
+    assert.equal(arn, `arn:aws:iam::${s.deps.config.accountId}:oidc-provider/127.0.0.1:8080/tenant`);
+    const got = await iam('get-open-id-connect-provider', '--open-id-connect-provider-arn', arn);
+    assert.equal(got.Url, '127.0.0.1:8080/tenant');
+    assert.deepEqual(got.ClientIDList, ['my-app', 'other-app']);
+    assert.deepEqual((await iam('list-open-id-connect-providers')).OpenIDConnectProviderList, [{ Arn: arn }]);
+    await iam('delete-open-id-connect-provider', '--open-id-connect-provider-arn', arn);
+    const err = await run('aws', ['iam', 'get-open-id-connect-provider', '--open-id-connect-provider-arn', arn, '--endpoint-url', s.url], { env }).catch((e) => e);
+    assert.match(err.stderr, /NoSuchEntity/);
+  } finally {
+    await s.close();
+  }
+});

@@ -242,7 +242,7 @@ test('MergeDeveloperIdentities moves the source identity\'s logins to the destin
   const withBob = await devToken('jo-bob', { Logins: { [provider]: await idTokenOf('bob') } });
   const guest = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
   const carl = await devToken('jo-carl', { IdentityId: guest });
-  await s.deps.store.identities.link(carl.IdentityId!, provider, 'another-user-sub', clock.now());
+  await s.deps.store.identities.linkTo(carl.IdentityId!, provider, 'another-user-sub', clock.now());
   assert.equal((await awsErrorOf(() => merge('jo-bob', 'jo-carl'))).name, 'ResourceConflictException');
   assert.equal((await admin.send(new DescribeIdentityCommand({ IdentityId: withBob.IdentityId! }))).IdentityId, withBob.IdentityId);
 });

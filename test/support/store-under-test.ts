@@ -4,16 +4,17 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/storage/postgres/index.ts';
 import type { FixedClock } from '../../src/runtime/clock.ts';
+import type { Config } from '../../src/config/schema.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 export const pgUrl = process.env.COGNATE_TEST_DATABASE_URL;
 
-export async function startServerOnStoreUnderTest(clock: FixedClock, schemaPrefix: string, poolSize = 2): Promise<TestServer> {
-  if (!pgUrl) return startTestServer({ clock });
+export async function startServerOnStoreUnderTest(clock: FixedClock, schemaPrefix: string, poolSize = 2, config: Partial<Config> = {}): Promise<TestServer> {
+  if (!pgUrl) return startTestServer({ clock, config });
   const schema = `${schemaPrefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const store = await openPostgresStore(pgUrl, { schema, poolSize });
   await store.migrate();
-  const s = await startTestServer({ clock, store });
+  const s = await startTestServer({ clock, store, config });
   const close = s.close.bind(s);
   return Object.assign(s, {
     async close() {

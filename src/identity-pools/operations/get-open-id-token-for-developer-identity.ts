@@ -46,7 +46,7 @@ export default defineOperation<GetOpenIdTokenForDeveloperIdentityInput, GetOpenI
     }
     const now = deps.clock.now();
     for (const l of [{ provider: dev, userId }, ...others]) {
-      const linked = await deps.store.identities.link(identityId, l.provider, l.userId, now);
+      const linked = await deps.store.identities.linkTo(identityId, l.provider, l.userId, now);
       // Another request linked the login (or removed the identity) in between.
       if (linked !== identityId) throw new ResourceConflictException(CONFLICT);
     }

@@ -6,12 +6,12 @@ import type { QueryOperation, XmlValue } from '../../protocol/query.ts';
 import type { RoleRecord } from '../../storage/store.ts';
 import { MalformedPolicyError, parsePolicy } from '../policy.ts';
 
-const NoSuchEntity = awsError('NoSuchEntity', { status: 404 });
-const EntityAlreadyExists = awsError('EntityAlreadyExists', { status: 409 });
+export const NoSuchEntity = awsError('NoSuchEntity', { status: 404 });
+export const EntityAlreadyExists = awsError('EntityAlreadyExists', { status: 409 });
 const DeleteConflict = awsError('DeleteConflict', { status: 409 });
-const LimitExceeded = awsError('LimitExceeded', { status: 409 });
+export const LimitExceeded = awsError('LimitExceeded', { status: 409 });
 const MalformedPolicyDocument = awsError('MalformedPolicyDocument');
-const ValidationError = awsError('ValidationError');
+export const ValidationError = awsError('ValidationError');
 
 /** IAM's default quota of roles per account. */
 const MAX_ROLES = 1000;
@@ -19,7 +19,7 @@ const NAME = /^[\w+=,.@-]+$/;
 const PATH = /^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$/;
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-function required(params: URLSearchParams, name: string, member: string): string {
+export function required(params: URLSearchParams, name: string, member: string): string {
   const v = params.get(name);
   if (v === null) throw new ValidationError(`1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
   return v;
@@ -75,7 +75,7 @@ const noRole = (name: string) => new NoSuchEntity(`The role with name ${name} ca
 
 /** IAM answers policy documents URL-encoded (RFC 3986), as the AWS CLI and SDKs expect to decode them. */
 const encoded = (doc: string) => encodeURIComponent(doc);
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function roleXml(r: RoleRecord): XmlValue {
   return {
@@ -96,7 +96,7 @@ async function mustGetRole(deps: Deps, name: string): Promise<RoleRecord> {
   return r;
 }
 
-const iam = (action: string, handle: QueryOperation['handle']): QueryOperation => ({ service: 'iam', action, auth: 'sigv4', handle });
+export const iam = (action: string, handle: QueryOperation['handle']): QueryOperation => ({ service: 'iam', action, auth: 'sigv4', handle });
 
 export const iamRoleOperations: QueryOperation[] = [
   iam('CreateRole', async (params, deps) => {

@@ -3,5 +3,6 @@ import type { QueryOperation } from '../../protocol/query.ts';
 import { getCallerIdentity } from './get-caller-identity.ts';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.ts';
 import { iamRoleOperations } from './iam-roles.ts';
+import { iamOidcProviderOperations } from './iam-oidc-providers.ts';
 
-export const queryOperations: QueryOperation[] = [getCallerIdentity, assumeRoleWithWebIdentity, ...iamRoleOperations];
+export const queryOperations: QueryOperation[] = [getCallerIdentity, assumeRoleWithWebIdentity, ...iamRoleOperations, ...iamOidcProviderOperations];

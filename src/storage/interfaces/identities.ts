@@ -18,6 +18,15 @@ export interface IdentityLogin {
   userId: string;
 }
 
+/** A login as link() takes it. */
+export type LoginKey = IdentityLogin;
+
+/** What link() answers: the one identity holding every login, or why nothing was changed. */
+export type LinkOutcome =
+  | { identity: IdentityRecord; refused?: undefined }
+  | { refused: 'conflict'; provider: string }
+  | { refused: 'limit' };
+
 export interface IdentityStore {
   /** Inserts a guest (unauthenticated) identity. */
   create(identity: IdentityRecord): Promise<void>;
@@ -26,6 +35,14 @@ export interface IdentityStore {
    * linked to it. Race-free: concurrent calls for one login all answer the same identity.
    */
   forLogin(fresh: IdentityRecord, provider: string, userId: string): Promise<IdentityRecord>;
+  /**
+   * Links every one of `logins` (distinct providers) to one identity of `fresh.poolId`, atomically: none linked yet →
+   * `fresh` is inserted linked to them all; some linked → the oldest identity holding any of them (createdAt, then id)
+   * gains the rest, and every other identity holding one is merged into it (its logins moved to it, it deleted).
+   * Nothing changes when the identity would hold two users of one provider ('conflict') or more than `maxLogins`
+   * logins ('limit'). Race-free as forLogin. modifiedAt becomes `now` when an existing identity changes.
+   */
+  link(fresh: IdentityRecord, logins: LoginKey[], maxLogins: number, now: number): Promise<LinkOutcome>;
   get(id: string): Promise<IdentityRecord | null>;
   /** The id of the identity of the pool that (provider, userId) is linked to, or null. */
   linked(poolId: string, provider: string, userId: string): Promise<string | null>;
@@ -36,7 +53,7 @@ export interface IdentityStore {
    * provider to its logins and sets modifiedAt when it links. Answers the id of the identity the login is linked to
    * after (`id`, or the other identity that had it), or null if identity `id` does not exist. Race-free, as forLogin.
    */
-  link(id: string, provider: string, userId: string, now: number): Promise<string | null>;
+  linkTo(id: string, provider: string, userId: string, now: number): Promise<string | null>;
   /** Every login linked to the identity, ordered by provider, then user id (empty for an unknown identity). */
   loginsOf(id: string): Promise<IdentityLogin[]>;
   /**

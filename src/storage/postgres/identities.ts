@@ -1,6 +1,7 @@
 // PostgreSQL identities: as sqlite/identities.ts; the identity for a login is found or made under an advisory lock
 // on that login, so concurrent first sign-ins (any process) answer one identity.
-import type { IdentityRecord, IdentityStore } from '../interfaces/identities.ts';
+import type { IdentityRecord, IdentityStore, LinkOutcome } from '../interfaces/identities.ts';
+import { planLink, type StoredLink } from '../identity-links.ts';
 import { cursorArgs, page } from '../pages.ts';
 import { identityOf } from '../sqlite/identities.ts';
 import { LOCK, type PgDb } from './db.ts';
@@ -41,6 +42,48 @@ export function pgIdentities({ pool, tx, one, all }: PgDb): IdentityStore {
         return made;
       });
     },
+    async link(fresh, logins, maxLogins, now) {
+      const providers = logins.map((l) => l.provider);
+      const users = logins.map((l) => l.userId);
+      const holdersOf = (c: Pick<pg.PoolClient, 'query'>) =>
+        c.query(
+          'SELECT DISTINCT identity_id FROM identity_logins WHERE pool_id = $1 AND (provider, user_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))',
+          [fresh.poolId, providers, users],
+        );
+      // Most calls find every login linked to one identity already: answered without a lock.
+      const { rows: seen } = await holdersOf(pool);
+      if (seen.length === 1) {
+        const found = await one('SELECT * FROM identities WHERE id = $1', [seen[0].identity_id]);
+        const held = await all('SELECT provider, user_id FROM identity_logins WHERE identity_id = $1', [seen[0].identity_id]);
+        if (found && logins.every((l) => held.some((h) => h.provider === l.provider && h.user_id === l.userId))) return { identity: of(found) };
+      }
+      // A change: one writer per pool at a time (a merge moves logins this call did not name), also against forLogin's
+      // single-login lock for each login.
+      return tx(async (c): Promise<LinkOutcome> => {
+        await c.query(`SELECT pg_advisory_xact_lock(${LOCK})`, [JSON.stringify(['identity_link', fresh.poolId])]);
+        for (const l of [...logins].sort((a, b) => (a.provider < b.provider ? -1 : 1))) {
+          await c.query(`SELECT pg_advisory_xact_lock(${LOCK})`, [JSON.stringify(['identity_login', fresh.poolId, l.provider, l.userId])]);
+        }
+        const ids = (await holdersOf(c)).rows.map((r) => r.identity_id as string);
+        const { rows: found } = await c.query('SELECT * FROM identities WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
+        const { rows: held } = await c.query('SELECT provider, user_id, identity_id FROM identity_logins WHERE identity_id = ANY($1::text[])', [ids]);
+        const links: StoredLink[] = held.map((r) => ({ provider: r.provider, userId: r.user_id, identityId: r.identity_id }));
+        const plan = planLink(fresh, found.map(of), links, logins, maxLogins, now);
+        if (plan.kind === 'refused') return plan.outcome;
+        const { identity } = plan;
+        if (plan.kind === 'found') return { identity };
+        if (plan.kind === 'create') await insert(c, identity);
+        else {
+          await c.query('UPDATE identity_logins SET identity_id = $1 WHERE identity_id = ANY($2::text[])', [identity.id, plan.absorbed]);
+          await c.query('DELETE FROM identities WHERE id = ANY($1::text[])', [plan.absorbed]);
+          await c.query('UPDATE identities SET logins = $1, modified_at = $2 WHERE id = $3', [JSON.stringify(identity.logins), identity.modifiedAt, identity.id]);
+        }
+        for (const l of plan.add) {
+          await c.query('INSERT INTO identity_logins (pool_id, provider, user_id, identity_id) VALUES ($1, $2, $3, $4)', [identity.poolId, l.provider, l.userId, identity.id]);
+        }
+        return { identity };
+      });
+    },
     async get(id) {
       const r = await one('SELECT * FROM identities WHERE id = $1', [id]);
       return r ? of(r) : null;
@@ -59,7 +102,7 @@ export function pgIdentities({ pool, tx, one, all }: PgDb): IdentityStore {
         return identityOf({ ...found[0], modified_at: now }, logins);
       });
     },
-    link(id, provider, userId, now) {
+    linkTo(id, provider, userId, now) {
       return tx(async (c) => {
         const { rows: found } = await c.query('SELECT * FROM identities WHERE id = $1 FOR UPDATE', [id]);
         if (!found.length) return null;

@@ -9,6 +9,7 @@ import { LOCK, num, pgDb } from './db.ts';
 import { pgDomains } from './domains.ts';
 import { pgGroups } from './groups.ts';
 import { pgRoles } from './roles.ts';
+import { pgOidcProviders } from './oidc-providers.ts';
 import { pgIdentities } from './identities.ts';
 import { pgIdentityPools } from './identity-pools.ts';
 import { pgKeys } from './keys.ts';
@@ -87,6 +88,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     users: pgUsers(db),
     groups: pgGroups(db),
     roles: pgRoles(db),
+    oidcProviders: pgOidcProviders(db),
     identityPools: pgIdentityPools(db),
     identities: pgIdentities(db),
     codes: pgCodes(db),

@@ -1,5 +1,6 @@
 // SQLite identities: the identity row and its logins written in one IMMEDIATE transaction, keyset pages per pool.
-import type { IdentityRecord, IdentityStore } from '../interfaces/identities.ts';
+import type { IdentityRecord, IdentityStore, LinkOutcome, LoginKey } from '../interfaces/identities.ts';
+import { planLink, type StoredLink } from '../identity-links.ts';
 import { cursorArgs, page } from '../pages.ts';
 import type { Row, SqliteDb } from './db.ts';
 
@@ -32,6 +33,37 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     q('INSERT INTO identity_logins (pool_id, provider, user_id, identity_id) VALUES (?, ?, ?, ?)').run(fresh.poolId, provider, userId, fresh.id);
     return made;
   });
+  const link = db.transaction((fresh: IdentityRecord, logins: LoginKey[], maxLogins: number, now: number): LinkOutcome => {
+    const holderIds = new Set<string>();
+    for (const l of logins) {
+      const r = q('SELECT identity_id FROM identity_logins WHERE pool_id = ? AND provider = ? AND user_id = ?').get(fresh.poolId, l.provider, l.userId) as Row | undefined;
+      if (r) holderIds.add(r.identity_id);
+    }
+    const holders: IdentityRecord[] = [];
+    const links: StoredLink[] = [];
+    for (const id of holderIds) {
+      holders.push(of(q('SELECT * FROM identities WHERE id = ?').get(id) as Row));
+      for (const r of q('SELECT provider, user_id FROM identity_logins WHERE identity_id = ?').all(id) as Row[]) {
+        links.push({ provider: r.provider, userId: r.user_id, identityId: id });
+      }
+    }
+    const plan = planLink(fresh, holders, links, logins, maxLogins, now);
+    if (plan.kind === 'refused') return plan.outcome;
+    const { identity } = plan;
+    if (plan.kind === 'found') return { identity };
+    if (plan.kind === 'create') insert(identity);
+    else {
+      for (const gone of plan.absorbed) {
+        q('UPDATE identity_logins SET identity_id = ? WHERE identity_id = ?').run(identity.id, gone);
+        q('DELETE FROM identities WHERE id = ?').run(gone);
+      }
+      q('UPDATE identities SET logins = ?, modified_at = ? WHERE id = ?').run(JSON.stringify(identity.logins), identity.modifiedAt, identity.id);
+    }
+    for (const l of plan.add) {
+      q('INSERT INTO identity_logins (pool_id, provider, user_id, identity_id) VALUES (?, ?, ?, ?)').run(identity.poolId, l.provider, l.userId, identity.id);
+    }
+    return { identity };
+  });
   const remove = db.transaction((id: string) => {
     q('DELETE FROM identity_logins WHERE identity_id = ?').run(id);
     return q('DELETE FROM identities WHERE id = ?').run(id).changes === 1;
@@ -46,7 +78,7 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
   });
   const setLogins = (id: string, logins: string[], now: number) =>
     q('UPDATE identities SET logins = ?, modified_at = ? WHERE id = ?').run(JSON.stringify(logins), now, id);
-  const link = db.transaction((id: string, provider: string, userId: string, now: number) => {
+  const linkTo = db.transaction((id: string, provider: string, userId: string, now: number) => {
     const r = q('SELECT * FROM identities WHERE id = ?').get(id) as Row | undefined;
     if (!r) return null;
     const owner = q('SELECT identity_id FROM identity_logins WHERE pool_id = ? AND provider = ? AND user_id = ?').get(r.pool_id, provider, userId) as
@@ -89,6 +121,9 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     async forLogin(fresh, provider, userId) {
       return forLogin.immediate(fresh, provider, userId);
     },
+    async link(fresh, logins, maxLogins, now) {
+      return link.immediate(fresh, logins, maxLogins, now);
+    },
     async get(id) {
       const r = q('SELECT * FROM identities WHERE id = ?').get(id) as Row | undefined;
       return r ? of(r) : null;
@@ -100,8 +135,8 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     async unlink(id, providers, now) {
       return unlink.immediate(id, providers, now);
     },
-    async link(id, provider, userId, now) {
-      return link.immediate(id, provider, userId, now);
+    async linkTo(id, provider, userId, now) {
+      return linkTo.immediate(id, provider, userId, now);
     },
     async loginsOf(id) {
       return loginsOf(id);

@@ -11,6 +11,7 @@ import { sqliteDb, type Row } from './db.ts';
 import { sqliteDomains } from './domains.ts';
 import { sqliteGroups } from './groups.ts';
 import { sqliteRoles } from './roles.ts';
+import { sqliteOidcProviders } from './oidc-providers.ts';
 import { sqliteIdentities } from './identities.ts';
 import { sqliteIdentityPools } from './identity-pools.ts';
 import { sqliteKeys } from './keys.ts';
@@ -90,6 +91,7 @@ export function openSqliteStore(path: string): SqliteStore {
     users: sqliteUsers(s),
     groups: sqliteGroups(s),
     roles: sqliteRoles(s),
+    oidcProviders: sqliteOidcProviders(s),
     identityPools: sqliteIdentityPools(s),
     identities: sqliteIdentities(s),
     codes: sqliteCodes(s),

@@ -299,4 +299,18 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX identity_logins_identity ON identity_logins (identity_id);
     `,
   },
+  {
+    version: 11,
+    name: 'IAM OpenID Connect providers',
+    // Account-wide, as IAM's: one row per provider ARN; client ids and thumbprints as JSON lists.
+    sql: `
+      CREATE TABLE iam_oidc_providers (
+        arn TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        client_ids TEXT NOT NULL,
+        thumbprints TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -94,6 +94,69 @@ export function identitiesContract(withStore: WithStore): void {
         assert.equal((await store.identities.forLogin(identity(4), PROVIDER, 'u')).id, identity(4).id);
       }));
 
+    test('link: new logins make one identity linked to all; a known login gains the others', () =>
+      withStore(async (store) => {
+        const G = 'accounts.google.com';
+        const F = 'graph.facebook.com';
+        const made = await store.identities.link(identity(1), [{ provider: G, userId: 'g1' }, { provider: F, userId: 'f1' }], 20, T0 + 90);
+        assert.deepEqual(made, { identity: identity(1, P1, { logins: [G, F] }) });
+        assert.equal(await store.identities.linked(P1, G, 'g1'), identity(1).id);
+        assert.equal(await store.identities.linked(P1, F, 'f1'), identity(1).id);
+        // Already linked: the same identity, unchanged; the fresh record is not stored.
+        assert.deepEqual(await store.identities.link(identity(2), [{ provider: F, userId: 'f1' }, { provider: G, userId: 'g1' }], 20, T0 + 91), made);
+        assert.equal(await store.identities.get(identity(2).id), null);
+        // One known login and a new one: the new one joins the known identity, modifiedAt moves.
+        const grown = await store.identities.link(identity(3), [{ provider: G, userId: 'g1' }, { provider: PROVIDER, userId: 'u1' }], 20, T0 + 92);
+        assert.deepEqual(grown, { identity: identity(1, P1, { logins: [G, F, PROVIDER], modifiedAt: T0 + 92 }) });
+        assert.deepEqual(await store.identities.get(identity(1).id), grown.identity);
+        assert.equal(await store.identities.linked(P1, PROVIDER, 'u1'), identity(1).id);
+        // forLogin sees links made by link().
+        assert.equal((await store.identities.forLogin(identity(4), PROVIDER, 'u1')).id, identity(1).id);
+      }));
+
+    test('link merges the identities holding the logins into the oldest; conflicts and the limit change nothing', () =>
+      withStore(async (store) => {
+        const G = 'accounts.google.com';
+        const F = 'graph.facebook.com';
+        const older = await store.identities.forLogin(identity(1), G, 'g1');
+        const newer = await store.identities.forLogin(identity(2), F, 'f1');
+        await store.identities.forLogin(identity(3), PROVIDER, 'other-user');
+        assert.deepEqual(
+          await store.identities.link(identity(8), [{ provider: G, userId: 'g1' }, { provider: PROVIDER, userId: 'other-user' }, { provider: F, userId: 'f1' }, { provider: 'x', userId: 'x' }], 20, T0 + 51),
+          { identity: identity(1, P1, { logins: [G, F, PROVIDER, 'x'], modifiedAt: T0 + 51 }) },
+        );
+        assert.deepEqual(await store.identities.get(older.id), identity(1, P1, { logins: [G, F, PROVIDER, 'x'], modifiedAt: T0 + 51 }));
+        assert.equal(await store.identities.get(newer.id), null);
+        assert.equal(await store.identities.get(identity(3).id), null);
+        for (const [p, u] of [[G, 'g1'], [F, 'f1'], [PROVIDER, 'other-user'], ['x', 'x']]) assert.equal(await store.identities.linked(P1, p!, u!), older.id);
+        assert.deepEqual((await store.identities.list(P1, 10)).items.map((i) => i.id), [older.id]);
+
+        const lone = await store.identities.forLogin(identity(5), G, 'g2');
+        const before = await store.identities.get(older.id);
+        assert.deepEqual(await store.identities.link(identity(6), [{ provider: G, userId: 'g2' }, { provider: F, userId: 'f1' }], 20, T0 + 60), { refused: 'conflict', provider: G });
+        assert.deepEqual(await store.identities.link(identity(6), [{ provider: G, userId: 'g2' }, { provider: 'y', userId: 'y' }], 1, T0 + 60), { refused: 'limit' });
+        assert.deepEqual(await store.identities.link(identity(7), [{ provider: 'z', userId: 'z' }, { provider: 'y', userId: 'y' }], 1, T0 + 60), { refused: 'limit' });
+        assert.deepEqual(await store.identities.get(older.id), before);
+        assert.deepEqual(await store.identities.get(lone.id), lone);
+        assert.equal(await store.identities.linked(P1, 'y', 'y'), null);
+        assert.equal(await store.identities.get(identity(7).id), null);
+      }));
+
+    test('concurrent links of overlapping logins, from two stores, end on one identity', (t) =>
+      withStore(async (store, reopen) => {
+        if (!reopen) return t.skip('this backend cannot open a second store');
+        const other = await reopen();
+        const got = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            (i % 2 ? store : other).identities.link(identity(20 + i), [{ provider: `p${i % 3}`, userId: 'u' }, { provider: `p${(i + 1) % 3}`, userId: 'u' }], 20, T0 + 100),
+          ),
+        );
+        assert.ok(got.every((g) => g.refused === undefined));
+        const page = await store.identities.list(P1, 60);
+        assert.equal(page.items.length, 1);
+        for (const p of ['p0', 'p1', 'p2']) assert.equal(await store.identities.linked(P1, p, 'u'), page.items[0]!.id);
+      }));
+
     test('unlink removes the named logins of an identity (freeing them) and sets modifiedAt; linked finds a login', () =>
       withStore(async (store) => {
         const a = await store.identities.forLogin(identity(1), PROVIDER, 'u');
@@ -112,34 +175,34 @@ export function identitiesContract(withStore: WithStore): void {
         const a = await store.identities.forLogin(identity(1), DEV, 'u-1');
         const guest = identity(2);
         await store.identities.create(guest);
-        assert.equal(await store.identities.link(guest.id, DEV, 'u-2', T0 + 10), guest.id);
-        assert.equal(await store.identities.link(guest.id, DEV, 'u-0', T0 + 11), guest.id);
-        assert.equal(await store.identities.link(guest.id, PROVIDER, 'sub', T0 + 12), guest.id);
+        assert.equal(await store.identities.linkTo(guest.id, DEV, 'u-2', T0 + 10), guest.id);
+        assert.equal(await store.identities.linkTo(guest.id, DEV, 'u-0', T0 + 11), guest.id);
+        assert.equal(await store.identities.linkTo(guest.id, PROVIDER, 'sub', T0 + 12), guest.id);
         assert.deepEqual(await store.identities.get(guest.id), { ...guest, logins: [DEV, PROVIDER], modifiedAt: T0 + 12 });
         // already linked elsewhere: that identity answers, nothing changes
-        assert.equal(await store.identities.link(guest.id, DEV, 'u-1', T0 + 13), a.id);
+        assert.equal(await store.identities.linkTo(guest.id, DEV, 'u-1', T0 + 13), a.id);
         assert.equal((await store.identities.get(guest.id))!.modifiedAt, T0 + 12);
         // linking again to the same identity answers it, unchanged
-        assert.equal(await store.identities.link(guest.id, DEV, 'u-2', T0 + 14), guest.id);
+        assert.equal(await store.identities.linkTo(guest.id, DEV, 'u-2', T0 + 14), guest.id);
         assert.deepEqual(await store.identities.loginsOf(guest.id), [
           { provider: PROVIDER, userId: 'sub' },
           { provider: DEV, userId: 'u-0' },
           { provider: DEV, userId: 'u-2' },
         ].sort((x, y) => (x.provider < y.provider ? -1 : x.provider > y.provider ? 1 : x.userId < y.userId ? -1 : 1)));
         assert.equal(await store.identities.linked(P1, DEV, 'u-0'), guest.id);
-        assert.equal(await store.identities.link(identity(9).id, DEV, 'u-9', T0), null);
+        assert.equal(await store.identities.linkTo(identity(9).id, DEV, 'u-9', T0), null);
         assert.deepEqual(await store.identities.loginsOf(identity(9).id), []);
         // a login of another pool's identity is another login
         const other = identity(3, P2);
         await store.identities.create(other);
-        assert.equal(await store.identities.link(other.id, DEV, 'u-1', T0 + 20), other.id);
+        assert.equal(await store.identities.linkTo(other.id, DEV, 'u-1', T0 + 20), other.id);
       }));
 
     test('merge moves every login of the source to the destination and deletes the source', () =>
       withStore(async (store) => {
         const DEV = 'login.example.dev';
         const src = await store.identities.forLogin(identity(1), DEV, 's');
-        await store.identities.link(src.id, PROVIDER, 'sub-s', T0 + 5);
+        await store.identities.linkTo(src.id, PROVIDER, 'sub-s', T0 + 5);
         const dst = await store.identities.forLogin(identity(2), DEV, 'd');
         const merged = await store.identities.merge(src.id, dst.id, T0 + 50);
         assert.deepEqual(merged, { ...dst, logins: [DEV, PROVIDER], modifiedAt: T0 + 50 });
@@ -158,7 +221,7 @@ export function identitiesContract(withStore: WithStore): void {
       withStore(async (store) => {
         const DEV = 'login.example.dev';
         const a = await store.identities.forLogin(identity(1), DEV, 'x');
-        await store.identities.link(a.id, DEV, 'y', T0 + 5);
+        await store.identities.linkTo(a.id, DEV, 'y', T0 + 5);
         assert.deepEqual(await store.identities.unlinkLogin(a.id, DEV, 'x', T0 + 10), { ...a, logins: [DEV], modifiedAt: T0 + 10 });
         assert.equal(await store.identities.linked(P1, DEV, 'x'), null);
         assert.equal(await store.identities.unlinkLogin(a.id, DEV, 'x', T0 + 11), null);

@@ -16,6 +16,7 @@ import { migrateContract } from './migrate.ts';
 import { outboxContract } from './outbox.ts';
 import { poolsContract } from './pools.ts';
 import { rolesContract } from './roles.ts';
+import { oidcProvidersContract } from './oidc-providers.ts';
 import { sessionsContract } from './sessions.ts';
 import { usersContract } from './users.ts';
 import { usersListContract } from './users-list.ts';
@@ -42,6 +43,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   attemptsContract,
   outboxContract,
   rolesContract,
+  oidcProvidersContract,
   durabilityContract,
 ];
 
