@@ -11,7 +11,8 @@ import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand }
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
 import { ALL_FLOWS, createTestUser } from '../support/users.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
@@ -29,7 +30,7 @@ const trust = (aud: string, amr: string) => JSON.stringify({ Version: '2012-10-1
   Condition: { StringEquals: { [`${NS}:aud`]: aud }, 'ForAnyValue:StringLike': { [`${NS}:amr`]: amr } } }] });
 
 before(async () => {
-  s = await startTestServer({ clock: new FixedClock(Date.now()) });
+  s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'cognate_idcreds');
   const region = s.deps.config.region;
   admin = new CognitoIdentityClient({ region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
   unsigned = new CognitoIdentityClient({ region, endpoint: s.url, maxAttempts: 1, credentials: () => Promise.reject(new Error('must not need credentials')) });

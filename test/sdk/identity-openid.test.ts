@@ -3,12 +3,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { FixedClock } from '../../src/runtime/clock.ts';
 import { identityKey, mintOpenIdToken } from '../../src/identity-pools/openid.ts';
 
 let s: TestServer;
 before(async () => {
-  s = await startTestServer();
+  s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'cognate_idoidc');
 });
 after(() => s.close());
 

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand, DeleteRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand, CreateUserPoolCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { startTestServer, awsErrorOf, type TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
 import { mintOpenIdToken } from '../../src/identity-pools/openid.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
@@ -22,7 +23,7 @@ const token = (amr: string[], seconds = 600) =>
 let roleArn: string;
 
 before(async () => {
-  s = await startTestServer({ clock: new FixedClock(Date.now()) });
+  s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'cognate_stswi');
   iam = new IAMClient({ region: 'us-east-1', endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
   sts = new STSClient({ region: 'us-east-1', endpoint: s.url, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' }, maxAttempts: 1 });
   roleArn = (await iam.send(new CreateRoleCommand({ RoleName: 'Cognito_Auth', AssumeRolePolicyDocument: trust(idPool, 'authenticated') }))).Role!.Arn!;

@@ -2,7 +2,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { startTestServer, awsErrorOf, type TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { FixedClock } from '../../src/runtime/clock.ts';
 import { rawRequest } from '../support/raw-http.ts';
 
 let s: TestServer;
@@ -10,7 +12,7 @@ const sts = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
   new STSClient({ region: s.deps.config.region, endpoint: s.url, credentials, maxAttempts: 1 });
 
 before(async () => {
-  s = await startTestServer();
+  s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'cognate_sts');
 });
 after(() => s.close());
 
