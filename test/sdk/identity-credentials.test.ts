@@ -154,3 +154,31 @@ test('a trust-policy Deny with Principal "*" holds; a path-scoped Deny holds on 
   await asGuest.send(new PutRolePolicyCommand({ RoleName: 'p2guest', PolicyName: 'extra', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }) }));
   asGuest.destroy();
 });
+
+test('credentials past their Expiration are refused: ExpiredTokenException (JSON services), ExpiredToken (STS)', async () => {
+  const clock = s.deps.clock as FixedClock;
+  const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
+  const c = (await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId }))).Credentials!;
+  const credentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken! };
+  const region = s.deps.config.region;
+  const start = clock.now();
+  // the clients sign with the server's (moved) clock, so that only the credentials, not the signature, are out of date
+  const clients = (offset: number) => [
+    new CognitoIdentityClient({ region, endpoint: s.url, maxAttempts: 1, credentials, systemClockOffset: offset }),
+    new STSClient({ region, endpoint: s.url, maxAttempts: 1, credentials, systemClockOffset: offset }),
+  ] as const;
+  try {
+    clock.set(c.Expiration!.getTime() - 1000);
+    const [ci, sts] = clients(clock.now() - Date.now());
+    assert.match((await sts.send(new GetCallerIdentityCommand({}))).Arn!, /assumed-role\/Cognito_appUnauth\//);
+    clock.set(c.Expiration!.getTime());
+    const [ci2, sts2] = clients(clock.now() - Date.now());
+    const json = await awsErrorOf(() => ci2.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId })));
+    assert.deepEqual([json.name, json.message, json.status], ['ExpiredTokenException', 'The security token included in the request is expired', 403]);
+    const query = await awsErrorOf(() => sts2.send(new GetCallerIdentityCommand({})));
+    assert.deepEqual([query.name, query.message, query.status], ['ExpiredToken', 'The security token included in the request is expired', 403]);
+    for (const x of [ci, sts, ci2, sts2]) x.destroy();
+  } finally {
+    clock.set(start);
+  }
+});
