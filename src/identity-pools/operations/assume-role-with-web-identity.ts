@@ -2,18 +2,18 @@
 // own issuer (openid.ts) is exchanged for temporary credentials of a role whose trust policy allows it, with the
 // trust-policy condition keys Cognito documents (cognito-identity.amazonaws.com:aud, :amr, :sub). Tokens of outside
 // providers are not accepted yet.
-import { createPublicKey } from 'node:crypto';
 import { jwtVerify, errors as joseErrors } from 'jose';
 import { awsError } from '../../protocol/errors.ts';
 import type { QueryOperation } from '../../protocol/query.ts';
 import { assumedRoleArn, roleNameOf } from '../authorize.ts';
-import { identityIssuer, identityKey } from '../openid.ts';
+import { identityIssuer, identityVerificationKey } from '../openid.ts';
 import { trustAllows } from '../sessions.ts';
 
 const AccessDenied = awsError('AccessDenied', { status: 403 });
 const InvalidIdentityToken = awsError('InvalidIdentityToken');
 const ExpiredTokenException = awsError('ExpiredTokenException');
 const ValidationError = awsError('ValidationError');
+const BAD_TOKEN = 'Incorrect token audience or issuer, or a signature this provider did not make.';
 
 const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/(?:[\u0021-\u007E]+\/)?[\w+=,.@-]{1,64}$/;
 const SESSION = /^[\w+=,.@-]{2,64}$/;
@@ -41,17 +41,23 @@ export const assumeRoleWithWebIdentity: QueryOperation = {
     if (!Number.isInteger(duration) || duration < 900 || duration > 43200)
       throw new ValidationError(`1 validation error detected: Value '${durationRaw}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
 
-    const key = await identityKey(deps);
     let claims: { sub?: string; aud?: string | string[]; amr?: unknown };
     try {
-      ({ payload: claims } = await jwtVerify(token, createPublicKey(key.privateKey), {
+      // The key the token's kid names among the published ones: tokens signed before a rotation verify until it retires.
+      const keyFor = async ({ kid }: { kid?: string }) => {
+        const key = await identityVerificationKey(deps, kid);
+        if (!key) throw new InvalidIdentityToken(BAD_TOKEN);
+        return key;
+      };
+      ({ payload: claims } = await jwtVerify(token, keyFor, {
         issuer: identityIssuer(deps.config.publicUrl),
         algorithms: ['RS512'],
         currentDate: new Date(deps.clock.now()),
       }));
     } catch (e) {
+      if (!(e instanceof joseErrors.JOSEError)) throw e; // our own refusal above, or the store failing
       if (e instanceof joseErrors.JWTExpired) throw new ExpiredTokenException('Token expired: current date/time is later than the token expiry.');
-      throw new InvalidIdentityToken('Incorrect token audience or issuer, or a signature this provider did not make.');
+      throw new InvalidIdentityToken(BAD_TOKEN);
     }
     const aud = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
     const amr = Array.isArray(claims.amr) ? claims.amr.map(String) : [];
