@@ -25,8 +25,29 @@ function providerIssued(deps: IdentityDeps, provider: string, iss: string, poolI
   return provider === `cognito-idp.${deps.config.region}.amazonaws.com/${poolId}` || provider === iss.replace(/^https?:\/\//, '');
 }
 
+/**
+ * The local user pool a provider name means, under either of its names: AWS's `cognito-idp.{region}.amazonaws.com/{id}`
+ * or this server's issuer without its scheme (`127.0.0.1:9330/{id}`), which is what Amplify makes of the ID token's iss.
+ */
+function localPoolOf(deps: IdentityDeps, name: string): string | undefined {
+  const own = deps.config.publicUrl.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  for (const prefix of [`cognito-idp.${deps.config.region}.amazonaws.com/`, `${own}/`]) {
+    const rest = name.startsWith(prefix) ? name.slice(prefix.length) : '';
+    if (rest && !rest.includes('/')) return rest;
+  }
+  return undefined;
+}
+
+/** The pool's configured user-pool provider a Logins key names: by its configured name, or by the other name of its pool. */
+function configuredProvider(deps: IdentityDeps, pool: IdentityPoolRecord, provider: string) {
+  const all = pool.settings.CognitoIdentityProviders ?? [];
+  const local = localPoolOf(deps, provider);
+  return all.find((p) => p.ProviderName === provider) ?? (local ? all.find((p) => p.ProviderName && localPoolOf(deps, p.ProviderName) === local) : undefined);
+}
+
 /** One verified login: the provider user id (Cognito's "sub" of the provider) and the token's claims, if it had any. */
 export interface VerifiedLogin {
+  /** the provider as the pool names it (whichever name of a local user pool the request used): logins link by it */
   provider: string;
   sub: string;
   claims: Record<string, unknown>;
@@ -34,8 +55,8 @@ export interface VerifiedLogin {
 
 /** One login of a GetId/GetOpenIdToken/GetCredentialsForIdentity request, verified as Cognito does for its provider. */
 export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, provider: string, token: string): Promise<VerifiedLogin> {
-  const cfg = pool.settings.CognitoIdentityProviders?.find((p) => p.ProviderName === provider);
-  if (!cfg) {
+  const cfg = configuredProvider(deps, pool, provider);
+  if (!cfg?.ProviderName) {
     if (pool.settings.SupportedLoginProviders?.[provider] !== undefined) {
       throw invalidLogin('Logins from public providers are not supported by Cognate.'); // wording ours
     }
@@ -50,7 +71,7 @@ export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, 
     throw invalidLogin('Not a valid OpenId Connect identity token.');
   }
   const { claims, poolId } = signed;
-  if (!providerIssued(deps, provider, String(claims.iss), poolId)) throw invalidLogin("Issuer doesn't match providerName");
+  if (!providerIssued(deps, cfg.ProviderName, String(claims.iss), poolId)) throw invalidLogin("Issuer doesn't match providerName");
   if (claims.aud !== cfg.ClientId) throw invalidLogin('Incorrect token audience.'); // wording ours
   if (cfg.ServerSideTokenCheck) {
     // As GetUser: the session the token was issued in must not be revoked (sign-out, RevokeToken) or gone.
@@ -59,7 +80,7 @@ export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, 
       throw invalidLogin('Token has been revoked.'); // wording ours
     }
   }
-  return { provider, sub: claims.sub, claims };
+  return { provider: cfg.ProviderName, sub: claims.sub, claims };
 }
 
 /** GetId: a new guest identity without logins (if the pool allows them), else the identity of the login. */
@@ -72,8 +93,8 @@ export async function identityFor(deps: IdentityDeps, pool: IdentityPoolRecord, 
     return guest;
   }
   if (entries.length > 1) throw new InvalidParameterException('Cognate does not yet link several logins in one request.'); // wording ours
-  const [provider, token] = entries[0]!;
-  const { sub } = await verifyLogin(deps, pool, provider, token);
+  const [key, token] = entries[0]!;
+  const { provider, sub } = await verifyLogin(deps, pool, key, token);
   return deps.store.identities.forLogin(newIdentity(deps, pool), provider, sub);
 }
 

@@ -1,6 +1,7 @@
 // What GetOpenIdToken and GetCredentialsForIdentity share (issue 10): an identity proven by its logins (or a guest
-// identity where the pool allows guests), its amr as Cognito writes it, and the role it gets (the pool's
-// authenticated or unauthenticated role; role mappings are not applied yet), whose trust policy must allow it.
+// identity where the pool allows guests; a guest signing in gets its login linked), its amr as Cognito writes it, and
+// the role it gets (the pool's authenticated or unauthenticated role; role mappings are not applied yet), whose trust
+// policy must allow it.
 import type { Deps } from '../deps.ts';
 import type { IdentityPoolRecord } from '../storage/records.ts';
 import type { IdentityRecord } from '../storage/store.ts';
@@ -39,16 +40,29 @@ export async function proveIdentity(
       throw new NotAuthorizedException('Unauthenticated access is not supported for this identity pool.');
     return { identity, pool, poolArn, authenticated: false, amr: ['unauthenticated'], logins: [] };
   }
+  // A guest signing in keeps its identity, as Cognito does (Amplify asks with the guest id it has): a login linked
+  // nowhere yet is linked to it, and a login already linked to another identity answers for that one (the caller
+  // proved the login; Cognito merges the guest into it, which Cognate does not do yet: the guest identity stays).
+  const guest = identity.logins.length === 0;
+  let target = identity;
   const amr = ['authenticated'];
   const verified: VerifiedLogin[] = [];
-  for (const [provider, token] of entries) {
-    const login = await verifyLogin(deps, pool, provider, token);
-    const { sub } = login;
+  for (const [key, token] of entries) {
+    const login = await verifyLogin(deps, pool, key, token);
+    const { provider, sub } = login;
     verified.push(login);
-    if ((await deps.store.identities.linked(pool.id, provider, sub)) !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    let at = await deps.store.identities.linked(pool.id, provider, sub);
+    if (at === null && guest && entries.length === 1) {
+      target = (await deps.store.identities.link(identity.id, provider, sub, deps.clock.now())) ?? (await getIdentity(deps, identity.id));
+      at = target.id;
+    }
+    if (at !== target.id) {
+      if (!guest || at === null || target !== identity) throw new NotAuthorizedException(LOGINS_MISMATCH);
+      target = await getIdentity(deps, at);
+    }
     amr.push(provider, `${provider}:CognitoSignIn:${sub}`);
   }
-  return { identity, pool, poolArn, authenticated: true, amr, logins: verified };
+  return { identity: target, pool, poolArn, authenticated: true, amr, logins: verified };
 }
 
 /** The condition keys a role's trust policy and permission policies see for this identity. */

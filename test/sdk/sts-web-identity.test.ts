@@ -7,6 +7,7 @@ import { IAMClient, CreateRoleCommand, PutRolePolicyCommand, DeleteRolePolicyCom
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand, CreateUserPoolCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { trustFor } from '../support/identity-pool.ts';
 import { mintOpenIdToken } from '../../src/identity-pools/openid.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
@@ -15,9 +16,7 @@ let iam: IAMClient;
 let sts: STSClient;
 const idPool = 'us-east-1:0f0e0d0c-1111-2222-3333-444455556666';
 const identityId = 'us-east-1:aaaabbbb-1111-2222-3333-444455556666';
-const NS = 'cognito-identity.amazonaws.com';
-const trust = (aud: string, amr: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: NS }, Action: 'sts:AssumeRoleWithWebIdentity',
-  Condition: { StringEquals: { [`${NS}:aud`]: aud }, 'ForAnyValue:StringLike': { [`${NS}:amr`]: amr } } }] });
+const trust = trustFor;
 const token = (amr: string[], seconds = 600) =>
   mintOpenIdToken(s.deps, { identityId, identityPoolId: idPool, identityPoolArn: `arn:aws:cognito-identity:us-east-1:000000000000:identitypool/${idPool}`, amr, seconds });
 let roleArn: string;

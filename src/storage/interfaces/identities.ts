@@ -20,6 +20,12 @@ export interface IdentityStore {
    * linked to it. Race-free: concurrent calls for one login all answer the same identity.
    */
   forLogin(fresh: IdentityRecord, provider: string, userId: string): Promise<IdentityRecord>;
+  /**
+   * Links (provider, userId) to identity `id` (a guest signing in: Cognito keeps its identity id), unless the login is
+   * linked already. The identity the login is linked to after the call — `id` with the login added, or the identity it
+   * was linked to before — or null when `id` does not exist. Race-free with forLogin and itself.
+   */
+  link(id: string, provider: string, userId: string, now: number): Promise<IdentityRecord | null>;
   get(id: string): Promise<IdentityRecord | null>;
   /** The id of the identity of the pool that (provider, userId) is linked to, or null. */
   linked(poolId: string, provider: string, userId: string): Promise<string | null>;

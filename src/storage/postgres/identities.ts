@@ -37,6 +37,24 @@ export function pgIdentities({ pool, tx, one, all }: PgDb): IdentityStore {
         return made;
       });
     },
+    link(id, provider, userId, now) {
+      return tx(async (c) => {
+        const { rows: found } = await c.query('SELECT * FROM identities WHERE id = $1 FOR UPDATE', [id]);
+        if (!found.length) return null;
+        const poolId = found[0].pool_id as string;
+        // the same lock as forLogin's: a first sign-in and a guest's link of one login never both insert it
+        await c.query(`SELECT pg_advisory_xact_lock(${LOCK})`, [JSON.stringify(['identity_login', poolId, provider, userId])]);
+        const { rows: linked } = await c.query(
+          'SELECT i.* FROM identity_logins l JOIN identities i ON i.id = l.identity_id WHERE l.pool_id = $1 AND l.provider = $2 AND l.user_id = $3',
+          [poolId, provider, userId],
+        );
+        if (linked.length) return of(linked[0]);
+        await c.query('INSERT INTO identity_logins (pool_id, provider, user_id, identity_id) VALUES ($1, $2, $3, $4)', [poolId, provider, userId, id]);
+        const logins = [...(JSON.parse(found[0].logins) as string[]).filter((p) => p !== provider), provider];
+        await c.query('UPDATE identities SET logins = $1, modified_at = $2 WHERE id = $3', [JSON.stringify(logins), now, id]);
+        return identityOf({ ...found[0], modified_at: now }, logins);
+      });
+    },
     async get(id) {
       const r = await one('SELECT * FROM identities WHERE id = $1', [id]);
       return r ? of(r) : null;

@@ -32,6 +32,18 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     q('INSERT INTO identity_logins (pool_id, provider, user_id, identity_id) VALUES (?, ?, ?, ?)').run(fresh.poolId, provider, userId, fresh.id);
     return made;
   });
+  const link = db.transaction((id: string, provider: string, userId: string, now: number) => {
+    const r = q('SELECT * FROM identities WHERE id = ?').get(id) as Row | undefined;
+    if (!r) return null;
+    const linked = q(
+      'SELECT i.* FROM identity_logins l JOIN identities i ON i.id = l.identity_id WHERE l.pool_id = ? AND l.provider = ? AND l.user_id = ?',
+    ).get(r.pool_id, provider, userId) as Row | undefined;
+    if (linked) return of(linked);
+    q('INSERT INTO identity_logins (pool_id, provider, user_id, identity_id) VALUES (?, ?, ?, ?)').run(r.pool_id, provider, userId, id);
+    const logins = [...(JSON.parse(r.logins) as string[]).filter((p) => p !== provider), provider];
+    q('UPDATE identities SET logins = ?, modified_at = ? WHERE id = ?').run(JSON.stringify(logins), now, id);
+    return identityOf({ ...r, modified_at: now }, logins);
+  });
   const remove = db.transaction((id: string) => {
     q('DELETE FROM identity_logins WHERE identity_id = ?').run(id);
     return q('DELETE FROM identities WHERE id = ?').run(id).changes === 1;
@@ -50,6 +62,9 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     },
     async forLogin(fresh, provider, userId) {
       return forLogin.immediate(fresh, provider, userId);
+    },
+    async link(id, provider, userId, now) {
+      return link.immediate(id, provider, userId, now);
     },
     async get(id) {
       const r = q('SELECT * FROM identities WHERE id = ?').get(id) as Row | undefined;
