@@ -8,7 +8,8 @@ import { CognitoIdentityProviderClient, DescribeUserPoolCommand, CreateUserPoolC
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
 import { trustFor } from '../support/identity-pool.ts';
-import { mintOpenIdToken } from '../../src/identity-pools/openid.ts';
+import { mintOpenIdToken, rotateIdentityKey } from '../../src/identity-pools/openid.ts';
+import { decodeProtectedHeader } from 'jose';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
 let s: TestServer;
@@ -81,3 +82,19 @@ test('refused: an unauthenticated token for the authenticated role, a forged tok
   assert.equal((await awsErrorOf(() => sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: other, RoleSessionName: 'sess', WebIdentityToken: t })))).name, 'AccessDenied');
 });
 
+
+test('after an identity-key rotation a token signed before still assumes the role; with --revoke it is refused', async () => {
+  const old = await token(['authenticated']);
+  await rotateIdentityKey(s.deps);
+  const fresh = await token(['authenticated']);
+  assert.notEqual(decodeProtectedHeader(fresh).kid, decodeProtectedHeader(old).kid);
+  for (const t of [old, fresh]) {
+    const out = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'sess', WebIdentityToken: t }));
+    assert.match(out.Credentials!.AccessKeyId!, /^ASIA/);
+  }
+  await rotateIdentityKey(s.deps, { revoke: true });
+  for (const t of [old, fresh]) {
+    const e = await awsErrorOf(() => sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'sess', WebIdentityToken: t })));
+    assert.deepEqual([e.name, e.status], ['InvalidIdentityTokenException', 400]);
+  }
+});
