@@ -8,7 +8,7 @@ import {
   PutRolePolicyCommand, GetRolePolicyCommand, ListRolePoliciesCommand, DeleteRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
-import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
 let s: TestServer;
@@ -28,6 +28,8 @@ after(async () => {
   iam.destroy();
   await s.close();
 });
+
+testOnPostgres(() => s);
 
 test('create, get and list roles; names unique case-insensitively; the trust policy round-trips', async () => {
   const created = await iam.send(new CreateRoleCommand({ RoleName: 'Cognito_AppAuth_Role', AssumeRolePolicyDocument: trust('us-east-1:a'), Description: 'signed-in users' }));

@@ -12,7 +12,7 @@ import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/cli
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
-import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { trustFor } from '../support/identity-pool.ts';
 import { ALL_FLOWS, createTestUser } from '../support/users.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
@@ -55,6 +55,8 @@ after(async () => {
 
 const clientWith = (c: { AccessKeyId?: string; SecretKey?: string; SessionToken?: string }) =>
   new CognitoIdentityClient({ region: s.deps.config.region, endpoint: s.url, maxAttempts: 1, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken! } });
+
+testOnPostgres(() => s);
 
 test('enhanced flow: a guest gets unauthenticated-role credentials, a signed-in user authenticated-role ones; each policy applies', async () => {
   const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { TestServer } from '../support/server.ts';
-import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import { identityKey, identityVerificationKey, mintOpenIdToken, rotateIdentityKey } from '../../src/identity-pools/openid.ts';
 import { makeCaches } from '../../src/deps.ts';
@@ -19,6 +19,8 @@ after(() => s.close());
 const poolId = 'us-east-1:0f0e0d0c-1111-2222-3333-444455556666';
 const identityId = 'us-east-1:aaaabbbb-1111-2222-3333-444455556666';
 const userPool = 'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123';
+
+testOnPostgres(() => s);
 
 test('discovery names this server as issuer and a JWKS whose key verifies the minted token', async () => {
   const doc = (await (await fetch(`${s.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;

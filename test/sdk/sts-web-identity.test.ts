@@ -6,7 +6,7 @@ import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand }
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand, DeleteRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand, CreateUserPoolCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
-import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { trustFor } from '../support/identity-pool.ts';
 import { mintOpenIdToken, rotateIdentityKey } from '../../src/identity-pools/openid.ts';
 import { decodeProtectedHeader } from 'jose';
@@ -33,6 +33,8 @@ after(async () => {
   sts.destroy();
   await s.close();
 });
+
+testOnPostgres(() => s);
 
 test('an authenticated identity assumes the role; its credentials sign calls its policy allows and no others', async () => {
   const out = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'CognitoIdentityCredentials', WebIdentityToken: await token(['authenticated', 'cognito-idp.us-east-1.amazonaws.com/us-east-1_X']) }));

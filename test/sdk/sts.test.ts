@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
-import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import { rawRequest } from '../support/raw-http.ts';
 
@@ -15,6 +15,8 @@ before(async () => {
   s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'cognate_sts');
 });
 after(() => s.close());
+
+testOnPostgres(() => s);
 
 test('GetCallerIdentity signed by the admin key names the account and the key', async () => {
   const c = sts(s.deps.admin);
