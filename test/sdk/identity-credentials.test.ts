@@ -38,7 +38,7 @@ before(async () => {
   const userPoolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'app' }))).UserPool!.Id!;
   clientId = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'web', ExplicitAuthFlows: ALL_FLOWS }))).UserPoolClient!.ClientId!;
   provider = `cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-  await createTestUser(s.deps, (await s.deps.store.pools.get(userPoolId))!, 'alice', PW);
+  for (const u of ['alice', 'bob']) await createTestUser(s.deps, (await s.deps.store.pools.get(userPoolId))!, u, PW);
   poolId = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'app', AllowUnauthenticatedIdentities: true, AllowClassicFlow: true,
     CognitoIdentityProviders: [{ ProviderName: provider, ClientId: clientId }] }))).IdentityPoolId!;
   const auth = (await iam.send(new CreateRoleCommand({ RoleName: 'Cognito_appAuth', AssumeRolePolicyDocument: trust(poolId, 'authenticated') }))).Role!.Arn!;
@@ -87,6 +87,24 @@ test('enhanced flow: a guest gets unauthenticated-role credentials, a signed-in 
   assert.equal(noLogins.name, 'NotAuthorizedException');
   const fromGuest = await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: logins }));
   assert.equal(fromGuest.IdentityId, aliceId);
+});
+
+test('a guest who signs in keeps its identity: its first login is linked to it, and it is no longer a guest', async () => {
+  const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
+  await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId }));
+  const idToken = (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'bob', PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  const logins = { [provider]: idToken };
+  const bob = await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: logins }));
+  assert.equal(bob.IdentityId, guestId);
+  const sts = new STSClient({ region: s.deps.config.region, endpoint: s.url, maxAttempts: 1, credentials: { accessKeyId: bob.Credentials!.AccessKeyId!, secretAccessKey: bob.Credentials!.SecretKey!, sessionToken: bob.Credentials!.SessionToken! } });
+  assert.match((await sts.send(new GetCallerIdentityCommand({}))).Arn!, /assumed-role\/Cognito_appAuth\//);
+  sts.destroy();
+  // GetId for the login now answers the same identity; without logins the identity is no longer a guest's
+  assert.equal((await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: logins }))).IdentityId, guestId);
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId })))).name, 'NotAuthorizedException');
+  // a signed-in identity cannot take another user's fresh login
+  const aliceToken = (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'alice', PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: { [provider]: aliceToken } })))).name, 'NotAuthorizedException');
 });
 
 test('classic flow: GetOpenIdToken then STS AssumeRoleWithWebIdentity; a role whose trust does not match is refused', async () => {
