@@ -44,8 +44,8 @@ export interface CachedIdentityKeys {
 export type OpenIdDeps = Pick<Deps, 'store' | 'secrets' | 'config' | 'clock' | 'caches'>;
 
 function unseal(deps: OpenIdDeps, sealed: string, checkedAt: number): CachedIdentityKeys {
-  const parsed = JSON.parse(deps.secrets.decryptString(sealed)) as { keys: StoredKey[] } | { kid: string; pem: string };
-  const stored = 'keys' in parsed ? parsed.keys : [{ kid: parsed.kid, pem: parsed.pem, createdAt: 0, retiresAt: null }];
+  const parsed = JSON.parse(deps.secrets.decryptString(sealed)) as { kid: string; pem: string; keys?: StoredKey[] };
+  const stored = parsed.keys ?? [{ kid: parsed.kid, pem: parsed.pem, createdAt: 0, retiresAt: null }];
   const keys = stored.map(({ kid, pem, retiresAt }) => {
     const privateKey = createPrivateKey(pem);
     const publicKey = createPublicKey(privateKey);
@@ -86,8 +86,10 @@ async function keySet(deps: OpenIdDeps): Promise<CachedIdentityKeys> {
   return p;
 }
 
+/** Sealed with the signing key also as the top-level `{kid, pem}` that earlier versions read, for rolling upgrades. */
 function seal(deps: OpenIdDeps, keys: StoredKey[]): string {
-  return deps.secrets.encrypt(JSON.stringify({ keys }));
+  const signing = keys.find((k) => k.retiresAt === null)!;
+  return deps.secrets.encrypt(JSON.stringify({ kid: signing.kid, pem: signing.pem, keys }));
 }
 
 const published = (k: IdentityKey, now: number) => k.retiresAt === null || k.retiresAt > now;

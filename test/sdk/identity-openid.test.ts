@@ -3,6 +3,7 @@
 // with tokens signed before a rotation still verifying.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
@@ -103,7 +104,7 @@ test('rotation: new tokens carry the new kid, tokens signed before verify by the
   await assert.rejects(jwtVerify(signed13, createRemoteJWKSet(new URL(`${s.url}/.well-known/jwks_uri`)), { currentDate: new Date(clock.now()) }));
 });
 
-test('a key stored by an earlier version (a single {kid, pem}) is read as the signing key, and rotates', async () => {
+test('a key stored by an earlier version (a single {kid, pem}) is read as the signing key, rotates, and the new set still reads as one key to it', async () => {
   const current = (await s.deps.store.meta.get('identity_openid_key'))!;
   const k = await identityKey(s.deps);
   const legacy = s.deps.secrets.encrypt(JSON.stringify({ kid: 'us-east-11', pem: k.privateKey.export({ format: 'pem', type: 'pkcs8' }) }));
@@ -112,4 +113,8 @@ test('a key stored by an earlier version (a single {kid, pem}) is read as the si
   assert.deepEqual((await identityKey(fresh)).jwk, { ...k.jwk, kid: 'us-east-11' });
   const r = await rotateIdentityKey(fresh);
   assert.deepEqual([r.kid, r.retiring.map((x) => x.kid)], ['us-east-12', ['us-east-11']]);
+  // what an earlier version reads from the new set, mid-upgrade: the signing key
+  const stored = JSON.parse(s.deps.secrets.decryptString((await s.deps.store.meta.get('identity_openid_key'))!)) as { kid: string; pem: string };
+  assert.equal(stored.kid, 'us-east-12');
+  assert.equal(createPublicKey(stored.pem).export({ format: 'jwk' }).n, (await identityKey(fresh)).jwk.n);
 });
