@@ -19,6 +19,7 @@ import { argon2Hasher, type PasswordHasher } from './runtime/hashing.ts';
 import { storedKeys, type StoredKeys } from './runtime/stored-keys.ts';
 import { lazyCredentialAuthority, withRoleCredentials, type LazyCredentialAuthority } from './identity-pools/credentials.ts';
 import { LruCache } from './lib/lru.ts';
+import type { CachedIdentityKeys } from './identity-pools/openid.ts';
 import type { KeyObject } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import { makeMetrics, type Metrics } from './runtime/metrics.ts';
@@ -75,10 +76,12 @@ export interface Caches {
   verificationKeys: LruCache<string, CachedVerificationKey>;
   /** Key sets of outside OpenID Connect issuers (identity-pool logins) by issuer URL, found by their discovery document. */
   remoteJwks: LruCache<string, JWTVerifyGetKey>;
+  /** The identity pools' OpenID keys, unsealed (identity-pools/openid.ts; re-read every few seconds, so a rotation reaches every server). */
+  identityKeys: LruCache<string, CachedIdentityKeys>;
 }
 
 export function makeCaches(): Caches {
-  return { sigv4Keys: new LruCache(256), verificationKeys: new LruCache(10_000), remoteJwks: new LruCache(256) };
+  return { sigv4Keys: new LruCache(256), verificationKeys: new LruCache(10_000), remoteJwks: new LruCache(256), identityKeys: new LruCache(1) };
 }
 
 /** The trigger runner for this configuration: the mapping file's targets, then the Lambda endpoint, signed by `admin`. */

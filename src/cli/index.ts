@@ -1,9 +1,10 @@
-// argv → command: serve (default), migrate, rotate-keys, outbox, help. Commands are thin callers of the store and domain.
+// argv → command: serve (default), migrate, rotate-keys, identity-key rotate, outbox, help. Commands are thin callers of the store and domain.
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.ts';
 import { makeDeps, openStore } from '../deps.ts';
 import { serve, startRefusal } from './serve.ts';
 import { rotateKeys } from './rotate-keys.ts';
+import { rotateIdentityKey } from '../identity-pools/openid.ts';
 import { COMMANDS, commandUsage, unknownCommand, unknownFlag, usage } from './usage.ts';
 import { outboxCommand, OutboxCommandError } from './outbox.ts';
 
@@ -68,6 +69,27 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
       } catch (e) {
         process.stderr.write(`cognate: ${(e as Error).message}\n`);
         return 1;
+      } finally {
+        await deps.store.close();
+      }
+    }
+    case 'identity-key': {
+      const revoke = extra['--revoke'];
+      const sub = rest[0] ?? (typeof revoke === 'string' ? revoke : undefined);
+      if (sub !== 'rotate') {
+        process.stderr.write(`cognate: identity-key needs a subcommand: rotate\n${commandUsage('identity-key')}\n`);
+        return 2;
+      }
+      const { deps } = await makeDeps(config).catch((e: unknown) => Promise.reject(startRefusal(e, config)));
+      try {
+        const r = await rotateIdentityKey(deps, { revoke: revoke !== undefined });
+        const old = r.retiring.length
+          ? `previous keys stay in the JWKS until their tokens expire: ${r.retiring.map((k) => `${k.kid} until ${new Date(k.retiresAt).toISOString()}`).join(', ')}`
+          : revoke !== undefined
+            ? 'previous keys are revoked: gone from the JWKS, and tokens they signed are refused within seconds'
+            : 'no previous key to keep';
+        process.stdout.write(`identity pools: new OpenID signing key ${r.kid}; ${old}\n`);
+        return 0;
       } finally {
         await deps.store.close();
       }

@@ -22,6 +22,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
       { flag: '--revoke', doc: 'retire the old keys now (gone from the JWKS, their tokens refused) instead of in 24 h' },
     ],
   },
+  'identity-key': {
+    summary: "give the identity pools' OpenID issuer a new signing key",
+    synopsis: 'rotate [--revoke]',
+    flags: [{ flag: '--revoke', doc: 'drop the old keys now (gone from the JWKS, their tokens refused) instead of in 24 h' }],
+  },
   outbox: {
     summary: 'print the latest messages (and their codes) the server kept in its outbox',
     synopsis: '[--to ADDRESS] [--limit N] [--follow]',

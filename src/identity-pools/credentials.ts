@@ -9,6 +9,7 @@ import type { Clock } from '../runtime/clock.ts';
 import type { Random } from '../runtime/random.ts';
 import type { StoredKeys } from '../runtime/stored-keys.ts';
 import type { SigningKeyResolver } from '../protocol/sigv4.ts';
+import { ExpiredTokenException } from '../protocol/errors.ts';
 
 export interface CredentialClaims {
   roleArn: string;
@@ -37,7 +38,10 @@ export interface VerifiedCredentials extends CredentialClaims {
 
 export interface CredentialAuthority {
   issue(claims: CredentialClaims, durationSeconds: number): IssuedCredentials;
-  /** The secret and claims for a signed request's key id and x-amz-security-token; null when forged, for another key, or expired. */
+  /**
+   * The secret and claims for a signed request's key id and x-amz-security-token; null when forged or for another key.
+   * Genuine but expired credentials throw ExpiredTokenException, as AWS answers them.
+   */
   resolve(accessKeyId: string, sessionToken: string | undefined): { secretAccessKey: string; context: VerifiedCredentials } | null;
 }
 
@@ -74,7 +78,8 @@ export function credentialAuthority(masterKey: Buffer, random: Random, clock: Cl
       } catch {
         return null; // forged, altered, or another key id's token
       }
-      if (typeof claims.exp !== 'number' || clock.now() >= claims.exp) return null;
+      if (typeof claims.exp !== 'number') return null;
+      if (clock.now() >= claims.exp) throw new ExpiredTokenException();
       const { exp, ...rest } = claims;
       return { secretAccessKey: secretOf(accessKeyId), context: { ...rest, accessKeyId, expiresAt: exp } };
     },

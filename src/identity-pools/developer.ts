@@ -56,7 +56,7 @@ const invalidLogin = (why: string) => new NotAuthorizedException(`Invalid login 
  * of `pool` (aud), not expired. The identity it proves is its sub, which the caller compares with the identity asked
  * about; its amr (after "authenticated") is carried over as the identity's amr.
  */
-export async function verifyIdentityPoolLogin(deps: Pick<Deps, 'store' | 'secrets' | 'config' | 'clock'>, pool: IdentityPoolRecord, token: string): Promise<VerifiedLogin> {
+export async function verifyIdentityPoolLogin(deps: Pick<Deps, 'store' | 'secrets' | 'config' | 'clock' | 'caches'>, pool: IdentityPoolRecord, token: string): Promise<VerifiedLogin> {
   const v = await verifyOpenIdToken(deps, token);
   if (!v.ok) {
     if (v.reason === 'expired') {

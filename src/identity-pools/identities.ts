@@ -9,7 +9,7 @@ import { LimitExceededException, NotAuthorizedException, ResourceConflictExcepti
 import { invalidLogin, type VerifiedLogin } from './providers/login.ts';
 import { oidcProviderArn, openIdConnectLogin } from './providers/openid-connect.ts';
 import { publicLogin, publicProviderApp } from './providers/public.ts';
-import { userPoolLogin, userPoolProvider } from './providers/user-pool.ts';
+import { userPoolLogin, userPoolProviders } from './providers/user-pool.ts';
 import type { IdentityDescription } from './shapes.ts';
 
 export type { VerifiedLogin };
@@ -31,8 +31,8 @@ export const MAX_LINKED_LOGINS = 20;
  */
 export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, provider: string, token: string): Promise<VerifiedLogin> {
   if (provider === COGNITO_IDENTITY_LOGIN) return verifyIdentityPoolLogin(deps, pool, token);
-  const userPool = userPoolProvider(pool, provider);
-  if (userPool) return userPoolLogin(deps, userPool, provider, token);
+  const userPools = userPoolProviders(deps, pool, provider);
+  if (userPools.length) return userPoolLogin(deps, userPools, token);
   const appId = publicProviderApp(pool, provider);
   if (appId !== undefined) return publicLogin(deps, provider, appId, token);
   const oidcArn = oidcProviderArn(pool, provider);

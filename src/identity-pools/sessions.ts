@@ -1,7 +1,7 @@
 // What GetOpenIdToken and GetCredentialsForIdentity share (issue 10): an identity proven by its logins (or a guest
-// identity where the pool allows guests), its amr as Cognito writes it, and the role it gets (the pool's
-// authenticated or unauthenticated role, or the one a role mapping picks by the login's token claims), whose trust
-// policy must allow it (and allow sts:TagSession when principal tags ride along).
+// identity where the pool allows guests; a guest signing in keeps its identity), its amr as Cognito writes it, and the
+// role it gets (the pool's authenticated or unauthenticated role, or the one a role mapping picks by the login's token
+// claims), whose trust policy must allow it (and allow sts:TagSession when principal tags ride along).
 import type { Deps } from '../deps.ts';
 import type { IdentityPoolRecord } from '../storage/records.ts';
 import type { IdentityRecord } from '../storage/store.ts';
@@ -32,7 +32,7 @@ export async function proveIdentity(
   identityId: string,
   logins: Record<string, string> | undefined,
 ): Promise<ProvenIdentity> {
-  let identity = await getIdentity(deps, identityId);
+  const identity = await getIdentity(deps, identityId);
   const pool = await getIdentityPool(deps, identity.poolId);
   const poolArn = identityPoolArn(deps, pool.id);
   const entries = Object.entries(logins ?? {});
@@ -42,12 +42,18 @@ export async function proveIdentity(
       throw new NotAuthorizedException('Unauthenticated access is not supported for this identity pool.');
     return { identity, pool, poolArn, authenticated: false, amr: ['unauthenticated'], logins: [] };
   }
+  // A guest signing in keeps its identity, as Cognito does (Amplify asks with the guest id it has): a login linked
+  // nowhere yet is linked to it, and a login already linked to another identity answers for that one (the caller
+  // proved the login; Cognito merges the guest into it, which Cognate does not do yet: the guest identity stays).
+  const guest = identity.logins.length === 0;
+  let target = identity;
   const amr = ['authenticated'];
   const verified: VerifiedLogin[] = [];
   let unlinked = false;
   let ours = false;
-  for (const [provider, token] of entries) {
-    const login = await verifyLogin(deps, pool, provider, token);
+  for (const [key, token] of entries) {
+    const login = await verifyLogin(deps, pool, key, token);
+    const { provider, sub } = login;
     verified.push(login);
     // An identity-pool token (developer.ts) proves the identity it was minted for; other logins, the one linked to them.
     if (login.identityId !== undefined) {
@@ -56,22 +62,32 @@ export async function proveIdentity(
       amr.push(...(login.amr ?? []));
       continue;
     }
-    const holder = await deps.store.identities.linked(pool.id, provider, login.sub);
-    if (holder !== null && holder !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    const holder = await deps.store.identities.linked(pool.id, provider, sub);
     if (holder === null) unlinked = true;
-    else ours = true;
-    amr.push(provider, `${provider}:CognitoSignIn:${login.sub}`);
+    else if (holder === target.id) ours = true;
+    else if (guest && entries.length === 1) {
+      // A guest presenting a login linked to another identity (a returning user on a new device): that identity.
+      target = await getIdentity(deps, holder);
+      ours = true;
+    } else throw new NotAuthorizedException(LOGINS_MISMATCH);
+    amr.push(provider, `${provider}:CognitoSignIn:${sub}`);
   }
-  // At least one login must already be this identity's; the others are linked to it ("Supplying multiple logins
-  // creates an implicit link", as GetId).
-  if (!ours) throw new NotAuthorizedException(LOGINS_MISMATCH);
-  if (unlinked) {
-    const others = verified.filter((l) => l.identityId === undefined);
-    const linked = await linkLogins(deps, pool, others.map((l) => ({ provider: l.provider, userId: l.sub })));
-    if (linked.id !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
-    identity = linked;
+  const fresh = verified.filter((l) => l.identityId === undefined);
+  if (!ours) {
+    // Only a guest may gain logins that are linked nowhere yet (signing in keeps its identity id, as Cognito's).
+    if (!guest) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    for (const l of fresh) {
+      if ((await deps.store.identities.linkTo(identity.id, l.provider, l.sub, deps.clock.now())) !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    }
+    target = await getIdentity(deps, identity.id);
+  } else if (unlinked) {
+    // At least one login is already this identity's; the others are linked to it ("Supplying multiple logins creates
+    // an implicit link", as GetId).
+    const linked = await linkLogins(deps, pool, fresh.map((l) => ({ provider: l.provider, userId: l.sub })));
+    if (linked.id !== target.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    target = linked;
   }
-  return { identity, pool, poolArn, authenticated: true, amr, logins: verified };
+  return { identity: target, pool, poolArn, authenticated: true, amr, logins: verified };
 }
 
 /** The condition keys a role's trust policy and permission policies see for this identity. */

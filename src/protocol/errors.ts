@@ -45,6 +45,11 @@ export const InvalidSignatureException = awsError('InvalidSignatureException', {
 export const UnrecognizedClientException = awsError('UnrecognizedClientException', {
   message: 'The security token included in the request is invalid.',
 });
+/** Genuine temporary credentials past their Expiration (the Query services name it ExpiredToken: protocol/query.ts). */
+export const ExpiredTokenException = awsError('ExpiredTokenException', {
+  status: 403,
+  message: 'The security token included in the request is expired',
+});
 export const IncompleteSignatureException = awsError('IncompleteSignatureException', { status: 403 });
 export const AccessDeniedException = awsError('AccessDeniedException', { status: 403 });
 export const RequestEntityTooLargeException = awsError('RequestEntityTooLargeException', { status: 413 });

@@ -5,7 +5,7 @@
 // not serve yet answers that plainly instead of pretending.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
-import { ServiceError, awsError } from './errors.ts';
+import { ExpiredTokenException, ServiceError, awsError } from './errors.ts';
 import { toServiceError, headerSafe } from './error-response.ts';
 import { devAccess, withholdAdminCors } from './dev-access.ts';
 import { hasSigV4, signedService, verifySigV4, type SigV4Principal } from './sigv4.ts';
@@ -33,6 +33,10 @@ const NAMESPACE: Record<QueryService, string> = {
 const VERSION: Record<QueryService, string> = { sts: '2011-06-15', iam: '2010-05-08' };
 
 const InvalidAction = awsError('InvalidAction');
+// Expired temporary credentials: STS and IAM answer the code ExpiredToken (the JSON services, ExpiredTokenException).
+// Renamed only when SigV4 verification throws it: AssumeRoleWithWebIdentity's own ExpiredTokenException (an expired
+// web identity token) keeps its modeled name.
+const ExpiredToken = awsError('ExpiredToken', { status: 403 });
 const MissingAction = awsError('MissingAction');
 
 // SigV4 and authorization failures under the Query services' own names (AWS's STS/IAM answer these, not the JSON names).
@@ -81,7 +85,7 @@ export async function handleQuery(ops: QueryOperation[], deps: Deps, req: Fastif
         nowMs: deps.clock.now(),
         skipSignatureCheck: devAccess(deps.config, req.headers),
         keyCache: deps.caches.sigv4Keys,
-      });
+      }).catch((e: unknown) => Promise.reject(e instanceof ExpiredTokenException ? new ExpiredToken(e.message) : e));
     }
     // Issued credentials act only as their role's policies allow (GetCallerIdentity is always allowed, as in AWS);
     // the admin key is not restricted, so its calls skip the role lookup.

@@ -14,7 +14,7 @@ test('--help, -h and `help` list every command and every setting with its flag, 
   for (const args of [['--help'], ['-h'], ['help']]) {
     const r = await runCognate(args);
     assert.equal(r.code, 0, r.stderr);
-    for (const cmd of ['serve', 'migrate', 'rotate-keys', 'outbox']) assert.match(r.stdout, new RegExp(`^  ${cmd}\\b`, 'm'), cmd);
+    for (const cmd of ['serve', 'migrate', 'rotate-keys', 'identity-key', 'outbox']) assert.match(r.stdout, new RegExp(`^  ${cmd}\\b`, 'm'), cmd);
     for (const s of settings) {
       if (s.flag) assert.ok(r.stdout.includes(s.flag), `${s.flag} missing from ${args.join(' ')}`);
       if (s.env) assert.ok(r.stdout.includes(s.env), `${s.env} missing`);

@@ -7,7 +7,9 @@ import {
   IAMClient, CreateRoleCommand, GetRoleCommand, ListRolesCommand, UpdateAssumeRolePolicyCommand, DeleteRoleCommand,
   PutRolePolicyCommand, GetRolePolicyCommand, ListRolePoliciesCommand, DeleteRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { startTestServer, awsErrorOf, type TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
+import { FixedClock } from '../../src/runtime/clock.ts';
 
 let s: TestServer;
 let iam: IAMClient;
@@ -19,13 +21,15 @@ const trust = (aud: string) => JSON.stringify({
 const uploads = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::uploads/${cognito-identity.amazonaws.com:sub}/*'] }] });
 
 before(async () => {
-  s = await startTestServer();
+  s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'cognate_iam');
   iam = new IAMClient({ region: s.deps.config.region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
 });
 after(async () => {
   iam.destroy();
   await s.close();
 });
+
+testOnPostgres(() => s);
 
 test('create, get and list roles; names unique case-insensitively; the trust policy round-trips', async () => {
   const created = await iam.send(new CreateRoleCommand({ RoleName: 'Cognito_AppAuth_Role', AssumeRolePolicyDocument: trust('us-east-1:a'), Description: 'signed-in users' }));

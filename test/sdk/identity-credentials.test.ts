@@ -11,7 +11,9 @@ import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand }
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
+import { trustFor } from '../support/identity-pool.ts';
 import { ALL_FLOWS, createTestUser } from '../support/users.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
@@ -25,11 +27,10 @@ let clientId: string;
 const NS = 'cognito-identity.amazonaws.com';
 const PW = 'Passw0rd!';
 
-const trust = (aud: string, amr: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: NS }, Action: 'sts:AssumeRoleWithWebIdentity',
-  Condition: { StringEquals: { [`${NS}:aud`]: aud }, 'ForAnyValue:StringLike': { [`${NS}:amr`]: amr } } }] });
+const trust = trustFor;
 
 before(async () => {
-  s = await startTestServer({ clock: new FixedClock(Date.now()) });
+  s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'cognate_idcreds');
   const region = s.deps.config.region;
   admin = new CognitoIdentityClient({ region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
   unsigned = new CognitoIdentityClient({ region, endpoint: s.url, maxAttempts: 1, credentials: () => Promise.reject(new Error('must not need credentials')) });
@@ -37,7 +38,7 @@ before(async () => {
   const userPoolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'app' }))).UserPool!.Id!;
   clientId = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'web', ExplicitAuthFlows: ALL_FLOWS }))).UserPoolClient!.ClientId!;
   provider = `cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-  await createTestUser(s.deps, (await s.deps.store.pools.get(userPoolId))!, 'alice', PW);
+  for (const u of ['alice', 'bob']) await createTestUser(s.deps, (await s.deps.store.pools.get(userPoolId))!, u, PW);
   poolId = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'app', AllowUnauthenticatedIdentities: true, AllowClassicFlow: true,
     CognitoIdentityProviders: [{ ProviderName: provider, ClientId: clientId }] }))).IdentityPoolId!;
   const auth = (await iam.send(new CreateRoleCommand({ RoleName: 'Cognito_appAuth', AssumeRolePolicyDocument: trust(poolId, 'authenticated') }))).Role!.Arn!;
@@ -54,6 +55,8 @@ after(async () => {
 
 const clientWith = (c: { AccessKeyId?: string; SecretKey?: string; SessionToken?: string }) =>
   new CognitoIdentityClient({ region: s.deps.config.region, endpoint: s.url, maxAttempts: 1, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken! } });
+
+testOnPostgres(() => s);
 
 test('enhanced flow: a guest gets unauthenticated-role credentials, a signed-in user authenticated-role ones; each policy applies', async () => {
   const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
@@ -78,11 +81,30 @@ test('enhanced flow: a guest gets unauthenticated-role credentials, a signed-in 
   assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:sts::${s.deps.config.accountId}:assumed-role/Cognito_appAuth/CognitoIdentityCredentials`);
   sts.destroy();
 
-  // an authenticated identity without its logins, or with another identity's, is refused
+  // an authenticated identity without its logins is refused; a guest presenting a login linked to another identity
+  // gets that identity's credentials, as Cognito answers (Amplify takes the IdentityId of the answer)
   const noLogins = await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: aliceId })));
   assert.equal(noLogins.name, 'NotAuthorizedException');
-  const wrong = await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: logins })));
-  assert.equal(wrong.name, 'NotAuthorizedException');
+  const fromGuest = await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: logins }));
+  assert.equal(fromGuest.IdentityId, aliceId);
+});
+
+test('a guest who signs in keeps its identity: its first login is linked to it, and it is no longer a guest', async () => {
+  const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
+  await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId }));
+  const idToken = (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'bob', PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  const logins = { [provider]: idToken };
+  const bob = await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: logins }));
+  assert.equal(bob.IdentityId, guestId);
+  const sts = new STSClient({ region: s.deps.config.region, endpoint: s.url, maxAttempts: 1, credentials: { accessKeyId: bob.Credentials!.AccessKeyId!, secretAccessKey: bob.Credentials!.SecretKey!, sessionToken: bob.Credentials!.SessionToken! } });
+  assert.match((await sts.send(new GetCallerIdentityCommand({}))).Arn!, /assumed-role\/Cognito_appAuth\//);
+  sts.destroy();
+  // GetId for the login now answers the same identity; without logins the identity is no longer a guest's
+  assert.equal((await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: logins }))).IdentityId, guestId);
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId })))).name, 'NotAuthorizedException');
+  // a signed-in identity cannot take another user's fresh login
+  const aliceToken = (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'alice', PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: { [provider]: aliceToken } })))).name, 'NotAuthorizedException');
 });
 
 test('classic flow: GetOpenIdToken then STS AssumeRoleWithWebIdentity; a role whose trust does not match is refused', async () => {
@@ -152,4 +174,32 @@ test('a trust-policy Deny with Principal "*" holds; a path-scoped Deny holds on 
   assert.match(denied.message, new RegExp(`on resource: arn:aws:iam::${acct}:role/admin/p2admin`));
   await asGuest.send(new PutRolePolicyCommand({ RoleName: 'p2guest', PolicyName: 'extra', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }) }));
   asGuest.destroy();
+});
+
+test('credentials past their Expiration are refused: ExpiredTokenException (JSON services), ExpiredToken (STS)', async () => {
+  const clock = s.deps.clock as FixedClock;
+  const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
+  const c = (await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId }))).Credentials!;
+  const credentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken! };
+  const region = s.deps.config.region;
+  const start = clock.now();
+  // the clients sign with the server's (moved) clock, so that only the credentials, not the signature, are out of date
+  const clients = (offset: number) => [
+    new CognitoIdentityClient({ region, endpoint: s.url, maxAttempts: 1, credentials, systemClockOffset: offset }),
+    new STSClient({ region, endpoint: s.url, maxAttempts: 1, credentials, systemClockOffset: offset }),
+  ] as const;
+  try {
+    clock.set(c.Expiration!.getTime() - 1000);
+    const [ci, sts] = clients(clock.now() - Date.now());
+    assert.match((await sts.send(new GetCallerIdentityCommand({}))).Arn!, /assumed-role\/Cognito_appUnauth\//);
+    clock.set(c.Expiration!.getTime());
+    const [ci2, sts2] = clients(clock.now() - Date.now());
+    const json = await awsErrorOf(() => ci2.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId })));
+    assert.deepEqual([json.name, json.message, json.status], ['ExpiredTokenException', 'The security token included in the request is expired', 403]);
+    const query = await awsErrorOf(() => sts2.send(new GetCallerIdentityCommand({})));
+    assert.deepEqual([query.name, query.message, query.status], ['ExpiredToken', 'The security token included in the request is expired', 403]);
+    for (const x of [ci, sts, ci2, sts2]) x.destroy();
+  } finally {
+    clock.set(start);
+  }
 });

@@ -5,8 +5,11 @@ import assert from 'node:assert/strict';
 import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand, DeleteRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand, CreateUserPoolCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { startTestServer, awsErrorOf, type TestServer } from '../support/server.ts';
-import { mintOpenIdToken } from '../../src/identity-pools/openid.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
+import { trustFor } from '../support/identity-pool.ts';
+import { mintOpenIdToken, rotateIdentityKey } from '../../src/identity-pools/openid.ts';
+import { decodeProtectedHeader } from 'jose';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
 let s: TestServer;
@@ -14,15 +17,13 @@ let iam: IAMClient;
 let sts: STSClient;
 const idPool = 'us-east-1:0f0e0d0c-1111-2222-3333-444455556666';
 const identityId = 'us-east-1:aaaabbbb-1111-2222-3333-444455556666';
-const NS = 'cognito-identity.amazonaws.com';
-const trust = (aud: string, amr: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: NS }, Action: 'sts:AssumeRoleWithWebIdentity',
-  Condition: { StringEquals: { [`${NS}:aud`]: aud }, 'ForAnyValue:StringLike': { [`${NS}:amr`]: amr } } }] });
+const trust = trustFor;
 const token = (amr: string[], seconds = 600) =>
   mintOpenIdToken(s.deps, { identityId, identityPoolId: idPool, identityPoolArn: `arn:aws:cognito-identity:us-east-1:000000000000:identitypool/${idPool}`, amr, seconds });
 let roleArn: string;
 
 before(async () => {
-  s = await startTestServer({ clock: new FixedClock(Date.now()) });
+  s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'cognate_stswi');
   iam = new IAMClient({ region: 'us-east-1', endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
   sts = new STSClient({ region: 'us-east-1', endpoint: s.url, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' }, maxAttempts: 1 });
   roleArn = (await iam.send(new CreateRoleCommand({ RoleName: 'Cognito_Auth', AssumeRolePolicyDocument: trust(idPool, 'authenticated') }))).Role!.Arn!;
@@ -32,6 +33,8 @@ after(async () => {
   sts.destroy();
   await s.close();
 });
+
+testOnPostgres(() => s);
 
 test('an authenticated identity assumes the role; its credentials sign calls its policy allows and no others', async () => {
   const out = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'CognitoIdentityCredentials', WebIdentityToken: await token(['authenticated', 'cognito-idp.us-east-1.amazonaws.com/us-east-1_X']) }));
@@ -81,3 +84,19 @@ test('refused: an unauthenticated token for the authenticated role, a forged tok
   assert.equal((await awsErrorOf(() => sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: other, RoleSessionName: 'sess', WebIdentityToken: t })))).name, 'AccessDenied');
 });
 
+
+test('after an identity-key rotation a token signed before still assumes the role; with --revoke it is refused', async () => {
+  const old = await token(['authenticated']);
+  await rotateIdentityKey(s.deps);
+  const fresh = await token(['authenticated']);
+  assert.notEqual(decodeProtectedHeader(fresh).kid, decodeProtectedHeader(old).kid);
+  for (const t of [old, fresh]) {
+    const out = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'sess', WebIdentityToken: t }));
+    assert.match(out.Credentials!.AccessKeyId!, /^ASIA/);
+  }
+  await rotateIdentityKey(s.deps, { revoke: true });
+  for (const t of [old, fresh]) {
+    const e = await awsErrorOf(() => sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'sess', WebIdentityToken: t })));
+    assert.deepEqual([e.name, e.status], ['InvalidIdentityTokenException', 400]);
+  }
+});

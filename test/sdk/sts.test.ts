@@ -2,7 +2,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { startTestServer, awsErrorOf, type TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
+import { FixedClock } from '../../src/runtime/clock.ts';
 import { rawRequest } from '../support/raw-http.ts';
 
 let s: TestServer;
@@ -10,9 +12,11 @@ const sts = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
   new STSClient({ region: s.deps.config.region, endpoint: s.url, credentials, maxAttempts: 1 });
 
 before(async () => {
-  s = await startTestServer();
+  s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'cognate_sts');
 });
 after(() => s.close());
+
+testOnPostgres(() => s);
 
 test('GetCallerIdentity signed by the admin key names the account and the key', async () => {
   const c = sts(s.deps.admin);

@@ -124,6 +124,32 @@ test('--host/--public-url: the issuer in discovery comes from --public-url', asy
   }
 });
 
+test('identity-key rotate: every worker of a running server publishes the new key beside the old one within seconds', async () => {
+  const dir = tempDir();
+  const p = await startCognate(['--data-dir', dir, '--workers', '2']);
+  const kids = async () => ((await (await fetch(`${p.url}/.well-known/jwks_uri`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+  try {
+    assert.deepEqual(await kids(), ['us-east-11']);
+    const r = await runCognate(['identity-key', 'rotate', '--data-dir', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /new OpenID signing key us-east-12; previous keys stay in the JWKS until their tokens expire: us-east-11 until \d{4}-/);
+    // each worker re-reads the key set within KEY_RECHECK_MS (5 s); several requests reach both workers
+    const deadline = Date.now() + 8000;
+    let seen: string[][] = [];
+    while (Date.now() < deadline) {
+      seen = await Promise.all(Array.from({ length: 6 }, () => kids()));
+      if (seen.every((k) => k.join() === 'us-east-12,us-east-11')) break;
+      await new Promise((ok) => setTimeout(ok, 250));
+    }
+    assert.ok(seen.every((k) => k.join() === 'us-east-12,us-east-11'), JSON.stringify(seen));
+    const bare = await runCognate(['identity-key', '--data-dir', dir]);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /identity-key needs a subcommand: rotate/);
+  } finally {
+    await p.stop();
+  }
+});
+
 test('migrate and rotate-keys commands; bad flags exit 2 with a message', async () => {
   const dir = tempDir();
   const m = await runCognate(['migrate', '--data-dir', dir]);

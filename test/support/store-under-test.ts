@@ -1,6 +1,8 @@
 // A test server on the store under test: SQLite, or PostgreSQL in a schema of its own (dropped on close) when
 // COGNATE_TEST_DATABASE_URL is set.
 import { randomBytes } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/storage/postgres/index.ts';
 import type { FixedClock } from '../../src/runtime/clock.ts';
@@ -24,5 +26,15 @@ export async function startServerOnStoreUnderTest(clock: FixedClock, schemaPrefi
       await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await c.end();
     },
+  });
+}
+
+/**
+ * Declares a test that the file's server runs on PostgreSQL: reported as skipped, with the reason, when
+ * COGNATE_TEST_DATABASE_URL is not set (the file's tests then ran on SQLite only).
+ */
+export function testOnPostgres(server: () => TestServer): void {
+  test('runs on PostgreSQL', { skip: pgUrl ? false : 'COGNATE_TEST_DATABASE_URL is not set: ran on SQLite only' }, () => {
+    assert.equal(server().deps.store.kind, 'postgres');
   });
 }

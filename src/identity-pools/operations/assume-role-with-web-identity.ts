@@ -13,6 +13,7 @@ const AccessDenied = awsError('AccessDenied', { status: 403 });
 const InvalidIdentityToken = awsError('InvalidIdentityToken');
 const ExpiredTokenException = awsError('ExpiredTokenException');
 const ValidationError = awsError('ValidationError');
+const BAD_TOKEN = 'Incorrect token audience or issuer, or a signature this provider did not make.';
 
 const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/(?:[\u0021-\u007E]+\/)?[\w+=,.@-]{1,64}$/;
 const SESSION = /^[\w+=,.@-]{2,64}$/;

@@ -15,8 +15,8 @@ export default defineOperation<UnlinkIdentityInput, Record<string, never>>({
     const pool = await getIdentityPool(deps, identity.poolId);
     const logins = Object.entries(input.Logins);
     if (logins.length === 0) throw new NotAuthorizedException('Logins are required to unlink an identity.'); // wording ours
-    for (const [provider, token] of logins) {
-      const { sub } = await verifyLogin(deps, pool, provider, token);
+    for (const [key, token] of logins) {
+      const { provider, sub } = await verifyLogin(deps, pool, key, token);
       if ((await deps.store.identities.linked(pool.id, provider, sub)) !== identity.id) {
         throw new NotAuthorizedException('Logins do not match the identity.'); // wording ours
       }

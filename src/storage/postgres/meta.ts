@@ -2,7 +2,7 @@
 import type { MetaStore } from '../store.ts';
 import type { PgDb } from './db.ts';
 
-export function pgMeta({ one }: PgDb): MetaStore {
+export function pgMeta({ one, changed }: PgDb): MetaStore {
   return {
     async get(key) {
       const r = await one('SELECT value FROM meta WHERE key = $1', [key]);
@@ -14,5 +14,6 @@ export function pgMeta({ one }: PgDb): MetaStore {
       if (ins) return ins.value;
       return (await one('SELECT value FROM meta WHERE key = $1', [key]))!.value;
     },
+    replace: (key, expected, value) => changed('UPDATE meta SET value = $3 WHERE key = $1 AND value = $2', [key, expected, value]),
   };
 }

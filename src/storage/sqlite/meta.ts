@@ -12,5 +12,8 @@ export function sqliteMeta({ q }: SqliteDb): MetaStore {
       q('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
       return (q('SELECT value FROM meta WHERE key = ?').get(key) as Row).value;
     },
+    async replace(key, expected, value) {
+      return q('UPDATE meta SET value = ? WHERE key = ? AND value = ?').run(value, key, expected).changes === 1;
+    },
   };
 }

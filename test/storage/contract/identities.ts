@@ -43,6 +43,40 @@ export function identitiesContract(withStore: WithStore): void {
         assert.equal((await store.identities.forLogin(identity(5, P2), PROVIDER, 'sub-ü')).id, identity(5).id);
       }));
 
+    test('linkTo gives a guest identity a login not yet linked; a login linked elsewhere answers that identity', () =>
+      withStore(async (store) => {
+        const g = identity(1);
+        await store.identities.create(g);
+        assert.equal(await store.identities.linkTo(g.id, PROVIDER, 'sub-g', T0 + 50), g.id);
+        const linked = { ...g, logins: [PROVIDER], modifiedAt: T0 + 50 };
+        assert.deepEqual(await store.identities.get(g.id), linked);
+        assert.equal(await store.identities.linked(P1, PROVIDER, 'sub-g'), g.id);
+        // the login now finds that identity, for first sign-ins and for other guests alike
+        assert.deepEqual(await store.identities.forLogin(identity(2), PROVIDER, 'sub-g'), linked);
+        const other = identity(3);
+        await store.identities.create(other);
+        assert.equal(await store.identities.linkTo(other.id, PROVIDER, 'sub-g', T0 + 60), g.id);
+        assert.deepEqual(await store.identities.get(other.id), other, 'the other guest is unchanged');
+        // linking again is a no-op; an unknown identity is null
+        assert.equal(await store.identities.linkTo(g.id, PROVIDER, 'sub-g', T0 + 70), g.id);
+        assert.deepEqual(await store.identities.get(g.id), linked);
+        assert.equal(await store.identities.linkTo(identity(9).id, PROVIDER, 'sub-x', T0), null);
+        assert.equal(await store.identities.linked(P1, PROVIDER, 'sub-x'), null);
+      }));
+
+    test('concurrent links of one login to several guests, from two stores, link it to one of them', (t) =>
+      withStore(async (store, reopen) => {
+        if (!reopen) return t.skip('this backend cannot open a second store');
+        const other = await reopen();
+        const guests = Array.from({ length: 8 }, (_, i) => identity(20 + i));
+        for (const g of guests) await store.identities.create(g);
+        const got = await Promise.all(guests.map((g, i) => (i % 2 ? store : other).identities.linkTo(g.id, PROVIDER, 'racer', T0 + 100)));
+        const ids = new Set(got);
+        assert.equal(ids.size, 1);
+        const winner = [...ids][0]!;
+        for (const g of guests) assert.deepEqual((await store.identities.get(g.id))!.logins, g.id === winner ? [PROVIDER] : []);
+      }));
+
     test('concurrent first sign-ins for one login, from two stores, all get the same identity', (t) =>
       withStore(async (store, reopen) => {
         if (!reopen) return t.skip('this backend cannot open a second store');

@@ -22,5 +22,19 @@ export function metaContract(withStore: WithStore): void {
         assert.ok(stored !== null && /^v[0-7]$/.test(stored));
         assert.deepEqual(values, values.map(() => stored));
       }));
+
+    test('replace sets a new value only over the expected one; of concurrent replaces from one value, one wins', () =>
+      withStore(async (store) => {
+        assert.equal(await store.meta.replace('keys', 'a', 'b'), false, 'no such key');
+        assert.equal(await store.meta.get('keys'), null);
+        await store.meta.setIfAbsent('keys', 'a');
+        assert.equal(await store.meta.replace('keys', 'stale', 'b'), false);
+        assert.equal(await store.meta.get('keys'), 'a');
+        assert.equal(await store.meta.replace('keys', 'a', 'b'), true);
+        assert.equal(await store.meta.get('keys'), 'b');
+        const won = await Promise.all(Array.from({ length: 6 }, (_, i) => store.meta.replace('keys', 'b', `c${i}`)));
+        assert.equal(won.filter(Boolean).length, 1);
+        assert.equal(await store.meta.get('keys'), `c${won.indexOf(true)}`);
+      }));
   });
 }
