@@ -103,7 +103,7 @@ test('expired credentials: 401', async () => {
   try {
     const r = await ask('PUT', path, await sign(carol, 'PUT', path, { body: 'x' }));
     assert.equal(r.status, 401);
-    assert.equal(JSON.parse(r.body).__type, 'UnrecognizedClientException');
+    assert.equal(JSON.parse(r.body).__type, 'ExpiredTokenException');
   } finally {
     clock.set(start);
   }
