@@ -14,12 +14,14 @@ import type { OutboxStore } from './interfaces/outbox.ts';
 import type { PoolStore } from './interfaces/pools.ts';
 import type { RoleStore } from './interfaces/roles.ts';
 import type { OidcProviderStore } from './interfaces/oidc-providers.ts';
+import type { SamlProviderStore } from './interfaces/saml-providers.ts';
 import type { SessionStore, SessionWithContext } from './interfaces/sessions.ts';
 import type { UserStore } from './interfaces/users.ts';
 
 export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, IdentityPoolStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
-export type { RoleStore, OidcProviderStore };
+export type { RoleStore, OidcProviderStore, SamlProviderStore };
 export type { OidcProviderRecord } from './interfaces/oidc-providers.ts';
+export type { SamlProviderRecord } from './interfaces/saml-providers.ts';
 export type { IdentityStore };
 export type { IdentityLogin, IdentityRecord } from './interfaces/identities.ts';
 export type { RoleRecord, RolePolicyRecord } from './interfaces/roles.ts';
@@ -45,6 +47,8 @@ export interface Store {
   roles: RoleStore;
   /** IAM OpenID Connect providers (what identity pools' OpenIdConnectProviderARNs name) */
   oidcProviders: OidcProviderStore;
+  /** IAM SAML providers (what identity pools' SamlProviderARNs name) */
+  samlProviders: SamlProviderStore;
   identityPools: IdentityPoolStore;
   /** identities of identity pools and their linked logins */
   identities: IdentityStore;

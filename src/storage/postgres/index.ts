@@ -10,6 +10,7 @@ import { pgDomains } from './domains.ts';
 import { pgGroups } from './groups.ts';
 import { pgRoles } from './roles.ts';
 import { pgOidcProviders } from './oidc-providers.ts';
+import { pgSamlProviders } from './saml-providers.ts';
 import { pgIdentities } from './identities.ts';
 import { pgIdentityPools } from './identity-pools.ts';
 import { pgKeys } from './keys.ts';
@@ -89,6 +90,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     groups: pgGroups(db),
     roles: pgRoles(db),
     oidcProviders: pgOidcProviders(db),
+    samlProviders: pgSamlProviders(db),
     identityPools: pgIdentityPools(db),
     identities: pgIdentities(db),
     codes: pgCodes(db),

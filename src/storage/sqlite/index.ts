@@ -12,6 +12,7 @@ import { sqliteDomains } from './domains.ts';
 import { sqliteGroups } from './groups.ts';
 import { sqliteRoles } from './roles.ts';
 import { sqliteOidcProviders } from './oidc-providers.ts';
+import { sqliteSamlProviders } from './saml-providers.ts';
 import { sqliteIdentities } from './identities.ts';
 import { sqliteIdentityPools } from './identity-pools.ts';
 import { sqliteKeys } from './keys.ts';
@@ -92,6 +93,7 @@ export function openSqliteStore(path: string): SqliteStore {
     groups: sqliteGroups(s),
     roles: sqliteRoles(s),
     oidcProviders: sqliteOidcProviders(s),
+    samlProviders: sqliteSamlProviders(s),
     identityPools: sqliteIdentityPools(s),
     identities: sqliteIdentities(s),
     codes: sqliteCodes(s),

@@ -313,4 +313,17 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'IAM SAML providers',
+    // Account-wide, as IAM's: one row per provider ARN with its IdP metadata document.
+    sql: `
+      CREATE TABLE iam_saml_providers (
+        arn TEXT PRIMARY KEY,
+        metadata TEXT NOT NULL,
+        valid_until INTEGER,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

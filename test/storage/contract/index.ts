@@ -17,6 +17,7 @@ import { outboxContract } from './outbox.ts';
 import { poolsContract } from './pools.ts';
 import { rolesContract } from './roles.ts';
 import { oidcProvidersContract } from './oidc-providers.ts';
+import { samlProvidersContract } from './saml-providers.ts';
 import { sessionsContract } from './sessions.ts';
 import { usersContract } from './users.ts';
 import { usersListContract } from './users-list.ts';
@@ -44,6 +45,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   outboxContract,
   rolesContract,
   oidcProvidersContract,
+  samlProvidersContract,
   durabilityContract,
 ];
 
