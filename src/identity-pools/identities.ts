@@ -6,9 +6,10 @@ import type { IdentityRecord } from '../storage/store.ts';
 import type { LoginKey } from '../storage/interfaces/identities.ts';
 import { COGNITO_IDENTITY_LOGIN, COGNITO_TOKEN_REFUSED, verifyIdentityPoolLogin } from './developer.ts';
 import { LimitExceededException, NotAuthorizedException, ResourceConflictException, ResourceNotFoundException } from './errors.ts';
-import { invalidLogin, type VerifiedLogin } from './providers/login.ts';
+import type { VerifiedLogin } from './providers/login.ts';
 import { oidcProviderArn, openIdConnectLogin } from './providers/openid-connect.ts';
 import { publicLogin, publicProviderApp } from './providers/public.ts';
+import { samlLogin, samlProviderArn } from './providers/saml.ts';
 import { userPoolLogin, userPoolProviders } from './providers/user-pool.ts';
 import type { IdentityDescription } from './shapes.ts';
 
@@ -37,7 +38,8 @@ export async function verifyLogin(deps: IdentityDeps, pool: IdentityPoolRecord, 
   if (appId !== undefined) return publicLogin(deps, provider, appId, token);
   const oidcArn = oidcProviderArn(pool, provider);
   if (oidcArn) return openIdConnectLogin(deps, oidcArn, provider, token);
-  if (pool.settings.SamlProviderARNs?.includes(provider)) throw invalidLogin('SAML logins are not supported by Cognate yet.'); // wording ours
+  const samlArn = samlProviderArn(pool, provider);
+  if (samlArn) return samlLogin(deps, samlArn, token);
   throw new NotAuthorizedException('Token is not from a supported provider of this identity pool.');
 }
 

@@ -140,11 +140,13 @@ export function trustAllowsSession(role: RoleRecord, keys: Record<string, string
 /**
  * The ARN of the role the identity gets. A guest: the pool's unauthenticated role (CustomRoleArn may name only that).
  * A signed-in identity: the role the first login's role mapping picks (Cognito: "The ambiguous role mapping rules
- * for: … denied this request." where it says Deny), else the pool's authenticated role, which CustomRoleArn may name.
+ * for: … denied this request." where it says Deny), else for a SAML login the role its assertion offers (CustomRoleArn
+ * choosing among several), else the pool's authenticated role, which CustomRoleArn may name.
  */
 export function roleArnFor(p: ProvenIdentity, customRoleArn: string | undefined): string {
   const poolRole = p.pool.settings.Roles?.[p.authenticated ? 'authenticated' : 'unauthenticated'];
   const mapped = p.authenticated ? p.logins.map((l) => ({ l, m: mappingFor(p.pool.settings, l) })).find((x) => x.m) : undefined;
+  const samlRoles = p.authenticated ? p.logins.find((l) => l.roles?.length)?.roles : undefined;
   if (mapped?.m) {
     const { key, mapping } = mapped.m;
     const natural = applyMapping(key, mapping, mapped.l.claims, undefined);
@@ -154,6 +156,13 @@ export function roleArnFor(p: ProvenIdentity, customRoleArn: string | undefined)
     // Wording ours: the guide says only that access is denied when CustomRoleArn is not one the token offers.
     if (r.kind === 'refused') throw new NotAuthorizedException(`CustomRoleArn is not a role the role mapping for: ${key} offers this login.`);
     if (r.kind === 'role') return r.arn;
+  } else if (samlRoles?.length) {
+    // SAML (Developer Guide, "Customizing your user role with SAML"): the roles the assertion's Role attribute pairs
+    // with this provider; CustomRoleArn picks one of them (or the pool's role), a single one needs no picking.
+    if (customRoleArn !== undefined) {
+      if (samlRoles.includes(customRoleArn)) return customRoleArn;
+      if (customRoleArn !== poolRole) throw new NotAuthorizedException('CustomRoleArn is not a role the SAML assertion offers this login.'); // wording ours
+    } else if (samlRoles.length === 1) return samlRoles[0]!;
   } else if (customRoleArn !== undefined && customRoleArn !== poolRole) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
   if (!poolRole) throw new InvalidIdentityPoolConfigurationException(BAD_CONFIG);
   return poolRole;

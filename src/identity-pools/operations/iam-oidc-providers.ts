@@ -9,7 +9,7 @@ import { EntityAlreadyExists, iam, iso, LimitExceeded, NoSuchEntity, required, V
 const MAX_PROVIDERS = 100;
 const MAX_CLIENT_IDS = 100;
 
-const invalid = (member: string, value: string, rule: string) =>
+export const invalid = (member: string, value: string, rule: string) =>
   new ValidationError(`1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${rule}`);
 
 /** `Name.member.1`, `Name.member.2`, … of a Query request, in order. */

@@ -4,5 +4,6 @@ import { getCallerIdentity } from './get-caller-identity.ts';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.ts';
 import { iamRoleOperations } from './iam-roles.ts';
 import { iamOidcProviderOperations } from './iam-oidc-providers.ts';
+import { iamSamlProviderOperations } from './iam-saml-providers.ts';
 
-export const queryOperations: QueryOperation[] = [getCallerIdentity, assumeRoleWithWebIdentity, ...iamRoleOperations, ...iamOidcProviderOperations];
+export const queryOperations: QueryOperation[] = [getCallerIdentity, assumeRoleWithWebIdentity, ...iamRoleOperations, ...iamOidcProviderOperations, ...iamSamlProviderOperations];

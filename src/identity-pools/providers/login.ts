@@ -13,6 +13,8 @@ export interface VerifiedLogin {
   /** For an identity-pool token (developer.ts): the identity it proves, and its amr after "authenticated". */
   identityId?: string;
   amr?: string[];
+  /** For a SAML login (saml.ts): the roles its assertion's Role attribute offers with this provider. */
+  roles?: string[];
 }
 
 /** Cognito's refusal of a login token: NotAuthorizedException "Invalid login token. {why}". */
