@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startTestServer } from '../support/server.ts';
+import { keyPair, metadata } from '../support/saml-idp.ts';
 
 const run = promisify(execFile);
 const hasAws = spawnSync('aws', ['--version']).status === 0;
@@ -56,6 +57,27 @@ test('aws iam: an OpenID Connect provider for identity pools registered, read, l
     await iam('delete-open-id-connect-provider', '--open-id-connect-provider-arn', arn);
     const err = await run('aws', ['iam', 'get-open-id-connect-provider', '--open-id-connect-provider-arn', arn, '--endpoint-url', s.url], { env }).catch((e) => e);
     assert.match(err.stderr, /NoSuchEntity/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('aws iam: a SAML provider for identity pools created, read, listed, updated and deleted', { skip: hasAws ? false : 'the aws CLI is not installed' }, async () => {
+  const s = await startTestServer();
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: s.deps.admin.accessKeyId, AWS_SECRET_ACCESS_KEY: s.deps.admin.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+  const iam = async (...args: string[]) => JSON.parse((await run('aws', ['iam', ...args, '--endpoint-url', s.url, '--output', 'json'], { env })).stdout || '{}');
+  const doc = metadata('https://idp.example.com/saml', keyPair('idp.example.com').cert);
+  try {
+    const { SAMLProviderArn: arn } = await iam('create-saml-provider', '--name', 'Corp', '--saml-metadata-document', doc);
+    assert.equal(arn, `arn:aws:iam::${s.deps.config.accountId}:saml-provider/Corp`);
+    assert.equal((await iam('get-saml-provider', '--saml-provider-arn', arn)).SAMLMetadataDocument, doc);
+    assert.deepEqual((await iam('list-saml-providers')).SAMLProviderList.map((p: { Arn: string }) => p.Arn), [arn]);
+    assert.equal((await iam('update-saml-provider', '--saml-provider-arn', arn, '--saml-metadata-document', doc)).SAMLProviderArn, arn);
+    const bad = await run('aws', ['iam', 'create-saml-provider', '--name', 'Bad', '--saml-metadata-document', 'x'.repeat(1200), '--endpoint-url', s.url], { env }).catch((e) => e);
+    assert.match(bad.stderr, /InvalidInput.*Could not parse metadata/);
+    await iam('delete-saml-provider', '--saml-provider-arn', arn);
+    const err = await run('aws', ['iam', 'get-saml-provider', '--saml-provider-arn', arn, '--endpoint-url', s.url], { env }).catch((e) => e);
+    assert.match(err.stderr, /NoSuchEntity.*Manifest not found for arn/);
   } finally {
     await s.close();
   }
