@@ -4,7 +4,7 @@ import type { IdentityPoolRecord, IdentityPoolSettings } from '../storage/record
 import { InvalidParameterException } from './errors.ts';
 import type { RoleMapping } from './shapes.ts';
 
-const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+export const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const ROLE_KEYS = new Set(['authenticated', 'unauthenticated']);
 /** Role-mapping providers per identity pool (quotas page: 10); rules per provider (docs: 25). */
 export const MAX_ROLE_MAPPINGS = 10;

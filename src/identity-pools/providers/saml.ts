@@ -5,6 +5,7 @@
 // validity times on deps.clock. The provider user id is the NameID; the attributes become the claims role-mapping
 // rules match; the https://aws.amazon.com/SAML/Attributes/Role pairs naming this provider give the roles it offers.
 import { SAML } from '@node-saml/node-saml';
+import { ROLE_ARN } from '../roles.ts';
 import { BadMetadataError, parseIdpMetadata } from '../saml-metadata.ts';
 import { invalidLogin, type LoginDeps, type VerifiedLogin } from './login.ts';
 
@@ -12,7 +13,6 @@ import { invalidLogin, type LoginDeps, type VerifiedLogin } from './login.ts';
 const AWS_AUDIENCES = ['https://signin.aws.amazon.com/saml', 'urn:amazon:webservices'];
 const AWS_ENDPOINT = /^https:\/\/([a-z0-9-]+\.)?signin\.aws\.amazon\.com\/saml$/;
 export const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
-const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /** The pool's SamlProviderARNs entry `provider` names, if any. */
 export function samlProviderArn(pool: { settings: { SamlProviderARNs?: string[] } }, provider: string): string | undefined {
