@@ -32,3 +32,16 @@ test('paths a proxy or a file system would resolve elsewhere are refused', () =>
   for (const p of ['/b/me/../you/x', '/b/me/%2e%2E/you', '/b/./x', '/b/x%00', '/b/%E0%A4%A', '/b/a%5C..%5Cb']) assert.ok('refused' in s3('PUT', p), p);
   assert.ok('refused' in actionOf({ ...base, service: 'lambda', method: 'GET', path: '/x' }));
 });
+
+test('s3 requests for other actions than the ones named (subresources, copies) are refused, not decided as another', () => {
+  for (const q of ['policy', 'acl', 'versioning', 'lifecycle', 'cors', 'website', 'uploads', 'versions', 'delete']) {
+    for (const m of ['GET', 'PUT', 'DELETE']) assert.ok('refused' in s3(m, '/b', q), `${m} /b?${q}`);
+  }
+  for (const q of ['retention', 'legal-hold', 'restore', 'select&select-type=2', 'torrent', 'attributes']) {
+    for (const m of ['GET', 'PUT', 'POST']) assert.ok('refused' in s3(m, '/b/k', q), `${m} /b/k?${q}`);
+  }
+  assert.ok('refused' in actionOf({ ...base, service: 's3', method: 'PUT', path: '/b/mine/k', query: '', copySource: '/b/yours/secret' }));
+  assert.ok('refused' in s3('GET', '/b/me/..;/you/x'));
+  assert.equal((s3('GET', '/b/k', 'x-id=GetObject&response-content-type=text%2Fplain') as { action: string }).action, 's3:GetObject');
+  assert.equal((s3('GET', '/b', 'list-type=2&prefix=a&delimiter=%2F&max-keys=10&x-id=ListObjectsV2') as { action: string }).action, 's3:ListBucket');
+});

@@ -117,3 +117,15 @@ test('the admin key is not spoken for here (403); a request without X-Original-U
   const bad = await rawRequest(s.url, { method: 'GET', path: '/_cognate/authorize', headers: { 'x-original-method': 'PUT' } });
   assert.equal(bad.status, 400);
 });
+
+test('another S3 action behind a subresource or a copy header is refused (403), not decided as PutObject/GetObject', async () => {
+  const path = s3Path('uploads', `${alice.identityId}/notes.txt`);
+  for (const [method, query] of [['PUT', 'retention'], ['PUT', 'legal-hold'], ['POST', 'restore'], ['GET', 'torrent']] as const) {
+    const r = await ask(method, `${path}?${query}`, await sign(alice, method, path, { query: { [query]: '' }, ...(method === 'GET' ? {} : { body: 'x' }) }));
+    assert.equal(r.status, 403, `${method} ?${query}: ${r.body}`);
+    assert.match(JSON.parse(r.body).message, /is not decided here/);
+  }
+  // a copy into her own folder would also read bob's object, which her role may not
+  const copy = await ask('PUT', path, await sign(alice, 'PUT', path, { body: '' }), { 'x-amz-copy-source': `/uploads/${bob.identityId}/secret.txt` });
+  assert.equal(copy.status, 403, copy.body);
+});
