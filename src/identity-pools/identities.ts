@@ -59,7 +59,7 @@ export async function identityFor(deps: IdentityDeps, pool: IdentityPoolRecord, 
   for (const [provider, token] of entries) {
     const login = await verifyLogin(deps, pool, provider, token);
     if (login.identityId !== undefined) throw new NotAuthorizedException(COGNITO_TOKEN_REFUSED);
-    verified.push({ provider, userId: login.sub });
+    verified.push({ provider: login.provider, userId: login.sub });
   }
   return linkLogins(deps, pool, verified);
 }

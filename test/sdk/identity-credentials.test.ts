@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand,
+  CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityCommand, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand,
   GetOpenIdTokenCommand, SetIdentityPoolRolesCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -202,4 +202,16 @@ test('credentials past their Expiration are refused: ExpiredTokenException (JSON
   } finally {
     clock.set(start);
   }
+});
+
+test("a user pool's other name (the issuer without its scheme) is the same provider: one identity, linked under the configured name", async () => {
+  const idToken = (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'alice', PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  const other = `${String(decodeJwt(idToken).iss).replace(/^https?:\/\//, '')}`;
+  assert.notEqual(other, provider);
+  const byOther = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [other]: idToken } }))).IdentityId!;
+  const byConfigured = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: idToken } }))).IdentityId!;
+  assert.equal(byOther, byConfigured);
+  assert.deepEqual((await admin.send(new DescribeIdentityCommand({ IdentityId: byOther }))).Logins, [provider]);
+  // and the identity GetId answered under the other name is the one its credentials are for
+  assert.equal((await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: byOther, Logins: { [other]: idToken } }))).IdentityId, byOther);
 });

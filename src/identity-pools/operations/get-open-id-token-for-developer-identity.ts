@@ -26,7 +26,7 @@ export default defineOperation<GetOpenIdTokenForDeveloperIdentityInput, GetOpenI
       if (provider === dev) continue;
       const login = await verifyLogin(deps, pool, provider, token);
       if (login.identityId !== undefined) throw new NotAuthorizedException(COGNITO_TOKEN_REFUSED);
-      others.push({ provider, userId: login.sub, owner: await deps.store.identities.linked(pool.id, provider, login.sub) });
+      others.push({ provider: login.provider, userId: login.sub, owner: await deps.store.identities.linked(pool.id, login.provider, login.sub) });
     }
     const devOwner = await deps.store.identities.linked(pool.id, dev, userId);
 
