@@ -45,3 +45,8 @@ test('s3 requests for other actions than the ones named (subresources, copies) a
   assert.equal((s3('GET', '/b/k', 'x-id=GetObject&response-content-type=text%2Fplain') as { action: string }).action, 's3:GetObject');
   assert.equal((s3('GET', '/b', 'list-type=2&prefix=a&delimiter=%2F&max-keys=10&x-id=ListObjectsV2') as { action: string }).action, 's3:ListBucket');
 });
+
+test('an s3 query parameter given twice is refused (the upstream might read the other one)', () => {
+  assert.ok('refused' in s3('GET', '/b', 'list-type=2&prefix=me%2F&prefix=you%2F'));
+  assert.ok('refused' in s3('GET', '/b/k', 'versionId=1&versionId=2'));
+});

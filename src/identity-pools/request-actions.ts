@@ -54,6 +54,9 @@ export function actionOf(r: AskedRequest): AskedAction | { refused: string } {
   const q = new URLSearchParams(r.query);
   const [bucket, ...rest] = segments;
   if (r.copySource !== undefined) return { refused: 'Copies (x-amz-copy-source) are not decided here.' };
+  // A parameter given twice (?prefix=mine/&prefix=yours/) might be read by the upstream as the one not decided on.
+  const twice = [...q.keys()].find((k, i, all) => all.indexOf(k) !== i);
+  if (twice !== undefined) return { refused: `The query parameter ${twice} is given more than once.` };
   if (bucket === undefined || bucket === '') return method === 'GET' ? { action: 's3:ListAllMyBuckets', resource: '*', keys: {} } : { refused: 'No bucket in the path.' };
   const key = rest.join('/');
   if (rest.length === 0 || key === '') {

@@ -129,3 +129,23 @@ test('another S3 action behind a subresource or a copy header is refused (403), 
   const copy = await ask('PUT', path, await sign(alice, 'PUT', path, { body: '' }), { 'x-amz-copy-source': `/uploads/${bob.identityId}/secret.txt` });
   assert.equal(copy.status, 403, copy.body);
 });
+
+test('a listing whose prefix is given twice is refused, though the first is the own folder the policy allows', async () => {
+  const listing = await uploadsPool(s.url, s.deps.admin, s.deps.config.region, 'listing', {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::uploads', Condition: { StringLike: { 's3:prefix': '${cognito-identity.amazonaws.com:sub}/*' } } }],
+  });
+  try {
+    const dan = await listing.guest();
+    const own = { 'list-type': '2', prefix: `${dan.identityId}/` };
+    const ok = await ask('GET', `/uploads?list-type=2&prefix=${encodeURIComponent(own.prefix)}`, await sign(dan, 'GET', '/uploads', { query: own }));
+    assert.equal(ok.status, 200, ok.body);
+    const query = { 'list-type': '2', prefix: [`${dan.identityId}/`, `${alice.identityId}/`] };
+    const uri = `/uploads?list-type=2&prefix=${encodeURIComponent(query.prefix[0]!)}&prefix=${encodeURIComponent(query.prefix[1]!)}`;
+    const r = await ask('GET', uri, await sign(dan, 'GET', '/uploads', { query: query as never }));
+    assert.equal(r.status, 403, r.body);
+    assert.match(JSON.parse(r.body).message, /given more than once/);
+  } finally {
+    listing.destroy();
+  }
+});
