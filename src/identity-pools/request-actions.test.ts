@@ -18,6 +18,7 @@ test('s3 objects, buckets and the bucket list', () => {
   assert.deepEqual(s3('GET', '/b', 'list-type=2&prefix=me%2F'), { action: 's3:ListBucket', resource: 'arn:aws:s3:::b', keys: { 's3:prefix': 'me/' } });
   assert.deepEqual(s3('GET', '/'), { action: 's3:ListAllMyBuckets', resource: '*', keys: {} });
   assert.ok('refused' in s3('POST', '/b'));
+  for (const p of ['//b/k', '//', '//b']) assert.ok('refused' in s3('GET', p), p);
 });
 
 test('execute-api: Invoke on the host as the API id', () => {

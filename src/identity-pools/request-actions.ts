@@ -57,7 +57,8 @@ export function actionOf(r: AskedRequest): AskedAction | { refused: string } {
   // A parameter given twice (?prefix=mine/&prefix=yours/) might be read by the upstream as the one not decided on.
   const twice = [...q.keys()].find((k, i, all) => all.indexOf(k) !== i);
   if (twice !== undefined) return { refused: `The query parameter ${twice} is given more than once.` };
-  if (bucket === undefined || bucket === '') return method === 'GET' ? { action: 's3:ListAllMyBuckets', resource: '*', keys: {} } : { refused: 'No bucket in the path.' };
+  // Only `/` itself is the bucket list: `//uploads/you/x` is not, though a proxy merging slashes serves that object.
+  if (bucket === undefined || bucket === '') return method === 'GET' && rest.length === 0 ? { action: 's3:ListAllMyBuckets', resource: '*', keys: {} } : { refused: 'No bucket in the path.' };
   const key = rest.join('/');
   if (rest.length === 0 || key === '') {
     const other = [...q.keys()].find((k) => !LIST_PARAMS.has(k) && !k.toLowerCase().startsWith('x-amz-'));

@@ -149,3 +149,20 @@ test('a listing whose prefix is given twice is refused, though the first is the 
     listing.destroy();
   }
 });
+
+test('a path with an empty bucket (//uploads/…) is not the bucket list: a role allowed s3:ListAllMyBuckets gets no object by it', async () => {
+  const lister = await uploadsPool(s.url, s.deps.admin, s.deps.config.region, 'lister', {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }],
+  });
+  try {
+    const eve = await lister.guest();
+    assert.equal((await ask('GET', '/', await sign(eve, 'GET', '/'))).status, 200);
+    // nginx merges the slashes and serves /uploads/{alice}/notes.txt
+    const path = `/${s3Path('uploads', `${alice.identityId}/notes.txt`)}`;
+    const r = await ask('GET', path, await sign(eve, 'GET', path));
+    assert.equal(r.status, 403, r.body);
+  } finally {
+    lister.destroy();
+  }
+});
