@@ -30,8 +30,10 @@ test('execute-api: Invoke on the host as the API id', () => {
 });
 
 test('paths a proxy or a file system would resolve elsewhere are refused', () => {
-  for (const p of ['/b/me/../you/x', '/b/me/%2e%2E/you', '/b/./x', '/b/x%00', '/b/%E0%A4%A', '/b/a%5C..%5Cb']) assert.ok('refused' in s3('PUT', p), p);
+  for (const p of ['/b//private/x', '/b/me//x', '/b/me/%2F/x', '/b/me/../you/x', '/b/me/%2e%2E/you', '/b/./x', '/b/x%00', '/b/%E0%A4%A', '/b/a%5C..%5Cb']) assert.ok('refused' in s3('PUT', p), p);
   assert.ok('refused' in actionOf({ ...base, service: 'lambda', method: 'GET', path: '/x' }));
+  assert.ok('refused' in actionOf({ ...base, service: 'execute-api', method: 'GET', path: '//admin/users' }));
+  assert.equal((s3('GET', '/b/dir/') as { action: string }).action, 's3:GetObject');
 });
 
 test('s3 requests for other actions than the ones named (subresources, copies) are refused, not decided as another', () => {

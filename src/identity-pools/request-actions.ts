@@ -10,7 +10,8 @@
 //   s3:DeleteBucket, on `arn:aws:s3:::B`; GET / → s3:ListAllMyBuckets on `*`.
 // execute-api: execute-api:Invoke on `arn:aws:execute-api:{region}:{account}:{host}/$default/{METHOD}/{path}` — the
 //   API id is the request's host name (without port), the stage API Gateway's default one.
-// A path with a `.` or `..` segment (also `..;…`, which Java servers read as `..`), a NUL or a malformed escape is
+// A path with a `.` or `..` segment (also `..;…`, which Java servers read as `..`), an empty segment (`//`, which
+// proxies merge), a NUL or a malformed escape is
 // refused: a proxy or a file system would resolve it to another place than the one the policy was asked about. So is
 // any query parameter that names another S3 action than the ones above (?policy, ?retention, ?legal-hold, ?restore,
 // ?select, …) and a copy (x-amz-copy-source, which also reads the source): deciding them as the plain bucket or
@@ -44,7 +45,7 @@ export const AUTHORIZABLE_SERVICES = ['s3', 'execute-api'];
 /** The action and resource, or a reason the request cannot be decided on. */
 export function actionOf(r: AskedRequest): AskedAction | { refused: string } {
   const segments = decodedSegments(r.path);
-  if (!segments) return { refused: 'The request path has a "." or ".." segment, a NUL or a malformed escape.' };
+  if (!segments) return { refused: 'The request path has a "." or ".." segment, an empty one, a NUL or a malformed escape.' };
   const method = r.method.toUpperCase();
   if (r.service === 'execute-api') {
     const host = r.host.replace(/:\d+$/, '');
@@ -105,5 +106,8 @@ function decodedSegments(rawPath: string): string[] | undefined {
   }
   if (decoded.includes('\u0000') || decoded.includes('\\')) return undefined;
   const segments = decoded.replace(/^\//, '').split('/');
+  // An empty segment but the last (`/b//private/x`): a proxy merging slashes serves `/b/private/x`, which a Deny on
+  // `b/private/*` would have matched.
+  if (segments.some((s, i) => s === '' && i < segments.length - 1)) return undefined;
   return segments.some((s) => /^\.\.?(;|$)/.test(s)) ? undefined : segments;
 }

@@ -166,3 +166,24 @@ test('a path with an empty bucket (//uploads/…) is not the bucket list: a role
     lister.destroy();
   }
 });
+
+test("a doubled slash does not slip past a Deny: GET /uploads//private/x is refused where uploads/private/* is denied", async () => {
+  const denier = await uploadsPool(s.url, s.deps.admin, s.deps.config.region, 'denier', {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::uploads/*' },
+      { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::uploads/private/*' },
+    ],
+  });
+  try {
+    const fay = await denier.guest();
+    assert.equal((await ask('GET', '/uploads/public/x', await sign(fay, 'GET', '/uploads/public/x'))).status, 200);
+    assert.equal((await ask('GET', '/uploads/private/x', await sign(fay, 'GET', '/uploads/private/x'))).status, 403);
+    for (const path of ['/uploads//private/x', '/uploads/%2Fprivate/x']) {
+      const r = await ask('GET', path, await sign(fay, 'GET', path));
+      assert.equal(r.status, 403, `${path}: ${r.body}`);
+    }
+  } finally {
+    denier.destroy();
+  }
+});
