@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { IdentityPoolRecord } from '../storage/records.ts';
 import type { IdentityRecord } from '../storage/store.ts';
 import { InvalidIdentityPoolConfigurationException, NotAuthorizedException } from './errors.ts';
-import { getIdentity, linkLogins, verifyLogin, type VerifiedLogin } from './identities.ts';
+import { differentUsers, getIdentity, linkLogins, verifyLogin, type VerifiedLogin } from './identities.ts';
 import { getIdentityPool, identityPoolArn } from './pools.ts';
 import { evaluate, parsePolicy } from './policy.ts';
 import { roleNameOf } from './authorize.ts';
@@ -75,8 +75,11 @@ export async function proveIdentity(
   }
   const fresh = verified.filter((l) => l.identityId === undefined);
   if (!ours) {
-    // Only a guest may gain logins that are linked nowhere yet (signing in keeps its identity id, as Cognito's).
+    // Only a guest may gain logins that are linked nowhere yet (signing in keeps its identity id, as Cognito's); not
+    // two users of one provider (under its two names), which link() refuses too.
     if (!guest) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    const twice = fresh.find((l, i) => fresh.some((o, j) => j < i && o.provider === l.provider && o.sub !== l.sub));
+    if (twice) throw differentUsers(twice.provider);
     for (const l of fresh) {
       if ((await deps.store.identities.linkTo(identity.id, l.provider, l.sub, deps.clock.now())) !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
     }
