@@ -277,3 +277,11 @@ test('a developer token with a login linked nowhere links it to the token\'s ide
   assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [NS]: Token!, [provider]: ivy } })))).name, 'ResourceConflictException');
   assert.equal(await s.deps.store.identities.linked(poolId, provider, String(decodeJwt(ivy).sub)), null);
 });
+
+test('GetOpenIdTokenForDeveloperIdentity refuses two users of one provider (the user pool under its two names)', async () => {
+  for (const u of ['kim', 'lee']) await createTestUser(s.deps, (await s.deps.store.pools.get(provider.split('/')[1]!))!, u, PW);
+  const [kim, lee] = [await idTokenOf('kim'), await idTokenOf('lee')];
+  const other = String(decodeJwt(kim).iss).replace(/^https?:\/\//, '');
+  assert.equal((await awsErrorOf(() => devToken('mo', { Logins: { [provider]: kim, [other]: lee } }))).name, 'ResourceConflictException');
+  assert.equal(await s.deps.store.identities.linked(poolId, provider, String(decodeJwt(kim).sub)), null);
+});
