@@ -29,6 +29,12 @@ test('execute-api: Invoke on the host as the API id', () => {
   });
 });
 
+test('execute-api: the host is the API id as a proxy routes by it (any case, trailing dot); a host that is no host name is refused', () => {
+  const api = (host: string) => actionOf({ ...base, host, service: 'execute-api', method: 'GET', path: '/admin' });
+  assert.equal((api('Files.Example.TEST.:8080') as { resource: string }).resource, 'arn:aws:execute-api:us-east-1:123456789012:files.example.test/$default/GET/admin');
+  for (const h of ['files.example.test/$default/GET/public', '*', 'a b', '', 'files.example.test:80/x']) assert.ok('refused' in api(h), h);
+});
+
 test('paths a proxy or a file system would resolve elsewhere are refused', () => {
   for (const p of ['/b//private/x', '/b/me//x', '/b/me/%2F/x', '/b/me/../you/x', '/b/me/%2e%2E/you', '/b/./x', '/b/x%00', '/b/%E0%A4%A', '/b/a%5C..%5Cb']) assert.ok('refused' in s3('PUT', p), p);
   assert.ok('refused' in actionOf({ ...base, service: 'lambda', method: 'GET', path: '/x' }));

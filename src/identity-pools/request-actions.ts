@@ -48,7 +48,10 @@ export function actionOf(r: AskedRequest): AskedAction | { refused: string } {
   if (!segments) return { refused: 'The request path has a "." or ".." segment, an empty one, a NUL or a malformed escape.' };
   const method = r.method.toUpperCase();
   if (r.service === 'execute-api') {
-    const host = r.host.replace(/:\d+$/, '');
+    // The API id as a proxy routes by it: a host name in any case, with or without its trailing dot. Anything else
+    // (`/`, `*`, `$`) is refused: it would write other path segments into the resource the policy is asked about.
+    const host = r.host.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
+    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(host)) return { refused: 'The request host is not a host name.' };
     return { action: 'execute-api:Invoke', resource: `arn:aws:execute-api:${r.region}:${r.accountId}:${host}/$default/${method}/${segments.join('/')}`, keys: {} };
   }
   if (r.service !== 's3') return { refused: `Requests for the service '${r.service}' are not decided here.` };

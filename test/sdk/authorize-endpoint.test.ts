@@ -187,3 +187,30 @@ test("a doubled slash does not slip past a Deny: GET /uploads//private/x is refu
     denier.destroy();
   }
 });
+
+test('execute-api: the Host cannot dodge a Deny by its case, nor write path segments into the resource', async () => {
+  const api = 'arn:aws:execute-api:*:*:api.example.test';
+  const caller = await uploadsPool(s.url, s.deps.admin, s.deps.config.region, 'caller', {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: `${api}/$default/GET/public/*` },
+      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:*:*:other.example.test/*' },
+      { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:*:*:other.example.test/$default/GET/admin/*' },
+    ],
+  });
+  try {
+    const gus = await caller.guest();
+    const call = async (host: string, path: string) => {
+      const signed = await signS3(host, gus.credentials, s.deps.config.region, { method: 'GET', path, signingDate: new Date(clock.now()), service: 'execute-api' });
+      return ask('GET', path, signed, { 'x-original-host': host });
+    };
+    assert.equal((await call('api.example.test', '/public/x')).status, 200);
+    assert.equal((await call('other.example.test', '/admin/x')).status, 403);
+    for (const [host, path] of [['OTHER.example.test', '/admin/x'], ['other.example.test.', '/admin/x'], ['api.example.test/$default/GET/public', '/admin/x']]) {
+      const r = await call(host!, path!);
+      assert.equal(r.status, 403, `${host} ${path}: ${r.body}`);
+    }
+  } finally {
+    caller.destroy();
+  }
+});
