@@ -36,6 +36,10 @@ export async function proveIdentity(
   const pool = await getIdentityPool(deps, identity.poolId);
   const poolArn = identityPoolArn(deps, pool.id);
   const entries = Object.entries(logins ?? {});
+  // An identity whose last login was removed (UnlinkIdentity, UnlinkDeveloperIdentity) "becomes inaccessible" (API
+  // reference), not a guest anyone knowing its id could use or sign in to. A guest's record changes only by gaining a
+  // login, so no logins and a modification after creation mean logins were removed. Wording ours.
+  if (identity.logins.length === 0 && identity.modifiedAt > identity.createdAt) throw new NotAuthorizedException('This identity has no linked logins left and is no longer accessible.');
   if (entries.length === 0) {
     if (identity.logins.length > 0) throw new NotAuthorizedException(LOGINS_MISMATCH);
     if (!pool.settings.AllowUnauthenticatedIdentities)
