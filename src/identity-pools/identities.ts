@@ -61,10 +61,13 @@ export async function identityFor(deps: IdentityDeps, pool: IdentityPoolRecord, 
   for (const [provider, token] of entries) {
     const login = await verifyLogin(deps, pool, provider, token);
     if (login.identityId !== undefined) throw new NotAuthorizedException(COGNITO_TOKEN_REFUSED);
-    verified.push({ provider, userId: login.sub });
+    verified.push({ provider: login.provider, userId: login.sub });
   }
   return linkLogins(deps, pool, verified);
 }
+
+/** Refusal of one identity holding two users of `provider` (wording ours). */
+export const differentUsers = (provider: string) => new ResourceConflictException(`The identities of these logins are linked to different users of ${provider}.`);
 
 /** The one identity of `logins` (verified), linking and merging as identityFor says; refusals as Cognito's. */
 export async function linkLogins(deps: IdentityDeps, pool: IdentityPoolRecord, logins: LoginKey[]): Promise<IdentityRecord> {
@@ -72,7 +75,7 @@ export async function linkLogins(deps: IdentityDeps, pool: IdentityPoolRecord, l
   if (out.refused === 'conflict') {
     // MergeDeveloperIdentities: "If the users to be merged are associated with the same public provider, but as two
     // different users, an exception will be thrown."
-    throw new ResourceConflictException(`The identities of these logins are linked to different users of ${out.provider}.`); // wording ours
+    throw differentUsers(out.provider);
   }
   if (out.refused === 'limit') throw new LimitExceededException(`An identity can have at most ${MAX_LINKED_LOGINS} linked logins.`); // wording ours
   return out.identity;

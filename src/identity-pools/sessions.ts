@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { IdentityPoolRecord } from '../storage/records.ts';
 import type { IdentityRecord } from '../storage/store.ts';
 import { InvalidIdentityPoolConfigurationException, NotAuthorizedException } from './errors.ts';
-import { getIdentity, linkLogins, verifyLogin, type VerifiedLogin } from './identities.ts';
+import { differentUsers, getIdentity, linkLogins, verifyLogin, type VerifiedLogin } from './identities.ts';
 import { getIdentityPool, identityPoolArn } from './pools.ts';
 import { evaluate, parsePolicy } from './policy.ts';
 import { roleNameOf } from './authorize.ts';
@@ -36,6 +36,10 @@ export async function proveIdentity(
   const pool = await getIdentityPool(deps, identity.poolId);
   const poolArn = identityPoolArn(deps, pool.id);
   const entries = Object.entries(logins ?? {});
+  // An identity whose last login was removed (UnlinkIdentity, UnlinkDeveloperIdentity) "becomes inaccessible" (API
+  // reference), not a guest anyone knowing its id could use or sign in to. A guest's record changes only by gaining a
+  // login, so no logins and a modification after creation mean logins were removed. Wording ours.
+  if (identity.logins.length === 0 && identity.modifiedAt > identity.createdAt) throw new NotAuthorizedException('This identity has no linked logins left and is no longer accessible.');
   if (entries.length === 0) {
     if (identity.logins.length > 0) throw new NotAuthorizedException(LOGINS_MISMATCH);
     if (!pool.settings.AllowUnauthenticatedIdentities)
@@ -51,6 +55,7 @@ export async function proveIdentity(
   const verified: VerifiedLogin[] = [];
   let unlinked = false;
   let ours = false;
+  let linkedHere = false; // a login of the request (not an identity-pool token) is linked to the target
   for (const [key, token] of entries) {
     const login = await verifyLogin(deps, pool, key, token);
     const { provider, sub } = login;
@@ -64,18 +69,21 @@ export async function proveIdentity(
     }
     const holder = await deps.store.identities.linked(pool.id, provider, sub);
     if (holder === null) unlinked = true;
-    else if (holder === target.id) ours = true;
+    else if (holder === target.id) ours = linkedHere = true;
     else if (guest && entries.length === 1) {
       // A guest presenting a login linked to another identity (a returning user on a new device): that identity.
       target = await getIdentity(deps, holder);
-      ours = true;
+      ours = linkedHere = true;
     } else throw new NotAuthorizedException(LOGINS_MISMATCH);
     amr.push(provider, `${provider}:CognitoSignIn:${sub}`);
   }
   const fresh = verified.filter((l) => l.identityId === undefined);
   if (!ours) {
-    // Only a guest may gain logins that are linked nowhere yet (signing in keeps its identity id, as Cognito's).
+    // Only a guest may gain logins that are linked nowhere yet (signing in keeps its identity id, as Cognito's); not
+    // two users of one provider (under its two names), which link() refuses too.
     if (!guest) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    const twice = fresh.find((l, i) => fresh.some((o, j) => j < i && o.provider === l.provider && o.sub !== l.sub));
+    if (twice) throw differentUsers(twice.provider);
     for (const l of fresh) {
       if ((await deps.store.identities.linkTo(identity.id, l.provider, l.sub, deps.clock.now())) !== identity.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
     }
@@ -83,7 +91,11 @@ export async function proveIdentity(
   } else if (unlinked) {
     // At least one login is already this identity's; the others are linked to it ("Supplying multiple logins creates
     // an implicit link", as GetId).
-    const linked = await linkLogins(deps, pool, fresh.map((l) => ({ provider: l.provider, userId: l.sub })));
+    // Where only an identity-pool token proved the identity, one of its linked logins anchors the link to it (else
+    // link() would make a new identity of the fresh logins, and leave it behind when refused below).
+    const anchor = linkedHere ? [] : (await deps.store.identities.loginsOf(target.id)).slice(0, 1);
+    if (anchor.length === 0 && !linkedHere) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    const linked = await linkLogins(deps, pool, [...anchor, ...fresh.map((l) => ({ provider: l.provider, userId: l.sub }))]);
     if (linked.id !== target.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
     target = linked;
   }

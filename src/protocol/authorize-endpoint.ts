@@ -79,6 +79,7 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, deps: Deps): voi
           host: one(original.headers.host) ?? '',
           region: deps.config.region,
           accountId: deps.config.accountId,
+          copySource: one(original.headers['x-amz-copy-source']),
         });
         if ('refused' in asked) throw new AccessDeniedException(asked.refused);
         const sourceIp = one(req.headers['x-original-remote-addr']) ?? req.ip;

@@ -117,3 +117,100 @@ test('the admin key is not spoken for here (403); a request without X-Original-U
   const bad = await rawRequest(s.url, { method: 'GET', path: '/_cognate/authorize', headers: { 'x-original-method': 'PUT' } });
   assert.equal(bad.status, 400);
 });
+
+test('another S3 action behind a subresource or a copy header is refused (403), not decided as PutObject/GetObject', async () => {
+  const path = s3Path('uploads', `${alice.identityId}/notes.txt`);
+  for (const [method, query] of [['PUT', 'retention'], ['PUT', 'legal-hold'], ['POST', 'restore'], ['GET', 'torrent']] as const) {
+    const r = await ask(method, `${path}?${query}`, await sign(alice, method, path, { query: { [query]: '' }, ...(method === 'GET' ? {} : { body: 'x' }) }));
+    assert.equal(r.status, 403, `${method} ?${query}: ${r.body}`);
+    assert.match(JSON.parse(r.body).message, /is not decided here/);
+  }
+  // a copy into her own folder would also read bob's object, which her role may not
+  const copy = await ask('PUT', path, await sign(alice, 'PUT', path, { body: '' }), { 'x-amz-copy-source': `/uploads/${bob.identityId}/secret.txt` });
+  assert.equal(copy.status, 403, copy.body);
+});
+
+test('a listing whose prefix is given twice is refused, though the first is the own folder the policy allows', async () => {
+  const listing = await uploadsPool(s.url, s.deps.admin, s.deps.config.region, 'listing', {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::uploads', Condition: { StringLike: { 's3:prefix': '${cognito-identity.amazonaws.com:sub}/*' } } }],
+  });
+  try {
+    const dan = await listing.guest();
+    const own = { 'list-type': '2', prefix: `${dan.identityId}/` };
+    const ok = await ask('GET', `/uploads?list-type=2&prefix=${encodeURIComponent(own.prefix)}`, await sign(dan, 'GET', '/uploads', { query: own }));
+    assert.equal(ok.status, 200, ok.body);
+    const query = { 'list-type': '2', prefix: [`${dan.identityId}/`, `${alice.identityId}/`] };
+    const uri = `/uploads?list-type=2&prefix=${encodeURIComponent(query.prefix[0]!)}&prefix=${encodeURIComponent(query.prefix[1]!)}`;
+    const r = await ask('GET', uri, await sign(dan, 'GET', '/uploads', { query: query as never }));
+    assert.equal(r.status, 403, r.body);
+    assert.match(JSON.parse(r.body).message, /given more than once/);
+  } finally {
+    listing.destroy();
+  }
+});
+
+test('a path with an empty bucket (//uploads/…) is not the bucket list: a role allowed s3:ListAllMyBuckets gets no object by it', async () => {
+  const lister = await uploadsPool(s.url, s.deps.admin, s.deps.config.region, 'lister', {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }],
+  });
+  try {
+    const eve = await lister.guest();
+    assert.equal((await ask('GET', '/', await sign(eve, 'GET', '/'))).status, 200);
+    // nginx merges the slashes and serves /uploads/{alice}/notes.txt
+    const path = `/${s3Path('uploads', `${alice.identityId}/notes.txt`)}`;
+    const r = await ask('GET', path, await sign(eve, 'GET', path));
+    assert.equal(r.status, 403, r.body);
+  } finally {
+    lister.destroy();
+  }
+});
+
+test("a doubled slash does not slip past a Deny: GET /uploads//private/x is refused where uploads/private/* is denied", async () => {
+  const denier = await uploadsPool(s.url, s.deps.admin, s.deps.config.region, 'denier', {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::uploads/*' },
+      { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::uploads/private/*' },
+    ],
+  });
+  try {
+    const fay = await denier.guest();
+    assert.equal((await ask('GET', '/uploads/public/x', await sign(fay, 'GET', '/uploads/public/x'))).status, 200);
+    assert.equal((await ask('GET', '/uploads/private/x', await sign(fay, 'GET', '/uploads/private/x'))).status, 403);
+    for (const path of ['/uploads//private/x', '/uploads/%2Fprivate/x']) {
+      const r = await ask('GET', path, await sign(fay, 'GET', path));
+      assert.equal(r.status, 403, `${path}: ${r.body}`);
+    }
+  } finally {
+    denier.destroy();
+  }
+});
+
+test('execute-api: the Host cannot dodge a Deny by its case, nor write path segments into the resource', async () => {
+  const api = 'arn:aws:execute-api:*:*:api.example.test';
+  const caller = await uploadsPool(s.url, s.deps.admin, s.deps.config.region, 'caller', {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: `${api}/$default/GET/public/*` },
+      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:*:*:other.example.test/*' },
+      { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:*:*:other.example.test/$default/GET/admin/*' },
+    ],
+  });
+  try {
+    const gus = await caller.guest();
+    const call = async (host: string, path: string) => {
+      const signed = await signS3(host, gus.credentials, s.deps.config.region, { method: 'GET', path, signingDate: new Date(clock.now()), service: 'execute-api' });
+      return ask('GET', path, signed, { 'x-original-host': host });
+    };
+    assert.equal((await call('api.example.test', '/public/x')).status, 200);
+    assert.equal((await call('other.example.test', '/admin/x')).status, 403);
+    for (const [host, path] of [['OTHER.example.test', '/admin/x'], ['other.example.test.', '/admin/x'], ['api.example.test/$default/GET/public', '/admin/x']]) {
+      const r = await call(host!, path!);
+      assert.equal(r.status, 403, `${host} ${path}: ${r.body}`);
+    }
+  } finally {
+    caller.destroy();
+  }
+});

@@ -260,3 +260,28 @@ test('UnlinkDeveloperIdentity removes the identifier, which then makes a new ide
   assert.equal((await awsErrorOf(() => unlink(first.IdentityId!, 'kim'))).name, 'ResourceNotFoundException');
   assert.notEqual((await devToken('kim')).IdentityId, first.IdentityId);
 });
+
+test('a developer token with a login linked nowhere links it to the token\'s identity; refused, it leaves no identity behind', async () => {
+  await createTestUser(s.deps, (await s.deps.store.pools.get(provider.split('/')[1]!))!, 'frank', PW);
+  const { IdentityId, Token } = await devToken('gina');
+  const frank = await idTokenOf('frank');
+  const got = await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [NS]: Token!, [provider]: frank } }));
+  assert.equal(got.IdentityId, IdentityId);
+  assert.equal((await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: frank } }))).IdentityId, IdentityId);
+  // another identity's token with frank's login (now gina's): refused, and nothing changed
+  const { IdentityId: hank, Token: hankToken } = await devToken('hank');
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: hank, Logins: { [NS]: hankToken!, [provider]: frank } })))).name, 'NotAuthorizedException');
+  // a refused link (two users of one provider on one identity) makes no identity for the fresh login
+  await createTestUser(s.deps, (await s.deps.store.pools.get(provider.split('/')[1]!))!, 'ivy', PW);
+  const ivy = await idTokenOf('ivy');
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [NS]: Token!, [provider]: ivy } })))).name, 'ResourceConflictException');
+  assert.equal(await s.deps.store.identities.linked(poolId, provider, String(decodeJwt(ivy).sub)), null);
+});
+
+test('GetOpenIdTokenForDeveloperIdentity refuses two users of one provider (the user pool under its two names)', async () => {
+  for (const u of ['kim', 'lee']) await createTestUser(s.deps, (await s.deps.store.pools.get(provider.split('/')[1]!))!, u, PW);
+  const [kim, lee] = [await idTokenOf('kim'), await idTokenOf('lee')];
+  const other = String(decodeJwt(kim).iss).replace(/^https?:\/\//, '');
+  assert.equal((await awsErrorOf(() => devToken('mo', { Logins: { [provider]: kim, [other]: lee } }))).name, 'ResourceConflictException');
+  assert.equal(await s.deps.store.identities.linked(poolId, provider, String(decodeJwt(kim).sub)), null);
+});

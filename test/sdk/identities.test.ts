@@ -10,6 +10,7 @@ import {
   DescribeIdentityCommand,
   GetIdCommand,
   GetIdentityPoolRolesCommand,
+  GetOpenIdTokenCommand,
   SetIdentityPoolRolesCommand,
   UpdateIdentityPoolCommand,
   UnlinkIdentityCommand,
@@ -294,4 +295,20 @@ test('UnlinkIdentity (unsigned): with a verified login of the identity, removes 
     (await errorOf(() => unsigned.send(new UnlinkIdentityCommand({ IdentityId: 'us-east-1:00000000-0000-4000-8000-000000000000', Logins: { [provider]: alice.IdToken! }, LoginsToRemove: [provider] }))))[0],
     'ResourceNotFoundException',
   );
+});
+
+test('an identity whose last login was removed is inaccessible: no guest credentials or token by its id, no new login', async () => {
+  const poolId = await identityPool({ guests: true });
+  const carol = await signIn('carol');
+  const alice = await signIn('alice');
+  const aliceId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: alice.IdToken! } }))).IdentityId!;
+  // a guest of the pool is served as before
+  const guest = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
+  assert.ok((await unsigned.send(new GetOpenIdTokenCommand({ IdentityId: guest }))).Token);
+  clock.advance(1000);
+  await unsigned.send(new UnlinkIdentityCommand({ IdentityId: aliceId, Logins: { [provider]: alice.IdToken! }, LoginsToRemove: [provider] }));
+  // whoever knows the id gets neither a guest's token for it nor links a login of their own to it
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetOpenIdTokenCommand({ IdentityId: aliceId })))).name, 'NotAuthorizedException');
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetOpenIdTokenCommand({ IdentityId: aliceId, Logins: { [provider]: carol.IdToken! } })))).name, 'NotAuthorizedException');
+  assert.deepEqual((await admin.send(new DescribeIdentityCommand({ IdentityId: aliceId }))).Logins, []);
 });

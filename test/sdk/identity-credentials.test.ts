@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand,
+  CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityCommand, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand,
   GetOpenIdTokenCommand, SetIdentityPoolRolesCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -202,4 +202,30 @@ test('credentials past their Expiration are refused: ExpiredTokenException (JSON
   } finally {
     clock.set(start);
   }
+});
+
+test("a user pool's other name (the issuer without its scheme) is the same provider: one identity, linked under the configured name", async () => {
+  const idToken = (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'alice', PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  const other = `${String(decodeJwt(idToken).iss).replace(/^https?:\/\//, '')}`;
+  assert.notEqual(other, provider);
+  const byOther = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [other]: idToken } }))).IdentityId!;
+  const byConfigured = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: idToken } }))).IdentityId!;
+  assert.equal(byOther, byConfigured);
+  assert.deepEqual((await admin.send(new DescribeIdentityCommand({ IdentityId: byOther }))).Logins, [provider]);
+  // and the identity GetId answered under the other name is the one its credentials are for
+  assert.equal((await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: byOther, Logins: { [other]: idToken } }))).IdentityId, byOther);
+});
+
+test('a guest signing in with two users of one provider (under its two names) is refused, and stays a guest', async () => {
+  const token = async (u: string) => (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: u, PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  for (const u of ['carl', 'dina']) await createTestUser(s.deps, (await s.deps.store.pools.get(provider.split('/')[1]!))!, u, PW);
+  const [carl, dina] = [await token('carl'), await token('dina')];
+  const other = String(decodeJwt(carl).iss).replace(/^https?:\/\//, '');
+  const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
+  const e = await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: { [provider]: carl, [other]: dina } })));
+  assert.equal(e.name, 'ResourceConflictException');
+  assert.deepEqual((await admin.send(new DescribeIdentityCommand({ IdentityId: guestId }))).Logins, []);
+  // each user still has an identity of its own
+  const [a, b] = [await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: carl } })), await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [provider]: dina } }))];
+  assert.notEqual(a.IdentityId, b.IdentityId);
 });

@@ -274,3 +274,14 @@ test('the classic flow is refused when AllowClassicFlow is false, and for a pool
   const m = await awsErrorOf(() => unsigned.send(new GetOpenIdTokenCommand({ IdentityId: mid, Logins: logins })));
   assert.deepEqual([m.name, m.message], ['InvalidParameterException', 'Basic (classic) flow is not supported with RoleMappings, please use enhanced flow.']);
 });
+
+test('a refused classic flow links nothing: a guest asking GetOpenIdToken with a fresh login stays a guest', async () => {
+  const pool = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'guests-no-classic', AllowUnauthenticatedIdentities: true, AllowClassicFlow: false,
+    CognitoIdentityProviders: [{ ProviderName: provider, ClientId: clientId }] }))).IdentityPoolId!;
+  const guest = (await unsigned.send(new GetIdCommand({ IdentityPoolId: pool }))).IdentityId!;
+  const token = await idTokenOf('dave');
+  const e = await awsErrorOf(() => unsigned.send(new GetOpenIdTokenCommand({ IdentityId: guest, Logins: { [provider]: token } })));
+  assert.equal(e.name, 'InvalidParameterException');
+  assert.equal(await s.deps.store.identities.linked(pool, provider, String(decodeJwt(token).sub)), null);
+  assert.deepEqual((await s.deps.store.identities.get(guest))!.logins, []);
+});

@@ -148,3 +148,19 @@ test('credentials past their expiry are refused (401)', { skip: missing }, async
     clock.set(start);
   }
 });
+
+test("'//uploads/…' (nginx merges the slashes) is not the bucket list: a role allowed s3:ListAllMyBuckets reads no one's file by it", { skip: missing }, async () => {
+  const lister = await uploadsPool(s.url, s.deps.admin, s.deps.config.region, 'lister', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }] });
+  try {
+    const eve = await lister.guest();
+    mkdirSync(file(alice.identityId), { recursive: true });
+    writeFileSync(file(`${alice.identityId}/diary.txt`), 'private');
+    const path = `/${s3Path('uploads', `${alice.identityId}/diary.txt`)}`;
+    const headers = await signS3(host(), eve.credentials, s.deps.config.region, { method: 'GET', path, signingDate: new Date(clock.now()) });
+    const got = await rawRequest(base, { method: 'GET', path, headers });
+    assert.equal(got.status, 403, got.body);
+    assert.doesNotMatch(got.body, /private/);
+  } finally {
+    lister.destroy();
+  }
+});

@@ -5,7 +5,7 @@
 import { defineOperation } from '../../protocol/operation.ts';
 import { COGNITO_TOKEN_REFUSED, DEFAULT_TOKEN_SECONDS, developerAmr, developerLogin, identityOfPool } from '../developer.ts';
 import { DeveloperUserAlreadyRegisteredException, NotAuthorizedException, ResourceConflictException } from '../errors.ts';
-import { newIdentity, verifyLogin } from '../identities.ts';
+import { differentUsers, newIdentity, verifyLogin } from '../identities.ts';
 import { mintOpenIdToken } from '../openid.ts';
 import { getIdentityPool, identityPoolArn } from '../pools.ts';
 import type { GetOpenIdTokenForDeveloperIdentityInput, GetOpenIdTokenForDeveloperIdentityResponse } from '../shapes.ts';
@@ -21,13 +21,16 @@ export default defineOperation<GetOpenIdTokenForDeveloperIdentityInput, GetOpenI
   async handle(input, deps) {
     const pool = await getIdentityPool(deps, input.IdentityPoolId);
     const { dev, userId } = developerLogin(pool, input.Logins);
-    const others = [];
+    const others: { provider: string; userId: string; owner: string | null }[] = [];
     for (const [provider, token] of Object.entries(input.Logins)) {
       if (provider === dev) continue;
       const login = await verifyLogin(deps, pool, provider, token);
       if (login.identityId !== undefined) throw new NotAuthorizedException(COGNITO_TOKEN_REFUSED);
-      others.push({ provider, userId: login.sub, owner: await deps.store.identities.linked(pool.id, provider, login.sub) });
+      others.push({ provider: login.provider, userId: login.sub, owner: await deps.store.identities.linked(pool.id, login.provider, login.sub) });
     }
+    // Two users of one provider (a user pool under its two names) would both be linked by linkTo below.
+    const twice = others.find((l, i) => others.some((o, j) => j < i && o.provider === l.provider && o.userId !== l.userId));
+    if (twice) throw differentUsers(twice.provider);
     const devOwner = await deps.store.identities.linked(pool.id, dev, userId);
 
     let identityId: string;

@@ -6,6 +6,8 @@
 import { defineOperation } from '../../protocol/operation.ts';
 import { InvalidParameterException } from '../errors.ts';
 import { tokenLoginSecondsLeft } from '../developer.ts';
+import { getIdentity } from '../identities.ts';
+import { getIdentityPool } from '../pools.ts';
 import { mintOpenIdToken } from '../openid.ts';
 import { principalTagsFor } from '../principal-tags.ts';
 import { proveIdentity } from '../sessions.ts';
@@ -16,10 +18,11 @@ export default defineOperation<GetOpenIdTokenInput, GetOpenIdTokenResponse>({
   name: 'GetOpenIdToken',
   auth: 'none',
   async handle(input, deps) {
-    const p = await proveIdentity(deps, input.IdentityId, input.Logins);
-    const s = p.pool.settings;
+    // The pool's refusals come before proving the identity, which may link logins (a guest signing in).
+    const s = (await getIdentityPool(deps, (await getIdentity(deps, input.IdentityId)).poolId)).settings;
     if (s.AllowClassicFlow === false) throw new InvalidParameterException('Basic (classic) flow is not enabled, please use enhanced flow.');
     if (Object.keys(s.RoleMappings ?? {}).length > 0) throw new InvalidParameterException('Basic (classic) flow is not supported with RoleMappings, please use enhanced flow.');
+    const p = await proveIdentity(deps, input.IdentityId, input.Logins);
     const tags = principalTagsFor(s, p.logins);
     // A token proven by an identity-pool token expires no later than that one (a short TokenDuration is not stretched).
     const seconds = Math.min(600, tokenLoginSecondsLeft(deps, p.logins));
