@@ -1,11 +1,13 @@
 // /_cognate/authorize asked directly, as a proxy asks it: an s3 request signed by the SDK's signer with credentials from
 // GetCredentialsForIdentity is allowed into the identity's own folder (the policy's ${cognito-identity.amazonaws.com:sub})
 // and denied elsewhere; a missing, wrong or expired signature is 401; the admin key and unsafe paths are 403.
+// Runs on PostgreSQL too when COGNATE_TEST_DATABASE_URL is set.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import { rawRequest } from '../support/raw-http.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { s3Path, signS3, uploadsPool, type Guest, type UploadsPool } from '../support/identity-uploads.ts';
 
 const HOST = 'files.example.test:8080';
@@ -16,7 +18,7 @@ let alice: Guest;
 let bob: Guest;
 
 before(async () => {
-  s = await startTestServer({ clock });
+  s = await startServerOnStoreUnderTest(clock, 'authorize_endpoint');
   pool = await uploadsPool(s.url, s.deps.admin, s.deps.config.region);
   alice = await pool.guest();
   bob = await pool.guest();
@@ -25,6 +27,7 @@ after(async () => {
   pool.destroy();
   await s.close();
 });
+testOnPostgres(() => s);
 
 /** Asks the endpoint about `method uri` sent to HOST with `signed` (the original request's headers). */
 function ask(method: string, uri: string, signed: Record<string, string>, extra: Record<string, string> = {}) {
