@@ -51,6 +51,7 @@ export async function proveIdentity(
   const verified: VerifiedLogin[] = [];
   let unlinked = false;
   let ours = false;
+  let linkedHere = false; // a login of the request (not an identity-pool token) is linked to the target
   for (const [key, token] of entries) {
     const login = await verifyLogin(deps, pool, key, token);
     const { provider, sub } = login;
@@ -64,11 +65,11 @@ export async function proveIdentity(
     }
     const holder = await deps.store.identities.linked(pool.id, provider, sub);
     if (holder === null) unlinked = true;
-    else if (holder === target.id) ours = true;
+    else if (holder === target.id) ours = linkedHere = true;
     else if (guest && entries.length === 1) {
       // A guest presenting a login linked to another identity (a returning user on a new device): that identity.
       target = await getIdentity(deps, holder);
-      ours = true;
+      ours = linkedHere = true;
     } else throw new NotAuthorizedException(LOGINS_MISMATCH);
     amr.push(provider, `${provider}:CognitoSignIn:${sub}`);
   }
@@ -83,7 +84,11 @@ export async function proveIdentity(
   } else if (unlinked) {
     // At least one login is already this identity's; the others are linked to it ("Supplying multiple logins creates
     // an implicit link", as GetId).
-    const linked = await linkLogins(deps, pool, fresh.map((l) => ({ provider: l.provider, userId: l.sub })));
+    // Where only an identity-pool token proved the identity, one of its linked logins anchors the link to it (else
+    // link() would make a new identity of the fresh logins, and leave it behind when refused below).
+    const anchor = linkedHere ? [] : (await deps.store.identities.loginsOf(target.id)).slice(0, 1);
+    if (!linkedHere && anchor.length === 0) throw new NotAuthorizedException(LOGINS_MISMATCH);
+    const linked = await linkLogins(deps, pool, [...anchor, ...fresh.map((l) => ({ provider: l.provider, userId: l.sub }))]);
     if (linked.id !== target.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
     target = linked;
   }
