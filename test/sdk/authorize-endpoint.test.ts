@@ -4,7 +4,9 @@
 // Runs on PostgreSQL too when COGNATE_TEST_DATABASE_URL is set.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { FixedClock } from '../../src/runtime/clock.ts';
+import { ROLE_RECHECK_MS } from '../../src/identity-pools/role-policies.ts';
 import { rawRequest } from '../support/raw-http.ts';
 import type { TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
@@ -119,4 +121,28 @@ test('the admin key is not spoken for here (403); a request without X-Original-U
   assert.equal(JSON.parse(r.body).__type, 'AccessDeniedException');
   const bad = await rawRequest(s.url, { method: 'GET', path: '/_cognate/authorize', headers: { 'x-original-method': 'PUT' } });
   assert.equal(bad.status, 400);
+});
+
+test("a policy change through IAM applies to the next decision at once; another server's change (straight to the store), within 5 s", async () => {
+  const iam = new IAMClient({ region: s.deps.config.region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
+  const path = s3Path('uploads', `${alice.identityId}/notes.txt`);
+  const status = async () => (await ask('GET', path, await sign(alice, 'GET', path))).status;
+  const denyGet = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] });
+  try {
+    assert.equal(await status(), 200);
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'uploads-guest', PolicyName: 'deny-get', PolicyDocument: denyGet }));
+    assert.equal(await status(), 403);
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'uploads-guest', PolicyName: 'deny-get' }));
+    assert.equal(await status(), 200);
+
+    // another server sharing the database changes the policies: this one reads them again within ROLE_RECHECK_MS
+    await s.deps.store.roles.putPolicy({ roleName: 'uploads-guest', policyName: 'deny-get', document: denyGet });
+    clock.advance(ROLE_RECHECK_MS);
+    assert.equal(await status(), 403);
+    await s.deps.store.roles.deletePolicy('uploads-guest', 'deny-get');
+    clock.advance(ROLE_RECHECK_MS);
+    assert.equal(await status(), 200);
+  } finally {
+    iam.destroy();
+  }
 });
