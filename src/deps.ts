@@ -20,6 +20,7 @@ import { storedKeys, type StoredKeys } from './runtime/stored-keys.ts';
 import { lazyCredentialAuthority, withRoleCredentials, type LazyCredentialAuthority } from './identity-pools/credentials.ts';
 import { LruCache } from './lib/lru.ts';
 import type { CachedIdentityKeys } from './identity-pools/openid.ts';
+import { RolePolicyCache } from './identity-pools/role-policies.ts';
 import type { KeyObject } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import { makeMetrics, type Metrics } from './runtime/metrics.ts';
@@ -78,10 +79,12 @@ export interface Caches {
   remoteJwks: LruCache<string, JWTVerifyGetKey>;
   /** The identity pools' OpenID keys, unsealed (identity-pools/openid.ts; re-read every few seconds, so a rotation reaches every server). */
   identityKeys: LruCache<string, CachedIdentityKeys>;
+  /** Roles with their parsed inline policies, for authorization decisions (dropped on a change here, re-read every few seconds). */
+  rolePolicies: RolePolicyCache;
 }
 
 export function makeCaches(): Caches {
-  return { sigv4Keys: new LruCache(256), verificationKeys: new LruCache(10_000), remoteJwks: new LruCache(256), identityKeys: new LruCache(1) };
+  return { sigv4Keys: new LruCache(256), verificationKeys: new LruCache(10_000), remoteJwks: new LruCache(256), identityKeys: new LruCache(1), rolePolicies: new RolePolicyCache() };
 }
 
 /** The trigger runner for this configuration: the mapping file's targets, then the Lambda endpoint, signed by `admin`. */

@@ -1,12 +1,13 @@
 // Authorization of calls signed with issued credentials (issue 10): the assumed role's inline policies, evaluated
 // by policy.ts for the call's action (`{service}:{Operation}`) and resource, with the condition keys the credentials
 // carry (cognito-identity.amazonaws.com:sub/aud/amr) and the request's own (aws:CurrentTime, aws:SourceIp, …).
-// Calls signed by the admin key are not restricted here. The policies are read per call, so a change applies at once.
+// Calls signed by the admin key are not restricted here. The policies come from role-policies.ts: a change made through
+// this server applies at once, one made by another server sharing the database within a few seconds.
 import type { Deps } from '../deps.ts';
 import { AccessDeniedException, type ServiceError } from '../protocol/errors.ts';
 import type { SigV4Principal } from '../protocol/sigv4.ts';
 import type { RoleContext } from './credentials.ts';
-import { evaluate, parsePolicy, type Decision, type PolicyDocument } from './policy.ts';
+import { evaluate, type Decision, type PolicyDocument } from './policy.ts';
 
 export function roleContextOf(principal: SigV4Principal | undefined): RoleContext | undefined {
   const c = principal?.context as { kind?: string } | undefined;
@@ -31,7 +32,7 @@ export function resourceOf(deps: Pick<Deps, 'config'>, input: Record<string, unk
 
 /** Throws AccessDeniedException unless the principal is the admin or its role allows `action` on `resource`. */
 export async function authorize(
-  deps: Pick<Deps, 'store' | 'config' | 'clock'>,
+  deps: Pick<Deps, 'store' | 'config' | 'clock' | 'caches'>,
   principal: SigV4Principal | undefined,
   action: string,
   resource: string,
@@ -46,7 +47,7 @@ export async function authorize(
 
 /** The role's decision on `action` and `resource`, with the credentials' condition keys, the request's and `extraKeys`. */
 export async function decide(
-  deps: Pick<Deps, 'store' | 'config' | 'clock'>,
+  deps: Pick<Deps, 'store' | 'config' | 'clock' | 'caches'>,
   role: RoleContext,
   action: string,
   resource: string,
@@ -54,17 +55,10 @@ export async function decide(
   extraKeys: Record<string, string> = {},
 ): Promise<Decision> {
   const name = roleNameOf(role.roleArn);
-  const stored = await deps.store.roles.get(name);
-  const policies: PolicyDocument[] = [];
-  if (stored && stored.arn === role.roleArn && (role.roleId === undefined || stored.roleId === role.roleId)) {
-    for (const p of await deps.store.roles.allPolicies(name)) {
-      try {
-        policies.push(parsePolicy(p.document));
-      } catch {
-        /* a document stored before a stricter check grants nothing */
-      }
-    }
-  }
+  // One read of the role with its policies, parsed, kept a few seconds (role-policies.ts); only the role the
+  // credentials were issued for (same ARN, same unique id: not another role made since under its name) grants anything.
+  const { role: stored, policies: parsed } = await deps.caches.rolePolicies.get(deps, name);
+  const policies: PolicyDocument[] = stored && stored.arn === role.roleArn && (role.roleId === undefined || stored.roleId === role.roleId) ? parsed : [];
   const now = deps.clock.now();
   const keys: Record<string, string | string[]> = {
     ...extraKeys,

@@ -6,6 +6,7 @@
 import type { IdentityPoolSettings } from '../storage/records.ts';
 import { InvalidParameterException } from './errors.ts';
 import type { VerifiedLogin } from './identities.ts';
+import { TAGS_CLAIM } from './openid.ts';
 
 export type PrincipalTagMap = NonNullable<IdentityPoolSettings['PrincipalTagMaps']>[string];
 
@@ -37,10 +38,50 @@ export function principalTagMap(settings: IdentityPoolSettings, provider: string
   return { UseDefaults: false, PrincipalTags: out };
 }
 
-/** The session tags of the request's verified logins (the first login naming a tag wins). */
+/**
+ * GetOpenIdTokenForDeveloperIdentity's PrincipalTags, which become the token's session tags. The model has checked
+ * the map's size (≤ 50) and the lengths of keys (1–128) and values (1–256); STS's rules for a session tag's characters
+ * and its reserved `aws:` prefix are checked here, so that no token carries tags STS would refuse (wording ours).
+ */
+export function developerPrincipalTags(tags: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags ?? {})) {
+    if (!TAG_CHARS.test(key) || key.toLowerCase().startsWith('aws:')) throw new InvalidParameterException(`Invalid principal tag key: ${key}`);
+    if (!TAG_CHARS.test(value)) throw new InvalidParameterException(`Invalid principal tag value for key: ${key}`);
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The session tags an identity-pool OpenID token carries (`{"principal_tags": {"key": ["value"]}}` in its
+ * `https://aws.amazon.com/tags` claim; a value may also be a plain string) as tag → value; anything else, none.
+ */
+export function sessionTagsOf(claim: unknown): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const p = claim && typeof claim === 'object' ? (claim as { principal_tags?: unknown }).principal_tags : undefined;
+  if (!p || typeof p !== 'object' || Array.isArray(p)) return tags;
+  for (const [k, v] of Object.entries(p as Record<string, unknown>)) {
+    const value = Array.isArray(v) ? v[0] : v;
+    if (typeof value === 'string') tags[k] = value;
+  }
+  return tags;
+}
+
+/**
+ * The session tags of the request's verified logins (the first login naming a tag wins): an identity-pool token
+ * (the login cognito-identity.amazonaws.com, e.g. a developer token) carries its own, as STS reads them from it;
+ * another login's come from its claims by the pool's map for its provider.
+ */
 export function principalTagsFor(settings: IdentityPoolSettings, logins: VerifiedLogin[]): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const login of logins) {
+    if (login.identityId !== undefined) {
+      for (const [tag, value] of Object.entries(sessionTagsOf(login.claims[TAGS_CLAIM]))) {
+        if (!Object.hasOwn(tags, tag) && Object.keys(tags).length < MAX_SESSION_TAGS) tags[tag] = value;
+      }
+      continue;
+    }
     const map = settings.PrincipalTagMaps?.[login.provider];
     if (!map) continue;
     const wanted = map.UseDefaults ? DEFAULT_PRINCIPAL_TAGS : map.PrincipalTags;

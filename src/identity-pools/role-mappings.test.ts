@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyMapping, mappingFor, ruleMatches } from './role-mappings.ts';
-import { principalTagMap, principalTagsFor } from './principal-tags.ts';
+import { developerPrincipalTags, principalTagMap, principalTagsFor } from './principal-tags.ts';
 import type { IdentityPoolSettings } from '../storage/records.ts';
 
 const R = (n: string) => `arn:aws:iam::123456789012:role/${n}`;
@@ -55,4 +55,15 @@ test('principal tags: defaults, custom maps, claims that set no tag', () => {
   assert.deepEqual(principalTagsFor(settings, [login({ 'custom:dept': 'sales', 'cognito:groups': ['a'], odd: 'a,b', email_verified: true })]), { dept: 'sales', ok: 'true' });
   settings.PrincipalTagMaps[provider] = { UseDefaults: true, PrincipalTags: {} };
   assert.deepEqual(principalTagsFor(settings, [login({ sub: 'u1' })]), { client: 'client1', username: 'u1' });
+});
+
+test("principal tags of an identity-pool token login are the token's own; a developer's PrincipalTags are checked", () => {
+  const settings: IdentityPoolSettings = { AllowUnauthenticatedIdentities: false };
+  const token = { provider: 'cognito-identity.amazonaws.com', sub: 'id', identityId: 'id',
+    claims: { 'https://aws.amazon.com/tags': { principal_tags: { dept: ['sales'], plain: 'x', bad: [1] } } } };
+  assert.deepEqual(principalTagsFor(settings, [token]), { dept: 'sales', plain: 'x' });
+  assert.deepEqual(principalTagsFor(settings, [{ ...token, claims: { 'https://aws.amazon.com/tags': ['dept'] } }]), {});
+  assert.deepEqual(developerPrincipalTags({ dept: 'sales', 'a:b/c=d+e-f@g h': '' }), { dept: 'sales', 'a:b/c=d+e-f@g h': '' });
+  assert.deepEqual(developerPrincipalTags(undefined), {});
+  for (const bad of [{ 'AWS:x': 'v' }, { 'k!': 'v' }, { k: 'v;' }] as Record<string, string>[]) assert.throws(() => developerPrincipalTags(bad), { name: 'InvalidParameterException' });
 });

@@ -47,8 +47,10 @@ export async function proveIdentity(
     return { identity, pool, poolArn, authenticated: false, amr: ['unauthenticated'], logins: [] };
   }
   // A guest signing in keeps its identity, as Cognito does (Amplify asks with the guest id it has): a login linked
-  // nowhere yet is linked to it, and a login already linked to another identity answers for that one (the caller
-  // proved the login; Cognito merges the guest into it, which Cognate does not do yet: the guest identity stays).
+  // nowhere yet is linked to it, and a login already linked to another identity answers for that one, into which the
+  // guest identity is merged: it is gone afterwards (developer guide, "Switching unauthenticated users to authenticated
+  // users": the old identity takes the new one's identifier and its profile data is merged; Cognito disables it,
+  // amplify-js#6616). Cognate keeps no data per identity besides its logins (no Cognito Sync datasets) to carry over.
   const guest = identity.logins.length === 0;
   let target = identity;
   const amr = ['authenticated'];
@@ -99,6 +101,9 @@ export async function proveIdentity(
     if (linked.id !== target.id) throw new NotAuthorizedException(LOGINS_MISMATCH);
     target = linked;
   }
+  // The guest merged into the identity its login proved (a guest has no logins to move; it is deleted). Done last, once
+  // every login of the request is proven: a refused request leaves the guest as it was.
+  if (guest && target.id !== identity.id) target = (await deps.store.identities.merge(identity.id, target.id, deps.clock.now())) ?? target;
   return { identity: target, pool, poolArn, authenticated: true, amr, logins: verified };
 }
 

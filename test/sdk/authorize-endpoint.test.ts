@@ -1,11 +1,15 @@
 // /_cognate/authorize asked directly, as a proxy asks it: an s3 request signed by the SDK's signer with credentials from
 // GetCredentialsForIdentity is allowed into the identity's own folder (the policy's ${cognito-identity.amazonaws.com:sub})
 // and denied elsewhere; a missing, wrong or expired signature is 401; the admin key and unsafe paths are 403.
+// Runs on PostgreSQL too when COGNATE_TEST_DATABASE_URL is set.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { FixedClock } from '../../src/runtime/clock.ts';
+import { ROLE_RECHECK_MS } from '../../src/identity-pools/role-policies.ts';
 import { rawRequest } from '../support/raw-http.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { s3Path, signS3, uploadsPool, type Guest, type UploadsPool } from '../support/identity-uploads.ts';
 
 const HOST = 'files.example.test:8080';
@@ -16,7 +20,7 @@ let alice: Guest;
 let bob: Guest;
 
 before(async () => {
-  s = await startTestServer({ clock });
+  s = await startServerOnStoreUnderTest(clock, 'authorize_endpoint');
   pool = await uploadsPool(s.url, s.deps.admin, s.deps.config.region);
   alice = await pool.guest();
   bob = await pool.guest();
@@ -25,6 +29,7 @@ after(async () => {
   pool.destroy();
   await s.close();
 });
+testOnPostgres(() => s);
 
 /** Asks the endpoint about `method uri` sent to HOST with `signed` (the original request's headers). */
 function ask(method: string, uri: string, signed: Record<string, string>, extra: Record<string, string> = {}) {
@@ -212,5 +217,29 @@ test('execute-api: the Host cannot dodge a Deny by its case, nor write path segm
     }
   } finally {
     caller.destroy();
+  }
+});
+
+test("a policy change through IAM applies to the next decision at once; another server's change (straight to the store), within 5 s", async () => {
+  const iam = new IAMClient({ region: s.deps.config.region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
+  const path = s3Path('uploads', `${alice.identityId}/notes.txt`);
+  const status = async () => (await ask('GET', path, await sign(alice, 'GET', path))).status;
+  const denyGet = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] });
+  try {
+    assert.equal(await status(), 200);
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'uploads-guest', PolicyName: 'deny-get', PolicyDocument: denyGet }));
+    assert.equal(await status(), 403);
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'uploads-guest', PolicyName: 'deny-get' }));
+    assert.equal(await status(), 200);
+
+    // another server sharing the database changes the policies: this one reads them again within ROLE_RECHECK_MS
+    await s.deps.store.roles.putPolicy({ roleName: 'uploads-guest', policyName: 'deny-get', document: denyGet });
+    clock.advance(ROLE_RECHECK_MS);
+    assert.equal(await status(), 403);
+    await s.deps.store.roles.deletePolicy('uploads-guest', 'deny-get');
+    clock.advance(ROLE_RECHECK_MS);
+    assert.equal(await status(), 200);
+  } finally {
+    iam.destroy();
   }
 });

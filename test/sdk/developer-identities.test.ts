@@ -6,12 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityCommand, GetCredentialsForIdentityCommand, GetIdCommand, GetOpenIdTokenCommand,
+  CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityCommand, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand, GetOpenIdTokenCommand,
   GetOpenIdTokenForDeveloperIdentityCommand, LookupDeveloperIdentityCommand, MergeDeveloperIdentitiesCommand, SetIdentityPoolRolesCommand,
   UnlinkDeveloperIdentityCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
+import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { rawRequest } from '../support/raw-http.ts';
@@ -61,9 +61,9 @@ after(async () => {
   await s.close();
 });
 
-const devToken = (userId: string, more: { IdentityId?: string; TokenDuration?: number; Logins?: Record<string, string>; IdentityPoolId?: string } = {}) =>
+const devToken = (userId: string, more: { IdentityId?: string; TokenDuration?: number; Logins?: Record<string, string>; IdentityPoolId?: string; PrincipalTags?: Record<string, string> } = {}) =>
   admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: more.IdentityPoolId ?? poolId, IdentityId: more.IdentityId, TokenDuration: more.TokenDuration,
-    Logins: { [DEV]: userId, ...more.Logins } }));
+    Logins: { [DEV]: userId, ...more.Logins }, PrincipalTags: more.PrincipalTags }));
 const idTokenOf = async (username: string) =>
   (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
 const errorOf = async (p: () => Promise<unknown>) => {
@@ -154,6 +154,65 @@ test('the developer token is the login cognito-identity.amazonaws.com: credentia
   const viaSts = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: authRole, RoleSessionName: 'carol', WebIdentityToken: Token! }));
   assert.match(viaSts.Credentials!.AccessKeyId!, /^ASIA/);
   assert.equal(viaSts.SubjectFromWebIdentityToken, IdentityId);
+});
+
+test("PrincipalTags become the developer token's session tags: a role policy conditioned on one allows one user, denies another", async () => {
+  const { region, accountId } = s.deps.config;
+  const tagged = (await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'tagged', AllowUnauthenticatedIdentities: false, DeveloperProviderName: DEV }))).IdentityPoolId!;
+  const poolArn = `arn:aws:cognito-identity:${region}:${accountId}:identitypool/${tagged}`;
+  const iam = new IAMClient({ region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
+  const trustTagged = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: NS }, Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
+    Condition: { StringEquals: { [`${NS}:aud`]: tagged } } }] });
+  const role = (await iam.send(new CreateRoleCommand({ RoleName: 'Cognito_devTagged', AssumeRolePolicyDocument: trustTagged }))).Role!.Arn!;
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'Cognito_devTagged', PolicyName: 'sales-only', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [
+    { Effect: 'Allow', Action: 'cognito-identity:DescribeIdentityPool', Resource: poolArn, Condition: { StringEquals: { 'aws:PrincipalTag/dept': 'sales' } } }] }) }));
+  iam.destroy();
+  await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: tagged, Roles: { authenticated: role } }));
+
+  const erin = await devToken('erin', { IdentityPoolId: tagged, PrincipalTags: { dept: 'sales', team: 'north' } });
+  const frank = await devToken('frank', { IdentityPoolId: tagged, PrincipalTags: { dept: 'ops' } });
+  assert.deepEqual(decodeJwt(erin.Token!)['https://aws.amazon.com/tags'], { principal_tags: { dept: ['sales'], team: ['north'] } });
+  const describe = async (c: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) => {
+    const client = new CognitoIdentityClient({ region, endpoint: s.url, maxAttempts: 1, credentials: c });
+    try {
+      return (await client.send(new DescribeIdentityPoolCommand({ IdentityPoolId: tagged }))).IdentityPoolId;
+    } catch (e) {
+      return (e as Error).name;
+    } finally {
+      client.destroy();
+    }
+  };
+  // GetCredentialsForIdentity with the developer token as the login cognito-identity.amazonaws.com
+  const enhanced = async (t: { IdentityId?: string; Token?: string }) => {
+    const c = (await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: t.IdentityId, Logins: { [NS]: t.Token! } }))).Credentials!;
+    return describe({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken! });
+  };
+  assert.equal(await enhanced(erin), tagged);
+  assert.equal(await enhanced(frank), 'AccessDeniedException');
+  // STS AssumeRoleWithWebIdentity reads them from the token
+  const viaSts = async (t: { Token?: string }) => {
+    const c = (await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: role, RoleSessionName: 'dev', WebIdentityToken: t.Token! }))).Credentials!;
+    return describe({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! });
+  };
+  assert.equal(await viaSts(erin), tagged);
+  assert.equal(await viaSts(frank), 'AccessDeniedException');
+  // GetOpenIdToken with the developer token as login carries them on
+  const again = await unsigned.send(new GetOpenIdTokenCommand({ IdentityId: erin.IdentityId, Logins: { [NS]: erin.Token! } }));
+  assert.deepEqual(decodeJwt(again.Token!)['https://aws.amazon.com/tags'], { principal_tags: { dept: ['sales'], team: ['north'] } });
+  // the pool's untagging role (no sts:TagSession in its trust policy) takes no tagged session
+  const untaggedToken = await devToken('gina', { PrincipalTags: { dept: 'sales' } });
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: untaggedToken.IdentityId, Logins: { [NS]: untaggedToken.Token! } })))).name,
+    'InvalidIdentityPoolConfigurationException');
+
+  // the model's limits (≤ 50 tags, key 1–128, value 1–256) and STS's tag rules; a refused request links nothing
+  const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
+  for (const PrincipalTags of [many, { ['k'.repeat(129)]: 'v' }, { '': 'v' }, { k: 'v'.repeat(257) }, { k: '' }, { 'aws:dept': 'sales' }, { 'dept!': 'sales' }, { dept: 'sales;' }]) {
+    const e = await awsErrorOf(() => devToken('hank', { IdentityPoolId: tagged, PrincipalTags }));
+    assert.equal(e.name, 'InvalidParameterException', JSON.stringify(PrincipalTags).slice(0, 80));
+  }
+  assert.equal((await awsErrorOf(() => admin.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: tagged, DeveloperUserIdentifier: 'hank' })))).name, 'ResourceNotFoundException');
+  const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'.repeat(256)]));
+  assert.equal(Object.keys((decodeJwt((await devToken('hank', { IdentityPoolId: tagged, PrincipalTags: fifty })).Token!)['https://aws.amazon.com/tags'] as { principal_tags: object }).principal_tags).length, 50);
 });
 
 test('a developer token proves only its own identity of its own pool, and not once expired', async () => {

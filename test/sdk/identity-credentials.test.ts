@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityCommand, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand,
-  GetOpenIdTokenCommand, SetIdentityPoolRolesCommand,
+  GetOpenIdTokenCommand, ListIdentitiesCommand, ResourceNotFoundException, SetIdentityPoolRolesCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -105,6 +105,45 @@ test('a guest who signs in keeps its identity: its first login is linked to it, 
   // a signed-in identity cannot take another user's fresh login
   const aliceToken = (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'alice', PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
   assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: { [provider]: aliceToken } })))).name, 'NotAuthorizedException');
+});
+
+test("a guest presenting a login linked to another identity is merged into it: the guest identity is gone afterwards", async () => {
+  const token = async (username: string) =>
+    (await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: PW } }))).AuthenticationResult!.IdToken!;
+  const logins = { [provider]: await token('alice') };
+  const aliceId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: logins }))).IdentityId!;
+  const before = await admin.send(new DescribeIdentityCommand({ IdentityId: aliceId }));
+  const guestId = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
+  await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId }));
+
+  // a request refused for one of its logins leaves the guest as it was
+  const both = { ...logins, 'accounts.example.com': 'not-a-token' };
+  assert.equal((await awsErrorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: both })))).name, 'NotAuthorizedException');
+  assert.deepEqual((await admin.send(new DescribeIdentityCommand({ IdentityId: guestId }))).Logins ?? [], []);
+
+  (s.deps.clock as FixedClock).advance(1000);
+  const merged = await unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: logins }));
+  assert.equal(merged.IdentityId, aliceId);
+  const gone = [ResourceNotFoundException.name, `Identity '${guestId}' not found.`];
+  const errorOf = async (p: () => Promise<unknown>) => {
+    const e = await awsErrorOf(p);
+    return [e.name, e.message];
+  };
+  assert.deepEqual(await errorOf(() => admin.send(new DescribeIdentityCommand({ IdentityId: guestId }))), gone);
+  assert.deepEqual(await errorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId }))), gone);
+  assert.deepEqual(await errorOf(() => unsigned.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId, Logins: logins }))), gone);
+  const listed = await admin.send(new ListIdentitiesCommand({ IdentityPoolId: poolId, MaxResults: 60 }));
+  assert.ok(!listed.Identities!.some((i) => i.IdentityId === guestId));
+  // the identity it was merged into keeps its logins and its creation date; it was modified by the merge
+  const after = await admin.send(new DescribeIdentityCommand({ IdentityId: aliceId }));
+  assert.deepEqual(after.Logins, before.Logins);
+  assert.equal(after.CreationDate!.getTime(), before.CreationDate!.getTime());
+  assert.ok(after.LastModifiedDate! > before.LastModifiedDate!);
+
+  // GetOpenIdToken merges likewise
+  const another = (await unsigned.send(new GetIdCommand({ IdentityPoolId: poolId }))).IdentityId!;
+  assert.equal((await unsigned.send(new GetOpenIdTokenCommand({ IdentityId: another, Logins: logins }))).IdentityId, aliceId);
+  assert.equal((await awsErrorOf(() => admin.send(new DescribeIdentityCommand({ IdentityId: another })))).name, 'ResourceNotFoundException');
 });
 
 test('classic flow: GetOpenIdToken then STS AssumeRoleWithWebIdentity; a role whose trust does not match is refused', async () => {

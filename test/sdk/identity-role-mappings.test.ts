@@ -1,6 +1,7 @@
 // Role mappings, principal tags and the classic flow switch, end to end with the real SDKs: users of a Cognate user
 // pool in groups with roles sign in, their ID tokens go to GetCredentialsForIdentity, and STS GetCallerIdentity shows
 // which role the credentials assumed; a role policy conditioned on a principal tag allows one user and denies another.
+// Runs on PostgreSQL too when COGNATE_TEST_DATABASE_URL is set.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -14,7 +15,8 @@ import {
   AdminAddUserToGroupCommand, CreateGroupCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { ALL_FLOWS, createTestUser } from '../support/users.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
@@ -70,7 +72,7 @@ async function identityPool(name: string, o: { classic?: boolean } = {}): Promis
 }
 
 before(async () => {
-  s = await startTestServer({ clock: new FixedClock(Date.now()) });
+  s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'role_mappings');
   region = s.deps.config.region;
   acct = s.deps.config.accountId;
   admin = new CognitoIdentityClient({ region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
@@ -103,6 +105,7 @@ after(async () => {
   for (const c of [admin, unsigned, iam]) c.destroy();
   await s.close();
 });
+testOnPostgres(() => s);
 
 const setMapping = (pool: string, m: RoleMapping) =>
   admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool, Roles: { authenticated: arns.DefaultAuth! }, RoleMappings: { [mappingKey]: m } }));

@@ -7,6 +7,7 @@ import { awsError } from '../../protocol/errors.ts';
 import type { QueryOperation } from '../../protocol/query.ts';
 import { assumedRoleArn, roleNameOf } from '../authorize.ts';
 import { identityIssuer, TAGS_CLAIM, verifyOpenIdToken } from '../openid.ts';
+import { sessionTagsOf } from '../principal-tags.ts';
 import { trustAllowsSession } from '../sessions.ts';
 
 const AccessDenied = awsError('AccessDenied', { status: 403 });
@@ -77,15 +78,3 @@ export const assumeRoleWithWebIdentity: QueryOperation = {
     };
   },
 };
-
-/** `{"principal_tags": {"key": ["value"]}}` (a value may also be a plain string) as tag → value; anything else, none. */
-function sessionTagsOf(claim: unknown): Record<string, string> {
-  const tags: Record<string, string> = {};
-  const p = claim && typeof claim === 'object' ? (claim as { principal_tags?: unknown }).principal_tags : undefined;
-  if (!p || typeof p !== 'object' || Array.isArray(p)) return tags;
-  for (const [k, v] of Object.entries(p as Record<string, unknown>)) {
-    const value = Array.isArray(v) ? v[0] : v;
-    if (typeof value === 'string') tags[k] = value;
-  }
-  return tags;
-}

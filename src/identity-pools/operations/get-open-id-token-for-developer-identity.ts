@@ -1,13 +1,16 @@
 // GetOpenIdTokenForDeveloperIdentity (SigV4, a backend's call): the identity linked to the pool's developer provider
 // and the developer user identifier — found, made, or the given IdentityId, which the login is then linked to — and an
 // OpenID token for it lasting TokenDuration (default 15 minutes). Other logins in the map are verified as GetId's and
-// linked too. PrincipalTags are accepted (shape checked by the model) and not applied.
+// linked too. PrincipalTags become the token's session tags (its `https://aws.amazon.com/tags` claim), which STS
+// AssumeRoleWithWebIdentity reads, and GetCredentialsForIdentity / GetOpenIdToken carry on when the token is their login
+// cognito-identity.amazonaws.com (API reference: "Use this operation to configure attribute mappings for custom providers").
 import { defineOperation } from '../../protocol/operation.ts';
 import { COGNITO_TOKEN_REFUSED, DEFAULT_TOKEN_SECONDS, developerAmr, developerLogin, identityOfPool } from '../developer.ts';
 import { DeveloperUserAlreadyRegisteredException, NotAuthorizedException, ResourceConflictException } from '../errors.ts';
 import { differentUsers, newIdentity, verifyLogin } from '../identities.ts';
 import { mintOpenIdToken } from '../openid.ts';
 import { getIdentityPool, identityPoolArn } from '../pools.ts';
+import { developerPrincipalTags } from '../principal-tags.ts';
 import type { GetOpenIdTokenForDeveloperIdentityInput, GetOpenIdTokenForDeveloperIdentityResponse } from '../shapes.ts';
 
 const LOGINS_MISMATCH = "Logins don't match. Please include at least one valid login for this identity or identity pool.";
@@ -21,6 +24,7 @@ export default defineOperation<GetOpenIdTokenForDeveloperIdentityInput, GetOpenI
   async handle(input, deps) {
     const pool = await getIdentityPool(deps, input.IdentityPoolId);
     const { dev, userId } = developerLogin(pool, input.Logins);
+    const tags = developerPrincipalTags(input.PrincipalTags);
     const others: { provider: string; userId: string; owner: string | null }[] = [];
     for (const [provider, token] of Object.entries(input.Logins)) {
       if (provider === dev) continue;
@@ -59,6 +63,7 @@ export default defineOperation<GetOpenIdTokenForDeveloperIdentityInput, GetOpenI
       identityPoolArn: identityPoolArn(deps, pool.id),
       amr: developerAmr(dev, pool.id, userId),
       seconds: input.TokenDuration ?? DEFAULT_TOKEN_SECONDS,
+      tags,
     });
     return { IdentityId: identityId, Token };
   },

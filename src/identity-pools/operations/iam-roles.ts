@@ -121,6 +121,7 @@ export const iamRoleOperations: QueryOperation[] = [
       createdAt: deps.clock.now(),
     };
     const res = await deps.store.roles.create(role, MAX_ROLES);
+    deps.caches.rolePolicies.invalidate(name);
     if (res === 'exists') throw new EntityAlreadyExists(`Role with name ${name} already exists.`);
     if (res === 'limit') throw new LimitExceeded(`Cannot exceed quota for RolesPerAccount: ${MAX_ROLES}`);
     return { Role: roleXml(role) };
@@ -144,13 +145,16 @@ export const iamRoleOperations: QueryOperation[] = [
     checkName(name, 'roleName', 64);
     const doc = required(params, 'PolicyDocument', 'policyDocument');
     checkPolicy(doc, 'trust');
-    if (!(await deps.store.roles.setAssumeRolePolicy(name, doc))) throw noRole(name);
+    const updated = await deps.store.roles.setAssumeRolePolicy(name, doc);
+    deps.caches.rolePolicies.invalidate(name);
+    if (!updated) throw noRole(name);
     return undefined;
   }),
   iam('DeleteRole', async (params, deps) => {
     const name = required(params, 'RoleName', 'roleName');
     checkName(name, 'roleName', 64);
     const res = await deps.store.roles.delete(name);
+    deps.caches.rolePolicies.invalidate(name);
     if (res === 'missing') throw noRole(name);
     if (res === 'conflict') throw new DeleteConflict('Cannot delete entity, must delete policies first.');
     return undefined;
@@ -159,7 +163,10 @@ export const iamRoleOperations: QueryOperation[] = [
     const { roleName, policyName } = roleAndPolicyName(params);
     const document = required(params, 'PolicyDocument', 'policyDocument');
     checkPolicy(document, 'permissions');
-    if (!(await deps.store.roles.putPolicy({ roleName, policyName, document }))) throw noRole(roleName);
+    const put = await deps.store.roles.putPolicy({ roleName, policyName, document });
+    // Decisions on this server see the change at once (role-policies.ts); other servers within a few seconds.
+    deps.caches.rolePolicies.invalidate(roleName);
+    if (!put) throw noRole(roleName);
     return undefined;
   }),
   iam('GetRolePolicy', async (params, deps) => {
@@ -183,7 +190,9 @@ export const iamRoleOperations: QueryOperation[] = [
   iam('DeleteRolePolicy', async (params, deps) => {
     const { roleName, policyName } = roleAndPolicyName(params);
     await mustGetRole(deps, roleName);
-    if (!(await deps.store.roles.deletePolicy(roleName, policyName)))
+    const deleted = await deps.store.roles.deletePolicy(roleName, policyName);
+    deps.caches.rolePolicies.invalidate(roleName);
+    if (!deleted)
       throw new NoSuchEntity(`The role policy with name ${policyName} cannot be found.`);
     return undefined;
   }),

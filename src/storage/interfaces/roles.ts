@@ -37,5 +37,7 @@ export interface RoleStore {
   listPolicies(roleName: string, limit: number, cursor?: string): Promise<{ items: string[]; next?: string }>;
   /** Every inline policy of the role (for evaluation). */
   allPolicies(roleName: string): Promise<RolePolicyRecord[]>;
+  /** The role and every inline policy of it (by name), in one read: what an authorization decision needs; null when no such role. */
+  getWithPolicies(name: string): Promise<{ role: RoleRecord; policies: RolePolicyRecord[] } | null>;
   deletePolicy(roleName: string, policyName: string): Promise<boolean>;
 }

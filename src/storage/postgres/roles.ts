@@ -1,7 +1,7 @@
 // PostgreSQL IAM roles and their inline policies: as sqlite/roles.ts; creates counted under an advisory lock.
 import type { RoleStore } from '../interfaces/roles.ts';
 import { nameCursorArg, namePage } from '../pages.ts';
-import { roleOf } from '../sqlite/roles.ts';
+import { ROLE_WITH_POLICIES, roleOf, withPolicies } from '../sqlite/roles.ts';
 import { LOCK, num, type PgDb } from './db.ts';
 
 export function pgRoles({ tx, one, all, changed }: PgDb): RoleStore {
@@ -77,6 +77,9 @@ export function pgRoles({ tx, one, all, changed }: PgDb): RoleStore {
     async allPolicies(roleName) {
       const found = await all('SELECT name, document FROM iam_role_policies WHERE role_key = $1 ORDER BY name', [roleName.toLowerCase()]);
       return found.map((r) => ({ roleName, policyName: r.name, document: r.document }));
+    },
+    async getWithPolicies(name) {
+      return withPolicies(name, await all(ROLE_WITH_POLICIES, [name.toLowerCase()]));
     },
     deletePolicy(roleName, policyName) {
       return changed('DELETE FROM iam_role_policies WHERE role_key = $1 AND name_key = $2', [roleName.toLowerCase(), policyName.toLowerCase()]);

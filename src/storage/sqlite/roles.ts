@@ -1,5 +1,5 @@
 // SQLite IAM roles and their inline policies: names unique case-insensitively (name_key), pages by name.
-import type { RoleRecord, RoleStore } from '../interfaces/roles.ts';
+import type { RolePolicyRecord, RoleRecord, RoleStore } from '../interfaces/roles.ts';
 import { nameCursorArg, namePage } from '../pages.ts';
 import type { Row, SqliteDb } from './db.ts';
 
@@ -13,6 +13,21 @@ export const roleOf = (r: Row): RoleRecord => ({
   maxSessionDuration: Number(r.max_session_duration),
   createdAt: Number(r.created_at),
 });
+
+/** One statement for a role and its inline policies: a row per policy (policy columns null for a role without any). */
+export const ROLE_WITH_POLICIES = `SELECT r.*, p.name AS policy_name, p.document AS policy_document
+  FROM iam_roles r LEFT JOIN iam_role_policies p ON p.role_key = r.name_key WHERE r.name_key = $1 ORDER BY p.name`;
+
+const SQLITE_ROLE_WITH_POLICIES = ROLE_WITH_POLICIES.replace('$1', '?');
+
+/** The rows of ROLE_WITH_POLICIES as the role and its policies, or null when there were none (no such role). */
+export function withPolicies(name: string, rows: Row[]): { role: RoleRecord; policies: RolePolicyRecord[] } | null {
+  if (rows.length === 0) return null;
+  const policies = rows
+    .filter((r) => r.policy_name !== null && r.policy_name !== undefined)
+    .map((r) => ({ roleName: name, policyName: r.policy_name as string, document: r.policy_document as string }));
+  return { role: roleOf(rows[0]!), policies };
+}
 
 export function sqliteRoles({ db, q }: SqliteDb): RoleStore {
   const create = db.transaction((r: RoleRecord, max: number) => {
@@ -87,6 +102,9 @@ export function sqliteRoles({ db, q }: SqliteDb): RoleStore {
     },
     async allPolicies(roleName) {
       return (q('SELECT * FROM iam_role_policies WHERE role_key = ? ORDER BY name').all(roleName.toLowerCase()) as Row[]).map(policyOf(roleName));
+    },
+    async getWithPolicies(name) {
+      return withPolicies(name, q(SQLITE_ROLE_WITH_POLICIES).all(name.toLowerCase()) as Row[]);
     },
     async deletePolicy(roleName, policyName) {
       return q('DELETE FROM iam_role_policies WHERE role_key = ? AND name_key = ?').run(roleName.toLowerCase(), policyName.toLowerCase()).changes === 1;

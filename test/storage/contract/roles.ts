@@ -58,10 +58,19 @@ export function rolesContract(withStore: WithStore): void {
         assert.deepEqual(names.items, ['p0']);
         assert.deepEqual((await store.roles.listPolicies('r', 1, names.next)).items, ['p1']);
         assert.deepEqual((await store.roles.allPolicies('r')).map((p) => p.document), ['{"v":0}', '{"v":2}']);
+        const both = await store.roles.getWithPolicies('R');
+        assert.deepEqual(both?.role, await store.roles.get('r'));
+        assert.deepEqual(both?.policies, [
+          { roleName: 'R', policyName: 'p0', document: '{"v":0}' },
+          { roleName: 'R', policyName: 'p1', document: '{"v":2}' },
+        ]);
+        assert.equal(await store.roles.getWithPolicies('missing'), null);
         assert.equal(await store.roles.delete('r'), 'conflict');
         assert.equal(await store.roles.deletePolicy('r', 'p0'), true);
         assert.equal(await store.roles.deletePolicy('r', 'p0'), false);
         assert.equal(await store.roles.deletePolicy('r', 'P1'), true);
+        assert.deepEqual((await store.roles.getWithPolicies('r'))?.policies, []);
+        assert.equal((await store.roles.getWithPolicies('r'))?.role.name, 'r');
         assert.equal(await store.roles.delete('R'), 'ok');
         assert.equal(await store.roles.delete('r'), 'missing');
         assert.equal(await store.roles.get('r'), null);
