@@ -9,7 +9,9 @@ import { Amplify } from 'aws-amplify';
 import { fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { systemClock } from '../../src/runtime/clock.ts';
+import type { TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { setUpIdentityPool, type IdentityPoolSetup } from '../support/identity-pool.ts';
 
 let s: TestServer;
@@ -18,7 +20,7 @@ let aliceIdentity: string;
 const PW = 'Passw0rd!';
 
 before(async () => {
-  s = await startTestServer();
+  s = await startServerOnStoreUnderTest(systemClock, 'amplify_idpool');
   p = await setUpIdentityPool(s, 'amplify', ['alice'], PW);
   Amplify.configure({
     Auth: {
@@ -39,6 +41,7 @@ after(async () => {
   p.admin.destroy();
   await s.close();
 });
+testOnPostgres(() => s);
 
 async function callerArn(c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): Promise<string> {
   const sts = new STSClient({ region: s.deps.config.region, endpoint: s.url, maxAttempts: 1, credentials: c });

@@ -8,7 +8,9 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CognitoIdentityClient, DescribeIdentityPoolCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
+import { systemClock } from '../../src/runtime/clock.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { setUpIdentityPool, type IdentityPoolSetup } from '../support/identity-pool.ts';
 
 let s: TestServer;
@@ -16,7 +18,7 @@ let p: IdentityPoolSetup;
 const PW = 'Passw0rd!';
 
 before(async () => {
-  s = await startTestServer();
+  s = await startServerOnStoreUnderTest(systemClock, 'credential_providers');
   p = await setUpIdentityPool(s, 'providers', ['alice'], PW);
   // signed-in users may read the identity pool's configuration; guests may not
   await p.iam.send(new PutRolePolicyCommand({ RoleName: p.authRole.name, PolicyName: 'read-pool', PolicyDocument: JSON.stringify({ Version: '2012-10-17',
@@ -27,6 +29,7 @@ after(async () => {
   p.admin.destroy();
   await s.close();
 });
+testOnPostgres(() => s);
 
 const clientConfig = () => ({ region: s.deps.config.region, endpoint: s.url, maxAttempts: 1 });
 const roleArn = (name: string) => `arn:aws:sts::${s.deps.config.accountId}:assumed-role/${name}/CognitoIdentityCredentials`;

@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/storage/postgres/index.ts';
-import type { FixedClock } from '../../src/runtime/clock.ts';
+import type { Clock } from '../../src/runtime/clock.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 export const pgUrl = process.env.COGNATE_TEST_DATABASE_URL;
 
-export async function startServerOnStoreUnderTest(clock: FixedClock, schemaPrefix: string, poolSize = 2, config: Partial<Config> = {}): Promise<TestServer> {
+export async function startServerOnStoreUnderTest(clock: Clock, schemaPrefix: string, poolSize = 2, config: Partial<Config> = {}): Promise<TestServer> {
   if (!pgUrl) return startTestServer({ clock, config });
   const schema = `${schemaPrefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const store = await openPostgresStore(pgUrl, { schema, poolSize });
