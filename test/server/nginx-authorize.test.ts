@@ -1,7 +1,8 @@
 // examples/nginx/nginx.conf run by Debian's nginx (/usr/sbin/nginx) in front of a temporary upload folder, each request
 // asked about at Cognate's /_cognate/authorize: the owner's signed PUT lands in its own folder, a PUT into another
 // identity's folder, an unsigned one, one with expired credentials and one climbing out with `..` are refused.
-// Skipped, with the reason, where nginx (with auth_request and dav) is not installed (.ci/run installs it).
+// Skipped, with the reason, where nginx (with auth_request and dav) is not installed (.ci/run installs it). Cognate runs
+// on the store under test (PostgreSQL when COGNATE_TEST_DATABASE_URL is set).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -11,7 +12,8 @@ import { join } from 'node:path';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import { tempDir } from '../support/process.ts';
 import { rawRequest } from '../support/raw-http.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { s3Path, signS3, uploadsPool, type Guest, type UploadsPool } from '../support/identity-uploads.ts';
 
 const NGINX = '/usr/sbin/nginx';
@@ -73,7 +75,7 @@ function config(nginxPort: number, cognatePort: string): string {
 
 before(async () => {
   if (missing) return;
-  s = await startTestServer({ clock });
+  s = await startServerOnStoreUnderTest(clock, 'nginx_authorize');
   pool = await uploadsPool(s.url, s.deps.admin, s.deps.config.region);
   alice = await pool.guest();
   bob = await pool.guest();
@@ -98,6 +100,7 @@ after(async () => {
   await s?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+testOnPostgres(() => s, missing);
 
 const host = () => new URL(base).host;
 async function put(who: Guest | undefined, key: string, body: string, path = s3Path('uploads', key)) {

@@ -31,10 +31,11 @@ export async function startServerOnStoreUnderTest(clock: Clock, schemaPrefix: st
 
 /**
  * Declares a test that the file's server runs on PostgreSQL: reported as skipped, with the reason, when
- * COGNATE_TEST_DATABASE_URL is not set (the file's tests then ran on SQLite only).
+ * COGNATE_TEST_DATABASE_URL is not set (the file's tests then ran on SQLite only), or with `skip` when the file's
+ * tests are skipped for a reason of their own (no server was started).
  */
-export function testOnPostgres(server: () => TestServer): void {
-  test('runs on PostgreSQL', { skip: pgUrl ? false : 'COGNATE_TEST_DATABASE_URL is not set: ran on SQLite only' }, () => {
+export function testOnPostgres(server: () => TestServer, skip: string | false = false): void {
+  test('runs on PostgreSQL', { skip: skip || (pgUrl ? false : 'COGNATE_TEST_DATABASE_URL is not set: ran on SQLite only') }, () => {
     assert.equal(server().deps.store.kind, 'postgres');
   });
 }
