@@ -16,7 +16,7 @@ import { CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { rawRequest } from '../support/raw-http.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
-import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { ALL_FLOWS, createTestUser } from '../support/users.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
@@ -60,6 +60,7 @@ after(async () => {
   for (const c of [admin, unsigned, sts]) c.destroy();
   await s.close();
 });
+testOnPostgres(() => s);
 
 const devToken = (userId: string, more: { IdentityId?: string; TokenDuration?: number; Logins?: Record<string, string>; IdentityPoolId?: string; PrincipalTags?: Record<string, string> } = {}) =>
   admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: more.IdentityPoolId ?? poolId, IdentityId: more.IdentityId, TokenDuration: more.TokenDuration,

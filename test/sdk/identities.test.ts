@@ -22,7 +22,7 @@ import { CreateUserPoolClientCommand, CreateUserPoolCommand, GlobalSignOutComman
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { ALL_FLOWS, createTestUser } from '../support/users.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
-import { pgUrl, startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 
 let s: TestServer;
 let admin: CognitoIdentityClient;
@@ -59,9 +59,7 @@ after(async () => {
   await s.close();
 });
 
-test('the server stores identities in the store under test', () => {
-  assert.equal(s.deps.store.kind, pgUrl ? 'postgres' : 'sqlite');
-});
+testOnPostgres(() => s);
 
 async function signIn(username: string, ClientId = clientId) {
   const r = await s.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId, AuthParameters: { USERNAME: username, PASSWORD: PW } }));

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-cognito-identity';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
-import { pgUrl, startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 
 let s: TestServer;
 let identity: CognitoIdentityClient;
@@ -37,9 +37,7 @@ after(async () => {
   await s.close();
 });
 
-test('the server stores identity pools in the store under test', () => {
-  assert.equal(s.deps.store.kind, pgUrl ? 'postgres' : 'sqlite');
-});
+testOnPostgres(() => s);
 
 const arnOf = (id: string) => `arn:aws:cognito-identity:${s.deps.config.region}:${s.deps.config.accountId}:identitypool/${id}`;
 

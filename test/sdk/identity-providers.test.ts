@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt, type CryptoKey } from 'jose';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
-import { startServerOnStoreUnderTest } from '../support/store-under-test.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
 const NOW = Math.floor(Date.now() / 1000) * 1000;
@@ -156,6 +156,7 @@ after(async () => {
   await s?.close();
   await new Promise((r) => provider?.close(r));
 });
+testOnPostgres(() => s);
 
 const getId = (Logins: Record<string, string>) => unsigned.send(new GetIdCommand({ IdentityPoolId: poolId, Logins }));
 const loginsOf = async (id: string) => (await admin.send(new DescribeIdentityCommand({ IdentityId: id }))).Logins;
