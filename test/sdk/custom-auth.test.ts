@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { FixedClock } from '../../src/runtime/clock.ts';
+import { housekeep } from '../../src/runtime/housekeeping.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { arnOf, lambdaEvents, triggerSetup, type LambdaKind } from '../support/lambda-kinds.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
@@ -24,7 +25,7 @@ import { createTestUser } from '../support/users.ts';
 
 const ADMIN = { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
 const PASSWORD = 'Passw0rd!';
-const FUNCTIONS = ['custom-auth.define', 'custom-auth.create', 'custom-auth.verify'];
+const FUNCTIONS = ['custom-auth.define', 'custom-auth.create', 'custom-auth.verify', 'custom-auth.silent'];
 const CUSTOM: LambdaConfigType = {
   DefineAuthChallenge: arnOf('custom-auth.define'),
   CreateAuthChallenge: arnOf('custom-auth.create'),
@@ -167,6 +168,11 @@ for (const kind of ['module', 'invoke'] as LambdaKind[]) {
       const expired = await awsErrorOf(() => answer(clientId, username, again.Session, codeFor(username)!));
       assert.equal(expired.name, 'NotAuthorizedException');
       assert.equal(expired.message, 'Invalid session for the user, session is expired.');
+      // The unanswered challenge's server-side record goes with housekeeping.
+      const { nonce } = JSON.parse(s.deps.secrets.decryptString(again.Session!)) as { nonce: string };
+      assert.ok(await s.deps.store.codes.get(poolId, username, `custom-auth:${nonce}`));
+      assert.ok((await housekeep(s.deps)) >= 1);
+      assert.equal(await s.deps.store.codes.get(poolId, username, `custom-auth:${nonce}`), null);
       const garbage = await awsErrorOf(() => answer(clientId, username, 'x'.repeat(40), '000000'));
       assert.equal(garbage.name, 'NotAuthorizedException');
     });
@@ -205,6 +211,19 @@ for (const kind of ['module', 'invoke'] as LambdaKind[]) {
       const f = await awsErrorOf(() => start(closed.clientId, username));
       assert.equal(f.name, 'InvalidParameterException');
       assert.equal(events('DefineAuthChallenge_Authentication', username).length, 0);
+    });
+
+    test('a DefineAuthChallenge answer that decides nothing: InvalidLambdaResponseException; no CreateAuthChallenge: not configured', async () => {
+      const username = unique('u');
+      const silent = await poolWith({ ...CUSTOM, DefineAuthChallenge: arnOf('custom-auth.silent') });
+      await userIn(silent.poolId, username);
+      const e = await awsErrorOf(() => start(silent.clientId, username));
+      assert.equal(e.name, 'InvalidLambdaResponseException');
+      const noCreate = await poolWith({ DefineAuthChallenge: CUSTOM.DefineAuthChallenge });
+      await userIn(noCreate.poolId, username);
+      const f = await awsErrorOf(() => start(noCreate.clientId, username));
+      assert.equal(f.name, 'InvalidParameterException');
+      assert.equal(f.message, 'Custom auth lambda trigger is not configured for the user pool.');
     });
 
     test('an unknown name: UserNotFoundException (LEGACY); with PreventUserExistenceErrors the functions run with userNotFound and no tokens come', async () => {

@@ -56,3 +56,9 @@ export const verify = async (event) => {
   event.response.answerCorrect = expected === event.request.challengeAnswer;
   return event;
 };
+
+/** A DefineAuthChallenge that decides nothing (no issueTokens, failAuthentication or challengeName). */
+export const silent = async (event) => {
+  record(event);
+  return event;
+};

@@ -33,8 +33,9 @@ export interface PendingChallenge {
   challengeMetadata: string | null;
 }
 
-/** The code record of a pending CUSTOM_CHALLENGE: one per Session nonce. */
-export const pendingPurpose = (nonce: string) => `custom-auth:${nonce}`;
+/** The code record of a pending CUSTOM_CHALLENGE: one per Session nonce (housekeeping drops unanswered ones). */
+export const PENDING_CHALLENGE_PREFIX = 'custom-auth:';
+export const pendingPurpose = (nonce: string) => `${PENDING_CHALLENGE_PREFIX}${nonce}`;
 
 export async function customAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>): Promise<AuthOutput> {
   const name = param(params, 'USERNAME');
