@@ -4,6 +4,7 @@
 // COGNATE_LAMBDA_ENDPOINT), on the store under test (SQLite, or PostgreSQL with COGNATE_TEST_DATABASE_URL).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import {
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
@@ -181,8 +182,12 @@ for (const kind of ['module', 'invoke'] as LambdaKind[]) {
       const { poolId, clientId } = await poolWith(CUSTOM);
       const username = unique('u');
       await userIn(poolId, username);
-      const first = await s.idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: username } }));
+      const first = await s.idp.send(
+        new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: username }, ClientMetadata: { app: 'start' } }),
+      );
       assert.equal(first.ChallengeName, 'CUSTOM_CHALLENGE');
+      // InitiateAuth's ClientMetadata goes to PreAuthentication and UserMigration only, not to the custom-auth functions.
+      assert.equal(events('DefineAuthChallenge_Authentication', username)[0].request.clientMetadata, null);
       const done = await s.idp.send(
         new AdminRespondToAuthChallengeCommand({
           UserPoolId: poolId,
@@ -196,6 +201,27 @@ for (const kind of ['module', 'invoke'] as LambdaKind[]) {
       assert.ok(done.AuthenticationResult?.IdToken);
       // ClientMetadata of RespondToAuthChallenge reaches the custom-auth functions.
       assert.deepEqual(events('VerifyAuthChallengeResponse_Authentication', username).at(-1).request.clientMetadata, { app: 'admin' });
+    });
+
+    test('a client with a secret: SECRET_HASH required at both steps', async () => {
+      const { poolId } = await poolWith(CUSTOM);
+      const c = (
+        await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'secret', GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH'] }))
+      ).UserPoolClient!;
+      const username = unique('u');
+      await userIn(poolId, username);
+      const hash = createHmac('sha256', c.ClientSecret!).update(username + c.ClientId!).digest('base64');
+      const missing = await awsErrorOf(() => start(c.ClientId!, username));
+      assert.equal(missing.name, 'NotAuthorizedException');
+      const first = await s.idp.send(
+        new InitiateAuthCommand({ ClientId: c.ClientId!, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: username, SECRET_HASH: hash } }),
+      );
+      const respond = (responses: Record<string, string>) =>
+        s.idp.send(new RespondToAuthChallengeCommand({ ClientId: c.ClientId!, ChallengeName: 'CUSTOM_CHALLENGE', Session: first.Session, ChallengeResponses: responses }));
+      const noHash = await awsErrorOf(() => respond({ USERNAME: username, ANSWER: codeFor(username)! }));
+      assert.equal(noHash.name, 'NotAuthorizedException');
+      const done = await respond({ USERNAME: username, ANSWER: codeFor(username)!, SECRET_HASH: hash });
+      assert.ok(done.AuthenticationResult?.RefreshToken);
     });
 
     test('the pool has no custom-auth functions; the client does not allow CUSTOM_AUTH', async () => {
