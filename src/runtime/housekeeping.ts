@@ -1,6 +1,8 @@
-// Housekeeping: drops expired sessions, refresh tokens, counters, outbox messages and idle failure streaks on a timer
+// Housekeeping: drops expired sessions, refresh tokens, counters, outbox messages, unanswered custom-auth challenges and
+// idle failure streaks on a timer
 // (injected clock).
 import type { Deps } from '../deps.ts';
+import { PENDING_CHALLENGE_PREFIX } from '../user-pools/sign-in/flows/custom-auth.ts';
 
 /** Failure streaks idle this long are forgotten (a locked user stays locked until the lock ends). */
 export const FAILURE_STREAK_IDLE_MS = 24 * 3600 * 1000;
@@ -11,7 +13,8 @@ export async function housekeep(deps: Pick<Deps, 'store' | 'clock'>): Promise<nu
   const sessions = await deps.store.sessions.purgeExpired(now);
   const counters = await deps.store.counters.purgeExpired(now, now - FAILURE_STREAK_IDLE_MS);
   const messages = await deps.store.outbox.purgeExpired(now);
-  return sessions + counters + messages;
+  const challenges = await deps.store.codes.purgeExpired(now, PENDING_CHALLENGE_PREFIX);
+  return sessions + counters + messages + challenges;
 }
 
 /** Runs housekeep every `everyMs`; returns a stop function. Failures are logged, never thrown. */

@@ -8,7 +8,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Why a sign-in failed: a wrong password or SRP proof, a locked user, an unknown name, a user status gate. */
-export type SignInFailure = 'password' | 'locked_out' | 'unknown_user' | 'user_status';
+export type SignInFailure = 'password' | 'locked_out' | 'unknown_user' | 'user_status' | 'custom_challenge';
 
 /** How busy the argon2id hasher is: computations running, and waiting for a slot. */
 export interface HashingLoad {
@@ -63,7 +63,7 @@ export function makeMetrics(opts: { processMetrics?: boolean } = {}): Metrics {
     registers: [registry],
   });
   // Every reason shown from the start (at 0), so a dashboard's rate() has a series before the first failure.
-  for (const reason of ['password', 'locked_out', 'unknown_user', 'user_status'] satisfies SignInFailure[]) signInFailures.inc({ reason }, 0);
+  for (const reason of ['password', 'locked_out', 'unknown_user', 'user_status', 'custom_challenge'] satisfies SignInFailure[]) signInFailures.inc({ reason }, 0);
   const lockouts = new Counter({ name: 'cognate_lockouts_total', help: 'Failed sign-ins that locked a user out (the fifth consecutive failure and each after it)', registers: [registry] });
   const store = new Histogram({
     name: 'cognate_store_duration_seconds',

@@ -8,4 +8,9 @@ export interface CodeStore {
   /** Adds one to attempts and returns the new count (atomic across processes). */
   addAttempt(poolId: string, username: string, purpose: string): Promise<number>;
   delete(poolId: string, username: string, purpose: string): Promise<boolean>;
+  /**
+   * Housekeeping: drops the codes whose purpose starts with `purposePrefix` and that expired by `now` (only those:
+   * an expired confirmation code must stay, to be told apart from a wrong one). Returns the rows removed.
+   */
+  purgeExpired(now: number, purposePrefix: string): Promise<number>;
 }

@@ -28,5 +28,9 @@ export function pgCodes({ pool, one, changed }: PgDb): CodeStore {
     delete(poolId, username, purpose) {
       return changed('DELETE FROM codes WHERE pool_id = $1 AND username = $2 AND purpose = $3', [poolId, username, purpose]);
     },
+    async purgeExpired(now, purposePrefix) {
+      const r = await pool.query('DELETE FROM codes WHERE expires_at <= $1 AND left(purpose, $2) = $3', [now, purposePrefix.length, purposePrefix]);
+      return r.rowCount ?? 0;
+    },
   };
 }

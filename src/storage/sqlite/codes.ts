@@ -30,5 +30,9 @@ export function sqliteCodes({ q }: SqliteDb): CodeStore {
     async delete(poolId, username, purpose) {
       return q('DELETE FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?').run(poolId, username, purpose).changes === 1;
     },
+    async purgeExpired(now, purposePrefix) {
+      // substr, not LIKE: the prefix is taken literally (no wildcards), and compared case-sensitively as PostgreSQL does.
+      return q('DELETE FROM codes WHERE expires_at <= ? AND substr(purpose, 1, ?) = ?').run(now, purposePrefix.length, purposePrefix).changes;
+    },
   };
 }

@@ -10,8 +10,10 @@ import { ADMIN_FLOWS, flowEnabled, flowNotEnabled, PUBLIC_FLOWS } from './enable
 import { refreshTokenAuth } from './flows/refresh-token.ts';
 import { userPasswordAuth } from './flows/user-password.ts';
 import { userSrpAuth } from './flows/user-srp.ts';
+import { customAuth } from './flows/custom-auth.ts';
 import { newPasswordRequired } from './challenges/new-password-required.ts';
 import { passwordVerifier } from './challenges/password-verifier.ts';
+import { customChallenge } from './challenges/custom-challenge.ts';
 
 export { adminAuthContext, publicAuthContext, type AuthContext, type AuthOutput } from './context.ts';
 
@@ -33,7 +35,7 @@ export type FlowStep = (deps: AuthDeps, ctx: AuthContext, params: Record<string,
 /** A challenge's answer: the RespondToAuthChallenge request in, the next challenge or tokens out. */
 export type ChallengeStep = (deps: AuthDeps, ctx: AuthContext, input: RespondInput) => Promise<AuthOutput>;
 
-/** AuthFlow → module. CUSTOM_AUTH (Lambda challenges) and USER_AUTH (choice-based) come with the MFA issue. */
+/** AuthFlow → module. USER_AUTH (choice-based) comes with the MFA issue. */
 export const flows: Readonly<Record<string, FlowStep>> = {
   USER_PASSWORD_AUTH: userPasswordAuth,
   ADMIN_USER_PASSWORD_AUTH: userPasswordAuth,
@@ -41,12 +43,14 @@ export const flows: Readonly<Record<string, FlowStep>> = {
   USER_SRP_AUTH: userSrpAuth,
   REFRESH_TOKEN_AUTH: refreshTokenAuth,
   REFRESH_TOKEN: refreshTokenAuth,
+  CUSTOM_AUTH: customAuth,
 };
 
 /** ChallengeName → module. MFA, device, custom and choice-based challenges join as they are built. */
 export const challenges: Readonly<Record<string, ChallengeStep>> = {
   PASSWORD_VERIFIER: passwordVerifier,
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
+  CUSTOM_CHALLENGE: customChallenge,
 };
 
 export async function initiateAuth(deps: AuthDeps, ctx: AuthContext, input: InitiateInput): Promise<AuthOutput> {

@@ -8,6 +8,7 @@
 import type { ClientRecord } from '../../storage/records.ts';
 import { NotAuthorizedException } from '../errors.ts';
 import type { SingleUse } from '../domain/lockout.ts';
+import type { ChallengeResult } from '../triggers/custom-auth.ts';
 import { MSG, type AuthContext, type AuthDeps, type ChallengeName } from './context.ts';
 
 export interface SealedState {
@@ -27,6 +28,12 @@ export interface SealedState {
    * recompute g^b. (States sealed before u was kept lack it; round 2 then recomputes B.)
    */
   srp?: { A: string; b: string; u?: string };
+  /**
+   * A CUSTOM_AUTH sign-in: at PASSWORD_VERIFIER, the session history so far (round 2 goes back to
+   * DefineAuthChallenge); at CUSTOM_CHALLENGE nothing else — the history, the private challenge parameters and the
+   * challenge metadata stay server-side, sealed, under this state's nonce (see custom-auth.ts).
+   */
+  custom?: { session: ChallengeResult[] };
 }
 
 export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresAt' | 'nonce'>;
@@ -38,6 +45,11 @@ export function sessionValidityMs(client: ClientRecord): number {
 }
 
 export function sealState(deps: AuthDeps, ctx: AuthContext, s: NewState): string {
+  return sealNewState(deps, ctx, s).sealed;
+}
+
+/** sealState, also answering the new state's nonce (for what is kept server-side under it). */
+export function sealNewState(deps: AuthDeps, ctx: AuthContext, s: NewState): { sealed: string; nonce: string } {
   const state: SealedState = {
     t: 'cognate-auth',
     poolId: ctx.pool.id,
@@ -46,7 +58,7 @@ export function sealState(deps: AuthDeps, ctx: AuthContext, s: NewState): string
     expiresAt: deps.clock.now() + sessionValidityMs(ctx.client),
     nonce: deps.random.bytes(12).toString('base64url'),
   };
-  return deps.secrets.encrypt(JSON.stringify(state));
+  return { sealed: deps.secrets.encrypt(JSON.stringify(state)), nonce: state.nonce };
 }
 
 /** Opens a sealed state for `challenge` of this pool and client; `invalid` is the message for anything not ours. */

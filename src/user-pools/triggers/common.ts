@@ -18,7 +18,10 @@ export type TriggerName =
   | 'PostAuthentication'
   | 'PreTokenGeneration'
   | 'CustomMessage'
-  | 'UserMigration';
+  | 'UserMigration'
+  | 'DefineAuthChallenge'
+  | 'CreateAuthChallenge'
+  | 'VerifyAuthChallengeResponse';
 
 export type StringMap = Record<string, string>;
 

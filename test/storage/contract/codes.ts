@@ -71,5 +71,21 @@ export function codesContract(withStore: WithStore): void {
         assert.deepEqual(await store.codes.get('p1', 'alice', 'forgot'), code('p1', 'alice', 'forgot'));
         assert.equal(await store.codes.addAttempt('p1', 'alice', 'signup'), 0);
       }));
+    test('purgeExpired drops expired codes of the purpose prefix only, taken literally', () =>
+      withStore(async (store) => {
+        await store.pools.create(pool('p1'), [], 10);
+        await store.codes.put(code('p1', 'alice', 'custom-auth:n1', { expiresAt: T0 + 10 }));
+        await store.codes.put(code('p1', 'bob', 'custom-auth:n2', { expiresAt: T0 + 1_000 }));
+        await store.codes.put(code('p1', 'alice', 'signup', { expiresAt: T0 + 10 }));
+        await store.codes.put(code('p1', 'alice', 'custom_auth:x', { expiresAt: T0 + 10 }));
+        await store.codes.put(code('p1', 'alice', 'Custom-auth:y', { expiresAt: T0 + 10 }));
+        assert.equal(await store.codes.purgeExpired(T0 + 10, 'custom-auth:'), 1);
+        assert.equal(await store.codes.get('p1', 'alice', 'custom-auth:n1'), null);
+        assert.ok(await store.codes.get('p1', 'bob', 'custom-auth:n2'), 'not expired yet');
+        assert.ok(await store.codes.get('p1', 'alice', 'signup'), 'an expired code of another purpose stays');
+        assert.ok(await store.codes.get('p1', 'alice', 'custom_auth:x'), 'no wildcards in the prefix');
+        assert.ok(await store.codes.get('p1', 'alice', 'Custom-auth:y'), 'case-sensitive');
+        assert.equal(await store.codes.purgeExpired(T0 + 10, 'custom-auth:'), 0);
+      }));
   });
 }

@@ -7,6 +7,7 @@ import type { RespondInput } from '../index.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
 import { fromSecretBlock, openState, stateUse } from '../session-state.ts';
 import { simulatedVerifier } from '../simulation.ts';
+import { nextCustomStep } from '../flows/custom-auth.ts';
 import { afterPrimaryFactor, checkPrimaryFactor, unknownPrimaryFactor, userByInternalName } from '../steps.ts';
 
 export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
@@ -50,5 +51,9 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   }
   // A user without an SRP verifier got a simulated challenge too; it fails under their lockout.
   const attempt = await checkPrimaryFactor(deps, ctx, user, async () => (stored ? proofHolds(stored) : (await simulated(), false)), use);
-  return afterPrimaryFactor(deps, ctx, user, s.given, attempt);
+  if (!s.custom) return afterPrimaryFactor(deps, ctx, user, s.given, attempt);
+  // CUSTOM_AUTH with SRP first: the password held; DefineAuthChallenge decides what follows.
+  await attempt.succeeded();
+  const session = [...s.custom.session, { challengeName: 'PASSWORD_VERIFIER' as const, challengeResult: true, challengeMetadata: null }];
+  return nextCustomStep(deps, ctx, user, s.given, session);
 }

@@ -4,8 +4,9 @@ import { startServerSession } from '../../srp.ts';
 import { openCredentials } from '../../domain/passwords.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
 import { findUserBySignInName } from '../../domain/users.ts';
+import type { UserRecord } from '../../../storage/records.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
-import { sealState, toSecretBlock } from '../session-state.ts';
+import { sealState, toSecretBlock, type SealedState } from '../session-state.ts';
 import { simulatedUserId, simulatedVerifier } from '../simulation.ts';
 import { hidesUsersIn, preAuthentication, statusGate } from '../steps.ts';
 
@@ -14,7 +15,7 @@ const HEX = /^[0-9a-fA-F]{1,1024}$/;
 export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>): Promise<AuthOutput> {
   const name = param(params, 'USERNAME');
   const A = param(params, 'SRP_A');
-  if (!HEX.test(A)) throw new InvalidParameterException('SRP_A is not a valid hexadecimal number.'); // ours
+  checkSrpA(A);
   requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
   const user = await findUserBySignInName(deps, ctx.pool, name);
   checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
@@ -27,6 +28,26 @@ export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Reco
   await preAuthentication(deps, ctx, user, name);
   // ENABLED: the status is told only after a correct proof (round 2).
   if (user && !hidesUsersIn(ctx)) statusGate(deps, user);
+  return passwordVerifierChallenge(deps, ctx, user, name, A);
+}
+
+/** SRP_A must be hex (checked before anything is looked up). */
+export function checkSrpA(A: string): void {
+  if (!HEX.test(A)) throw new InvalidParameterException('SRP_A is not a valid hexadecimal number.'); // ours
+}
+
+/**
+ * Round 1 for `user` (null: a simulated challenge of a name nobody has): SALT, SRP_B and the sealed SECRET_BLOCK.
+ * `custom` marks a CUSTOM_AUTH sign-in, whose round 2 goes back to DefineAuthChallenge with this session history.
+ */
+export async function passwordVerifierChallenge(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRecord | null,
+  name: string,
+  A: string,
+  custom?: SealedState['custom'],
+): Promise<AuthOutput> {
   const creds = user ? openCredentials(deps, user) : {};
   const userId = user ? user.username : await simulatedUserId(deps, ctx.pool, name);
   const { saltHex, verifierHex } =
@@ -45,6 +66,7 @@ export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Reco
     given: name,
     challenge: 'PASSWORD_VERIFIER',
     srp: { A, b: bHex, u: uHex },
+    ...(custom ? { custom } : {}),
   });
   // No Session at this step (measured on AWS, §4.3): the state travels in SECRET_BLOCK. It does not say whether the
   // challenge is simulated (round 2 asks the store), so a simulated one is no longer or shorter than a real one.
