@@ -18,7 +18,9 @@ export type TriggerName =
   | 'PostAuthentication'
   | 'PreTokenGeneration'
   | 'CustomMessage'
-  | 'UserMigration';
+  | 'UserMigration'
+  | 'CustomEmailSender'
+  | 'CustomSMSSender';
 
 export type StringMap = Record<string, string>;
 
