@@ -90,7 +90,7 @@ export function makeCaches(): Caches {
 
 /** The trigger runner for this configuration: the mapping file's targets, then the Lambda endpoint, signed by `admin`. */
 export function makeTriggers(config: Config, admin: AdminCredentials, clock: Clock, logger: Logger): TriggerRunner {
-  encryptorFor(config.senderKeys); // checks COGNATE_SENDER_KEYS now: a bad entry stops the start, not a sign-up
+  encryptorFor(config, admin); // checks COGNATE_SENDER_KEYS now: a bad entry stops the start, not a sign-up
   const mapped = config.triggersFile ? loadTriggerMappings(config.triggersFile) : {};
   return makeTriggerRunner({ ...mapped, lambdaEndpoint: config.lambdaEndpoint, region: config.region, credentials: admin, clock, logger });
 }

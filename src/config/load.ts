@@ -111,6 +111,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (config.port > 65535) throw new ConfigError(`--port: ${config.port} is not a port`);
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) throw new ConfigError('--database-url: expected postgres://…');
   if (config.lambdaEndpoint && !/^https?:\/\//.test(config.lambdaEndpoint)) throw new ConfigError('COGNATE_LAMBDA_ENDPOINT: expected http://host:port');
+  if (config.kmsEndpoint && !/^https?:\/\//.test(config.kmsEndpoint)) throw new ConfigError('COGNATE_KMS_ENDPOINT: expected http://host:port');
   if (!config.publicUrl) {
     const h = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     config.publicUrl = `http://${h.includes(':') ? `[${h}]` : h}:${config.port}`;

@@ -33,6 +33,8 @@ export interface Config {
    * `[keyNamespace:keyName:]base64 AES key` (16, 24 or 32 bytes), for a RawAesKeyringNode.
    */
   senderKeys: Record<string, string>;
+  /** KMS API that encrypts custom sender codes for KMSKeyIDs senderKeys does not name. */
+  kmsEndpoint: string | undefined;
 }
 
 export interface Setting {
@@ -80,6 +82,7 @@ export const settings: Setting[] = [
     env: 'COGNATE_SENDER_KEYS',
     doc: "JSON object: a pool's LambdaConfig.KMSKeyID (or * for any) → '[keyNamespace:keyName:]base64 AES key' (16, 24 or 32 bytes) that encrypts the codes given to its CustomEmailSender / CustomSMSSender, in the AWS Encryption SDK format, for a RawAesKeyringNode (default names: cognate and the KMSKeyID)",
   },
+  { key: 'kmsEndpoint', type: 'string', env: 'COGNATE_KMS_ENDPOINT', doc: "http://host:port of a KMS API (GenerateDataKey) that encrypts custom sender codes for a pool's KMSKeyID that COGNATE_SENDER_KEYS does not name, signed by the admin key" },
   { key: 'workers', type: 'number', flag: '--workers', env: 'COGNATE_WORKERS', doc: "worker processes serving the one port (default: the machine's available parallelism; 1 for a single process)" },
   { key: 'bodyLimit', type: 'number', env: 'COGNATE_BODY_LIMIT', default: 1048576, doc: 'largest request body in bytes' },
 ];

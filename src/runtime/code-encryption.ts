@@ -1,8 +1,19 @@
 // Encrypts the codes and temporary passwords Cognate gives to custom sender triggers, as Cognito does: an AWS
 // Encryption SDK message (base64), so a handler decrypts it with @aws-crypto/client-node's `decrypt`. Cognito wraps
 // the data key with the pool's KMS key (LambdaConfig.KMSKeyID); Cognate wraps it with a raw AES key its
-// configuration gives for that KMSKeyID (COGNATE_SENDER_KEYS), which the handler names in a RawAesKeyringNode.
-import { buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+// configuration gives for that KMSKeyID (COGNATE_SENDER_KEYS), which the handler names in a RawAesKeyringNode — or,
+// for a KMSKeyID without such a key, asks the KMS API at COGNATE_KMS_ENDPOINT for the data key, as Cognito asks KMS,
+// so a handler with a KmsKeyringNode decrypts it unchanged (its SDK pointed at that endpoint).
+import {
+  buildClient,
+  CommitmentPolicy,
+  getClient,
+  KMS,
+  KmsKeyringNode,
+  RawAesKeyringNode,
+  RawAesWrappingSuiteIdentifier,
+  type KeyringNode,
+} from '@aws-crypto/client-node';
 import { ConfigError } from '../config/load.ts';
 
 /** The keyNamespace of a configured key that names none. */
@@ -53,15 +64,28 @@ export interface CodeEncryptor {
   encrypt(kmsKeyId: string, plaintext: string, context?: Record<string, string>): Promise<string | null>;
 }
 
-export function codeEncryptor(keys: Map<string, SenderKey>): CodeEncryptor {
+/** A KMS API (AWS KMS, or anything that speaks it) and the key that signs calls to it. */
+export interface KmsTarget {
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+export function codeEncryptor(keys: Map<string, SenderKey>, kms?: KmsTarget): CodeEncryptor {
   // Committing algorithm suites with signatures (the SDK's default), which every `decrypt` policy accepts.
   const { encrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
-  const keyrings = new Map<string, RawAesKeyringNode>();
-  function keyringFor(kmsKeyId: string): RawAesKeyringNode | null {
+  const keyrings = new Map<string, KeyringNode>();
+  // The KMS client for the region the key's ARN names (the keyring asks for it by region).
+  const kmsClients = kms ? getClient(KMS, { endpoint: kms.endpoint, credentials: kms.credentials }) : null;
+  function keyringFor(kmsKeyId: string): KeyringNode | null {
     const found = keyrings.get(kmsKeyId);
     if (found) return found;
     const k = keys.get(kmsKeyId) ?? keys.get('*');
-    if (!k) return null;
+    if (!k) {
+      if (!kmsClients || !kmsKeyId.startsWith('arn:')) return null;
+      const keyring = new KmsKeyringNode({ generatorKeyId: kmsKeyId, clientProvider: kmsClients });
+      keyrings.set(kmsKeyId, keyring);
+      return keyring;
+    }
     const keyring = new RawAesKeyringNode({
       keyNamespace: k.keyNamespace,
       keyName: k.keyName ?? kmsKeyId,
@@ -81,12 +105,20 @@ export function codeEncryptor(keys: Map<string, SenderKey>): CodeEncryptor {
   };
 }
 
-const byConfig = new WeakMap<Record<string, string>, CodeEncryptor>();
+const byConfig = new WeakMap<object, CodeEncryptor>();
 
-/** The encryptor for a configuration's COGNATE_SENDER_KEYS (made once per configuration object). */
-export function encryptorFor(senderKeys: Record<string, string> | undefined): CodeEncryptor {
-  const cfg = senderKeys ?? {};
-  let e = byConfig.get(cfg);
-  if (!e) byConfig.set(cfg, (e = codeEncryptor(parseSenderKeys(cfg))));
+/**
+ * The encryptor for a configuration's COGNATE_SENDER_KEYS and COGNATE_KMS_ENDPOINT (KMS calls signed by the admin
+ * key), made once per configuration object.
+ */
+export function encryptorFor(
+  config: { senderKeys?: Record<string, string>; kmsEndpoint?: string },
+  admin: { accessKeyId: string; secretAccessKey: string },
+): CodeEncryptor {
+  let e = byConfig.get(config);
+  if (!e) {
+    const kms = config.kmsEndpoint ? { endpoint: config.kmsEndpoint, credentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey } } : undefined;
+    byConfig.set(config, (e = codeEncryptor(parseSenderKeys(config.senderKeys ?? {}), kms)));
+  }
   return e;
 }

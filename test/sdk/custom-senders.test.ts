@@ -2,7 +2,8 @@
 // KMSKeyID that COGNATE_SENDER_KEYS gives a key for, every code (SignUp, ResendConfirmationCode, ForgotPassword,
 // UpdateUserAttributes, GetUserAttributeVerificationCode) and an invitation's temporary password go, encrypted in the
 // AWS Encryption SDK format, to a handler that decrypts them with @aws-crypto/client-node — and the decrypted code
-// confirms. Through a module mapping and through a Lambda Invoke API; on the store under test.
+// confirms. Through a module mapping and through a Lambda Invoke API; on the store under test. And with a KMS API at
+// COGNATE_KMS_ENDPOINT, to a handler as AWS's guide writes it (KmsKeyringNode).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +31,7 @@ import type { Config } from '../../src/config/schema.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { arnOf, FIXTURE_DIR, triggerSetup } from '../support/lambda-kinds.ts';
+import { startKms, type KmsServer } from '../support/kms.ts';
 
 const ADMIN = { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
 const PASSWORD = 'Passw0rd!';
@@ -238,3 +240,56 @@ for (const kind of ['module', 'invoke'] as const) {
     });
   });
 }
+
+describe('custom senders with a KMS API (COGNATE_KMS_ENDPOINT)', () => {
+  const KMS_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/kms-backed-0001';
+  const ENV = ['AWS_ENDPOINT_URL_KMS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'KEY_ARN'] as const;
+  const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
+  let s: TestServer;
+  let kms: KmsServer;
+  let dir: string;
+
+  before(async () => {
+    kms = await startKms(ADMIN, [KMS_ARN]);
+    // The function's environment, as it would be in Lambda (its role's key; here the admin key the test KMS accepts).
+    Object.assign(process.env, { AWS_ENDPOINT_URL_KMS: kms.endpoint, AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, KEY_ARN: KMS_ARN });
+    dir = mkdtempSync(join(tmpdir(), 'cognate-senders-kms-'));
+    const file = join(dir, 'triggers.json');
+    writeFileSync(file, JSON.stringify({ [arnOf('custom-sender-kms')]: { module: join(FIXTURE_DIR, 'custom-sender-kms.mjs') } }));
+    s = await startServerOnStoreUnderTest(new FixedClock(Date.now()), 'cognate_senders_kms', 2, { dev: true, triggersFile: file, kmsEndpoint: kms.endpoint });
+  });
+  after(async () => {
+    await s.close();
+    await kms.close();
+    rmSync(dir, { recursive: true, force: true });
+    for (const k of ENV) if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  });
+
+  test('the code is encrypted under a data key from GenerateDataKey; a KmsKeyringNode handler decrypts it unchanged and it confirms', async () => {
+    const pool = (
+      await s.idp.send(
+        new CreateUserPoolCommand({
+          PoolName: 'kms',
+          AutoVerifiedAttributes: ['email'],
+          LambdaConfig: { KMSKeyID: KMS_ARN, CustomEmailSender: { LambdaVersion: 'V1_0', LambdaArn: arnOf('custom-sender-kms') } },
+        }),
+      )
+    ).UserPool!;
+    const client = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.Id!, ClientName: 'app' }))).UserPoolClient!;
+    const username = 'kms-user';
+    await s.idp.send(new SignUpCommand({ ClientId: client.ClientId!, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'kms@example.com' }] }));
+    const { event, code } = await senderCall('CustomEmailSender_SignUp', username);
+    assert.equal(event.request.type, 'customEmailSenderRequestV1');
+    assert.match(code!, /^\d{6}$/);
+    assert.deepEqual(
+      kms.calls.map((c) => [c.operation, c.keyId]),
+      [
+        ['GenerateDataKey', KMS_ARN],
+        ['Decrypt', KMS_ARN],
+      ],
+    );
+    await s.idp.send(new ConfirmSignUpCommand({ ClientId: client.ClientId!, Username: username, ConfirmationCode: code! }));
+    assert.equal((await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.Id!, Username: username }))).UserStatus, 'CONFIRMED');
+  });
+});

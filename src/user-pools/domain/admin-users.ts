@@ -211,7 +211,7 @@ const INVITATION_KEPT_MS = 7 * 86_400_000;
  * CodeDeliveryFailureException; the user stays created, as in Cognito (aws/aws-sdk#438).
  */
 export async function sendInvitation(
-  deps: Pick<Deps, 'delivery' | 'triggers' | 'clock' | 'config' | 'logger'>,
+  deps: Pick<Deps, 'delivery' | 'triggers' | 'clock' | 'config' | 'logger' | 'admin'>,
   pool: PoolRecord,
   targets: readonly VerificationTarget[],
   username: string,
@@ -291,7 +291,7 @@ export function recoveryTarget(pool: PoolRecord, user: UserRecord): Verification
  * delivery failed.
  */
 export async function sendResetCode(
-  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery' | 'triggers' | 'config' | 'logger'>,
+  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery' | 'triggers' | 'config' | 'logger' | 'admin'>,
   pool: PoolRecord,
   user: UserRecord,
   caller: TriggerCaller = { clientId: null },
@@ -307,7 +307,7 @@ export async function sendResetCode(
 
 /** Issues a reset code for `user` (replacing any earlier one) and sends it to `target` with the reset message. */
 export async function issueAndSendResetCode(
-  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery' | 'triggers' | 'config' | 'logger'>,
+  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery' | 'triggers' | 'config' | 'logger' | 'admin'>,
   pool: PoolRecord,
   user: UserRecord,
   target: VerificationTarget,

@@ -118,7 +118,7 @@ export function verificationMessage(
  * only (no message is sent or kept, and CustomMessage is not run).
  */
 export async function sendVerificationCode(
-  deps: Pick<Deps, 'delivery' | 'triggers' | 'config' | 'logger'>,
+  deps: Pick<Deps, 'delivery' | 'triggers' | 'config' | 'logger' | 'admin'>,
   pool: PoolRecord,
   target: VerificationTarget,
   code: IssuedCode,

@@ -45,15 +45,25 @@ export function customSenderEvent(pool: PoolRecord, name: SenderTrigger, t: Mess
  * invocation itself runs in the background, as Cognito's asynchronous one: a failure is logged by the runner only.
  */
 export async function invokeCustomSender(
-  deps: Pick<Deps, 'triggers' | 'config' | 'logger'>,
+  deps: Pick<Deps, 'triggers' | 'config' | 'logger' | 'admin'>,
   pool: PoolRecord,
   sender: NonNullable<ReturnType<typeof customSender>>,
   t: MessageTrigger,
   secret: string,
 ): Promise<void> {
-  const code = sender.kmsKeyId ? await encryptorFor(deps.config.senderKeys).encrypt(sender.kmsKeyId, secret) : null;
+  let code: string | null = null;
+  try {
+    if (sender.kmsKeyId) code = await encryptorFor(deps.config, deps.admin).encrypt(sender.kmsKeyId, secret);
+  } catch (e) {
+    // KMS refused or could not be reached: said in the log; the caller gets what a missing key gets.
+    deps.logger.warn('custom sender not invoked: the KMS API failed', { poolId: pool.id, kmsKeyId: sender.kmsKeyId, error: (e as Error).message });
+    throw new UnexpectedLambdaException(LAMBDA_MSG.notConfigured(sender.name));
+  }
   if (!code) {
-    deps.logger.warn('custom sender not invoked: no COGNATE_SENDER_KEYS entry for the pool\'s KMSKeyID', { poolId: pool.id, kmsKeyId: sender.kmsKeyId ?? null });
+    deps.logger.warn('custom sender not invoked: no COGNATE_SENDER_KEYS entry (nor COGNATE_KMS_ENDPOINT) for the pool\'s KMSKeyID', {
+      poolId: pool.id,
+      kmsKeyId: sender.kmsKeyId ?? null,
+    });
     throw new UnexpectedLambdaException(LAMBDA_MSG.notConfigured(sender.name));
   }
   const event = customSenderEvent(pool, sender.name, t, code);
