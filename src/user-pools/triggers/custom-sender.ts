@@ -67,7 +67,7 @@ export async function invokeCustomSender(
     throw new UnexpectedLambdaException(LAMBDA_MSG.notConfigured(sender.name));
   }
   const event = customSenderEvent(pool, sender.name, t, code);
-  void deps.triggers.invoke(sender.arn, event).catch(() => {
+  void deps.triggers.invoke(sender.arn, event, { invocationType: 'Event' }).catch(() => {
     // Logged by the runner (arn, kind, detail); Cognito does not answer the caller with a custom sender's failure.
   });
 }
