@@ -15,6 +15,7 @@ import { PrivateKeyCache } from './tokens/keys.ts';
 import type { SigningKeyResolver } from './protocol/sigv4.ts';
 import { makeDelivery, type Delivery } from './runtime/delivery.ts';
 import { loadTriggerMappings, makeTriggerRunner, type TriggerRunner } from './runtime/triggers.ts';
+import { encryptorFor } from './runtime/code-encryption.ts';
 import { argon2Hasher, type PasswordHasher } from './runtime/hashing.ts';
 import { storedKeys, type StoredKeys } from './runtime/stored-keys.ts';
 import { lazyCredentialAuthority, withRoleCredentials, type LazyCredentialAuthority } from './identity-pools/credentials.ts';
@@ -89,6 +90,7 @@ export function makeCaches(): Caches {
 
 /** The trigger runner for this configuration: the mapping file's targets, then the Lambda endpoint, signed by `admin`. */
 export function makeTriggers(config: Config, admin: AdminCredentials, clock: Clock, logger: Logger): TriggerRunner {
+  encryptorFor(config, admin); // checks COGNATE_SENDER_KEYS now: a bad entry stops the start, not a sign-up
   const mapped = config.triggersFile ? loadTriggerMappings(config.triggersFile) : {};
   return makeTriggerRunner({ ...mapped, lambdaEndpoint: config.lambdaEndpoint, region: config.region, credentials: admin, clock, logger });
 }

@@ -13,7 +13,7 @@ export interface LoadResult {
 }
 
 /** A JSON object of strings (an object given in the config file, or JSON text), its URLs without a trailing slash. */
-function urlMap(raw: unknown, name: string): Record<string, string> {
+function jsonMap(raw: unknown, name: string, values: 'url' | 'text' = 'url'): Record<string, string> {
   let v = raw;
   if (typeof v === 'string') {
     try {
@@ -25,6 +25,11 @@ function urlMap(raw: unknown, name: string): Record<string, string> {
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`${name}: expected a JSON object`);
   const out: Record<string, string> = {};
   for (const [k, u] of Object.entries(v)) {
+    if (values === 'text') {
+      if (typeof u !== 'string') throw new ConfigError(`${name}: '${k}' must map to a string`);
+      out[k] = u;
+      continue;
+    }
     if (typeof u !== 'string' || !/^https?:\/\/[^/]/.test(u)) throw new ConfigError(`${name}: '${k}' must map to an http(s) URL`);
     out[k] = u.replace(/\/+$/, '');
   }
@@ -94,7 +99,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       delete flags[s.flag];
     } else if (s.env && env[s.env] !== undefined && env[s.env] !== '') raw = env[s.env];
     else if (file[s.key] !== undefined) raw = file[s.key] as string | number | boolean | object;
-    if (s.type === 'json') out[s.key] = raw === undefined ? {} : urlMap(raw, s.flag ?? s.env ?? s.key);
+    if (s.type === 'json') out[s.key] = raw === undefined ? {} : jsonMap(raw, s.flag ?? s.env ?? s.key, s.values);
     else if (raw === undefined) out[s.key] = s.default;
     else if (typeof raw === 'object') throw new ConfigError(`${s.key}: expected a ${s.type}, got an object`);
     else out[s.key] = typeof raw === 'number' && s.type === 'number' ? raw : coerce(s.type, typeof raw === 'number' ? String(raw) : raw, s.flag ?? s.env ?? s.key);
@@ -106,6 +111,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (config.port > 65535) throw new ConfigError(`--port: ${config.port} is not a port`);
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) throw new ConfigError('--database-url: expected postgres://…');
   if (config.lambdaEndpoint && !/^https?:\/\//.test(config.lambdaEndpoint)) throw new ConfigError('COGNATE_LAMBDA_ENDPOINT: expected http://host:port');
+  if (config.kmsEndpoint && !/^https?:\/\//.test(config.kmsEndpoint)) throw new ConfigError('COGNATE_KMS_ENDPOINT: expected http://host:port');
   if (!config.publicUrl) {
     const h = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     config.publicUrl = `http://${h.includes(':') ? `[${h}]` : h}:${config.port}`;

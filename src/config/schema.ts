@@ -28,12 +28,21 @@ export interface Config {
   identityProviders: Record<string, string>;
   /** Worker processes serving the port; undefined: the machine's available parallelism. */
   workers: number | undefined;
+  /**
+   * Keys that encrypt the codes given to custom sender triggers, by the KMSKeyID a pool names (or `*` for any):
+   * `[keyNamespace:keyName:]base64 AES key` (16, 24 or 32 bytes), for a RawAesKeyringNode.
+   */
+  senderKeys: Record<string, string>;
+  /** KMS API that encrypts custom sender codes for KMSKeyIDs senderKeys does not name. */
+  kmsEndpoint: string | undefined;
 }
 
 export interface Setting {
   key: keyof Config;
   /** json: a JSON object of strings (JSON text in a flag or the environment; an object or JSON text in the file) */
   type: 'string' | 'number' | 'boolean' | 'json';
+  /** json only: what the object's values are, http(s) URLs unless 'text'. */
+  values?: 'url' | 'text';
   flag?: string;
   env?: string;
   default?: string | number | boolean;
@@ -66,6 +75,14 @@ export const settings: Setting[] = [
     env: 'COGNATE_IDENTITY_PROVIDERS',
     doc: 'JSON object: login provider name of identity pools (accounts.google.com, appleid.apple.com, graph.facebook.com, www.amazon.com, api.twitter.com, or an OIDC provider\'s host/path) → the URL Cognate reaches it at instead of its public one (the OIDC issuer; the API base of Facebook, Amazon, Twitter)',
   },
+  {
+    key: 'senderKeys',
+    type: 'json',
+    values: 'text',
+    env: 'COGNATE_SENDER_KEYS',
+    doc: "JSON object: a pool's LambdaConfig.KMSKeyID (or * for any) → '[keyNamespace:keyName:]base64 AES key' (16, 24 or 32 bytes) that encrypts the codes given to its CustomEmailSender / CustomSMSSender, in the AWS Encryption SDK format, for a RawAesKeyringNode (default names: cognate and the KMSKeyID)",
+  },
+  { key: 'kmsEndpoint', type: 'string', env: 'COGNATE_KMS_ENDPOINT', doc: "http://host:port of a KMS API (GenerateDataKey) that encrypts custom sender codes for a pool's KMSKeyID that COGNATE_SENDER_KEYS does not name, signed by the admin key" },
   { key: 'workers', type: 'number', flag: '--workers', env: 'COGNATE_WORKERS', doc: "worker processes serving the one port (default: the machine's available parallelism; 1 for a single process)" },
   { key: 'bodyLimit', type: 'number', env: 'COGNATE_BODY_LIMIT', default: 1048576, doc: 'largest request body in bytes' },
 ];

@@ -313,6 +313,13 @@ describe('Lambda Invoke API runner', () => {
     assert.match(String(call.headers.authorization), /Credential=AKIDTESTADMIN0000001\/\d{8}\/us-east-1\/lambda\/aws4_request/);
   });
 
+  test('invocation type Event (custom senders): the header says so and nothing is read from the answer', async () => {
+    const r = makeTriggerRunner({ ...base, lambdaEndpoint: api.endpoint });
+    const arn = arnOf('pre-sign-up-auto-confirm');
+    assert.equal(await r.invoke(arn, EVENT, { invocationType: 'Event' }), null);
+    assert.equal(api.calls.at(-1)!.headers['x-amz-invocation-type'], 'Event');
+  });
+
   test('X-Amz-Function-Error is a function error; an unknown function or a wrong key is unreachable', async () => {
     const r = makeTriggerRunner({ ...base, lambdaEndpoint: api.endpoint });
     const e = await failure(r.invoke(arnOf('pre-sign-up-domain'), { ...EVENT, request: { userAttributes: { email: 'x@other.org' } } }));

@@ -25,6 +25,11 @@ export const TRIGGER_TIMEOUT_MS = 5000;
 export interface InvokeOptions {
   /** Defaults to TRIGGER_TIMEOUT_MS. */
   timeoutMs?: number;
+  /**
+   * Event: the caller does not want the answer (custom senders). A Lambda Invoke API is called with
+   * X-Amz-Invocation-Type Event and the invocation resolves to null once it is accepted; other targets run as usual.
+   */
+  invocationType?: 'RequestResponse' | 'Event';
 }
 
 export interface TriggerRunner {
@@ -123,8 +128,8 @@ export function makeTriggerRunner(o: TriggerRunnerOptions): TriggerRunner {
           return await modules.invoke(path, t.handler ?? 'handler', arn, event, timeoutMs);
         }
         if (t && 'url' in t) return await invokeHttp(t.url, event, timeoutMs);
-        if (t && 'lambda' in t) return await invokeLambdaApi(apiTarget(t.lambda.endpoint, t.lambda, arn), arn, event, timeoutMs, o.clock);
-        if (o.lambdaEndpoint) return await invokeLambdaApi(apiTarget(o.lambdaEndpoint, {}, arn), arn, event, timeoutMs, o.clock);
+        if (t && 'lambda' in t) return await invokeLambdaApi(apiTarget(t.lambda.endpoint, t.lambda, arn), arn, event, timeoutMs, o.clock, opts.invocationType);
+        if (o.lambdaEndpoint) return await invokeLambdaApi(apiTarget(o.lambdaEndpoint, {}, arn), arn, event, timeoutMs, o.clock, opts.invocationType);
         throw new TriggerInvokeError('not-configured', `no trigger mapping for ${arn} and no COGNATE_LAMBDA_ENDPOINT`);
       } catch (e) {
         const err = e instanceof TriggerInvokeError ? e : new TriggerInvokeError('unreachable', e instanceof Error ? e.message : String(e));

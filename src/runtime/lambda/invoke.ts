@@ -1,6 +1,8 @@
 // Runs a trigger through the Lambda Invoke API (AWS Lambda, or anything that speaks it): POST
 // /2015-03-31/functions/{FunctionName}/invocations, RequestResponse, SigV4 service `lambda`. A 200 answer's body is
 // the handler's result; an X-Amz-Function-Error header marks a handler error ({"errorMessage","errorType"} body).
+// Invocation type Event (custom senders, which Cognito invokes asynchronously): Lambda queues the event and answers
+// 202 without a result.
 import type { Clock } from '../clock.ts';
 import { postJson } from './http.ts';
 import { AWS_ERROR_NAME, functionError, parseAnswer, TriggerInvokeError } from './outcome.ts';
@@ -20,11 +22,18 @@ export function invocationUrl(endpoint: string, functionName: string): URL {
   return new URL(`${endpoint.replace(/\/+$/, '')}/2015-03-31/functions/${label}/invocations`);
 }
 
-export async function invokeLambdaApi(t: LambdaApiTarget, arn: string, event: object, timeoutMs: number, clock: Clock): Promise<unknown> {
+export async function invokeLambdaApi(
+  t: LambdaApiTarget,
+  arn: string,
+  event: object,
+  timeoutMs: number,
+  clock: Clock,
+  invocationType: 'RequestResponse' | 'Event' = 'RequestResponse',
+): Promise<unknown> {
   const url = invocationUrl(t.endpoint, arn);
   const body = JSON.stringify(event);
   const headers = signRequest(
-    { method: 'POST', url, body, headers: { 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse' } },
+    { method: 'POST', url, body, headers: { 'content-type': 'application/json', 'x-amz-invocation-type': invocationType } },
     { credentials: t, region: t.region, service: 'lambda', nowMs: clock.now() },
   );
   // fetch sets Host itself (from the URL: the same value).
@@ -48,6 +57,7 @@ export async function invokeLambdaApi(t: LambdaApiTarget, arn: string, event: ob
       type && AWS_ERROR_NAME.test(type) ? type : undefined,
     );
   }
+  if (invocationType === 'Event') return null;
   if (res.headers.get('x-amz-function-error')) throw functionError(res.text, 'Unhandled');
   return parseAnswer(res.text);
 }

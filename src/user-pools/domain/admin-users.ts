@@ -18,6 +18,7 @@ import { attributeList, findUserBySignInName, userNotFound } from './users.ts';
 import { MSG } from '../sign-in/context.ts';
 import type { TriggerCaller } from '../triggers/common.ts';
 import { customMessageTemplates, type MessageTrigger } from '../triggers/custom-message.ts';
+import { customSender, invokeCustomSender } from '../triggers/custom-sender.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Messages ("obs" = seen in real-service output, "rep" = reported, "ours" = guessed)
@@ -210,7 +211,7 @@ const INVITATION_KEPT_MS = 7 * 86_400_000;
  * CodeDeliveryFailureException; the user stays created, as in Cognito (aws/aws-sdk#438).
  */
 export async function sendInvitation(
-  deps: Pick<Deps, 'delivery' | 'triggers' | 'clock'>,
+  deps: Pick<Deps, 'delivery' | 'triggers' | 'clock' | 'config' | 'logger' | 'admin'>,
   pool: PoolRecord,
   targets: readonly VerificationTarget[],
   username: string,
@@ -221,10 +222,18 @@ export async function sendInvitation(
   // A kept invitation lasts as long as its temporary password (the default 7 days when that never expires).
   const now = deps.clock.now();
   const expiresAt = temporaryPasswordExpiresAt(pool, now) ?? now + INVITATION_KEPT_MS;
+  // A custom sender gets the temporary password (encrypted) instead of the invitation (CustomEmailSender_AdminCreateUser).
+  const plain: VerificationTarget[] = [];
+  for (const target of targets) {
+    const sender = trigger ? customSender(pool, target.medium) : null;
+    if (sender && trigger) await invokeCustomSender(deps, pool, sender, trigger, temporaryPassword);
+    else plain.push(target);
+  }
+  if (!plain.length) return;
   // CustomMessage_AdminCreateUser may rewrite the invitation (its texts keep {username} and {####}).
   const t = trigger ? await customMessageTemplates(deps, pool, trigger, inviteTemplates(pool)) : inviteTemplates(pool);
   let failed: VerificationTarget | null = null;
-  for (const target of targets) {
+  for (const target of plain) {
     const template = target.medium === 'SMS' ? t.smsMessage : t.emailMessage;
     if (!template.includes(CODE_PLACEHOLDER)) continue;
     const sent = await deps.delivery.send({
@@ -282,7 +291,7 @@ export function recoveryTarget(pool: PoolRecord, user: UserRecord): Verification
  * delivery failed.
  */
 export async function sendResetCode(
-  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery' | 'triggers'>,
+  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery' | 'triggers' | 'config' | 'logger' | 'admin'>,
   pool: PoolRecord,
   user: UserRecord,
   caller: TriggerCaller = { clientId: null },
@@ -298,7 +307,7 @@ export async function sendResetCode(
 
 /** Issues a reset code for `user` (replacing any earlier one) and sends it to `target` with the reset message. */
 export async function issueAndSendResetCode(
-  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery' | 'triggers'>,
+  deps: Pick<Deps, 'store' | 'storedKeys' | 'random' | 'clock' | 'delivery' | 'triggers' | 'config' | 'logger' | 'admin'>,
   pool: PoolRecord,
   user: UserRecord,
   target: VerificationTarget,

@@ -8,6 +8,7 @@ import { CodeDeliveryFailureException } from '../errors.ts';
 import type { CodeDeliveryDetailsType } from '../shapes.ts';
 import { poolSettings } from './pools.ts';
 import { customMessageTemplates, type MessageTrigger } from '../triggers/custom-message.ts';
+import { customSender, invokeCustomSender } from '../triggers/custom-sender.ts';
 
 /**
  * Cognito's texts for a pool that sets none: DescribeUserPool shows `"SmsVerificationMessage": "Your verification
@@ -113,15 +114,21 @@ export function verificationMessage(
 /**
  * Sends a verification code to the target through the delivery port (kept in the outbox, until the code expires, when
  * no transport delivered it). With `trigger` (why and to whom), the pool's CustomMessage function may rewrite the
- * message first.
+ * message first — unless the pool has a custom sender for the medium: then the code goes, encrypted, to that function
+ * only (no message is sent or kept, and CustomMessage is not run).
  */
 export async function sendVerificationCode(
-  deps: Pick<Deps, 'delivery' | 'triggers'>,
+  deps: Pick<Deps, 'delivery' | 'triggers' | 'config' | 'logger' | 'admin'>,
   pool: PoolRecord,
   target: VerificationTarget,
   code: IssuedCode,
   trigger?: MessageTrigger,
 ): Promise<DeliveryResult> {
+  const sender = trigger ? customSender(pool, target.medium) : null;
+  if (sender && trigger) {
+    await invokeCustomSender(deps, pool, sender, trigger, code.code);
+    return { delivered: true };
+  }
   const templates = trigger ? await customMessageTemplates(deps, pool, trigger, verificationTemplates(pool)) : undefined;
   const m = verificationMessage(pool, target, code.code, templates);
   return deps.delivery.send({

@@ -21,7 +21,9 @@ export type TriggerName =
   | 'UserMigration'
   | 'DefineAuthChallenge'
   | 'CreateAuthChallenge'
-  | 'VerifyAuthChallengeResponse';
+  | 'VerifyAuthChallengeResponse'
+  | 'CustomEmailSender'
+  | 'CustomSMSSender';
 
 export type StringMap = Record<string, string>;
 
