@@ -27,6 +27,8 @@ export interface SealedState {
    * recompute g^b. (States sealed before u was kept lack it; round 2 then recomputes B.)
    */
   srp?: { A: string; b: string; u?: string };
+  /** MFA_SETUP: how far the TOTP enrolment got with this session (AssociateSoftwareToken, then VerifySoftwareToken). */
+  mfaSetup?: 'associated' | 'verified';
 }
 
 export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresAt' | 'nonce'>;
