@@ -5,6 +5,7 @@ import { defineOperation } from '../../protocol/operation.ts';
 import { authenticateAccessToken } from '../domain/access-token.ts';
 import { useTotpCode, userMfa, withFactor, type UserMfa } from '../domain/mfa.ts';
 import { EnableSoftwareTokenMFAException, InvalidParameterException, SoftwareTokenMFANotFoundException } from '../errors.ts';
+import { beginPasswordAttempt } from '../domain/lockout.ts';
 import { consumeMfaSession, nextSetupSession, openSetupSession } from '../sign-in/mfa.ts';
 import type { VerifySoftwareTokenRequest, VerifySoftwareTokenResponse } from '../shapes.ts';
 import type { PoolRecord, UserRecord } from '../../storage/records.ts';
@@ -20,7 +21,10 @@ async function verify(deps: Deps, pool: PoolRecord, user: UserRecord, code: stri
     const verified: UserMfa = { ...m, totp: { ...m.totp!, verified: true, ...(name !== undefined ? { friendlyName: name } : {}) } };
     return enable ? withFactor(verified, 'SOFTWARE_TOKEN_MFA', true) : verified;
   };
+  // Each try counts toward the user's sign-in lockout, as MFA codes at sign-in do: six digits are not to be guessed.
+  const attempt = await beginPasswordAttempt(deps, pool.id, user.username);
   await useTotpCode(deps, pool, user.usernameKey, code, () => new EnableSoftwareTokenMFAException(MSG_CODE_MISMATCH), mark, false);
+  await attempt.succeeded();
 }
 
 export default defineOperation<VerifySoftwareTokenRequest, VerifySoftwareTokenResponse>({

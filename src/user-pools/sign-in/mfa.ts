@@ -2,16 +2,17 @@
 // email codes, and what every MFA answer shares (session, user, lockout, then tokens). The challenges themselves
 // are the modules in challenges/ (software-token-mfa, sms-mfa, email-otp, select-mfa-type, mfa-setup).
 import type { UserRecord } from '../../storage/records.ts';
-import { CodeDeliveryFailureException, InvalidParameterException, NotAuthorizedException } from '../errors.ts';
+import { InvalidParameterException, NotAuthorizedException } from '../errors.ts';
 import { issueCode, verifyCode, useCode } from '../domain/codes.ts';
 import { beginPasswordAttempt } from '../domain/lockout.ts';
-import { fillTemplate, maskDestination } from '../domain/messages.ts';
-import { poolFactors, usableFactors, userMfa, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
+import { deliveryFailure, fillTemplate, maskDestination } from '../domain/messages.ts';
+import { MSG_NO_DELIVERY, poolFactors, usableFactors, userMfa, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../domain/secret-hash.ts';
 import { CodeMismatchException } from '../errors.ts';
 import type { RespondInput } from './index.ts';
-import { MSG, param, publicAuthContext, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from './context.ts';
+import { customMessageTemplates } from '../triggers/custom-message.ts';
+import { metadataFor, MSG, param, publicAuthContext, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from './context.ts';
 import { openState, sealState, sessionValidityMs, type SealedState } from './session-state.ts';
 import { assertUserMaySignIn, completeSignIn, userByInternalName } from './steps.ts';
 
@@ -71,28 +72,30 @@ export async function askFactor(deps: AuthDeps, ctx: AuthContext, user: UserReco
   }
   const medium = factor === 'SMS_MFA' ? 'SMS' : 'EMAIL';
   const to = factor === 'SMS_MFA' ? user.attributes.phone_number : user.attributes.email;
-  if (!to) throw new InvalidParameterException(`User does not have delivery config set to turn on ${factor}`); // mfaChallengeFor never asks this
+  if (!to) throw new InvalidParameterException(MSG_NO_DELIVERY(factor)); // mfaChallengeFor never asks this
   const code = await issueCode(deps, { poolId: ctx.pool.id, username: user.username, purpose: CODE_PURPOSE[factor], ttlMs: sessionValidityMs(ctx.client) });
   const s = poolSettings(ctx.pool);
-  const result =
-    medium === 'SMS'
-      ? await deps.delivery.send({
-          poolId: ctx.pool.id,
-          channel: 'sms',
-          to,
-          body: fillTemplate(s.SmsAuthenticationMessage ?? DEFAULT_SMS_AUTH_MESSAGE, { code: code.code }),
-          expiresAt: code.expiresAt,
-        })
-      : await deps.delivery.send({
-          poolId: ctx.pool.id,
-          channel: 'email',
-          to,
-          subject: s.EmailMfaConfiguration?.Subject ?? DEFAULT_EMAIL_AUTH_SUBJECT,
-          body: fillTemplate(s.EmailMfaConfiguration?.Message ?? DEFAULT_EMAIL_AUTH_MESSAGE, { code: code.code }),
-          expiresAt: code.expiresAt,
-        });
-  if (result.error)
-    throw new CodeDeliveryFailureException(medium === 'SMS' ? 'Invalid phone number provided/Unable to send the message.' : 'Invalid email provided/Unable to send the email');
+  // The pool's texts, which its CustomMessage function (CustomMessage_Authentication) may replace.
+  const metadata = metadataFor(ctx, 'respond');
+  const t = await customMessageTemplates(
+    deps,
+    ctx.pool,
+    { source: 'CustomMessage_Authentication', user, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) },
+    {
+      smsMessage: s.SmsAuthenticationMessage ?? DEFAULT_SMS_AUTH_MESSAGE,
+      emailSubject: s.EmailMfaConfiguration?.Subject ?? DEFAULT_EMAIL_AUTH_SUBJECT,
+      emailMessage: s.EmailMfaConfiguration?.Message ?? DEFAULT_EMAIL_AUTH_MESSAGE,
+    },
+  );
+  const result = await deps.delivery.send({
+    poolId: ctx.pool.id,
+    channel: medium === 'SMS' ? 'sms' : 'email',
+    to,
+    ...(medium === 'EMAIL' ? { subject: t.emailSubject } : {}),
+    body: fillTemplate(medium === 'SMS' ? t.smsMessage : t.emailMessage, { code: code.code }),
+    expiresAt: code.expiresAt,
+  });
+  if (result.error) throw deliveryFailure({ attribute: medium === 'SMS' ? 'phone_number' : 'email', medium, to });
   return {
     ChallengeName: factor,
     Session,
