@@ -7,19 +7,17 @@ import assert from 'node:assert/strict';
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, signIn, signOut } from 'aws-amplify/auth';
 import {
-  AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
-  AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   SetUserPoolMfaConfigCommand,
   type SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { Secret, TOTP } from 'otpauth';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import type { TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
+import { codeSentTo, createConfirmedUser, nextTotpStep, totpCode as totpCodeAt } from '../support/mfa.ts';
 
 const PW = 'Passw0rd!';
 const clock = new FixedClock(Date.now());
@@ -34,9 +32,8 @@ after(async () => {
 });
 testOnPostgres(() => s);
 
-const totpCode = (secret: string) =>
-  new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: clock.now() });
-const nextStep = () => clock.set((Math.floor(clock.now() / 30_000) + 1) * 30_000 + 1_000);
+const totpCode = (secret: string) => totpCodeAt(secret, clock.now());
+const nextStep = () => nextTotpStep(clock);
 
 /** A pool with `mfa`, an app client for Amplify (configured as the current one) and a user with a permanent password. */
 async function poolWithUser(name: string, mfa: Omit<SetUserPoolMfaConfigCommandInput, 'UserPoolId'>, Username: string, attributes: Record<string, string> = {}) {
@@ -47,15 +44,7 @@ async function poolWithUser(name: string, mfa: Omit<SetUserPoolMfaConfigCommandI
       new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'amplify', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
     )
   ).UserPoolClient!.ClientId!;
-  await s.idp.send(
-    new AdminCreateUserCommand({
-      UserPoolId,
-      Username,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
-    }),
-  );
-  await s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId, Username, Password: PW, Permanent: true }));
+  await createConfirmedUser(s.idp, UserPoolId, Username, PW, attributes);
   Amplify.configure({ Auth: { Cognito: { userPoolId: UserPoolId, userPoolClientId: clientId, userPoolEndpoint: s.url } } });
   return UserPoolId;
 }
@@ -98,9 +87,7 @@ test('MFA OPTIONAL with email: CONFIRM_SIGN_IN_WITH_EMAIL_CODE, the code read fr
   assert.equal(out.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
   if (out.nextStep.signInStep !== 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE') return;
   assert.equal(out.nextStep.codeDeliveryDetails?.destination, 'e***@e***.com');
-  const res = await fetch(`${s.url}/_cognate/outbox?to=${encodeURIComponent('emma@example.com')}`);
-  const body = ((await res.json()) as { messages: { body: string }[] }).messages[0]!.body;
-  const ok = await confirmSignIn({ challengeResponse: /\d{6}/.exec(body)![0] });
+  const ok = await confirmSignIn({ challengeResponse: (await codeSentTo(s.url, 'emma@example.com')).code });
   assert.equal(ok.nextStep.signInStep, 'DONE');
   await signOut();
 });

@@ -6,12 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
   AdminSetUserMFAPreferenceCommand,
-  AdminSetUserPasswordCommand,
   AdminSetUserSettingsCommand,
   AssociateSoftwareTokenCommand,
   CreateUserPoolClientCommand,
@@ -26,10 +24,10 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
-import { Secret, TOTP } from 'otpauth';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
+import { codeSentTo as codeSentToAt, createConfirmedUser, nextTotpStep, totpCode as totpCodeAt } from '../support/mfa.ts';
 
 const PW = 'Passw0rd!';
 const SESSION_EXPIRED = 'Invalid session for the user, session is expired.';
@@ -42,11 +40,8 @@ before(async () => {
 after(() => s.close());
 testOnPostgres(() => s);
 
-const totpCode = (secret: string, at = clock.now()) =>
-  new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: at });
-
-/** Moves the clock to the start of the next 30-second step (a new TOTP code). */
-const nextStep = () => clock.set((Math.floor(clock.now() / 30_000) + 1) * 30_000 + 1_000);
+const totpCode = (secret: string, at = clock.now()) => totpCodeAt(secret, at);
+const nextStep = () => nextTotpStep(clock);
 
 async function newPool(name: string, mfa: Omit<ConstructorParameters<typeof SetUserPoolMfaConfigCommand>[0], 'UserPoolId'>) {
   const id = (await s.idp.send(new CreateUserPoolCommand({ PoolName: name }))).UserPool!.Id!;
@@ -63,17 +58,8 @@ async function newPool(name: string, mfa: Omit<ConstructorParameters<typeof SetU
   return { id, ClientId };
 }
 
-async function newUser(UserPoolId: string, Username: string, attributes: Record<string, string> = {}) {
-  await s.idp.send(
-    new AdminCreateUserCommand({
-      UserPoolId,
-      Username,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
-    }),
-  );
-  await s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId, Username, Password: PW, Permanent: true }));
-}
+const newUser = (UserPoolId: string, Username: string, attributes: Record<string, string> = {}) =>
+  createConfirmedUser(s.idp, UserPoolId, Username, PW, attributes);
 
 const signIn = (ClientId: string, USERNAME: string, PASSWORD = PW) =>
   s.idp.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD } }));
@@ -81,13 +67,7 @@ const signIn = (ClientId: string, USERNAME: string, PASSWORD = PW) =>
 const respond = (ClientId: string, ChallengeName: any, Session: string | undefined, ChallengeResponses: Record<string, string>) =>
   s.idp.send(new RespondToAuthChallengeCommand({ ClientId, ChallengeName, Session, ChallengeResponses }));
 
-/** The code in the newest message to `to`, from the (open, --dev) outbox. */
-async function codeSentTo(to: string): Promise<{ code: string; body: string; subject: string | null }> {
-  const res = await fetch(`${s.url}/_cognate/outbox?to=${encodeURIComponent(to)}`);
-  const m = ((await res.json()) as { messages: { body: string; subject: string | null }[] }).messages[0];
-  assert.ok(m, `a message to ${to}`);
-  return { code: /\d{6}/.exec(m.body)![0], body: m.body, subject: m.subject };
-}
+const codeSentTo = (to: string) => codeSentToAt(s.url, to);
 
 describe('MFA ON with TOTP: enrolment at first sign-in, then the TOTP challenge', () => {
   let pool: { id: string; ClientId: string };
