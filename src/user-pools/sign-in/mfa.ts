@@ -5,11 +5,11 @@ import type { UserRecord } from '../../storage/records.ts';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.ts';
 import { issueCode, verifyCode, useCode } from '../domain/codes.ts';
 import { beginPasswordAttempt } from '../domain/lockout.ts';
-import { deliveryFailure, fillTemplate, maskDestination } from '../domain/messages.ts';
+import { fillTemplate, maskDestination } from '../domain/messages.ts';
 import { MSG_NO_DELIVERY, poolFactors, usableFactors, userMfa, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../domain/secret-hash.ts';
-import { CodeMismatchException } from '../errors.ts';
+import { CodeMismatchException, LimitExceededException } from '../errors.ts';
 import type { RespondInput } from './index.ts';
 import { customMessageTemplates } from '../triggers/custom-message.ts';
 import { metadataFor, MSG, param, publicAuthContext, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from './context.ts';
@@ -95,7 +95,9 @@ export async function askFactor(deps: AuthDeps, ctx: AuthContext, user: UserReco
     body: fillTemplate(medium === 'SMS' ? t.smsMessage : t.emailMessage, { code: code.code }),
     expiresAt: code.expiresAt,
   });
-  if (result.error) throw deliveryFailure({ attribute: medium === 'SMS' ? 'phone_number' : 'email', medium, to });
+  // InitiateAuth and RespondToAuthChallenge declare no delivery error: the challenge stands (the message stays in
+  // the outbox until the code expires) and the failure is logged.
+  if (result.error) deps.logger.warn('MFA code not delivered', { poolId: ctx.pool.id, channel: medium, error: result.error });
   return {
     ChallengeName: factor,
     Session,
@@ -174,6 +176,8 @@ export async function checkSentCode(deps: AuthDeps, ctx: AuthContext, user: User
     await useCode(deps, req.poolId, req.username, req.purpose);
   } catch (e) {
     if (e instanceof CodeMismatchException) throw mfaCodeMismatch();
+    // Too many wrong codes end the session (§5.4); RespondToAuthChallenge declares no LimitExceededException.
+    if (e instanceof LimitExceededException) throw new NotAuthorizedException(MSG.sessionExpired);
     throw e;
   }
   return user;
