@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
@@ -121,6 +122,15 @@ describe('MFA ON with TOTP: enrolment at first sign-in, then the TOTP challenge'
     assert.equal(me.PreferredMfaSetting, 'SOFTWARE_TOKEN_MFA');
     const admin = await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: 'tina' }));
     assert.deepEqual(admin.UserMFASettingList, ['SOFTWARE_TOKEN_MFA']);
+  });
+
+  test('a new password (NEW_PASSWORD_REQUIRED) is followed by MFA_SETUP, not tokens', async () => {
+    await s.idp.send(new AdminCreateUserCommand({ UserPoolId: pool.id, Username: 'newt', TemporaryPassword: 'Temp0rary!', MessageAction: 'SUPPRESS' }));
+    const out = await signIn(pool.ClientId, 'newt', 'Temp0rary!');
+    assert.equal(out.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+    const next = await respond(pool.ClientId, 'NEW_PASSWORD_REQUIRED', out.Session, { USERNAME: 'newt', NEW_PASSWORD: 'N3w-Passw0rd' });
+    assert.equal(next.ChallengeName, 'MFA_SETUP');
+    assert.equal(next.AuthenticationResult, undefined);
   });
 
   test('SOFTWARE_TOKEN_MFA: the code of the step used in enrolment is refused (no replay); the next step’s works', async () => {
