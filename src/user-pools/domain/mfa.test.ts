@@ -52,9 +52,14 @@ test('SetUserMFAPreference: SMS needs a phone number, TOTP a verified authentica
   const sms = applyMfaPreference(u, { SMSMfaSettings: { Enabled: true, PreferredMfa: true } });
   assert.deepEqual(sms, { UserMFASettingList: ['SMS_MFA'], PreferredMfaSetting: 'SMS_MFA' });
   const { mfa } = associateTotp(deps, {});
-  const verified = withMfa(u, { ...sms, totp: { ...mfa.totp!, verified: true } });
+  const verified = withMfa(u, { ...sms, totp: { ...mfa.totpPending!, verified: true } });
   const both = applyMfaPreference(verified, { SoftwareTokenMfaSettings: { Enabled: true } });
   assert.deepEqual([both.UserMFASettingList, both.PreferredMfaSetting], [['SMS_MFA', 'SOFTWARE_TOKEN_MFA'], 'SMS_MFA']);
+  // A new association leaves the verified authenticator and TOTP as a factor until the new one is verified.
+  const reassociated = withMfa(verified, associateTotp(deps, userMfa(withMfa(u, both))).mfa);
+  assert.deepEqual(userMfa(reassociated).totp, userMfa(verified).totp);
+  assert.ok(userMfa(reassociated).totpPending);
+  assert.deepEqual(usableFactors(pool, { ...reassociated, mfa: { ...userMfa(reassociated), UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] } }), ['SOFTWARE_TOKEN_MFA']);
   assert.throws(() => applyMfaPreference(verified, { SMSMfaSettings: { Enabled: true, PreferredMfa: true }, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
   // Turning the preferred factor off drops the preference too.
   const off = applyMfaPreference(withMfa(u, both), { SMSMfaSettings: { Enabled: false } });
@@ -79,7 +84,7 @@ test('SetUserSettings (legacy): SMS to phone_number only; [] turns SMS MFA off',
 test('TOTP: ±1 step of skew, never a step at or before the last accepted one; the seed is sealed', async () => {
   const { mfa, secretCode } = associateTotp(deps, {});
   assert.ok(!JSON.stringify(mfa).includes(secretCode));
-  const totp = mfa.totp!;
+  const totp = mfa.totpPending!;
   const now = clock.now();
   const step = Math.floor(now / 30_000);
   assert.equal(totpStep(deps, totp, code(secretCode, now)), step);

@@ -3,7 +3,8 @@
 //
 // Stored in UserRecord.mfa under the AWS member names GetUser answers with (MFAOptions, PreferredMfaSetting,
 // UserMFASettingList, read by admin-users.ts mfaMembers), plus `totp`: { seed sealed by the master key, whether a
-// code from it was verified, the friendly device name, the last time step a code was accepted for }.
+// code from it was verified, the friendly device name, the last time step a code was accepted for }, and
+// `totpPending`, a new authenticator until its first code is verified.
 import { TOTP, Secret } from 'otpauth';
 import type { Deps } from '../../deps.ts';
 import type { PoolRecord, UserRecord } from '../../storage/records.ts';
@@ -28,6 +29,11 @@ export interface UserMfa {
   PreferredMfaSetting?: MfaFactor;
   UserMFASettingList?: MfaFactor[];
   totp?: UserTotp;
+  /**
+   * An authenticator associated but not verified yet (AssociateSoftwareToken): it replaces `totp` only once a code of
+   * it is verified, so an abandoned association never turns off the authenticator the user has.
+   */
+  totpPending?: UserTotp;
 }
 
 /** Observed wording for a wrong MFA code at sign-in (COGNITO-API §10). */
@@ -71,12 +77,17 @@ function totpFor(seedBase32: string): TOTP {
   return new TOTP({ secret: Secret.fromBase32(seedBase32), algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_S });
 }
 
-/** AssociateSoftwareToken: a new unverified authenticator replacing any previous one; returns the seed (SecretCode). */
+/** AssociateSoftwareToken: a new pending authenticator (replacing any pending one); returns the seed (SecretCode). */
 export function associateTotp(deps: Pick<Deps, 'random' | 'secrets'>, mfa: UserMfa): { mfa: UserMfa; secretCode: string } {
   const secretCode = newTotpSeed(deps);
-  const totp: UserTotp = { seedSealed: deps.secrets.encrypt(secretCode), verified: false };
-  // A new association replaces the authenticator; TOTP is no longer usable as a factor until verified again.
-  return { mfa: withoutFactor({ ...mfa, totp }, 'SOFTWARE_TOKEN_MFA'), secretCode };
+  return { mfa: { ...mfa, totpPending: { seedSealed: deps.secrets.encrypt(secretCode), verified: false } }, secretCode };
+}
+
+/** VerifySoftwareToken's success: the pending authenticator becomes the user's (its accepted step kept). */
+export function promotePendingTotp(m: UserMfa, friendlyName: string | undefined): UserMfa {
+  const { totpPending, ...rest } = m;
+  if (!totpPending) return m;
+  return { ...rest, totp: { ...totpPending, verified: true, ...(friendlyName !== undefined ? { friendlyName } : {}) } };
 }
 
 /**
@@ -97,7 +108,8 @@ export function totpStep(deps: Pick<Deps, 'secrets' | 'clock'>, totp: UserTotp, 
 /**
  * Checks a TOTP code and records its step in the same optimistic write (a concurrent use of the same code loses the
  * race and is re-checked against the step the winner stored). `onVerified` may change the MFA settings further
- * (VerifySoftwareToken marks the authenticator verified). Wrong, reused or no authenticator → `mismatch()`.
+ * (VerifySoftwareToken checks the pending authenticator, `which`, and promotes it). Wrong, reused or no
+ * authenticator → `mismatch()`.
  */
 export async function useTotpCode(
   deps: Pick<Deps, 'store' | 'clock' | 'secrets'>,
@@ -106,14 +118,14 @@ export async function useTotpCode(
   code: string,
   mismatch: () => Error,
   onVerified: (m: UserMfa) => UserMfa = (m) => m,
-  requireVerified = true,
+  which: 'totp' | 'totpPending' = 'totp',
 ): Promise<UserRecord> {
   const u = await changeUserMfa(deps, pool, usernameKey, (u) => {
-    const totp = userMfa(u).totp;
-    if (!totp || (requireVerified && !totp.verified)) throw mismatch();
+    const totp = userMfa(u)[which];
+    if (!totp || (which === 'totp' && !totp.verified)) throw mismatch();
     const step = totpStep(deps, totp, code);
     if (step === null) throw mismatch();
-    return onVerified({ ...userMfa(u), totp: { ...totp, lastStep: step } });
+    return onVerified({ ...userMfa(u), [which]: { ...totp, lastStep: step } });
   });
   if (!u) throw mismatch();
   return u;

@@ -3,7 +3,7 @@
 // challenge TOTP becomes the user's MFA factor and a new Session answers MFA_SETUP.
 import { defineOperation } from '../../protocol/operation.ts';
 import { authenticateAccessToken } from '../domain/access-token.ts';
-import { useTotpCode, userMfa, withFactor, type UserMfa } from '../domain/mfa.ts';
+import { promotePendingTotp, useTotpCode, userMfa, withFactor, type UserMfa } from '../domain/mfa.ts';
 import { EnableSoftwareTokenMFAException, InvalidParameterException, SoftwareTokenMFANotFoundException } from '../errors.ts';
 import { beginPasswordAttempt } from '../domain/lockout.ts';
 import { consumeMfaSession, nextSetupSession, openSetupSession } from '../sign-in/mfa.ts';
@@ -16,14 +16,14 @@ import { MSG_TOKEN_OR_SESSION } from './associate-software-token.ts';
 export const MSG_CODE_MISMATCH = 'Code mismatch';
 
 async function verify(deps: Deps, pool: PoolRecord, user: UserRecord, code: string, name: string | undefined, enable: boolean): Promise<void> {
-  if (!userMfa(user).totp) throw new SoftwareTokenMFANotFoundException('Software Token MFA is not associated with this user.'); // wording ours
+  if (!userMfa(user).totpPending) throw new SoftwareTokenMFANotFoundException('Software Token MFA is not associated with this user.'); // wording ours
   const mark = (m: UserMfa): UserMfa => {
-    const verified: UserMfa = { ...m, totp: { ...m.totp!, verified: true, ...(name !== undefined ? { friendlyName: name } : {}) } };
+    const verified = promotePendingTotp(m, name);
     return enable ? withFactor(verified, 'SOFTWARE_TOKEN_MFA', true) : verified;
   };
   // Each try counts toward the user's sign-in lockout, as MFA codes at sign-in do: six digits are not to be guessed.
   const attempt = await beginPasswordAttempt(deps, pool.id, user.username);
-  await useTotpCode(deps, pool, user.usernameKey, code, () => new EnableSoftwareTokenMFAException(MSG_CODE_MISMATCH), mark, false);
+  await useTotpCode(deps, pool, user.usernameKey, code, () => new EnableSoftwareTokenMFAException(MSG_CODE_MISMATCH), mark, 'totpPending');
   await attempt.succeeded();
 }
 
