@@ -2,14 +2,13 @@
 // email codes, and what every MFA answer shares (session, user, lockout, then tokens). The challenges themselves
 // are the modules in challenges/ (software-token-mfa, sms-mfa, email-otp, select-mfa-type, mfa-setup).
 import type { UserRecord } from '../../storage/records.ts';
-import { InvalidParameterException, NotAuthorizedException } from '../errors.ts';
+import { CodeMismatchException, InvalidParameterException, LimitExceededException, NotAuthorizedException } from '../errors.ts';
 import { issueCode, verifyCode, useCode } from '../domain/codes.ts';
 import { beginPasswordAttempt } from '../domain/lockout.ts';
 import { fillTemplate, maskDestination } from '../domain/messages.ts';
 import { MSG_NO_DELIVERY, poolFactors, usableFactors, userMfa, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../domain/secret-hash.ts';
-import { CodeMismatchException, LimitExceededException } from '../errors.ts';
 import type { RespondInput } from './index.ts';
 import { customMessageTemplates } from '../triggers/custom-message.ts';
 import { metadataFor, MSG, param, publicAuthContext, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from './context.ts';
