@@ -38,9 +38,13 @@ export interface UserMfa {
 
 /** Observed wording for a wrong MFA code at sign-in (COGNITO-API §10). */
 export const MSG_MFA_CODE_MISMATCH = 'Invalid code or auth state for the user.';
-/** Commonly reported wordings. */
-export const MSG_TOTP_NOT_VERIFIED = 'User has not verified software token mfa';
+/**
+ * Turning on a factor the user cannot receive: observed for SOFTWARE_TOKEN_MFA without a verified authenticator
+ * (aws/aws-sdk-js-v3#4645); the same form is used for SMS_MFA and EMAIL_OTP (older answers for SMS read "User does
+ * not have a phone_number set to turn on SMS MFA", aws-amplify/amplify-js#5766).
+ */
 export const MSG_NO_DELIVERY = (f: MfaFactor) => `User does not have delivery config set to turn on ${f}`;
+export const MSG_TOTP_NOT_VERIFIED = MSG_NO_DELIVERY('SOFTWARE_TOKEN_MFA');
 /** VerifySoftwareToken before AssociateSoftwareToken (wording ours; the error is the model's). */
 export const MSG_NO_SOFTWARE_TOKEN = 'User has not associated a software token.';
 
