@@ -11,6 +11,7 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminResetUserPasswordCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminUpdateUserAttributesCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -20,12 +21,14 @@ import {
   GetUserAttributeVerificationCodeCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
+  SetUserPoolMfaConfigCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
   type LambdaConfigType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { awsErrorOf, startTestServer, type TestServer } from '../support/server.ts';
 import { arnOf, LAMBDA_KINDS, lambdaEvents, triggerSetup } from '../support/lambda-kinds.ts';
+import { createConfirmedUser } from '../support/mfa.ts';
 
 const ADMIN = { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
 const PASSWORD = 'Passw0rd!';
@@ -198,6 +201,21 @@ for (const kind of LAMBDA_KINDS) {
       const adminChanged = `${unique('adm')}@example.com`;
       await s.idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: name, UserAttributes: [{ Name: 'email', Value: adminChanged }] }));
       assert.equal((await latest(adminChanged)).subject, 'Brand: CustomMessage_UpdateUserAttribute');
+    });
+
+    test('CustomMessage_Authentication rewrites the email MFA code message', async () => {
+      const { poolId, clientId } = await poolWith({ CustomMessage: arnOf('custom-message') });
+      await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: { Message: 'Pool {####}' } }));
+      const email = `${unique('mfa')}@example.com`;
+      const name = unique('mfa');
+      await createConfirmedUser(s.idp, poolId, name, PASSWORD, { email });
+      await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: name, EmailMfaSettings: { Enabled: true } }));
+      const out = await s.idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: name, PASSWORD } }));
+      assert.equal(out.ChallengeName, 'EMAIL_OTP');
+      const m = (await outbox(s, email))[0]!;
+      assert.equal(m.subject, 'Brand: CustomMessage_Authentication');
+      assert.match(m.body, new RegExp(`^Hello ${name}, your code for CustomMessage_Authentication is \\d{6}\\.$`));
+      assert.equal(lastEvent('CustomMessage_Authentication').userName, name);
     });
 
     test('CustomMessage answering a text without {####}: the pool’s own message goes out (with the function’s subject)', async () => {

@@ -32,6 +32,14 @@ import updateUserPoolDomain from './update-user-pool-domain.ts';
 import adminUserGlobalSignOut from './admin-user-global-sign-out.ts';
 import getTokensFromRefreshToken from './get-tokens-from-refresh-token.ts';
 import getUser from './get-user.ts';
+
+// MFA
+import adminSetUserMFAPreference from './admin-set-user-mfa-preference.ts';
+import adminSetUserSettings from './admin-set-user-settings.ts';
+import associateSoftwareToken from './associate-software-token.ts';
+import setUserMFAPreference from './set-user-mfa-preference.ts';
+import setUserSettings from './set-user-settings.ts';
+import verifySoftwareToken from './verify-software-token.ts';
 import globalSignOut from './global-sign-out.ts';
 import revokeToken from './revoke-token.ts';
 
@@ -111,6 +119,13 @@ export const userPoolOperations: Operation[] = [
   adminUserGlobalSignOut,
   getTokensFromRefreshToken,
   getUser,
+  // MFA
+  adminSetUserMFAPreference,
+  adminSetUserSettings,
+  associateSoftwareToken,
+  setUserMFAPreference,
+  setUserSettings,
+  verifySoftwareToken,
   globalSignOut,
   revokeToken,
   // Sign-up

@@ -14,6 +14,11 @@ import { customAuth } from './flows/custom-auth.ts';
 import { newPasswordRequired } from './challenges/new-password-required.ts';
 import { passwordVerifier } from './challenges/password-verifier.ts';
 import { customChallenge } from './challenges/custom-challenge.ts';
+import { softwareTokenMfa } from './challenges/software-token-mfa.ts';
+import { smsMfa } from './challenges/sms-mfa.ts';
+import { emailOtp } from './challenges/email-otp.ts';
+import { selectMfaType } from './challenges/select-mfa-type.ts';
+import { mfaSetup } from './challenges/mfa-setup.ts';
 
 export { adminAuthContext, publicAuthContext, type AuthContext, type AuthOutput } from './context.ts';
 
@@ -51,6 +56,11 @@ export const challenges: Readonly<Record<string, ChallengeStep>> = {
   PASSWORD_VERIFIER: passwordVerifier,
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
   CUSTOM_CHALLENGE: customChallenge,
+  SOFTWARE_TOKEN_MFA: softwareTokenMfa,
+  SMS_MFA: smsMfa,
+  EMAIL_OTP: emailOtp,
+  SELECT_MFA_TYPE: selectMfaType,
+  MFA_SETUP: mfaSetup,
 };
 
 export async function initiateAuth(deps: AuthDeps, ctx: AuthContext, input: InitiateInput): Promise<AuthOutput> {

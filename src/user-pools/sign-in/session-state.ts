@@ -34,6 +34,8 @@ export interface SealedState {
    * challenge metadata stay server-side, sealed, under this state's nonce (see custom-auth.ts).
    */
   custom?: { session: ChallengeResult[] };
+  /** MFA_SETUP: how far the TOTP enrolment got with this session (AssociateSoftwareToken, then VerifySoftwareToken). */
+  mfaSetup?: 'associated' | 'verified';
 }
 
 export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresAt' | 'nonce'>;

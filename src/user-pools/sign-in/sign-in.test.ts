@@ -455,21 +455,20 @@ test('REFRESH_TOKEN_AUTH / REFRESH_TOKEN: new ID and access tokens, no refresh t
   );
 });
 
-test('a pool that requires MFA refuses sign-in until MFA is built (no silent bypass)', async () => {
+test('a pool that requires MFA never signs a user without a factor in on the password alone (MFA_SETUP)', async () => {
   const p = await createTestPool(deps);
   await deps.store.pools.update({ ...p, settings: { ...p.settings, MfaConfiguration: 'ON' }, version: p.version + 1 });
   const c = await createTestClient(deps, p.id, { ExplicitAuthFlows: ALL_FLOWS });
   await createTestUser(deps, (await deps.store.pools.get(p.id))!, 'gina', PW);
   const ctx = await publicAuthContext(deps, c.id);
-  assert.equal(
-    (await errorOf(initiateAuth(deps, ctx, { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'gina', PASSWORD: PW } })))[0],
-    'InvalidUserPoolConfigurationException',
-  );
+  const out = await initiateAuth(deps, ctx, { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'gina', PASSWORD: PW } });
+  assert.equal(out.ChallengeName, 'MFA_SETUP');
+  assert.equal(out.AuthenticationResult, undefined);
 });
 
 test('an unknown challenge name', async () => {
   assert.equal(
-    (await errorOf(respondToAuthChallenge(deps, await ctxOf(client), { ChallengeName: 'SMS_MFA', Session: 'x'.repeat(30), ChallengeResponses: {} })))[0],
+    (await errorOf(respondToAuthChallenge(deps, await ctxOf(client), { ChallengeName: 'WEB_AUTHN', Session: 'x'.repeat(30), ChallengeResponses: {} })))[0],
     'InvalidParameterException',
   );
 });

@@ -2,7 +2,6 @@
 // status gates, checking a password, what follows the primary factor, completing with tokens.
 import type { PoolRecord, UserRecord } from '../../storage/records.ts';
 import {
-  InvalidUserPoolConfigurationException,
   NotAuthorizedException,
   PasswordResetRequiredException,
   UserNotConfirmedException,
@@ -10,7 +9,6 @@ import {
 } from '../errors.ts';
 import { beginPasswordAttempt, beginUnknownNameAttempt, PASSWORD_ATTEMPTS_EXCEEDED, type PasswordAttempt, type SingleUse } from '../domain/lockout.ts';
 import { openCredentials, passwordPolicyOf, temporaryPasswordExpiresAt } from '../domain/passwords.ts';
-import { poolSettings } from '../domain/pools.ts';
 import { hidesUsers } from '../domain/clients.ts';
 import { signInNameKey } from '../domain/users.ts';
 import { usernameKey } from '../domain/usernames.ts';
@@ -21,6 +19,7 @@ import { MIGRATION_FAILED, migrateUser, runUserMigration } from '../triggers/use
 import { metadataFor, MSG, type AuthContext, type AuthDeps, type AuthOutput } from './context.ts';
 import { issueTokens } from './issue-tokens.ts';
 import { newPasswordChallenge } from './challenges/new-password-required.ts';
+import { mfaChallengeFor } from './mfa.ts';
 
 /** Status gates (§5.3 step 4): disabled, UNCONFIRMED, RESET_REQUIRED. */
 export function assertUserMaySignIn(user: UserRecord): void {
@@ -179,7 +178,8 @@ export async function passwordMatches(deps: AuthDeps, user: UserRecord, password
 
 /**
  * What follows a correct primary factor (§5.3 steps 6–10): a temporary password must be replaced first
- * (NEW_PASSWORD_REQUIRED, see challenges/new-password-required.ts); otherwise complete. The password `attempt`
+ * (NEW_PASSWORD_REQUIRED, see challenges/new-password-required.ts); then the MFA challenge the pool and user owe
+ * (mfa.ts mfaChallengeFor); otherwise complete. The password `attempt`
  * ends with the session's commit; on any other way out it is cleared by itself.
  */
 export async function afterPrimaryFactor(
@@ -195,6 +195,11 @@ export async function afterPrimaryFactor(
     return newPasswordChallenge(deps, ctx, user, given);
   }
   try {
+    const mfa = await mfaChallengeFor(deps, ctx, user, given);
+    if (mfa) {
+      await attempt.succeeded(); // the password was right; MFA tries count afresh
+      return mfa;
+    }
     return await completeSignIn(deps, ctx, user, 'TokenGeneration_Authentication', attempt.key);
   } catch (e) {
     await attempt.succeeded(); // the session (which clears it) may not have been stored
@@ -203,13 +208,9 @@ export async function afterPrimaryFactor(
 }
 
 /**
- * Steps 7–10 once every password requirement is met.
+ * Steps 9–10 once every factor the sign-in owes is done (the MFA challenges in challenges/ call it after their code).
  *
- * SEAM (remembered devices and MFA, §5.3 steps 7–8): DEVICE_SRP_AUTH (a known DEVICE_KEY), MFA_SETUP
- * (MfaConfiguration ON, no usable factor), SELECT_MFA_TYPE and SMS_MFA / SOFTWARE_TOKEN_MFA / EMAIL_OTP go here:
- * return {ChallengeName, Session: sealState(...), ChallengeParameters} from a module in challenges/, which calls
- * completeSignIn again once the factor is done. Until MFA exists a pool that requires it refuses sign-in rather
- * than skip the second factor.
+ * SEAM (remembered devices, §5.3 step 7): DEVICE_SRP_AUTH (a known DEVICE_KEY) goes before the MFA decision.
  */
 export async function completeSignIn(
   deps: AuthDeps,
@@ -218,8 +219,6 @@ export async function completeSignIn(
   source: TokenGenerationSource = 'TokenGeneration_Authentication',
   clearLockout?: string,
 ): Promise<AuthOutput> {
-  if ((poolSettings(ctx.pool).MfaConfiguration ?? 'OFF') === 'ON')
-    throw new InvalidUserPoolConfigurationException('Cognate does not implement MFA sign-in yet; this pool requires MFA.'); // ours
   // Step 9: PostAuthentication, then PreTokenGeneration; a throw from either means no tokens.
   const metadata = metadataFor(ctx, 'respond');
   await runPostAuthentication(deps, ctx.pool, { user, caller: ctx.caller, newDeviceUsed: false, ...(metadata ? { clientMetadata: metadata } : {}) });

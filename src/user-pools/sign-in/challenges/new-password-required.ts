@@ -14,6 +14,7 @@ import type { RespondInput } from '../index.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
 import { consumeState, openState, sealState } from '../session-state.ts';
 import { assertUserMaySignIn, completeSignIn, userByInternalName } from '../steps.ts';
+import { mfaChallengeFor } from '../mfa.ts';
 
 /** The attributes shown in NEW_PASSWORD_REQUIRED's userAttributes: all but sub and developer-only ones. */
 function visibleAttributes(user: UserRecord): Record<string, string> {
@@ -77,6 +78,9 @@ export async function newPasswordRequired(deps: AuthDeps, ctx: AuthContext, inpu
     user = fresh;
   }
   await clearFailedSignIns(deps, ctx.pool.id, user.username);
+  // With the new password set, the sign-in owes the pool's MFA as any other (§5.3 step 8).
+  const mfa = await mfaChallengeFor(deps, ctx, user, s.given);
+  if (mfa) return mfa;
   return completeSignIn(deps, ctx, user, 'TokenGeneration_NewPasswordChallenge');
 }
 

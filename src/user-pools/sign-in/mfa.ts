@@ -1,0 +1,205 @@
+// The MFA step of a sign-in (COGNITO-API §5.3 step 8): which challenge follows a correct password, sending SMS and
+// email codes, and what every MFA answer shares (session, user, lockout, then tokens). The challenges themselves
+// are the modules in challenges/ (software-token-mfa, sms-mfa, email-otp, select-mfa-type, mfa-setup).
+import type { UserRecord } from '../../storage/records.ts';
+import { CodeMismatchException, InvalidParameterException, LimitExceededException, NotAuthorizedException } from '../errors.ts';
+import { issueCode, verifyCode, useCode } from '../domain/codes.ts';
+import { beginPasswordAttempt } from '../domain/lockout.ts';
+import { fillTemplate, maskDestination } from '../domain/messages.ts';
+import { MSG_NO_DELIVERY, poolFactors, usableFactors, userMfa, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
+import { poolSettings } from '../domain/pools.ts';
+import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../domain/secret-hash.ts';
+import type { RespondInput } from './index.ts';
+import { customMessageTemplates } from '../triggers/custom-message.ts';
+import { metadataFor, MSG, param, publicAuthContext, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from './context.ts';
+import { openState, sealState, sessionValidityMs, type SealedState } from './session-state.ts';
+import { assertUserMaySignIn, completeSignIn, userByInternalName } from './steps.ts';
+
+/** Cognito's default SMS authentication message (DescribeUserPool of a pool that sets none shows this text). */
+export const DEFAULT_SMS_AUTH_MESSAGE = 'Your authentication code is {####}. ';
+/** Email MFA defaults (ours: Cognito's default email MFA text is not documented). */
+export const DEFAULT_EMAIL_AUTH_SUBJECT = 'Your authentication code';
+export const DEFAULT_EMAIL_AUTH_MESSAGE = 'Your authentication code is {####}. ';
+
+/** The code purposes of SMS and email MFA in the codes store. */
+const CODE_PURPOSE: Record<'SMS_MFA' | 'EMAIL_OTP', string> = { SMS_MFA: 'mfa-sms', EMAIL_OTP: 'mfa-email' };
+
+/**
+ * The MFA challenge a sign-in owes after its primary factor, or null when none is due:
+ * - OFF: none. OPTIONAL: only for a user who turned a factor on.
+ * - ON and the user has no usable factor: MFA_SETUP when the pool offers TOTP (MFAS_CAN_SETUP lists the pool's
+ *   factors); else SMS to the user's phone number, else email, when the pool offers them (inferred: required MFA
+ *   with SMS has always sent codes to phone_number); else MFA_SETUP (the user must add a phone number or email).
+ * - One usable factor, or a preferred one: that factor's challenge. Several without a preference: SELECT_MFA_TYPE.
+ */
+export async function mfaChallengeFor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string): Promise<AuthOutput | null> {
+  const mode = poolSettings(ctx.pool).MfaConfiguration ?? 'OFF';
+  if (mode === 'OFF') return null;
+  const usable = usableFactors(ctx.pool, user);
+  if (!usable.length) {
+    if (mode !== 'ON') return null;
+    const offered = poolFactors(ctx.pool);
+    if (offered.includes('SOFTWARE_TOKEN_MFA')) return mfaSetupChallenge(deps, ctx, user, given);
+    if (offered.includes('SMS_MFA') && user.attributes.phone_number) return askFactor(deps, ctx, user, given, 'SMS_MFA');
+    if (offered.includes('EMAIL_OTP') && user.attributes.email) return askFactor(deps, ctx, user, given, 'EMAIL_OTP');
+    return mfaSetupChallenge(deps, ctx, user, given);
+  }
+  const preferred = userMfa(user).PreferredMfaSetting;
+  if (preferred && usable.includes(preferred)) return askFactor(deps, ctx, user, given, preferred);
+  if (usable.length === 1) return askFactor(deps, ctx, user, given, usable[0]!);
+  return {
+    ChallengeName: 'SELECT_MFA_TYPE',
+    Session: sealState(deps, ctx, { username: user.username, given, challenge: 'SELECT_MFA_TYPE' }),
+    ChallengeParameters: { MFAS_CAN_CHOOSE: JSON.stringify(usable), USER_ID_FOR_SRP: user.username },
+  };
+}
+
+function mfaSetupChallenge(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string): AuthOutput {
+  return {
+    ChallengeName: 'MFA_SETUP',
+    Session: sealState(deps, ctx, { username: user.username, given, challenge: 'MFA_SETUP' }),
+    ChallengeParameters: { MFAS_CAN_SETUP: JSON.stringify(poolFactors(ctx.pool)) },
+  };
+}
+
+/** The challenge of one factor; SMS and email send their code first (valid as long as the session). */
+export async function askFactor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, factor: MfaFactor): Promise<AuthOutput> {
+  const Session = sealState(deps, ctx, { username: user.username, given, challenge: factor });
+  if (factor === 'SOFTWARE_TOKEN_MFA') {
+    const name = userMfa(user).totp?.friendlyName;
+    return { ChallengeName: factor, Session, ChallengeParameters: { ...(name ? { FRIENDLY_DEVICE_NAME: name } : {}), USER_ID_FOR_SRP: user.username } };
+  }
+  const medium = factor === 'SMS_MFA' ? 'SMS' : 'EMAIL';
+  const to = factor === 'SMS_MFA' ? user.attributes.phone_number : user.attributes.email;
+  if (!to) throw new InvalidParameterException(MSG_NO_DELIVERY(factor)); // mfaChallengeFor never asks this
+  const code = await issueCode(deps, { poolId: ctx.pool.id, username: user.username, purpose: CODE_PURPOSE[factor], ttlMs: sessionValidityMs(ctx.client) });
+  const s = poolSettings(ctx.pool);
+  // The pool's texts, which its CustomMessage function (CustomMessage_Authentication) may replace.
+  const metadata = metadataFor(ctx, 'respond');
+  const t = await customMessageTemplates(
+    deps,
+    ctx.pool,
+    { source: 'CustomMessage_Authentication', user, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) },
+    {
+      smsMessage: s.SmsAuthenticationMessage ?? DEFAULT_SMS_AUTH_MESSAGE,
+      emailSubject: s.EmailMfaConfiguration?.Subject ?? DEFAULT_EMAIL_AUTH_SUBJECT,
+      emailMessage: s.EmailMfaConfiguration?.Message ?? DEFAULT_EMAIL_AUTH_MESSAGE,
+    },
+  );
+  const result = await deps.delivery.send({
+    poolId: ctx.pool.id,
+    channel: medium === 'SMS' ? 'sms' : 'email',
+    to,
+    ...(medium === 'EMAIL' ? { subject: t.emailSubject } : {}),
+    body: fillTemplate(medium === 'SMS' ? t.smsMessage : t.emailMessage, { code: code.code }),
+    expiresAt: code.expiresAt,
+  });
+  // InitiateAuth and RespondToAuthChallenge declare no delivery error: the challenge stands (the message stays in
+  // the outbox until the code expires) and the failure is logged.
+  if (result.error) deps.logger.warn('MFA code not delivered', { poolId: ctx.pool.id, channel: medium, error: result.error });
+  return {
+    ChallengeName: factor,
+    Session,
+    ChallengeParameters: {
+      CODE_DELIVERY_DELIVERY_MEDIUM: medium,
+      CODE_DELIVERY_DESTINATION: maskDestination(medium, to),
+      ...(factor === 'SMS_MFA' ? { USER_ID_FOR_SRP: user.username } : {}),
+    },
+  };
+}
+
+/**
+ * Opens an MFA challenge's Session and finds its user: anything not a live session of this challenge, pool and
+ * client is "Invalid session for the user, session is expired." (§5.2); USERNAME and SECRET_HASH as the other
+ * challenges check them.
+ */
+export async function openMfaSession(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  session: string | undefined,
+  challenge: ChallengeName,
+  responses?: Record<string, string>,
+): Promise<{ s: SealedState; user: UserRecord }> {
+  const s = openState(deps, ctx, session, challenge, MSG.sessionExpired);
+  const user = await userByInternalName(deps, ctx.pool, s.username);
+  if (!user) throw new NotAuthorizedException(MSG.sessionExpired);
+  if (responses) {
+    const name = param(responses, 'USERNAME');
+    requireSecretHashPresent(deps, ctx.client, responses.SECRET_HASH);
+    const names = secretHashNames(s.given, user);
+    if (!names.includes(name)) throw new NotAuthorizedException(MSG.sessionExpired);
+    checkSecretHash(deps, ctx.client, responses.SECRET_HASH, names);
+  }
+  assertUserMaySignIn(user);
+  return { s, user };
+}
+
+/** Marks a session used: a second use is "Invalid session for the user, session is expired.". */
+export async function consumeMfaSession(deps: AuthDeps, s: SealedState): Promise<void> {
+  const n = await deps.store.counters.hit(`auth-session:${s.nonce}`, Math.max(1, s.expiresAt - deps.clock.now()) + 60_000, deps.clock.now());
+  if (n > 1) throw new NotAuthorizedException(MSG.sessionExpired);
+}
+
+/**
+ * Answers one factor's challenge: the session, then the code under the sign-in lockout (each try is counted before
+ * the check, as a password try, so MFA guesses lock the user out as wrong passwords do; a right code starts the
+ * count again), then the session is used up and the sign-in completes with tokens.
+ */
+export async function answerFactor(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  input: RespondInput,
+  factor: MfaFactor,
+  codeParam: string,
+  check: (user: UserRecord, code: string) => Promise<UserRecord>,
+): Promise<AuthOutput> {
+  const r = input.ChallengeResponses ?? {};
+  const { s, user } = await openMfaSession(deps, ctx, input.Session, factor, r);
+  const code = param(r, codeParam);
+  const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
+  const checked = await check(user, code);
+  await consumeMfaSession(deps, s);
+  try {
+    return await completeSignIn(deps, ctx, checked, 'TokenGeneration_Authentication', attempt.key);
+  } catch (e) {
+    await attempt.succeeded();
+    throw e;
+  }
+}
+
+/** SMS_MFA / EMAIL_OTP: the code sent for this sign-in, used once; a wrong one is CodeMismatchException. */
+export async function checkSentCode(deps: AuthDeps, ctx: AuthContext, user: UserRecord, factor: 'SMS_MFA' | 'EMAIL_OTP', code: string): Promise<UserRecord> {
+  const req = { poolId: ctx.pool.id, username: user.username, purpose: CODE_PURPOSE[factor], code };
+  try {
+    await verifyCode(deps, req);
+    await useCode(deps, req.poolId, req.username, req.purpose);
+  } catch (e) {
+    if (e instanceof CodeMismatchException) throw mfaCodeMismatch();
+    // Too many wrong codes end the session (§5.4); RespondToAuthChallenge declares no LimitExceededException.
+    if (e instanceof LimitExceededException) throw new NotAuthorizedException(MSG.sessionExpired);
+    throw e;
+  }
+  return user;
+}
+
+/**
+ * The MFA_SETUP Session given to AssociateSoftwareToken or VerifySoftwareToken (requests without a ClientId): its
+ * app client and pool come from the sealed state, which is then opened as any challenge's.
+ */
+export async function openSetupSession(deps: AuthDeps, session: string): Promise<{ ctx: AuthContext; s: SealedState; user: UserRecord }> {
+  let clientId: unknown;
+  try {
+    clientId = (JSON.parse(deps.secrets.decryptString(session)) as Partial<SealedState>).clientId;
+  } catch {
+    clientId = undefined;
+  }
+  if (typeof clientId !== 'string') throw new NotAuthorizedException(MSG.sessionExpired);
+  const ctx = await publicAuthContext(deps, clientId);
+  const { s, user } = await openMfaSession(deps, ctx, session, 'MFA_SETUP');
+  return { ctx, s, user };
+}
+
+/** The next MFA_SETUP Session, after a step of the TOTP enrolment. */
+export function nextSetupSession(deps: AuthDeps, ctx: AuthContext, s: SealedState, step: 'associated' | 'verified'): string {
+  return sealState(deps, ctx, { username: s.username, given: s.given, challenge: 'MFA_SETUP', mfaSetup: step });
+}

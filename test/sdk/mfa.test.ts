@@ -1,0 +1,377 @@
+// MFA through the real AWS SDK and amazon-cognito-identity-js: a pool with MFA ON enrols TOTP at first sign-in
+// (MFA_SETUP → AssociateSoftwareToken → VerifySoftwareToken) and then asks SOFTWARE_TOKEN_MFA; OPTIONAL asks only
+// users who turned a factor on; SMS and email codes arrive in the outbox; several factors without a preference are
+// SELECT_MFA_TYPE. Real TOTP codes from otpauth, time moved with the server's clock. Runs on PostgreSQL too when
+// COGNATE_TEST_DATABASE_URL is set.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
+  AdminSetUserMFAPreferenceCommand,
+  AdminSetUserSettingsCommand,
+  AssociateSoftwareTokenCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  GetUserCommand,
+  GetUserPoolMfaConfigCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  SetUserPoolMfaConfigCommand,
+  SetUserSettingsCommand,
+  VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
+import { FixedClock } from '../../src/runtime/clock.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
+import { codeSentTo as codeSentToAt, createConfirmedUser, nextTotpStep, totpCode as totpCodeAt } from '../support/mfa.ts';
+
+const PW = 'Passw0rd!';
+const SESSION_EXPIRED = 'Invalid session for the user, session is expired.';
+const clock = new FixedClock(Date.now());
+let s: TestServer;
+
+before(async () => {
+  s = await startServerOnStoreUnderTest(clock, 'mfa', 2, { dev: true });
+});
+after(() => s.close());
+testOnPostgres(() => s);
+
+const totpCode = (secret: string, at = clock.now()) => totpCodeAt(secret, at);
+const nextStep = () => nextTotpStep(clock);
+
+async function newPool(name: string, mfa: Omit<ConstructorParameters<typeof SetUserPoolMfaConfigCommand>[0], 'UserPoolId'>) {
+  const id = (await s.idp.send(new CreateUserPoolCommand({ PoolName: name }))).UserPool!.Id!;
+  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: id, ...mfa }));
+  const ClientId = (
+    await s.idp.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: id,
+        ClientName: 'app',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
+    )
+  ).UserPoolClient!.ClientId!;
+  return { id, ClientId };
+}
+
+const newUser = (UserPoolId: string, Username: string, attributes: Record<string, string> = {}) =>
+  createConfirmedUser(s.idp, UserPoolId, Username, PW, attributes);
+
+const signIn = (ClientId: string, USERNAME: string, PASSWORD = PW) =>
+  s.idp.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD } }));
+
+const respond = (ClientId: string, ChallengeName: any, Session: string | undefined, ChallengeResponses: Record<string, string>) =>
+  s.idp.send(new RespondToAuthChallengeCommand({ ClientId, ChallengeName, Session, ChallengeResponses }));
+
+const codeSentTo = (to: string) => codeSentToAt(s.url, to);
+
+describe('MFA ON with TOTP: enrolment at first sign-in, then the TOTP challenge', () => {
+  let pool: { id: string; ClientId: string };
+  let secret = '';
+
+  before(async () => {
+    pool = await newPool('mfa-on', { MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } });
+    await newUser(pool.id, 'tina');
+  });
+
+  test('GetUserPoolMfaConfig shows the mode and factor', async () => {
+    const c = await s.idp.send(new GetUserPoolMfaConfigCommand({ UserPoolId: pool.id }));
+    assert.equal(c.MfaConfiguration, 'ON');
+    assert.deepEqual(c.SoftwareTokenMfaConfiguration, { Enabled: true });
+  });
+
+  test('MFA_SETUP → AssociateSoftwareToken → VerifySoftwareToken → tokens', async () => {
+    const first = await signIn(pool.ClientId, 'tina');
+    assert.equal(first.ChallengeName, 'MFA_SETUP');
+    assert.equal(first.AuthenticationResult, undefined);
+    assert.deepEqual(first.ChallengeParameters, { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' });
+    // Answering before enrolling gives no tokens.
+    const early = await awsErrorOf(() => respond(pool.ClientId, 'MFA_SETUP', first.Session, { USERNAME: 'tina' }));
+    assert.equal(early.name, 'InvalidParameterException');
+
+    const assoc = await s.idp.send(new AssociateSoftwareTokenCommand({ Session: first.Session }));
+    assert.match(assoc.SecretCode!, /^[A-Z2-7]{32}$/);
+    assert.ok(assoc.Session && assoc.Session !== first.Session);
+    secret = assoc.SecretCode!;
+    // The seed is sealed at rest: it appears nowhere in the stored user.
+    const stored = await s.deps.store.users.get(pool.id, 'tina');
+    assert.ok(!JSON.stringify(stored).includes(secret));
+    // The first session was used up by AssociateSoftwareToken.
+    const reused = await awsErrorOf(() => s.idp.send(new AssociateSoftwareTokenCommand({ Session: first.Session })));
+    assert.deepEqual([reused.name, reused.message], ['NotAuthorizedException', SESSION_EXPIRED]);
+
+    const wrong = await awsErrorOf(() => s.idp.send(new VerifySoftwareTokenCommand({ Session: assoc.Session, UserCode: '000000' })));
+    assert.deepEqual([wrong.name, wrong.message], ['EnableSoftwareTokenMFAException', 'Code mismatch']);
+    const verified = await s.idp.send(new VerifySoftwareTokenCommand({ Session: assoc.Session, UserCode: totpCode(secret), FriendlyDeviceName: 'phone' }));
+    assert.equal(verified.Status, 'SUCCESS');
+    assert.ok(verified.Session);
+
+    const done = await respond(pool.ClientId, 'MFA_SETUP', verified.Session, { USERNAME: 'tina' });
+    assert.ok(done.AuthenticationResult?.AccessToken);
+    assert.deepEqual(done.ChallengeParameters, {});
+    const again = await awsErrorOf(() => respond(pool.ClientId, 'MFA_SETUP', verified.Session, { USERNAME: 'tina' }));
+    assert.deepEqual([again.name, again.message], ['NotAuthorizedException', SESSION_EXPIRED]);
+
+    const me = await s.idp.send(new GetUserCommand({ AccessToken: done.AuthenticationResult!.AccessToken }));
+    assert.deepEqual(me.UserMFASettingList, ['SOFTWARE_TOKEN_MFA']);
+    assert.equal(me.PreferredMfaSetting, 'SOFTWARE_TOKEN_MFA');
+    const admin = await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: 'tina' }));
+    assert.deepEqual(admin.UserMFASettingList, ['SOFTWARE_TOKEN_MFA']);
+  });
+
+  test('a new password (NEW_PASSWORD_REQUIRED) is followed by MFA_SETUP, not tokens', async () => {
+    await s.idp.send(new AdminCreateUserCommand({ UserPoolId: pool.id, Username: 'newt', TemporaryPassword: 'Temp0rary!', MessageAction: 'SUPPRESS' }));
+    const out = await signIn(pool.ClientId, 'newt', 'Temp0rary!');
+    assert.equal(out.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+    const next = await respond(pool.ClientId, 'NEW_PASSWORD_REQUIRED', out.Session, { USERNAME: 'newt', NEW_PASSWORD: 'N3w-Passw0rd' });
+    assert.equal(next.ChallengeName, 'MFA_SETUP');
+    assert.equal(next.AuthenticationResult, undefined);
+  });
+
+  test('SOFTWARE_TOKEN_MFA: the code of the step used in enrolment is refused (no replay); the next step’s works', async () => {
+    const out = await signIn(pool.ClientId, 'tina');
+    assert.equal(out.ChallengeName, 'SOFTWARE_TOKEN_MFA');
+    assert.deepEqual(out.ChallengeParameters, { FRIENDLY_DEVICE_NAME: 'phone', USER_ID_FOR_SRP: 'tina' });
+    const replay = await awsErrorOf(() => respond(pool.ClientId, 'SOFTWARE_TOKEN_MFA', out.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totpCode(secret) }));
+    assert.deepEqual([replay.name, replay.message], ['CodeMismatchException', 'Invalid code or auth state for the user.']);
+    nextStep();
+    const code = totpCode(secret);
+    const ok = await respond(pool.ClientId, 'SOFTWARE_TOKEN_MFA', out.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: code });
+    assert.ok(ok.AuthenticationResult?.IdToken);
+    // The same code again, in a new sign-in: refused.
+    const second = await signIn(pool.ClientId, 'tina');
+    const reused = await awsErrorOf(() => respond(pool.ClientId, 'SOFTWARE_TOKEN_MFA', second.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: code }));
+    assert.equal(reused.name, 'CodeMismatchException');
+  });
+
+  test('a code of the previous step is accepted (±1 step of skew), one two steps old is not', async () => {
+    nextStep();
+    nextStep();
+    const out = await signIn(pool.ClientId, 'tina');
+    const old = await awsErrorOf(() =>
+      respond(pool.ClientId, 'SOFTWARE_TOKEN_MFA', out.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totpCode(secret, clock.now() - 60_000) }),
+    );
+    assert.equal(old.name, 'CodeMismatchException');
+    const ok = await respond(pool.ClientId, 'SOFTWARE_TOKEN_MFA', out.Session, {
+      USERNAME: 'tina',
+      SOFTWARE_TOKEN_MFA_CODE: totpCode(secret, clock.now() - 30_000),
+    });
+    assert.ok(ok.AuthenticationResult);
+  });
+
+  test('an expired session is "Invalid session for the user, session is expired."', async () => {
+    nextStep();
+    const out = await signIn(pool.ClientId, 'tina');
+    clock.advance(3 * 60_000 + 1);
+    const err = await awsErrorOf(() => respond(pool.ClientId, 'SOFTWARE_TOKEN_MFA', out.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totpCode(secret) }));
+    assert.deepEqual([err.name, err.message], ['NotAuthorizedException', SESSION_EXPIRED]);
+  });
+
+  test('wrong MFA codes count toward the sign-in lockout', async () => {
+    nextStep();
+    const out = await signIn(pool.ClientId, 'tina');
+    const answers: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const e = await awsErrorOf(() => respond(pool.ClientId, 'SOFTWARE_TOKEN_MFA', out.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: '000000' }));
+      answers.push(`${e.name}: ${e.message}`);
+    }
+    assert.equal(answers[0], 'CodeMismatchException: Invalid code or auth state for the user.');
+    assert.equal(answers[5], 'NotAuthorizedException: Password attempts exceeded');
+    // Even the right password is refused while locked.
+    const locked = await awsErrorOf(() => signIn(pool.ClientId, 'tina'));
+    assert.equal(locked.message, 'Password attempts exceeded');
+    clock.advance(20 * 60_000);
+  });
+});
+
+describe('MFA OPTIONAL: SMS, email and the choice between factors', () => {
+  let pool: { id: string; ClientId: string };
+  let access = '';
+
+  before(async () => {
+    pool = await newPool('mfa-optional', {
+      MfaConfiguration: 'OPTIONAL',
+      SmsMfaConfiguration: { SmsAuthenticationMessage: 'Your code: {####}', SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns' } },
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: { Subject: 'Sign-in code', Message: 'Code {####}' },
+    });
+    await newUser(pool.id, 'sam', { phone_number: '+15555550123', email: 'sam@example.com' });
+  });
+
+  test('a user without MFA signs in with the password alone', async () => {
+    const out = await signIn(pool.ClientId, 'sam');
+    assert.equal(out.ChallengeName, undefined);
+    access = out.AuthenticationResult!.AccessToken!;
+    const me = await s.idp.send(new GetUserCommand({ AccessToken: access }));
+    assert.equal(me.UserMFASettingList, undefined);
+    assert.equal(me.PreferredMfaSetting, undefined);
+  });
+
+  test('TOTP cannot be turned on before a verified authenticator; with an access token it can be enrolled', async () => {
+    const err = await awsErrorOf(() => s.idp.send(new SetUserMFAPreferenceCommand({ AccessToken: access, SoftwareTokenMfaSettings: { Enabled: true } })));
+    assert.equal(err.name, 'InvalidParameterException');
+    const both = await awsErrorOf(() => s.idp.send(new AssociateSoftwareTokenCommand({ AccessToken: access, Session: 'x'.repeat(40) })));
+    assert.equal(both.name, 'InvalidParameterException');
+    const assoc = await s.idp.send(new AssociateSoftwareTokenCommand({ AccessToken: access }));
+    assert.equal(assoc.Session, undefined);
+    const v = await s.idp.send(new VerifySoftwareTokenCommand({ AccessToken: access, UserCode: totpCode(assoc.SecretCode!) }));
+    assert.deepEqual({ Status: v.Status, Session: v.Session }, { Status: 'SUCCESS', Session: undefined });
+    // Verified, not yet turned on: still no MFA at sign-in.
+    assert.equal((await signIn(pool.ClientId, 'sam')).ChallengeName, undefined);
+  });
+
+  test('SMS turned on: SMS_MFA with the masked number, the code arrives by SMS in the outbox', async () => {
+    await s.idp.send(new SetUserMFAPreferenceCommand({ AccessToken: access, SMSMfaSettings: { Enabled: true } }));
+    const out = await signIn(pool.ClientId, 'sam');
+    assert.equal(out.ChallengeName, 'SMS_MFA');
+    assert.deepEqual(out.ChallengeParameters, {
+      CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS',
+      CODE_DELIVERY_DESTINATION: '+********0123',
+      USER_ID_FOR_SRP: 'sam',
+    });
+    const sms = await codeSentTo('+15555550123');
+    assert.equal(sms.body, `Your code: ${sms.code}`);
+    const wrong = await awsErrorOf(() => respond(pool.ClientId, 'SMS_MFA', out.Session, { USERNAME: 'sam', SMS_MFA_CODE: sms.code === '111111' ? '222222' : '111111' }));
+    assert.deepEqual([wrong.name, wrong.message], ['CodeMismatchException', 'Invalid code or auth state for the user.']);
+    const ok = await respond(pool.ClientId, 'SMS_MFA', out.Session, { USERNAME: 'sam', SMS_MFA_CODE: sms.code });
+    assert.ok(ok.AuthenticationResult?.AccessToken);
+    const me = await s.idp.send(new GetUserCommand({ AccessToken: ok.AuthenticationResult!.AccessToken }));
+    assert.deepEqual(me.UserMFASettingList, ['SMS_MFA']);
+  });
+
+  test('SMS and email on, none preferred: SELECT_MFA_TYPE, then EMAIL_OTP with the code by email', async () => {
+    await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: pool.id, Username: 'sam', EmailMfaSettings: { Enabled: true } }));
+    const out = await signIn(pool.ClientId, 'sam');
+    assert.equal(out.ChallengeName, 'SELECT_MFA_TYPE');
+    assert.deepEqual(JSON.parse(out.ChallengeParameters!.MFAS_CAN_CHOOSE!), ['SMS_MFA', 'EMAIL_OTP']);
+    const bad = await awsErrorOf(() => respond(pool.ClientId, 'SELECT_MFA_TYPE', out.Session, { USERNAME: 'sam', ANSWER: 'SOFTWARE_TOKEN_MFA' }));
+    assert.equal(bad.name, 'InvalidParameterException');
+    const email = await respond(pool.ClientId, 'SELECT_MFA_TYPE', out.Session, { USERNAME: 'sam', ANSWER: 'EMAIL_OTP' });
+    assert.equal(email.ChallengeName, 'EMAIL_OTP');
+    assert.deepEqual(email.ChallengeParameters, { CODE_DELIVERY_DELIVERY_MEDIUM: 'EMAIL', CODE_DELIVERY_DESTINATION: 's***@e***.com' });
+    const mail = await codeSentTo('sam@example.com');
+    assert.equal(mail.subject, 'Sign-in code');
+    const ok = await respond(pool.ClientId, 'EMAIL_OTP', email.Session, { USERNAME: 'sam', EMAIL_OTP_CODE: mail.code });
+    assert.ok(ok.AuthenticationResult);
+  });
+
+  test('a preferred factor is asked directly (AdminInitiateAuth too)', async () => {
+    await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: pool.id, Username: 'sam', SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+    const out = await s.idp.send(
+      new AdminInitiateAuthCommand({ UserPoolId: pool.id, ClientId: pool.ClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'sam', PASSWORD: PW } }),
+    );
+    assert.equal(out.ChallengeName, 'SMS_MFA');
+    const { code } = await codeSentTo('+15555550123');
+    const ok = await s.idp.send(
+      new AdminRespondToAuthChallengeCommand({
+        UserPoolId: pool.id,
+        ClientId: pool.ClientId,
+        ChallengeName: 'SMS_MFA',
+        Session: out.Session,
+        ChallengeResponses: { USERNAME: 'sam', SMS_MFA_CODE: code },
+      }),
+    );
+    assert.ok(ok.AuthenticationResult);
+    const admin = await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: 'sam' }));
+    assert.equal(admin.PreferredMfaSetting, 'SMS_MFA');
+    assert.deepEqual(admin.UserMFASettingList, ['SMS_MFA', 'EMAIL_OTP']);
+  });
+
+  test('turning every factor off: no MFA again; (Admin)SetUserSettings turns SMS on through MFAOptions', async () => {
+    await s.idp.send(
+      new AdminSetUserMFAPreferenceCommand({ UserPoolId: pool.id, Username: 'sam', SMSMfaSettings: { Enabled: false }, EmailMfaSettings: { Enabled: false } }),
+    );
+    const out = await signIn(pool.ClientId, 'sam');
+    assert.equal(out.ChallengeName, undefined);
+    const AccessToken = out.AuthenticationResult!.AccessToken!;
+    await s.idp.send(new SetUserSettingsCommand({ AccessToken, MFAOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] }));
+    const me = await s.idp.send(new GetUserCommand({ AccessToken }));
+    assert.deepEqual(me.MFAOptions, [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]);
+    assert.deepEqual(me.UserMFASettingList, ['SMS_MFA']);
+    assert.equal((await signIn(pool.ClientId, 'sam')).ChallengeName, 'SMS_MFA');
+    await s.idp.send(new AdminSetUserSettingsCommand({ UserPoolId: pool.id, Username: 'sam', MFAOptions: [] }));
+    const admin = await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: 'sam' }));
+    assert.equal(admin.MFAOptions, undefined);
+    assert.equal(admin.UserMFASettingList, undefined);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// amazon-cognito-identity-js, unmodified: its MFA callbacks against the same server.
+
+type Step =
+  | { kind: 'success'; session: CognitoUserSession }
+  | { kind: 'failure'; err: { code?: string; message: string } }
+  | { kind: 'mfaSetup' | 'totpRequired' | 'mfaRequired' | 'selectMFAType'; name: string; params: Record<string, string> };
+
+function callbacks(resolve: (s: Step) => void) {
+  return {
+    onSuccess: (session: CognitoUserSession) => resolve({ kind: 'success', session }),
+    onFailure: (err: { code?: string; message: string }) => resolve({ kind: 'failure', err }),
+    mfaSetup: (name: string, params: any) => resolve({ kind: 'mfaSetup', name, params }),
+    totpRequired: (name: string, params: any) => resolve({ kind: 'totpRequired', name, params }),
+    mfaRequired: (name: string, params: any) => resolve({ kind: 'mfaRequired', name, params }),
+    selectMFAType: (name: string, params: any) => resolve({ kind: 'selectMFAType', name, params }),
+  };
+}
+
+describe('amazon-cognito-identity-js', () => {
+  let pool: { id: string; ClientId: string };
+  const jsPool = () => new CognitoUserPool({ UserPoolId: pool.id, ClientId: pool.ClientId, endpoint: s.url + '/' });
+  const authenticate = (user: CognitoUser, Username: string) =>
+    new Promise<Step>((resolve) => user.authenticateUser(new AuthenticationDetails({ Username, Password: PW }), callbacks(resolve)));
+
+  before(async () => {
+    pool = await newPool('mfa-js', {
+      MfaConfiguration: 'ON',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      SmsMfaConfiguration: { SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns' } },
+    });
+    await newUser(pool.id, 'jo', { phone_number: '+15555550199' });
+  });
+
+  test('mfaSetup → associateSoftwareToken → verifySoftwareToken, then totpRequired → sendMFACode', async () => {
+    nextStep();
+    const user = new CognitoUser({ Username: 'jo', Pool: jsPool() });
+    const first = await authenticate(user, 'jo');
+    assert.equal(first.kind, 'mfaSetup', JSON.stringify(first));
+    const secret = await new Promise<string>((resolve, reject) =>
+      user.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject } as any),
+    );
+    const session = await new Promise<CognitoUserSession>((resolve, reject) =>
+      user.verifySoftwareToken(totpCode(secret), 'My phone', { onSuccess: resolve, onFailure: reject } as any),
+    );
+    assert.equal(session.getIdToken().payload['cognito:username'], 'jo');
+
+    nextStep();
+    const again = new CognitoUser({ Username: 'jo', Pool: jsPool() });
+    const second = await authenticate(again, 'jo');
+    assert.equal(second.kind, 'totpRequired', JSON.stringify(second));
+    const wrong = await new Promise<Step>((resolve) => again.sendMFACode('000000', callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(wrong.kind === 'failure' && wrong.err.code, 'CodeMismatchException');
+    const done = await new Promise<Step>((resolve) => again.sendMFACode(totpCode(secret), callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(done.kind, 'success', JSON.stringify(done));
+  });
+
+  test('selectMFAType → sendMFASelectionAnswer → mfaRequired (SMS) → sendMFACode', async () => {
+    await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: pool.id, Username: 'jo', SMSMfaSettings: { Enabled: true }, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: false } }));
+    const user = new CognitoUser({ Username: 'jo', Pool: jsPool() });
+    const first = await authenticate(user, 'jo');
+    assert.equal(first.kind, 'selectMFAType', JSON.stringify(first));
+    if (first.kind !== 'selectMFAType') return;
+    assert.deepEqual(JSON.parse(first.params.MFAS_CAN_CHOOSE!).sort(), ['SMS_MFA', 'SOFTWARE_TOKEN_MFA']);
+    const sms = await new Promise<Step>((resolve) => user.sendMFASelectionAnswer('SMS_MFA', callbacks(resolve) as any));
+    assert.equal(sms.kind, 'mfaRequired', JSON.stringify(sms));
+    if (sms.kind !== 'mfaRequired') return;
+    assert.equal(sms.params.CODE_DELIVERY_DESTINATION, '+********0199');
+    const { code } = await codeSentTo('+15555550199');
+    const done = await new Promise<Step>((resolve) => user.sendMFACode(code, callbacks(resolve)));
+    assert.equal(done.kind, 'success', JSON.stringify(done));
+  });
+});
+
