@@ -12,6 +12,7 @@ import { userPasswordAuth } from './flows/user-password.ts';
 import { userSrpAuth } from './flows/user-srp.ts';
 import { newPasswordRequired } from './challenges/new-password-required.ts';
 import { passwordVerifier } from './challenges/password-verifier.ts';
+import { devicePasswordVerifier, deviceSrpAuth } from './challenges/device-srp.ts';
 
 export { adminAuthContext, publicAuthContext, type AuthContext, type AuthOutput } from './context.ts';
 
@@ -43,10 +44,12 @@ export const flows: Readonly<Record<string, FlowStep>> = {
   REFRESH_TOKEN: refreshTokenAuth,
 };
 
-/** ChallengeName → module. MFA, device, custom and choice-based challenges join as they are built. */
+/** ChallengeName → module. MFA, custom and choice-based challenges join as they are built. */
 export const challenges: Readonly<Record<string, ChallengeStep>> = {
   PASSWORD_VERIFIER: passwordVerifier,
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
+  DEVICE_SRP_AUTH: deviceSrpAuth,
+  DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
 };
 
 export async function initiateAuth(deps: AuthDeps, ctx: AuthContext, input: InitiateInput): Promise<AuthOutput> {

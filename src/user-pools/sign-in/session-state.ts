@@ -27,6 +27,8 @@ export interface SealedState {
    * recompute g^b. (States sealed before u was kept lack it; round 2 then recomputes B.)
    */
   srp?: { A: string; b: string; u?: string };
+  /** DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER: the device key the sign-in proves. */
+  device?: string;
 }
 
 export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresAt' | 'nonce'>;

@@ -21,6 +21,8 @@ import { MIGRATION_FAILED, migrateUser, runUserMigration } from '../triggers/use
 import { metadataFor, MSG, type AuthContext, type AuthDeps, type AuthOutput } from './context.ts';
 import { issueTokens } from './issue-tokens.ts';
 import { newPasswordChallenge } from './challenges/new-password-required.ts';
+import { deviceSrpChallenge } from './challenges/device-srp.ts';
+import { deviceNotFound, findDevice, newDevice, tracksDevices } from '../domain/devices.ts';
 
 /** Status gates (§5.3 step 4): disabled, UNCONFIRMED, RESET_REQUIRED. */
 export function assertUserMaySignIn(user: UserRecord): void {
@@ -178,6 +180,21 @@ export async function passwordMatches(deps: AuthDeps, user: UserRecord, password
 }
 
 /**
+ * The DEVICE_KEY of a sign-in (AuthParameters or ChallengeResponses), if the client sent one: it must be a device the
+ * user confirmed, else ResourceNotFoundException "Device does not exist." (what clients look for to drop their key).
+ * With users hidden a name nobody has gets the same answer, so that a device key does not tell users apart; a
+ * LEGACY client is told the user does not exist instead (by the caller).
+ */
+export async function knownDevice(deps: AuthDeps, ctx: AuthContext, user: UserRecord | null, deviceKey: string | null | undefined): Promise<string | undefined> {
+  if (deviceKey === undefined || deviceKey === null || deviceKey === '') return undefined;
+  if (!user) {
+    if (hidesUsersIn(ctx)) deviceNotFound();
+    return undefined;
+  }
+  return (await findDevice(deps, ctx.pool, user, deviceKey)).deviceKey;
+}
+
+/**
  * What follows a correct primary factor (§5.3 steps 6–10): a temporary password must be replaced first
  * (NEW_PASSWORD_REQUIRED, see challenges/new-password-required.ts); otherwise complete. The password `attempt`
  * ends with the session's commit; on any other way out it is cleared by itself.
@@ -188,11 +205,18 @@ export async function afterPrimaryFactor(
   user: UserRecord,
   given: string,
   attempt: PasswordAttempt,
+  deviceKey?: string,
 ): Promise<AuthOutput> {
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
     await attempt.succeeded();
     if (temporaryPasswordExpired(ctx.pool, user, deps.clock.now())) throw new NotAuthorizedException(MSG.tempExpired);
     return newPasswordChallenge(deps, ctx, user, given);
+  }
+  // Remembered devices (§5.3 step 7), before MFA (step 8): a device the user confirmed proves itself by device SRP
+  // (challenges/device-srp.ts); once proved, a remembered one (domain/devices.ts rememberedDevice) skips MFA.
+  if (deviceKey !== undefined) {
+    await attempt.succeeded();
+    return deviceSrpChallenge(deps, ctx, user, given, deviceKey);
   }
   try {
     return await completeSignIn(deps, ctx, user, 'TokenGeneration_Authentication', attempt.key);
@@ -205,8 +229,9 @@ export async function afterPrimaryFactor(
 /**
  * Steps 7–10 once every password requirement is met.
  *
- * SEAM (remembered devices and MFA, §5.3 steps 7–8): DEVICE_SRP_AUTH (a known DEVICE_KEY), MFA_SETUP
- * (MfaConfiguration ON, no usable factor), SELECT_MFA_TYPE and SMS_MFA / SOFTWARE_TOKEN_MFA / EMAIL_OTP go here:
+ * SEAM (MFA, §5.3 step 8; the device step 7 is in afterPrimaryFactor, and a proved device comes back here with
+ * `provedDevice`): MFA_SETUP (MfaConfiguration ON, no usable factor), SELECT_MFA_TYPE and SMS_MFA / SOFTWARE_TOKEN_MFA
+ * / EMAIL_OTP go here:
  * return {ChallengeName, Session: sealState(...), ChallengeParameters} from a module in challenges/, which calls
  * completeSignIn again once the factor is done. Until MFA exists a pool that requires it refuses sign-in rather
  * than skip the second factor.
@@ -217,20 +242,31 @@ export async function completeSignIn(
   user: UserRecord,
   source: TokenGenerationSource = 'TokenGeneration_Authentication',
   clearLockout?: string,
+  provedDevice?: string,
 ): Promise<AuthOutput> {
   if ((poolSettings(ctx.pool).MfaConfiguration ?? 'OFF') === 'ON')
     throw new InvalidUserPoolConfigurationException('Cognate does not implement MFA sign-in yet; this pool requires MFA.'); // ours
+  // Remembered devices (§4.5, §5.3 step 10): a sign-in that proved a device carries its key into the access token;
+  // any other sign-in in a pool that tracks devices gets a new device (NewDeviceMetadata) for the client to confirm.
+  const created = provedDevice === undefined && tracksDevices(ctx.pool) ? await newDevice(deps, ctx.pool, user) : undefined;
+  const deviceKey = provedDevice ?? created?.DeviceKey;
   // Step 9: PostAuthentication, then PreTokenGeneration; a throw from either means no tokens.
   const metadata = metadataFor(ctx, 'respond');
-  await runPostAuthentication(deps, ctx.pool, { user, caller: ctx.caller, newDeviceUsed: false, ...(metadata ? { clientMetadata: metadata } : {}) });
+  await runPostAuthentication(deps, ctx.pool, {
+    user,
+    caller: ctx.caller,
+    newDeviceUsed: created !== undefined,
+    ...(metadata ? { clientMetadata: metadata } : {}),
+  });
   const result = await issueTokens(deps, {
     pool: ctx.pool,
     client: ctx.client,
     user,
     trigger: { source, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) },
     ...(clearLockout !== undefined ? { clearLockout } : {}),
+    ...(deviceKey !== undefined ? { deviceKey } : {}),
   });
   deps.metrics.signIn();
   // Cognito sends an empty ChallengeParameters map next to the tokens (§5.1).
-  return { ChallengeParameters: {}, AuthenticationResult: result };
+  return { ChallengeParameters: {}, AuthenticationResult: { ...result, ...(created ? { NewDeviceMetadata: created } : {}) } };
 }

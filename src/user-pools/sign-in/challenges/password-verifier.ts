@@ -7,7 +7,7 @@ import type { RespondInput } from '../index.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
 import { fromSecretBlock, openState, stateUse } from '../session-state.ts';
 import { simulatedVerifier } from '../simulation.ts';
-import { afterPrimaryFactor, checkPrimaryFactor, unknownPrimaryFactor, userByInternalName } from '../steps.ts';
+import { afterPrimaryFactor, checkPrimaryFactor, knownDevice, unknownPrimaryFactor, userByInternalName } from '../steps.ts';
 
 export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
   const r = input.ChallengeResponses ?? {};
@@ -43,6 +43,9 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
     });
   };
   const simulated = async () => proofHolds((await simulatedVerifier(deps, ctx.pool, s.username)).verifierHex);
+  // A DEVICE_KEY the user has no device for is refused before the state is used: amazon-cognito-identity-js then
+  // answers again, with the same SECRET_BLOCK, without it.
+  const deviceKey = await knownDevice(deps, ctx, user, r.DEVICE_KEY);
   // A simulated challenge of a name nobody has: the name's lockout, then "Incorrect username or password.".
   if (!user) {
     deps.metrics.signInFailure('unknown_user');
@@ -50,5 +53,5 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   }
   // A user without an SRP verifier got a simulated challenge too; it fails under their lockout.
   const attempt = await checkPrimaryFactor(deps, ctx, user, async () => (stored ? proofHolds(stored) : (await simulated(), false)), use);
-  return afterPrimaryFactor(deps, ctx, user, s.given, attempt);
+  return afterPrimaryFactor(deps, ctx, user, s.given, attempt, deviceKey);
 }
