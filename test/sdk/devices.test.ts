@@ -326,7 +326,7 @@ test('device operations and their admin variants; errors', async () => {
     () => s.idp.send(new AdminGetDeviceCommand({ UserPoolId: always.pool.id, Username: 'alice', DeviceKey: a.device.key })),
   ])
     assert.deepEqual(await awsErrorOf(call), { ...NOT_FOUND, status: 400 });
-  assert.equal((await awsErrorOf(() => s.idp.send(new AdminGetDeviceCommand({ UserPoolId: always.pool.id, Username: 'nobody', DeviceKey: a.device.key })))).name, 'UserNotFoundException');
+  assert.equal((await awsErrorOf(() => s.idp.send(new AdminForgetDeviceCommand({ UserPoolId: always.pool.id, Username: 'nobody', DeviceKey: a.device.key })))).name, 'UserNotFoundException');
   assert.equal((await awsErrorOf(() => s.idp.send(new GetDeviceCommand({ AccessToken: token, DeviceKey: 'not a key' })))).name, 'InvalidParameterException');
   assert.equal((await awsErrorOf(() => s.idp.send(new GetDeviceCommand({ AccessToken: 'x.y.z', DeviceKey: a.device.key })))).name, 'NotAuthorizedException');
 

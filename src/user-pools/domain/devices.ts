@@ -5,7 +5,7 @@ import type { Deps } from '../../deps.ts';
 import type { DeviceRecord, PoolRecord, UserRecord } from '../../storage/records.ts';
 import { InvalidCursorError } from '../../storage/store.ts';
 import { SRP_N_HEX } from '../srp.ts';
-import { DeviceKeyExistsException, InvalidParameterException, NotAuthorizedException, ResourceNotFoundException } from '../errors.ts';
+import { DeviceKeyExistsException, InvalidParameterException, NotAuthorizedException, ResourceNotFoundException, UserNotFoundException } from '../errors.ts';
 import type { DeviceSecretVerifierConfigType, DeviceType, NewDeviceMetadataType } from '../shapes.ts';
 import { findUserForAdmin } from './admin-users.ts';
 import { getPool, poolSettings, seconds } from './pools.ts';
@@ -54,10 +54,23 @@ export async function newDevice(deps: Pick<Deps, 'store' | 'random' | 'clock'>, 
   }
 }
 
-/** The pool and user of an Admin*Device request (Username: the username, an alias or the sub). */
-export async function adminDeviceOwner(deps: Pick<Deps, 'store'>, input: { UserPoolId: string; Username: string }): Promise<{ pool: PoolRecord; user: UserRecord }> {
+/**
+ * The pool and user of an Admin*Device request (Username: the username, an alias or the sub). AdminGetDevice and
+ * AdminListDevices declare no UserNotFoundException in the service model: for them (`declaresUserNotFound` false) an
+ * unknown user is ResourceNotFoundException with the same message.
+ */
+export async function adminDeviceOwner(
+  deps: Pick<Deps, 'store'>,
+  input: { UserPoolId: string; Username: string },
+  declaresUserNotFound = true,
+): Promise<{ pool: PoolRecord; user: UserRecord }> {
   const pool = await getPool(deps, input.UserPoolId);
-  return { pool, user: await findUserForAdmin(deps, pool, input.Username) };
+  try {
+    return { pool, user: await findUserForAdmin(deps, pool, input.Username) };
+  } catch (e) {
+    if (!declaresUserNotFound && e instanceof UserNotFoundException) throw new ResourceNotFoundException(e.message);
+    throw e;
+  }
 }
 
 /** The user's confirmed device with this key, else ResourceNotFoundException "Device does not exist.". */

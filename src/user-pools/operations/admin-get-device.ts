@@ -8,7 +8,7 @@ export default defineOperation<AdminGetDeviceRequest, AdminGetDeviceResponse>({
   name: 'AdminGetDevice',
   auth: 'sigv4',
   async handle(input, deps) {
-    const { pool, user } = await adminDeviceOwner(deps, input);
+    const { pool, user } = await adminDeviceOwner(deps, input, false);
     return { Device: deviceType(await findDevice(deps, pool, user, input.DeviceKey)) };
   },
 });

@@ -8,7 +8,7 @@ export default defineOperation<AdminListDevicesRequest, AdminListDevicesResponse
   name: 'AdminListDevices',
   auth: 'sigv4',
   async handle(input, deps) {
-    const { pool, user } = await adminDeviceOwner(deps, input);
+    const { pool, user } = await adminDeviceOwner(deps, input, false);
     return listDevices(deps, pool, user, input.Limit, input.PaginationToken);
   },
 });
