@@ -10,6 +10,8 @@ export interface DeviceStore {
   /** Writes every mutable field of the user's device; false when it does not exist. */
   update(device: DeviceRecord): Promise<boolean>;
   delete(poolId: string, usernameKey: string, deviceKey: string): Promise<boolean>;
+  /** Deletes devices never confirmed that were created before `createdBefore`; returns how many. */
+  purgeUnconfirmed(createdBefore: number): Promise<number>;
   /** The user's confirmed devices (a verifier stored), oldest first, keyset-paged. */
   listConfirmed(poolId: string, usernameKey: string, limit: number, cursor?: string): Promise<Page<DeviceRecord>>;
 }

@@ -3,7 +3,7 @@ import { cursorArgs, page } from '../pages.ts';
 import type { DeviceStore } from '../store.ts';
 import { rows, type PgDb } from './db.ts';
 
-export function pgDevices({ one, all, changed }: PgDb): DeviceStore {
+export function pgDevices({ pool, one, all, changed }: PgDb): DeviceStore {
   return {
     create(d) {
       return changed(
@@ -25,6 +25,9 @@ export function pgDevices({ one, all, changed }: PgDb): DeviceStore {
     },
     delete(poolId, usernameKey, deviceKey) {
       return changed('DELETE FROM devices WHERE pool_id = $1 AND device_key = $2 AND username_key = $3', [poolId, deviceKey, usernameKey]);
+    },
+    async purgeUnconfirmed(createdBefore) {
+      return (await pool.query('DELETE FROM devices WHERE verifier_sealed IS NULL AND created_at < $1', [createdBefore])).rowCount ?? 0;
     },
     async listConfirmed(poolId, usernameKey, limit, cursor) {
       const [t, key] = cursorArgs(cursor);

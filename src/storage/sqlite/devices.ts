@@ -27,6 +27,9 @@ export function sqliteDevices({ q }: SqliteDb): DeviceStore {
     async delete(poolId, usernameKey, deviceKey) {
       return q('DELETE FROM devices WHERE pool_id = ? AND device_key = ? AND username_key = ?').run(poolId, deviceKey, usernameKey).changes === 1;
     },
+    async purgeUnconfirmed(createdBefore) {
+      return q('DELETE FROM devices WHERE verifier_sealed IS NULL AND created_at < ?').run(createdBefore).changes;
+    },
     async listConfirmed(poolId, usernameKey, limit, cursor) {
       const [t, key] = cursorArgs(cursor);
       const found = q(

@@ -76,6 +76,20 @@ export function devicesContract(withStore: WithStore): void {
         assert.deepEqual(await store.devices.listConfirmed('p1', 'nobody', 10), { items: [] });
       }));
 
+    test('purgeUnconfirmed drops devices never confirmed created before the time, and no others', () =>
+      withStore(async (store) => {
+        await twoUsers(store);
+        const old = device('p1', 'alice', 'us-east-1_old', { createdAt: T0 });
+        const edge = device('p1', 'alice', 'us-east-1_edge', { createdAt: T0 + 10 });
+        const kept = device('p1', 'bob', 'us-east-1_kept', { createdAt: T0, verifierSealed: 'v', status: 'remembered' });
+        for (const d of [old, edge, kept]) await store.devices.create(d);
+        assert.equal(await store.devices.purgeUnconfirmed(T0 + 10), 1);
+        assert.equal(await store.devices.get('p1', 'alice', 'us-east-1_old'), null);
+        assert.deepEqual(await store.devices.get('p1', 'alice', 'us-east-1_edge'), edge);
+        assert.deepEqual(await store.devices.get('p1', 'bob', 'us-east-1_kept'), kept);
+        assert.equal(await store.devices.purgeUnconfirmed(T0 + 10), 0);
+      }));
+
     test('a user’s devices go with the user, and with the pool', () =>
       withStore(async (store) => {
         await twoUsers(store);
