@@ -8,6 +8,8 @@ import * as cognitoJs from 'amazon-cognito-identity-js';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import {
   AdminDeleteUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
   AdminForgetDeviceCommand,
   AdminGetDeviceCommand,
   AdminListDevicesCommand,
@@ -130,17 +132,14 @@ async function signInAndConfirm(p: TestPool, username: string) {
 }
 
 /** DEVICE_SRP_AUTH then DEVICE_PASSWORD_VERIFIER, answered as CognitoUser.getDeviceResponse does. */
-async function deviceChallenges(p: TestPool, username: string, device: Device, session: string, o: { password?: string } = {}) {
+async function deviceChallenges(p: TestPool, username: string, device: Device, session: string, o: { password?: string; admin?: boolean } = {}) {
+  const respond = (ChallengeName: 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER', ChallengeResponses: Record<string, string>, Session?: string) =>
+    o.admin
+      ? s.idp.send(new AdminRespondToAuthChallengeCommand({ UserPoolId: p.pool.id, ClientId: p.clientId, ChallengeName, ChallengeResponses, Session }))
+      : s.idp.send(new RespondToAuthChallengeCommand({ ClientId: p.clientId, ChallengeName, ChallengeResponses, Session }));
   const helper = new AuthenticationHelper(device.groupKey);
   const A = (await cb<BigInt16>((c) => helper.getLargeAValue(c))).toString(16);
-  const srp = await s.idp.send(
-    new RespondToAuthChallengeCommand({
-      ClientId: p.clientId,
-      ChallengeName: 'DEVICE_SRP_AUTH',
-      Session: session,
-      ChallengeResponses: { USERNAME: username, DEVICE_KEY: device.key, SRP_A: A },
-    }),
-  );
+  const srp = await respond('DEVICE_SRP_AUTH', { USERNAME: username, DEVICE_KEY: device.key, SRP_A: A }, session);
   const params = srp.ChallengeParameters!;
   const Big = helper.N.constructor as unknown as new (v: string, radix: number) => BigInt16;
   const key = await cb<Buffer>((c) =>
@@ -160,8 +159,7 @@ async function deviceChallenges(p: TestPool, username: string, device: Device, s
     PASSWORD_CLAIM_SIGNATURE: createHmac('sha256', key).update(message).digest('base64'),
     DEVICE_KEY: device.key,
   };
-  const verify = () =>
-    s.idp.send(new RespondToAuthChallengeCommand({ ClientId: p.clientId, ChallengeName: 'DEVICE_PASSWORD_VERIFIER', ChallengeResponses: responses }));
+  const verify = () => respond('DEVICE_PASSWORD_VERIFIER', responses);
   return { srp, verify };
 }
 
@@ -263,6 +261,22 @@ test('an unknown DEVICE_KEY is ResourceNotFoundException "Device does not exist.
   // Another user's device is unknown too.
   const { device } = await signInAndConfirm(always, 'dave');
   assert.deepEqual(await awsErrorOf(() => passwordSignIn(always, 'carol', device.key)), { ...NOT_FOUND, status: 400 });
+});
+
+test('AdminInitiateAuth and AdminRespondToAuthChallenge take the same device steps', async () => {
+  const { device } = await signInAndConfirm(always, 'carol');
+  const start = await s.idp.send(
+    new AdminInitiateAuthCommand({
+      UserPoolId: always.pool.id,
+      ClientId: always.clientId,
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: 'carol', PASSWORD: PW, DEVICE_KEY: device.key },
+    }),
+  );
+  assert.equal(start.ChallengeName, 'DEVICE_SRP_AUTH');
+  const done = (await (await deviceChallenges(always, 'carol', device, start.Session!, { admin: true })).verify()).AuthenticationResult!;
+  assert.equal(deviceKeyOf(done), device.key);
+  assert.equal(done.NewDeviceMetadata, undefined);
 });
 
 test('refresh of a device-bound session needs its DEVICE_KEY; the tokens keep the device', async () => {
