@@ -36,7 +36,8 @@ interface DeviceVerifier {
 export async function newDevice(deps: Pick<Deps, 'store' | 'random' | 'clock'>, pool: PoolRecord, user: UserRecord): Promise<NewDeviceMetadataType> {
   const region = pool.id.slice(0, pool.id.indexOf('_'));
   const now = deps.clock.now();
-  for (;;) {
+  // A taken key (a UUID collision) draws again; three in a row means the random source is broken.
+  for (let tries = 0; tries < 3; tries++) {
     const d: DeviceRecord = {
       poolId: pool.id,
       usernameKey: user.usernameKey,
@@ -52,6 +53,7 @@ export async function newDevice(deps: Pick<Deps, 'store' | 'random' | 'clock'>, 
     };
     if (await deps.store.devices.create(d)) return { DeviceKey: d.deviceKey, DeviceGroupKey: d.groupKey };
   }
+  throw new Error('could not draw a free device key');
 }
 
 /**
