@@ -280,3 +280,26 @@ export interface GroupRecord {
   createdAt: number;
   updatedAt: number;
 }
+
+/**
+ * A device of a user (remembered devices, COGNITO-API §4.5): created untracked when a sign-in hands out its
+ * NewDeviceMetadata, confirmed by ConfirmDevice (which stores its SRP verifier, sealed), then remembered or not.
+ */
+export interface DeviceRecord {
+  poolId: string;
+  /** The user's username key (the device goes with the user). */
+  usernameKey: string;
+  /** `{region}_{uuid}`. */
+  deviceKey: string;
+  /** The device's SRP "pool name". */
+  groupKey: string;
+  /** The device's SRP salt and verifier (hex), sealed with the master key; null until ConfirmDevice. */
+  verifierSealed: string | null;
+  /** DeviceRememberedStatus: null until confirmed. */
+  status: 'remembered' | 'not_remembered' | null;
+  name: string | null;
+  lastIp: string | null;
+  createdAt: number;
+  updatedAt: number;
+  lastAuthenticatedAt: number | null;
+}

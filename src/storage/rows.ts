@@ -3,6 +3,7 @@ import type {
   AuthSessionRecord,
   ClientRecord,
   CodeRecord,
+  DeviceRecord,
   DomainRecord,
   GroupRecord,
   IdentityPoolRecord,
@@ -27,6 +28,7 @@ export interface Dialect {
 
 export interface RowMappers {
   pool(r: Row): PoolRecord;
+  device(r: Row): DeviceRecord;
   identityPool(r: Row): IdentityPoolRecord;
   client(r: Row): ClientRecord;
   domain(r: Row): DomainRecord;
@@ -109,6 +111,19 @@ export function rowMappers({ json, bool, num }: Dialect): RowMappers {
       expiresAt: num(r.expires_at),
       attempts: num(r.attempts),
       data: json(r.data),
+    }),
+    device: (r) => ({
+      poolId: r.pool_id,
+      usernameKey: r.username_key,
+      deviceKey: r.device_key,
+      groupKey: r.group_key,
+      verifierSealed: r.verifier_sealed ?? null,
+      status: r.status ?? null,
+      name: r.name ?? null,
+      lastIp: r.last_ip ?? null,
+      createdAt: num(r.created_at),
+      updatedAt: num(r.updated_at),
+      lastAuthenticatedAt: numOrNull(r.last_authenticated_at),
     }),
     session: (r) => ({
       originJti: r.origin_jti,

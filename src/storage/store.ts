@@ -4,6 +4,7 @@
 import type { ClientStore } from './interfaces/clients.ts';
 import type { CodeStore } from './interfaces/codes.ts';
 import type { CounterStore } from './interfaces/counters.ts';
+import type { DeviceStore } from './interfaces/devices.ts';
 import type { DomainStore } from './interfaces/domains.ts';
 import type { GroupStore } from './interfaces/groups.ts';
 import type { IdentityStore } from './interfaces/identities.ts';
@@ -18,7 +19,7 @@ import type { SamlProviderStore } from './interfaces/saml-providers.ts';
 import type { SessionStore, SessionWithContext } from './interfaces/sessions.ts';
 import type { UserStore } from './interfaces/users.ts';
 
-export type { ClientStore, CodeStore, CounterStore, DomainStore, GroupStore, IdentityPoolStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
+export type { ClientStore, CodeStore, CounterStore, DeviceStore, DomainStore, GroupStore, IdentityPoolStore, MetaStore, OutboxStore, PoolStore, SessionStore, SigningKeyStore, UserStore };
 export type { RoleStore, OidcProviderStore, SamlProviderStore };
 export type { OidcProviderRecord } from './interfaces/oidc-providers.ts';
 export type { SamlProviderRecord } from './interfaces/saml-providers.ts';
@@ -43,6 +44,8 @@ export interface Store {
   counters: CounterStore;
   outbox: OutboxStore;
   groups: GroupStore;
+  /** users' devices (remembered devices) */
+  devices: DeviceStore;
   /** IAM roles and their inline policies (identity pools, STS) */
   roles: RoleStore;
   /** IAM OpenID Connect providers (what identity pools' OpenIdConnectProviderARNs name) */

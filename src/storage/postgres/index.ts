@@ -2,6 +2,7 @@
 // This module opens the pool (in its schema), migrates and composes one module per aggregate; the SQL lives in those.
 import pg from 'pg';
 import type { Store } from '../store.ts';
+import { pgDevices } from './devices.ts';
 import { pgClients } from './clients.ts';
 import { pgCodes } from './codes.ts';
 import { pgCounters } from './counters.ts';
@@ -88,6 +89,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     meta: pgMeta(db),
     users: pgUsers(db),
     groups: pgGroups(db),
+    devices: pgDevices(db),
     roles: pgRoles(db),
     oidcProviders: pgOidcProviders(db),
     samlProviders: pgSamlProviders(db),

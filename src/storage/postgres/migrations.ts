@@ -333,4 +333,29 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 17,
+    name: 'devices (remembered devices)',
+    // A device goes with its user (the foreign key deletes it with them); its SRP verifier is sealed by the domain.
+    // Devices never confirmed are purged by housekeeping (devices_unconfirmed).
+    sql: `
+      CREATE TABLE devices (
+        pool_id TEXT COLLATE "C" NOT NULL,
+        username_key TEXT COLLATE "C" NOT NULL,
+        device_key TEXT COLLATE "C" NOT NULL,
+        group_key TEXT NOT NULL,
+        verifier_sealed TEXT,
+        status TEXT,
+        name TEXT,
+        last_ip TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        last_authenticated_at BIGINT,
+        PRIMARY KEY (pool_id, device_key),
+        FOREIGN KEY (pool_id, username_key) REFERENCES users (pool_id, username_key) ON DELETE CASCADE
+      );
+      CREATE INDEX devices_user ON devices (pool_id, username_key, created_at, device_key);
+      CREATE INDEX devices_unconfirmed ON devices (created_at) WHERE verifier_sealed IS NULL;
+    `,
+  },
 ];

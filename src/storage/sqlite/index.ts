@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { createPrivateFile, makePrivateDir, tightenToOwner } from '../../lib/private-files.ts';
 import type { Store } from '../store.ts';
+import { sqliteDevices } from './devices.ts';
 import { sqliteClients } from './clients.ts';
 import { sqliteCodes } from './codes.ts';
 import { sqliteCounters } from './counters.ts';
@@ -91,6 +92,7 @@ export function openSqliteStore(path: string): SqliteStore {
     meta: sqliteMeta(s),
     users: sqliteUsers(s),
     groups: sqliteGroups(s),
+    devices: sqliteDevices(s),
     roles: sqliteRoles(s),
     oidcProviders: sqliteOidcProviders(s),
     samlProviders: sqliteSamlProviders(s),

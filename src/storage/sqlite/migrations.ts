@@ -326,4 +326,29 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 17,
+    name: 'devices (remembered devices)',
+    // A device goes with its user (the foreign key deletes it with them); its SRP verifier is sealed by the domain.
+    // Devices never confirmed are purged by housekeeping (devices_unconfirmed).
+    sql: `
+      CREATE TABLE devices (
+        pool_id TEXT NOT NULL,
+        username_key TEXT NOT NULL,
+        device_key TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        verifier_sealed TEXT,
+        status TEXT,
+        name TEXT,
+        last_ip TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_authenticated_at INTEGER,
+        PRIMARY KEY (pool_id, device_key),
+        FOREIGN KEY (pool_id, username_key) REFERENCES users (pool_id, username_key) ON DELETE CASCADE
+      );
+      CREATE INDEX devices_user ON devices (pool_id, username_key, created_at, device_key);
+      CREATE INDEX devices_unconfirmed ON devices (created_at) WHERE verifier_sealed IS NULL;
+    `,
+  },
 ];

@@ -3,7 +3,8 @@ import { defineOperation } from '../../protocol/operation.ts';
 import { clientNotFound, clientSecretMatches, clientSecrets } from '../domain/clients.ts';
 import { secretMissing, secretWrong } from '../domain/secret-hash.ts';
 import { issueTokens } from '../sign-in/issue-tokens.ts';
-import { refreshSession, rotationOf } from '../sign-in/refresh.ts';
+import { REFRESH_TOKEN_MESSAGES, refreshSession, rotationOf } from '../sign-in/refresh.ts';
+import { checkRefreshDevice } from '../domain/devices.ts';
 import { callerOf } from '../triggers/common.ts';
 import { NotAuthorizedException } from '../errors.ts';
 import type { GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse } from '../shapes.ts';
@@ -26,20 +27,21 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
     // Without rotation: new ID and access tokens only, auth_time and origin_jti carried over (§3.6). The tokens are
     // minted (PreTokenGeneration included) before a rotation is committed.
     const caller = callerOf(ctx, client.id);
-    const { minted: r, newRefreshToken } = await refreshSession(deps, client, input.RefreshToken, { ...rotationOf(client), ...(pool ? { pool } : {}) }, ({ pool, user, groups, session }) =>
-      issueTokens(deps, {
+    const { minted: r, newRefreshToken } = await refreshSession(deps, client, input.RefreshToken, { ...rotationOf(client), ...(pool ? { pool } : {}) }, async ({ pool, user, groups, session }) => {
+      // A session signed in on a confirmed device refreshes only with that DeviceKey (as REFRESH_TOKEN_AUTH).
+      await checkRefreshDevice(deps, pool.id, user, session.deviceKey, input.DeviceKey, REFRESH_TOKEN_MESSAGES.invalid);
+      return issueTokens(deps, {
         pool,
         client,
         user,
         groups,
         session,
-        // Only the session's own device key: remembered devices are not built yet, so nothing can prove a device key
-        // the caller names belongs to this user, and one copied from the request would put any device_key in the
-        // access token. (When devices exist, a DeviceKey that is not the session's device should be checked here.)
+        // Only the session's own device key (checked against DeviceKey above): one copied from the request would put
+        // any device_key in the access token.
         deviceKey: session.deviceKey,
         trigger: { source: 'TokenGeneration_RefreshTokens', caller, ...(input.ClientMetadata ? { clientMetadata: input.ClientMetadata } : {}) },
-      }),
-    );
+      });
+    });
     return {
       AuthenticationResult: {
         AccessToken: r.AccessToken,

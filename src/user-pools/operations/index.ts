@@ -90,6 +90,17 @@ import listGroups from './list-groups.ts';
 import listUsersInGroup from './list-users-in-group.ts';
 import updateGroup from './update-group.ts';
 
+// Devices
+import adminForgetDevice from './admin-forget-device.ts';
+import adminGetDevice from './admin-get-device.ts';
+import adminListDevices from './admin-list-devices.ts';
+import adminUpdateDeviceStatus from './admin-update-device-status.ts';
+import confirmDevice from './confirm-device.ts';
+import forgetDevice from './forget-device.ts';
+import getDevice from './get-device.ts';
+import listDevices from './list-devices.ts';
+import updateDeviceStatus from './update-device-status.ts';
+
 export const userPoolOperations: Operation[] = [
   // Pools
   addCustomAttributes,
@@ -159,6 +170,16 @@ export const userPoolOperations: Operation[] = [
   verifyUserAttribute,
   // Users list
   listUsers,
+  // Devices
+  adminForgetDevice,
+  adminGetDevice,
+  adminListDevices,
+  adminUpdateDeviceStatus,
+  confirmDevice,
+  forgetDevice,
+  getDevice,
+  listDevices,
+  updateDeviceStatus,
   // Groups
   adminAddUserToGroup,
   adminListGroupsForUser,

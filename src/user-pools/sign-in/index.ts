@@ -19,6 +19,7 @@ import { smsMfa } from './challenges/sms-mfa.ts';
 import { emailOtp } from './challenges/email-otp.ts';
 import { selectMfaType } from './challenges/select-mfa-type.ts';
 import { mfaSetup } from './challenges/mfa-setup.ts';
+import { devicePasswordVerifier, deviceSrpAuth } from './challenges/device-srp.ts';
 
 export { adminAuthContext, publicAuthContext, type AuthContext, type AuthOutput } from './context.ts';
 
@@ -51,7 +52,7 @@ export const flows: Readonly<Record<string, FlowStep>> = {
   CUSTOM_AUTH: customAuth,
 };
 
-/** ChallengeName → module. MFA, device, custom and choice-based challenges join as they are built. */
+/** ChallengeName → module. MFA, custom and choice-based challenges join as they are built. */
 export const challenges: Readonly<Record<string, ChallengeStep>> = {
   PASSWORD_VERIFIER: passwordVerifier,
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
@@ -61,6 +62,8 @@ export const challenges: Readonly<Record<string, ChallengeStep>> = {
   EMAIL_OTP: emailOtp,
   SELECT_MFA_TYPE: selectMfaType,
   MFA_SETUP: mfaSetup,
+  DEVICE_SRP_AUTH: deviceSrpAuth,
+  DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
 };
 
 export async function initiateAuth(deps: AuthDeps, ctx: AuthContext, input: InitiateInput): Promise<AuthOutput> {

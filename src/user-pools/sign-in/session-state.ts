@@ -36,6 +36,8 @@ export interface SealedState {
   custom?: { session: ChallengeResult[] };
   /** MFA_SETUP: how far the TOTP enrolment got with this session (AssociateSoftwareToken, then VerifySoftwareToken). */
   mfaSetup?: 'associated' | 'verified';
+  /** DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER: the device key the sign-in proves. */
+  device?: string;
 }
 
 export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresAt' | 'nonce'>;

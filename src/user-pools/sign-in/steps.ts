@@ -20,6 +20,8 @@ import { metadataFor, MSG, type AuthContext, type AuthDeps, type AuthOutput } fr
 import { issueTokens } from './issue-tokens.ts';
 import { newPasswordChallenge } from './challenges/new-password-required.ts';
 import { mfaChallengeFor } from './mfa.ts';
+import { deviceSrpChallenge } from './challenges/device-srp.ts';
+import { deviceNotFound, findDevice, newDevice, tracksDevices } from '../domain/devices.ts';
 
 /** Status gates (§5.3 step 4): disabled, UNCONFIRMED, RESET_REQUIRED. */
 export function assertUserMaySignIn(user: UserRecord): void {
@@ -177,6 +179,21 @@ export async function passwordMatches(deps: AuthDeps, user: UserRecord, password
 }
 
 /**
+ * The DEVICE_KEY of a sign-in (AuthParameters or ChallengeResponses), if the client sent one: it must be a device the
+ * user confirmed, else ResourceNotFoundException "Device does not exist." (what clients look for to drop their key).
+ * With users hidden a name nobody has gets the same answer, so that a device key does not tell users apart; a
+ * LEGACY client is told the user does not exist instead (by the caller).
+ */
+export async function knownDevice(deps: AuthDeps, ctx: AuthContext, user: UserRecord | null, deviceKey: string | null | undefined): Promise<string | undefined> {
+  if (deviceKey === undefined || deviceKey === null || deviceKey === '') return undefined;
+  if (!user) {
+    if (hidesUsersIn(ctx)) deviceNotFound();
+    return undefined;
+  }
+  return (await findDevice(deps, ctx.pool, user, deviceKey)).deviceKey;
+}
+
+/**
  * What follows a correct primary factor (§5.3 steps 6–10): a temporary password must be replaced first
  * (NEW_PASSWORD_REQUIRED, see challenges/new-password-required.ts); then the MFA challenge the pool and user owe
  * (mfa.ts mfaChallengeFor); otherwise complete. The password `attempt`
@@ -188,11 +205,18 @@ export async function afterPrimaryFactor(
   user: UserRecord,
   given: string,
   attempt: PasswordAttempt,
+  deviceKey?: string,
 ): Promise<AuthOutput> {
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
     await attempt.succeeded();
     if (temporaryPasswordExpired(ctx.pool, user, deps.clock.now())) throw new NotAuthorizedException(MSG.tempExpired);
     return newPasswordChallenge(deps, ctx, user, given);
+  }
+  // Remembered devices (§5.3 step 7), before MFA (step 8): a device the user confirmed proves itself by device SRP
+  // (challenges/device-srp.ts); once proved, a remembered one (domain/devices.ts rememberedDevice) skips MFA.
+  if (deviceKey !== undefined) {
+    await attempt.succeeded();
+    return deviceSrpChallenge(deps, ctx, user, given, deviceKey);
   }
   try {
     const mfa = await mfaChallengeFor(deps, ctx, user, given);
@@ -218,18 +242,29 @@ export async function completeSignIn(
   user: UserRecord,
   source: TokenGenerationSource = 'TokenGeneration_Authentication',
   clearLockout?: string,
+  provedDevice?: string,
 ): Promise<AuthOutput> {
+  // Remembered devices (§4.5, §5.3 step 10): a sign-in that proved a device carries its key into the access token;
+  // any other sign-in in a pool that tracks devices gets a new device (NewDeviceMetadata) for the client to confirm.
+  const created = provedDevice === undefined && tracksDevices(ctx.pool) ? await newDevice(deps, ctx.pool, user) : undefined;
+  const deviceKey = provedDevice ?? created?.DeviceKey;
   // Step 9: PostAuthentication, then PreTokenGeneration; a throw from either means no tokens.
   const metadata = metadataFor(ctx, 'respond');
-  await runPostAuthentication(deps, ctx.pool, { user, caller: ctx.caller, newDeviceUsed: false, ...(metadata ? { clientMetadata: metadata } : {}) });
+  await runPostAuthentication(deps, ctx.pool, {
+    user,
+    caller: ctx.caller,
+    newDeviceUsed: created !== undefined,
+    ...(metadata ? { clientMetadata: metadata } : {}),
+  });
   const result = await issueTokens(deps, {
     pool: ctx.pool,
     client: ctx.client,
     user,
     trigger: { source, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) },
     ...(clearLockout !== undefined ? { clearLockout } : {}),
+    ...(deviceKey !== undefined ? { deviceKey } : {}),
   });
   deps.metrics.signIn();
   // Cognito sends an empty ChallengeParameters map next to the tokens (§5.1).
-  return { ChallengeParameters: {}, AuthenticationResult: result };
+  return { ChallengeParameters: {}, AuthenticationResult: { ...result, ...(created ? { NewDeviceMetadata: created } : {}) } };
 }

@@ -5,6 +5,7 @@ import { attemptsContract } from './attempts.ts';
 import { clientsContract } from './clients.ts';
 import { codesContract } from './codes.ts';
 import { countersContract } from './counters.ts';
+import { devicesContract } from './devices.ts';
 import { domainsContract } from './domains.ts';
 import { durabilityContract } from './durability.ts';
 import { groupsContract } from './groups.ts';
@@ -36,6 +37,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   usersContract,
   usersListContract,
   groupsContract,
+  devicesContract,
   identityPoolsContract,
   identitiesContract,
   codesContract,

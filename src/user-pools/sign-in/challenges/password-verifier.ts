@@ -8,7 +8,7 @@ import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '..
 import { fromSecretBlock, openState, stateUse } from '../session-state.ts';
 import { simulatedVerifier } from '../simulation.ts';
 import { nextCustomStep } from '../flows/custom-auth.ts';
-import { afterPrimaryFactor, checkPrimaryFactor, unknownPrimaryFactor, userByInternalName } from '../steps.ts';
+import { afterPrimaryFactor, checkPrimaryFactor, knownDevice, unknownPrimaryFactor, userByInternalName } from '../steps.ts';
 
 export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
   const r = input.ChallengeResponses ?? {};
@@ -44,6 +44,9 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
     });
   };
   const simulated = async () => proofHolds((await simulatedVerifier(deps, ctx.pool, s.username)).verifierHex);
+  // A DEVICE_KEY the user has no device for is refused before the state is used: amazon-cognito-identity-js then
+  // answers again, with the same SECRET_BLOCK, without it.
+  const deviceKey = await knownDevice(deps, ctx, user, r.DEVICE_KEY);
   // A simulated challenge of a name nobody has: the name's lockout, then "Incorrect username or password.".
   if (!user) {
     deps.metrics.signInFailure('unknown_user');
@@ -51,7 +54,7 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   }
   // A user without an SRP verifier got a simulated challenge too; it fails under their lockout.
   const attempt = await checkPrimaryFactor(deps, ctx, user, async () => (stored ? proofHolds(stored) : (await simulated(), false)), use);
-  if (!s.custom) return afterPrimaryFactor(deps, ctx, user, s.given, attempt);
+  if (!s.custom) return afterPrimaryFactor(deps, ctx, user, s.given, attempt, deviceKey);
   // CUSTOM_AUTH with SRP first: the password held; DefineAuthChallenge decides what follows.
   await attempt.succeeded();
   const session = [...s.custom.session, { challengeName: 'PASSWORD_VERIFIER' as const, challengeResult: true, challengeMetadata: null }];
