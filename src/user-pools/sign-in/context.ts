@@ -19,6 +19,8 @@ export interface AuthOutput {
   Session?: string;
   ChallengeParameters: Record<string, string>;
   AuthenticationResult?: AuthenticationResultType;
+  /** SELECT_CHALLENGE (choice-based sign-in): the first factors the user may choose from. */
+  AvailableChallenges?: ChallengeName[];
 }
 
 /** The pool and app client a sign-in request runs under; `admin` for AdminInitiateAuth/AdminRespondToAuthChallenge. */

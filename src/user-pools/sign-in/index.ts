@@ -11,6 +11,9 @@ import { refreshTokenAuth } from './flows/refresh-token.ts';
 import { userPasswordAuth } from './flows/user-password.ts';
 import { userSrpAuth } from './flows/user-srp.ts';
 import { customAuth } from './flows/custom-auth.ts';
+import { userAuth } from './flows/user-auth.ts';
+import { selectChallengeAnswer } from './challenges/select-challenge.ts';
+import { smsOtp } from './challenges/sms-otp.ts';
 import { newPasswordRequired } from './challenges/new-password-required.ts';
 import { passwordVerifier } from './challenges/password-verifier.ts';
 import { customChallenge } from './challenges/custom-challenge.ts';
@@ -41,7 +44,7 @@ export type FlowStep = (deps: AuthDeps, ctx: AuthContext, params: Record<string,
 /** A challenge's answer: the RespondToAuthChallenge request in, the next challenge or tokens out. */
 export type ChallengeStep = (deps: AuthDeps, ctx: AuthContext, input: RespondInput) => Promise<AuthOutput>;
 
-/** AuthFlow → module. USER_AUTH (choice-based) comes with the MFA issue. */
+/** AuthFlow → module. */
 export const flows: Readonly<Record<string, FlowStep>> = {
   USER_PASSWORD_AUTH: userPasswordAuth,
   ADMIN_USER_PASSWORD_AUTH: userPasswordAuth,
@@ -50,6 +53,7 @@ export const flows: Readonly<Record<string, FlowStep>> = {
   REFRESH_TOKEN_AUTH: refreshTokenAuth,
   REFRESH_TOKEN: refreshTokenAuth,
   CUSTOM_AUTH: customAuth,
+  USER_AUTH: userAuth,
 };
 
 /** ChallengeName → module. MFA, custom and choice-based challenges join as they are built. */
@@ -64,6 +68,8 @@ export const challenges: Readonly<Record<string, ChallengeStep>> = {
   MFA_SETUP: mfaSetup,
   DEVICE_SRP_AUTH: deviceSrpAuth,
   DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
+  SELECT_CHALLENGE: selectChallengeAnswer,
+  SMS_OTP: smsOtp,
 };
 
 export async function initiateAuth(deps: AuthDeps, ctx: AuthContext, input: InitiateInput): Promise<AuthOutput> {

@@ -62,9 +62,19 @@ function mfaSetupChallenge(deps: AuthDeps, ctx: AuthContext, user: UserRecord, g
   };
 }
 
-/** The challenge of one factor; SMS and email send their code first (valid as long as the session). */
-export async function askFactor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, factor: MfaFactor): Promise<AuthOutput> {
-  const Session = sealState(deps, ctx, { username: user.username, given, challenge: factor });
+/**
+ * The challenge of one factor; SMS and email send their code first (valid as long as the session). `as` names the
+ * challenge when it is not the factor's MFA one: SMS_OTP, a passwordless first factor (choice-based sign-in).
+ */
+export async function askFactor(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRecord,
+  given: string,
+  factor: MfaFactor,
+  as: ChallengeName = factor,
+): Promise<AuthOutput> {
+  const Session = sealState(deps, ctx, { username: user.username, given, challenge: as });
   if (factor === 'SOFTWARE_TOKEN_MFA') {
     const name = userMfa(user).totp?.friendlyName;
     return { ChallengeName: factor, Session, ChallengeParameters: { ...(name ? { FRIENDLY_DEVICE_NAME: name } : {}), USER_ID_FOR_SRP: user.username } };
@@ -98,7 +108,7 @@ export async function askFactor(deps: AuthDeps, ctx: AuthContext, user: UserReco
   // the outbox until the code expires) and the failure is logged.
   if (result.error) deps.logger.warn('MFA code not delivered', { poolId: ctx.pool.id, channel: medium, error: result.error });
   return {
-    ChallengeName: factor,
+    ChallengeName: as,
     Session,
     ChallengeParameters: {
       CODE_DELIVERY_DELIVERY_MEDIUM: medium,
@@ -149,7 +159,7 @@ export async function answerFactor(
   deps: AuthDeps,
   ctx: AuthContext,
   input: RespondInput,
-  factor: MfaFactor,
+  factor: ChallengeName,
   codeParam: string,
   check: (user: UserRecord, code: string) => Promise<UserRecord>,
 ): Promise<AuthOutput> {

@@ -1,0 +1,84 @@
+// USER_AUTH, choice-based sign-in (COGNITO-API §4, §5): the first factor is one the pool allows
+// (Policies.SignInPolicy.AllowedFirstAuthFactors) and the user can use — PASSWORD (the password in the request),
+// PASSWORD_SRP (SRP, then PASSWORD_VERIFIER), EMAIL_OTP or SMS_OTP (a code sent to the user). PREFERRED_CHALLENGE
+// picks one; without it, or when the user cannot use it, SELECT_CHALLENGE lists the choices (AvailableChallenges)
+// and challenges/select-challenge.ts takes the ANSWER. A one-time code as first factor completes the sign-in
+// without a further MFA challenge (Cognito: passwordless sign-in is not followed by MFA).
+import { UserNotFoundException } from '../../errors.ts';
+import type { UserRecord } from '../../../storage/records.ts';
+import { openCredentials } from '../../domain/passwords.ts';
+import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
+import { findUserBySignInName } from '../../domain/users.ts';
+import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from '../context.ts';
+import { askFactor } from '../mfa.ts';
+import { sealState } from '../session-state.ts';
+import { hidesUsersIn, preAuthentication, statusGate } from '../steps.ts';
+import { userPasswordAuth } from './user-password.ts';
+import { userSrpAuth } from './user-srp.ts';
+
+export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
+
+/** The pool's allowed first factors as challenges (PASSWORD allows both PASSWORD and PASSWORD_SRP). */
+export function poolFirstFactors(ctx: AuthContext): FirstFactor[] {
+  const allowed = ctx.pool.settings.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD'];
+  const out: FirstFactor[] = [];
+  if (allowed.includes('PASSWORD')) out.push('PASSWORD', 'PASSWORD_SRP');
+  if (allowed.includes('EMAIL_OTP')) out.push('EMAIL_OTP');
+  if (allowed.includes('SMS_OTP')) out.push('SMS_OTP');
+  return out;
+}
+
+/** The first factors `user` can use in this pool: a password for PASSWORD(_SRP), an email address, a phone number. */
+export function userFirstFactors(deps: AuthDeps, ctx: AuthContext, user: UserRecord): FirstFactor[] {
+  const hasPassword = Boolean(openCredentials(deps, user).passwordHash);
+  return poolFirstFactors(ctx).filter((f) => {
+    if (f === 'PASSWORD' || f === 'PASSWORD_SRP') return hasPassword;
+    if (f === 'EMAIL_OTP') return Boolean(user.attributes.email);
+    return Boolean(user.attributes.phone_number);
+  });
+}
+
+export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>): Promise<AuthOutput> {
+  const name = param(params, 'USERNAME');
+  const preferred = params.PREFERRED_CHALLENGE;
+  requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
+  const user = await findUserBySignInName(deps, ctx.pool, name);
+  checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
+  const allowed = poolFirstFactors(ctx);
+  // The password flows know how to answer for a name nobody has (migration, hidden users): they take it from here.
+  if (preferred === 'PASSWORD' && allowed.includes('PASSWORD') && (!user || userFirstFactors(deps, ctx, user).includes('PASSWORD'))) {
+    return userPasswordAuth(deps, ctx, params);
+  }
+  if (preferred === 'PASSWORD_SRP' && allowed.includes('PASSWORD_SRP') && (!user || userFirstFactors(deps, ctx, user).includes('PASSWORD_SRP'))) {
+    return userSrpAuth(deps, ctx, params);
+  }
+  if (!user && !hidesUsersIn(ctx)) {
+    deps.metrics.signInFailure('unknown_user');
+    throw new UserNotFoundException(MSG.userNotFound);
+  }
+  await preAuthentication(deps, ctx, user, name);
+  if (!user) {
+    // Hidden users: a name nobody has is offered the pool's password factors, as a user with only a password is.
+    const offered = allowed.filter((f) => f === 'PASSWORD' || f === 'PASSWORD_SRP');
+    return selectChallenge(deps, ctx, name, name, offered);
+  }
+  statusGate(deps, user);
+  const usable = userFirstFactors(deps, ctx, user);
+  if ((preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') && usable.includes(preferred)) return askOtp(deps, ctx, user, name, preferred);
+  // No preference, or one the pool does not allow or the user cannot use: the user chooses.
+  return selectChallenge(deps, ctx, user.username, name, usable);
+}
+
+/** EMAIL_OTP / SMS_OTP as first factor: the code is sent (as the MFA codes are), answered with EMAIL_OTP_CODE / SMS_OTP_CODE. */
+export function askOtp(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, factor: 'EMAIL_OTP' | 'SMS_OTP'): Promise<AuthOutput> {
+  return factor === 'EMAIL_OTP' ? askFactor(deps, ctx, user, given, 'EMAIL_OTP') : askFactor(deps, ctx, user, given, 'SMS_MFA', 'SMS_OTP');
+}
+
+function selectChallenge(deps: AuthDeps, ctx: AuthContext, username: string, given: string, available: FirstFactor[]): AuthOutput {
+  return {
+    ChallengeName: 'SELECT_CHALLENGE',
+    Session: sealState(deps, ctx, { username, given, challenge: 'SELECT_CHALLENGE' }),
+    ChallengeParameters: {},
+    AvailableChallenges: available as ChallengeName[],
+  };
+}

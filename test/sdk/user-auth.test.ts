@@ -1,0 +1,151 @@
+// Choice-based sign-in (USER_AUTH) through the real AWS SDK: the pool's AllowedFirstAuthFactors, PREFERRED_CHALLENGE
+// PASSWORD / PASSWORD_SRP / EMAIL_OTP / SMS_OTP, SELECT_CHALLENGE with AvailableChallenges answered by ANSWER, codes
+// read from the outbox. Runs on PostgreSQL too when COGNATE_TEST_DATABASE_URL is set.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SetUserPoolMfaConfigCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { FixedClock } from '../../src/runtime/clock.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
+import { codeSentTo as codeSentToAt, createConfirmedUser } from '../support/mfa.ts';
+import { srpClient } from '../support/users.ts';
+
+const PW = 'Passw0rd!';
+const clock = new FixedClock(Date.now());
+let s: TestServer;
+
+before(async () => {
+  s = await startServerOnStoreUnderTest(clock, 'user_auth', 2, { dev: true });
+});
+after(async () => {
+  await s.close();
+});
+testOnPostgres(() => s);
+
+const codeSentTo = (to: string) => codeSentToAt(s.url, to);
+
+type Factor = 'PASSWORD' | 'EMAIL_OTP' | 'SMS_OTP';
+
+/** A pool allowing `factors` first, a USER_AUTH client, and a user with a password, an email and a phone number. */
+async function setup(name: string, factors: Factor[], user = 'uma', attributes: Record<string, string> = {}) {
+  const UserPoolId = (
+    await s.idp.send(new CreateUserPoolCommand({ PoolName: name, Policies: { SignInPolicy: { AllowedFirstAuthFactors: factors } } }))
+  ).UserPool!.Id!;
+  const ClientId = (
+    await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))
+  ).UserPoolClient!.ClientId!;
+  await createConfirmedUser(s.idp, UserPoolId, user, PW, { email: `${name}@example.com`, phone_number: '+15555550100', ...attributes });
+  return { UserPoolId, ClientId };
+}
+
+const initiate = (ClientId: string, AuthParameters: Record<string, string>) =>
+  s.idp.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_AUTH', AuthParameters }));
+
+test('the pool keeps AllowedFirstAuthFactors', async () => {
+  const { UserPoolId } = await setup('ua-policy', ['PASSWORD', 'EMAIL_OTP']);
+  const pool = (await s.idp.send(new DescribeUserPoolCommand({ UserPoolId }))).UserPool!;
+  assert.deepEqual(pool.Policies?.SignInPolicy?.AllowedFirstAuthFactors, ['PASSWORD', 'EMAIL_OTP']);
+});
+
+test('PREFERRED_CHALLENGE PASSWORD: tokens; a wrong password is NotAuthorizedException', async () => {
+  const { ClientId } = await setup('ua-password', ['PASSWORD']);
+  const out = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW });
+  assert.ok(out.AuthenticationResult?.AccessToken);
+  const e = await awsErrorOf(() => initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: 'Wr0ng!pass' }));
+  assert.deepEqual([e.name, e.message], ['NotAuthorizedException', 'Incorrect username or password.']);
+});
+
+test('PREFERRED_CHALLENGE PASSWORD with MFA ON: the MFA challenge follows', async () => {
+  const { UserPoolId, ClientId } = await setup('ua-password-mfa', ['PASSWORD', 'EMAIL_OTP']);
+  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, MfaConfiguration: 'ON', EmailMfaConfiguration: { Message: 'MFA {####}', Subject: 'MFA' } }));
+  const out = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW });
+  assert.equal(out.ChallengeName, 'EMAIL_OTP');
+  assert.equal(out.AuthenticationResult, undefined);
+});
+
+test('PREFERRED_CHALLENGE PASSWORD_SRP: PASSWORD_VERIFIER, then tokens', async () => {
+  const { UserPoolId, ClientId } = await setup('ua-srp', ['PASSWORD']);
+  const srp = await srpClient(UserPoolId);
+  const first = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD_SRP', SRP_A: srp.A });
+  assert.equal(first.ChallengeName, 'PASSWORD_VERIFIER');
+  const out = await s.idp.send(
+    new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: await srp.answer(first.ChallengeParameters!, PW) }),
+  );
+  assert.ok(out.AuthenticationResult?.IdToken);
+});
+
+test('PREFERRED_CHALLENGE EMAIL_OTP: the code from the outbox signs in, with no MFA after it even when MFA is ON', async () => {
+  const { UserPoolId, ClientId } = await setup('ua-email', ['PASSWORD', 'EMAIL_OTP']);
+  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, MfaConfiguration: 'ON', EmailMfaConfiguration: { Message: 'MFA {####}', Subject: 'MFA' } }));
+  const first = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+  assert.equal(first.ChallengeName, 'EMAIL_OTP');
+  assert.equal(first.ChallengeParameters?.CODE_DELIVERY_DELIVERY_MEDIUM, 'EMAIL');
+  const wrong = await awsErrorOf(() =>
+    s.idp.send(
+      new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'EMAIL_OTP', Session: first.Session, ChallengeResponses: { USERNAME: 'uma', EMAIL_OTP_CODE: '000000' } }),
+    ),
+  );
+  assert.equal(wrong.name, 'CodeMismatchException');
+  const { code } = await codeSentTo('ua-email@example.com');
+  const out = await s.idp.send(
+    new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'EMAIL_OTP', Session: first.Session, ChallengeResponses: { USERNAME: 'uma', EMAIL_OTP_CODE: code } }),
+  );
+  assert.ok(out.AuthenticationResult?.AccessToken);
+});
+
+test('PREFERRED_CHALLENGE SMS_OTP: SMS_OTP answered with SMS_OTP_CODE', async () => {
+  const { ClientId } = await setup('ua-sms', ['PASSWORD', 'SMS_OTP'], 'sam', { phone_number: '+15555550142' });
+  const first = await initiate(ClientId, { USERNAME: 'sam', PREFERRED_CHALLENGE: 'SMS_OTP' });
+  assert.equal(first.ChallengeName, 'SMS_OTP');
+  assert.equal(first.ChallengeParameters?.CODE_DELIVERY_DELIVERY_MEDIUM, 'SMS');
+  const { code } = await codeSentTo('+15555550142');
+  const out = await s.idp.send(
+    new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'SMS_OTP', Session: first.Session, ChallengeResponses: { USERNAME: 'sam', SMS_OTP_CODE: code } }),
+  );
+  assert.ok(out.AuthenticationResult?.AccessToken);
+});
+
+test('no preference: SELECT_CHALLENGE lists what the pool allows; ANSWER=PASSWORD and ANSWER=EMAIL_OTP sign in', async () => {
+  const { ClientId } = await setup('ua-select', ['PASSWORD', 'EMAIL_OTP']);
+  const first = await initiate(ClientId, { USERNAME: 'uma' });
+  assert.equal(first.ChallengeName, 'SELECT_CHALLENGE');
+  assert.deepEqual(first.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP']);
+  const respond = (Session: string | undefined, ChallengeName: string, r: Record<string, string>) =>
+    s.idp.send(new RespondToAuthChallengeCommand({ ClientId, ChallengeName: ChallengeName as 'SELECT_CHALLENGE', Session, ChallengeResponses: { USERNAME: 'uma', ...r } }));
+  const notOffered = await awsErrorOf(() => respond(first.Session, 'SELECT_CHALLENGE', { ANSWER: 'SMS_OTP' }));
+  assert.equal(notOffered.name, 'InvalidParameterException');
+  const byPassword = await respond(first.Session, 'SELECT_CHALLENGE', { ANSWER: 'PASSWORD', PASSWORD: PW });
+  assert.ok(byPassword.AuthenticationResult?.AccessToken);
+  // The session is used up.
+  const reused = await awsErrorOf(() => respond(first.Session, 'SELECT_CHALLENGE', { ANSWER: 'PASSWORD', PASSWORD: PW }));
+  assert.equal(reused.name, 'NotAuthorizedException');
+
+  const second = await initiate(ClientId, { USERNAME: 'uma' });
+  const otp = await respond(second.Session, 'SELECT_CHALLENGE', { ANSWER: 'EMAIL_OTP' });
+  assert.equal(otp.ChallengeName, 'EMAIL_OTP');
+  const { code } = await codeSentTo('ua-select@example.com');
+  const out = await respond(otp.Session, 'EMAIL_OTP', { EMAIL_OTP_CODE: code });
+  assert.ok(out.AuthenticationResult?.AccessToken);
+});
+
+test('a factor the pool does not allow is not offered: PREFERRED_CHALLENGE EMAIL_OTP on a password-only pool → SELECT_CHALLENGE', async () => {
+  const { ClientId } = await setup('ua-notallowed', ['PASSWORD']);
+  const out = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+  assert.equal(out.ChallengeName, 'SELECT_CHALLENGE');
+  assert.deepEqual(out.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP']);
+});
+
+test('a client without ALLOW_USER_AUTH refuses the flow', async () => {
+  const { UserPoolId } = await setup('ua-client', ['PASSWORD']);
+  const ClientId = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'srp', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] }))).UserPoolClient!
+    .ClientId!;
+  const e = await awsErrorOf(() => initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW }));
+  assert.equal(e.name, 'InvalidParameterException');
+});
