@@ -7,6 +7,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
+  GetUserAuthFactorsCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   SetUserPoolMfaConfigCommand,
@@ -148,4 +149,19 @@ test('a client without ALLOW_USER_AUTH refuses the flow', async () => {
     .ClientId!;
   const e = await awsErrorOf(() => initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW }));
   assert.equal(e.name, 'InvalidParameterException');
+});
+
+test('GetUserAuthFactors: the first factors the user can use in this pool, and their MFA settings', async () => {
+  const { ClientId } = await setup('ua-factors', ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP']);
+  const AccessToken = (await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW })).AuthenticationResult!.AccessToken!;
+  const out = await s.idp.send(new GetUserAuthFactorsCommand({ AccessToken }));
+  assert.equal(out.Username, 'uma');
+  assert.deepEqual(out.ConfiguredUserAuthFactors, ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP']);
+  assert.equal(out.UserMFASettingList, undefined);
+  const bad = await awsErrorOf(() => s.idp.send(new GetUserAuthFactorsCommand({ AccessToken: 'not-a-token' })));
+  assert.equal(bad.name, 'NotAuthorizedException');
+
+  const { ClientId: pwOnly } = await setup('ua-factors-pw', ['PASSWORD']);
+  const token = (await initiate(pwOnly, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW })).AuthenticationResult!.AccessToken!;
+  assert.deepEqual((await s.idp.send(new GetUserAuthFactorsCommand({ AccessToken: token }))).ConfiguredUserAuthFactors, ['PASSWORD']);
 });

@@ -61,6 +61,7 @@ import adminDeleteUser from './admin-delete-user.ts';
 import adminDisableUser from './admin-disable-user.ts';
 import adminEnableUser from './admin-enable-user.ts';
 import adminGetUser from './admin-get-user.ts';
+import getUserAuthFactors from './get-user-auth-factors.ts';
 import adminResetUserPassword from './admin-reset-user-password.ts';
 import adminSetUserPassword from './admin-set-user-password.ts';
 import deleteUser from './delete-user.ts';
@@ -155,6 +156,7 @@ export const userPoolOperations: Operation[] = [
   adminDisableUser,
   adminEnableUser,
   adminGetUser,
+  getUserAuthFactors,
   adminResetUserPassword,
   adminSetUserPassword,
   deleteUser,

@@ -21,7 +21,7 @@ export async function selectChallengeAnswer(deps: AuthDeps, ctx: AuthContext, in
   const names = secretHashNames(s.given, user);
   if (!names.includes(name)) throw new NotAuthorizedException(MSG.sessionExpired);
   checkSecretHash(deps, ctx.client, r.SECRET_HASH, names);
-  const offered = user ? userFirstFactors(deps, ctx, user) : poolFirstFactors(ctx).filter((f) => f === 'PASSWORD' || f === 'PASSWORD_SRP');
+  const offered = user ? userFirstFactors(deps, ctx.pool, user) : poolFirstFactors(ctx.pool).filter((f) => f === 'PASSWORD' || f === 'PASSWORD_SRP');
   if (!(offered as string[]).includes(answer)) throw new InvalidParameterException(`The challenge ${answer} is not available for this user.`); // ours
   // Password answers must carry their parameter before the session is used.
   const password = answer === 'PASSWORD' ? param(r, 'PASSWORD') : undefined;

@@ -5,8 +5,10 @@
 // and challenges/select-challenge.ts takes the ANSWER. A one-time code as first factor completes the sign-in
 // without a further MFA challenge (Cognito: passwordless sign-in is not followed by MFA).
 import { UserNotFoundException } from '../../errors.ts';
-import type { UserRecord } from '../../../storage/records.ts';
+import type { PoolRecord, UserRecord } from '../../../storage/records.ts';
 import { openCredentials } from '../../domain/passwords.ts';
+import { mfaMembers } from '../../domain/admin-users.ts';
+import type { GetUserAuthFactorsResponse } from '../../shapes.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
 import { findUserBySignInName } from '../../domain/users.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from '../context.ts';
@@ -19,8 +21,8 @@ import { userSrpAuth } from './user-srp.ts';
 export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
 
 /** The pool's allowed first factors as challenges (PASSWORD allows both PASSWORD and PASSWORD_SRP). */
-export function poolFirstFactors(ctx: AuthContext): FirstFactor[] {
-  const allowed = ctx.pool.settings.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD'];
+export function poolFirstFactors(pool: PoolRecord): FirstFactor[] {
+  const allowed = pool.settings.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD'];
   const out: FirstFactor[] = [];
   if (allowed.includes('PASSWORD')) out.push('PASSWORD', 'PASSWORD_SRP');
   if (allowed.includes('EMAIL_OTP')) out.push('EMAIL_OTP');
@@ -29,13 +31,28 @@ export function poolFirstFactors(ctx: AuthContext): FirstFactor[] {
 }
 
 /** The first factors `user` can use in this pool: a password for PASSWORD(_SRP), an email address, a phone number. */
-export function userFirstFactors(deps: AuthDeps, ctx: AuthContext, user: UserRecord): FirstFactor[] {
+export function userFirstFactors(deps: Pick<AuthDeps, 'secrets'>, pool: PoolRecord, user: UserRecord): FirstFactor[] {
   const hasPassword = Boolean(openCredentials(deps, user).passwordHash);
-  return poolFirstFactors(ctx).filter((f) => {
+  return poolFirstFactors(pool).filter((f) => {
     if (f === 'PASSWORD' || f === 'PASSWORD_SRP') return hasPassword;
     if (f === 'EMAIL_OTP') return Boolean(user.attributes.email);
     return Boolean(user.attributes.phone_number);
   });
+}
+
+/**
+ * GetUserAuthFactors / AdminGetUserAuthFactors: the user's MFA settings and the first factors they can sign in with
+ * by USER_AUTH in this pool (ConfiguredUserAuthFactors names PASSWORD once, for PASSWORD and PASSWORD_SRP).
+ */
+export function userAuthFactors(deps: Pick<AuthDeps, 'secrets'>, pool: PoolRecord, user: UserRecord): GetUserAuthFactorsResponse {
+  const configured = userFirstFactors(deps, pool, user).filter((f) => f !== 'PASSWORD_SRP') as NonNullable<GetUserAuthFactorsResponse['ConfiguredUserAuthFactors']>;
+  const { PreferredMfaSetting, UserMFASettingList } = mfaMembers(user);
+  return {
+    Username: user.username,
+    ...(PreferredMfaSetting ? { PreferredMfaSetting } : {}),
+    ...(UserMFASettingList ? { UserMFASettingList } : {}),
+    ConfiguredUserAuthFactors: configured,
+  };
 }
 
 export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>): Promise<AuthOutput> {
@@ -44,12 +61,12 @@ export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<
   requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
   const user = await findUserBySignInName(deps, ctx.pool, name);
   checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
-  const allowed = poolFirstFactors(ctx);
+  const allowed = poolFirstFactors(ctx.pool);
   // The password flows know how to answer for a name nobody has (migration, hidden users): they take it from here.
-  if (preferred === 'PASSWORD' && allowed.includes('PASSWORD') && (!user || userFirstFactors(deps, ctx, user).includes('PASSWORD'))) {
+  if (preferred === 'PASSWORD' && allowed.includes('PASSWORD') && (!user || userFirstFactors(deps, ctx.pool, user).includes('PASSWORD'))) {
     return userPasswordAuth(deps, ctx, params);
   }
-  if (preferred === 'PASSWORD_SRP' && allowed.includes('PASSWORD_SRP') && (!user || userFirstFactors(deps, ctx, user).includes('PASSWORD_SRP'))) {
+  if (preferred === 'PASSWORD_SRP' && allowed.includes('PASSWORD_SRP') && (!user || userFirstFactors(deps, ctx.pool, user).includes('PASSWORD_SRP'))) {
     return userSrpAuth(deps, ctx, params);
   }
   if (!user && !hidesUsersIn(ctx)) {
@@ -63,7 +80,7 @@ export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<
     return selectChallenge(deps, ctx, name, name, offered);
   }
   statusGate(deps, user);
-  const usable = userFirstFactors(deps, ctx, user);
+  const usable = userFirstFactors(deps, ctx.pool, user);
   if ((preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') && usable.includes(preferred)) return askOtp(deps, ctx, user, name, preferred);
   // No preference, or one the pool does not allow or the user cannot use: the user chooses.
   return selectChallenge(deps, ctx, user.username, name, usable);
