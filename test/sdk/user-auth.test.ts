@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
@@ -11,6 +12,8 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   SetUserPoolMfaConfigCommand,
+  SignUpCommand,
+  UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
@@ -164,4 +167,30 @@ test('GetUserAuthFactors: the first factors the user can use in this pool, and t
   const { ClientId: pwOnly } = await setup('ua-factors-pw', ['PASSWORD']);
   const token = (await initiate(pwOnly, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW })).AuthenticationResult!.AccessToken!;
   assert.deepEqual((await s.idp.send(new GetUserAuthFactorsCommand({ AccessToken: token }))).ConfiguredUserAuthFactors, ['PASSWORD']);
+});
+
+test('passwordless sign-up in a pool that allows EMAIL_OTP: SignUp without Password, ConfirmSignUp, then an email code signs in', async () => {
+  const { UserPoolId, ClientId } = await setup('ua-signup', ['PASSWORD', 'EMAIL_OTP']);
+  await s.idp.send(
+    new UpdateUserPoolCommand({ UserPoolId, AutoVerifiedAttributes: ['email'], Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } }),
+  );
+  const up = await s.idp.send(new SignUpCommand({ ClientId, Username: 'pat', UserAttributes: [{ Name: 'email', Value: 'pat@example.com' }] }));
+  assert.equal(up.UserConfirmed, false);
+  const { code: confirmation } = await codeSentTo('pat@example.com');
+  await s.idp.send(new ConfirmSignUpCommand({ ClientId, Username: 'pat', ConfirmationCode: confirmation }));
+  // No password: only the email code is offered, and a password answer is refused.
+  const select = await initiate(ClientId, { USERNAME: 'pat' });
+  assert.deepEqual(select.AvailableChallenges, ['EMAIL_OTP']);
+  const first = await initiate(ClientId, { USERNAME: 'pat', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+  assert.equal(first.ChallengeName, 'EMAIL_OTP');
+  const { code } = await codeSentTo('pat@example.com');
+  const out = await s.idp.send(
+    new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'EMAIL_OTP', Session: first.Session, ChallengeResponses: { USERNAME: 'pat', EMAIL_OTP_CODE: code } }),
+  );
+  assert.ok(out.AuthenticationResult?.AccessToken);
+
+  // A password-only pool still requires a password.
+  const { ClientId: pwOnly } = await setup('ua-signup-pw', ['PASSWORD']);
+  const e = await awsErrorOf(() => s.idp.send(new SignUpCommand({ ClientId: pwOnly, Username: 'quin', UserAttributes: [{ Name: 'email', Value: 'q@example.com' }] })));
+  assert.equal(e.name, 'InvalidParameterException');
 });

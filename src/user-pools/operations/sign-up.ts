@@ -13,6 +13,7 @@ import { preSignUpFor } from '../triggers/pre-sign-up.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import type { SignUpRequest, SignUpResponse } from '../shapes.ts';
 import { checkSecretHash } from '../domain/secret-hash.ts';
+import { poolFirstFactors } from '../sign-in/flows/user-auth.ts';
 
 export default defineOperation<SignUpRequest, SignUpResponse>({
   service: 'cognito-idp',
@@ -25,13 +26,15 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
     // Reported wording for pools where only administrators create users.
     if (poolSettings(pool).AdminCreateUserConfig?.AllowAdminCreateUserOnly)
       throw new NotAuthorizedException('SignUp is not permitted for this user pool');
-    // Password is optional in the model only for passwordless sign-up (not offered yet): answer as the older model did.
-    if (input.Password === undefined)
+    // Password is optional only for passwordless sign-up, in a pool that allows a one-time code as first factor
+    // (SignInPolicy.AllowedFirstAuthFactors EMAIL_OTP or SMS_OTP); elsewhere answer as the older model did.
+    const passwordless = input.Password === undefined;
+    if (passwordless && !poolFirstFactors(pool).some((f) => f === 'EMAIL_OTP' || f === 'SMS_OTP'))
       throw new InvalidParameterException("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
     const sub = random.uuid();
     const name = signUpName(pool, input.Username, sub);
     const given = newUserAttributes(pool, client, { given: input.UserAttributes, implied: name.implied });
-    checkPasswordPolicy(pool, input.Password);
+    if (input.Password !== undefined) checkPasswordPolicy(pool, input.Password);
     await checkUsernameAttributeFree(deps, pool, name.implied);
     const key = usernameKey(pool, name.username);
     if (await store.users.get(pool.id, key)) throw usernameExists(); // before spending a password hash on it
@@ -50,9 +53,9 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
       status: confirmed ? 'CONFIRMED' : 'UNCONFIRMED',
       enabled: true,
       attributes,
-      credentialsSealed: await newCredentials(deps, pool, name.username, input.Password),
+      credentialsSealed: input.Password === undefined ? null : await newCredentials(deps, pool, name.username, input.Password),
       mfa: {},
-      passwordSetAt: now,
+      passwordSetAt: passwordless ? null : now,
       createdAt: now,
       updatedAt: now,
       version: 1,
