@@ -23,8 +23,12 @@ import {
   SetUserPoolMfaConfigCommand,
   SetUserSettingsCommand,
   VerifySoftwareTokenCommand,
+  AdminForgetDeviceCommand,
+  AdminGetDeviceCommand,
+  type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
+import { decodeJwt } from 'jose';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
@@ -44,8 +48,12 @@ testOnPostgres(() => s);
 const totpCode = (secret: string, at = clock.now()) => totpCodeAt(secret, at);
 const nextStep = () => nextTotpStep(clock);
 
-async function newPool(name: string, mfa: Omit<ConstructorParameters<typeof SetUserPoolMfaConfigCommand>[0], 'UserPoolId'>) {
-  const id = (await s.idp.send(new CreateUserPoolCommand({ PoolName: name }))).UserPool!.Id!;
+async function newPool(
+  name: string,
+  mfa: Omit<ConstructorParameters<typeof SetUserPoolMfaConfigCommand>[0], 'UserPoolId'>,
+  over: Omit<CreateUserPoolCommandInput, 'PoolName'> = {},
+) {
+  const id = (await s.idp.send(new CreateUserPoolCommand({ PoolName: name, ...over }))).UserPool!.Id!;
   await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: id, ...mfa }));
   const ClientId = (
     await s.idp.send(
@@ -373,5 +381,51 @@ describe('amazon-cognito-identity-js', () => {
     const done = await new Promise<Step>((resolve) => user.sendMFACode(code, callbacks(resolve)));
     assert.equal(done.kind, 'success', JSON.stringify(done));
   });
-});
 
+  test('remembered device: TOTP enrolled at first sign-in, confirmDevice after totpRequired, setDeviceStatusRemembered, then device SRP and no TOTP', async () => {
+    const devPool = await newPool(
+      'mfa-js-devices',
+      { MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } },
+      { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true } },
+    );
+    await newUser(devPool.id, 'rem');
+    const lib = () => new CognitoUserPool({ UserPoolId: devPool.id, ClientId: devPool.ClientId, endpoint: s.url + '/' });
+    // First sign-in: MFA_SETUP, the library enrols TOTP with the session.
+    nextStep();
+    const first = new CognitoUser({ Username: 'rem', Pool: lib() });
+    assert.equal((await authenticate(first, 'rem')).kind, 'mfaSetup');
+    const secret = await new Promise<string>((resolve, reject) => first.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject } as any));
+    await new Promise<CognitoUserSession>((resolve, reject) => first.verifySoftwareToken(totpCode(secret), 'My phone', { onSuccess: resolve, onFailure: reject } as any));
+
+    // Second sign-in: the TOTP challenge; the tokens carry NewDeviceMetadata and the library confirms the device.
+    nextStep();
+    const second = new CognitoUser({ Username: 'rem', Pool: lib() });
+    assert.equal((await authenticate(second, 'rem')).kind, 'totpRequired');
+    const confirmed = await new Promise<{ session: CognitoUserSession; necessary?: boolean }>((resolve, reject) =>
+      second.sendMFACode(totpCode(secret), { onSuccess: (session: CognitoUserSession, necessary?: boolean) => resolve({ session, necessary }), onFailure: reject } as any, 'SOFTWARE_TOKEN_MFA'),
+    );
+    assert.equal(confirmed.necessary, true); // DeviceOnlyRememberedOnUserPrompt: the user is asked
+    const deviceKey = decodeJwt(confirmed.session.getAccessToken().getJwtToken()).device_key as string;
+    assert.ok(deviceKey);
+    await new Promise<string>((resolve, reject) => second.setDeviceStatusRemembered({ onSuccess: resolve, onFailure: reject }));
+    await new Promise<void>((resolve, reject) => second.signOut((e?: Error) => (e ? reject(e) : resolve())));
+
+    // Third sign-in from the remembered device: DEVICE_SRP_AUTH answered by the library, no TOTP asked.
+    nextStep();
+    const third = new CognitoUser({ Username: 'rem', Pool: lib() });
+    const done = await authenticate(third, 'rem');
+    assert.equal(done.kind, 'success', JSON.stringify(done));
+    if (done.kind !== 'success') return;
+    assert.equal(decodeJwt(done.session.getAccessToken().getJwtToken()).device_key, deviceKey);
+
+    // Through the AWS SDK: the DEVICE_KEY of a forgotten device is "Device does not exist.".
+    await s.idp.send(new AdminForgetDeviceCommand({ UserPoolId: devPool.id, Username: 'rem', DeviceKey: deviceKey }));
+    await assert.rejects(s.idp.send(new AdminGetDeviceCommand({ UserPoolId: devPool.id, Username: 'rem', DeviceKey: deviceKey })), {
+      name: 'ResourceNotFoundException',
+    });
+    const err = await awsErrorOf(() =>
+      s.idp.send(new InitiateAuthCommand({ ClientId: devPool.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'rem', PASSWORD: PW, DEVICE_KEY: deviceKey } })),
+    );
+    assert.deepEqual({ name: err.name, message: err.message }, { name: 'ResourceNotFoundException', message: 'Device does not exist.' });
+  });
+});
