@@ -407,6 +407,21 @@ describe('amazon-cognito-identity-js', () => {
     assert.equal(confirmed.necessary, true); // DeviceOnlyRememberedOnUserPrompt: the user is asked
     const deviceKey = decodeJwt(confirmed.session.getAccessToken().getJwtToken()).device_key as string;
     assert.ok(deviceKey);
+
+    // Confirmed, not remembered: the TOTP challenge still comes; after the code, DEVICE_SRP_AUTH (the library keeps
+    // the MFA Session for it), and the tokens carry this device's key — no new device.
+    nextStep();
+    const notRemembered = new CognitoUser({ Username: 'rem', Pool: lib() });
+    assert.equal((await authenticate(notRemembered, 'rem')).kind, 'totpRequired');
+    const mfaSession = (notRemembered as unknown as { Session: string }).Session;
+    const proved = await new Promise<Step>((resolve) => notRemembered.sendMFACode(totpCode(secret), callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(proved.kind, 'success', JSON.stringify(proved));
+    if (proved.kind !== 'success') return;
+    assert.equal(decodeJwt(proved.session.getAccessToken().getJwtToken()).device_key, deviceKey);
+    // That MFA Session opens DEVICE_SRP_AUTH once only.
+    const replay = await awsErrorOf(() => respond(devPool.ClientId, 'DEVICE_SRP_AUTH', mfaSession, { USERNAME: 'rem', DEVICE_KEY: deviceKey, SRP_A: 'ab' }));
+    assert.equal(replay.name, 'NotAuthorizedException');
+
     await new Promise<string>((resolve, reject) => second.setDeviceStatusRemembered({ onSuccess: resolve, onFailure: reject }));
     await new Promise<void>((resolve, reject) => second.signOut((e?: Error) => (e ? reject(e) : resolve())));
 

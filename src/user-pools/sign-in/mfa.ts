@@ -14,6 +14,7 @@ import { customMessageTemplates } from '../triggers/custom-message.ts';
 import { metadataFor, MSG, param, publicAuthContext, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from './context.ts';
 import { openState, sealState, sessionValidityMs, type SealedState } from './session-state.ts';
 import { assertUserMaySignIn, completeSignIn, userByInternalName } from './steps.ts';
+import { deviceSrpChallenge, markMfaProved } from './challenges/device-srp.ts';
 
 /** Cognito's default SMS authentication message (DescribeUserPool of a pool that sets none shows this text). */
 export const DEFAULT_SMS_AUTH_MESSAGE = 'Your authentication code is {####}. ';
@@ -32,7 +33,7 @@ const CODE_PURPOSE: Record<'SMS_MFA' | 'EMAIL_OTP', string> = { SMS_MFA: 'mfa-sm
  *   with SMS has always sent codes to phone_number); else MFA_SETUP (the user must add a phone number or email).
  * - One usable factor, or a preferred one: that factor's challenge. Several without a preference: SELECT_MFA_TYPE.
  */
-export async function mfaChallengeFor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string): Promise<AuthOutput | null> {
+export async function mfaChallengeFor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, device?: string): Promise<AuthOutput | null> {
   const mode = poolSettings(ctx.pool).MfaConfiguration ?? 'OFF';
   if (mode === 'OFF') return null;
   const usable = usableFactors(ctx.pool, user);
@@ -40,16 +41,16 @@ export async function mfaChallengeFor(deps: AuthDeps, ctx: AuthContext, user: Us
     if (mode !== 'ON') return null;
     const offered = poolFactors(ctx.pool);
     if (offered.includes('SOFTWARE_TOKEN_MFA')) return mfaSetupChallenge(deps, ctx, user, given);
-    if (offered.includes('SMS_MFA') && user.attributes.phone_number) return askFactor(deps, ctx, user, given, 'SMS_MFA');
-    if (offered.includes('EMAIL_OTP') && user.attributes.email) return askFactor(deps, ctx, user, given, 'EMAIL_OTP');
+    if (offered.includes('SMS_MFA') && user.attributes.phone_number) return askFactor(deps, ctx, user, given, 'SMS_MFA', device);
+    if (offered.includes('EMAIL_OTP') && user.attributes.email) return askFactor(deps, ctx, user, given, 'EMAIL_OTP', device);
     return mfaSetupChallenge(deps, ctx, user, given);
   }
   const preferred = userMfa(user).PreferredMfaSetting;
-  if (preferred && usable.includes(preferred)) return askFactor(deps, ctx, user, given, preferred);
-  if (usable.length === 1) return askFactor(deps, ctx, user, given, usable[0]!);
+  if (preferred && usable.includes(preferred)) return askFactor(deps, ctx, user, given, preferred, device);
+  if (usable.length === 1) return askFactor(deps, ctx, user, given, usable[0]!, device);
   return {
     ChallengeName: 'SELECT_MFA_TYPE',
-    Session: sealState(deps, ctx, { username: user.username, given, challenge: 'SELECT_MFA_TYPE' }),
+    Session: sealState(deps, ctx, { username: user.username, given, challenge: 'SELECT_MFA_TYPE', ...(device ? { device } : {}) }),
     ChallengeParameters: { MFAS_CAN_CHOOSE: JSON.stringify(usable), USER_ID_FOR_SRP: user.username },
   };
 }
@@ -62,9 +63,12 @@ function mfaSetupChallenge(deps: AuthDeps, ctx: AuthContext, user: UserRecord, g
   };
 }
 
-/** The challenge of one factor; SMS and email send their code first (valid as long as the session). */
-export async function askFactor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, factor: MfaFactor): Promise<AuthOutput> {
-  const Session = sealState(deps, ctx, { username: user.username, given, challenge: factor });
+/**
+ * The challenge of one factor; SMS and email send their code first (valid as long as the session). `device`: the
+ * confirmed device the sign-in named, which proves itself by DEVICE_SRP_AUTH once the code is right.
+ */
+export async function askFactor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, factor: MfaFactor, device?: string): Promise<AuthOutput> {
+  const Session = sealState(deps, ctx, { username: user.username, given, challenge: factor, ...(device ? { device } : {}) });
   if (factor === 'SOFTWARE_TOKEN_MFA') {
     const name = userMfa(user).totp?.friendlyName;
     return { ChallengeName: factor, Session, ChallengeParameters: { ...(name ? { FRIENDLY_DEVICE_NAME: name } : {}), USER_ID_FOR_SRP: user.username } };
@@ -159,6 +163,12 @@ export async function answerFactor(
   const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
   const checked = await check(user, code);
   await consumeMfaSession(deps, s);
+  if (s.device !== undefined) {
+    // A device confirmed but not remembered: after the code, DEVICE_SRP_AUTH, and its key goes into the tokens.
+    await attempt.succeeded();
+    await markMfaProved(deps, s);
+    return deviceSrpChallenge(deps, ctx, checked, s.given, s.device);
+  }
   try {
     return await completeSignIn(deps, ctx, checked, 'TokenGeneration_Authentication', attempt.key);
   } catch (e) {
