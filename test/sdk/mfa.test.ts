@@ -443,4 +443,36 @@ describe('amazon-cognito-identity-js', () => {
     );
     assert.deepEqual({ name: err.name, message: err.message }, { name: 'ResourceNotFoundException', message: 'Device does not exist.' });
   });
+
+  test('ChallengeRequiredOnNewDevice false: a remembered device still answers TOTP, then device SRP', async () => {
+    const devPool = await newPool(
+      'mfa-js-devices-always',
+      { MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } },
+      { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } },
+    );
+    await newUser(devPool.id, 'kim');
+    const lib = () => new CognitoUserPool({ UserPoolId: devPool.id, ClientId: devPool.ClientId, endpoint: s.url + '/' });
+    nextStep();
+    const first = new CognitoUser({ Username: 'kim', Pool: lib() });
+    assert.equal((await authenticate(first, 'kim')).kind, 'mfaSetup');
+    const secret = await new Promise<string>((resolve, reject) => first.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject } as any));
+    await new Promise<CognitoUserSession>((resolve, reject) => first.verifySoftwareToken(totpCode(secret), 'My phone', { onSuccess: resolve, onFailure: reject } as any));
+    nextStep();
+    const second = new CognitoUser({ Username: 'kim', Pool: lib() });
+    assert.equal((await authenticate(second, 'kim')).kind, 'totpRequired');
+    const confirmed = await new Promise<Step>((resolve) => second.sendMFACode(totpCode(secret), callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(confirmed.kind, 'success', JSON.stringify(confirmed));
+    if (confirmed.kind !== 'success') return;
+    const deviceKey = decodeJwt(confirmed.session.getAccessToken().getJwtToken()).device_key as string;
+    const device = await s.idp.send(new AdminGetDeviceCommand({ UserPoolId: devPool.id, Username: 'kim', DeviceKey: deviceKey }));
+    assert.equal(device.Device!.DeviceAttributes!.find((a) => a.Name === 'dev:device_remembered_status')?.Value, 'remembered');
+
+    nextStep();
+    const third = new CognitoUser({ Username: 'kim', Pool: lib() });
+    assert.equal((await authenticate(third, 'kim')).kind, 'totpRequired');
+    const done = await new Promise<Step>((resolve) => third.sendMFACode(totpCode(secret), callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(done.kind, 'success', JSON.stringify(done));
+    if (done.kind !== 'success') return;
+    assert.equal(decodeJwt(done.session.getAccessToken().getJwtToken()).device_key, deviceKey);
+  });
 });

@@ -21,7 +21,7 @@ import { issueTokens } from './issue-tokens.ts';
 import { newPasswordChallenge } from './challenges/new-password-required.ts';
 import { mfaChallengeFor } from './mfa.ts';
 import { deviceSrpChallenge } from './challenges/device-srp.ts';
-import { deviceNotFound, findDevice, newDevice, tracksDevices } from '../domain/devices.ts';
+import { deviceNotFound, deviceSkipsMfa, findDevice, newDevice, tracksDevices } from '../domain/devices.ts';
 
 /** Status gates (§5.3 step 4): disabled, UNCONFIRMED, RESET_REQUIRED. */
 export function assertUserMaySignIn(user: UserRecord): void {
@@ -212,11 +212,11 @@ export async function afterPrimaryFactor(
     if (temporaryPasswordExpired(ctx.pool, user, deps.clock.now())) throw new NotAuthorizedException(MSG.tempExpired);
     return newPasswordChallenge(deps, ctx, user, given);
   }
-  // Remembered devices (§5.3 step 7): a remembered device proves itself by device SRP (challenges/device-srp.ts) and
-  // skips MFA. A device confirmed but not remembered answers the MFA challenge first, the device key carried in its
-  // state, and then proves itself by device SRP (amazon-cognito-identity-js and Amplify answer DEVICE_SRP_AUTH after
-  // the MFA code; after DEVICE_PASSWORD_VERIFIER they expect tokens).
-  if (deviceKey !== undefined && (await findDevice(deps, ctx.pool, user, deviceKey)).status === 'remembered') {
+  // Remembered devices (§5.3 step 7): a remembered device, where ChallengeRequiredOnNewDevice is true, proves itself
+  // by device SRP (challenges/device-srp.ts) and skips MFA. Any other confirmed device answers the MFA challenge
+  // first, the device key carried in its state, and then proves itself by device SRP (amazon-cognito-identity-js and
+  // Amplify answer DEVICE_SRP_AUTH after the MFA code; after DEVICE_PASSWORD_VERIFIER they expect tokens).
+  if (deviceKey !== undefined && (await deviceSkipsMfa(deps, ctx.pool, user, deviceKey))) {
     await attempt.succeeded();
     return deviceSrpChallenge(deps, ctx, user, given, deviceKey);
   }
