@@ -382,20 +382,26 @@ describe('amazon-cognito-identity-js', () => {
     assert.equal(done.kind, 'success', JSON.stringify(done));
   });
 
-  test('remembered device: TOTP enrolled at first sign-in, confirmDevice after totpRequired, setDeviceStatusRemembered, then device SRP and no TOTP', async () => {
+  /** A pool with MFA ON (TOTP) and this DeviceConfiguration, whose user enrolled TOTP through the library at first sign-in. */
+  async function enrolledDevicePool(name: string, username: string, ChallengeRequiredOnNewDevice: boolean, DeviceOnlyRememberedOnUserPrompt: boolean) {
     const devPool = await newPool(
-      'mfa-js-devices',
+      name,
       { MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } },
-      { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true } },
+      { DeviceConfiguration: { ChallengeRequiredOnNewDevice, DeviceOnlyRememberedOnUserPrompt } },
     );
-    await newUser(devPool.id, 'rem');
+    await newUser(devPool.id, username);
     const lib = () => new CognitoUserPool({ UserPoolId: devPool.id, ClientId: devPool.ClientId, endpoint: s.url + '/' });
-    // First sign-in: MFA_SETUP, the library enrols TOTP with the session.
     nextStep();
-    const first = new CognitoUser({ Username: 'rem', Pool: lib() });
-    assert.equal((await authenticate(first, 'rem')).kind, 'mfaSetup');
+    const first = new CognitoUser({ Username: username, Pool: lib() });
+    assert.equal((await authenticate(first, username)).kind, 'mfaSetup');
     const secret = await new Promise<string>((resolve, reject) => first.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject } as any));
     await new Promise<CognitoUserSession>((resolve, reject) => first.verifySoftwareToken(totpCode(secret), 'My phone', { onSuccess: resolve, onFailure: reject } as any));
+    return { devPool, lib, secret };
+  }
+
+  test('remembered device: TOTP enrolled at first sign-in, confirmDevice after totpRequired, setDeviceStatusRemembered, then device SRP and no TOTP', async () => {
+    // First sign-in: MFA_SETUP, the library enrols TOTP with the session.
+    const { devPool, lib, secret } = await enrolledDevicePool('mfa-js-devices', 'rem', true, true);
 
     // Second sign-in: the TOTP challenge; the tokens carry NewDeviceMetadata and the library confirms the device.
     nextStep();
@@ -445,18 +451,7 @@ describe('amazon-cognito-identity-js', () => {
   });
 
   test('ChallengeRequiredOnNewDevice false: a remembered device still answers TOTP, then device SRP', async () => {
-    const devPool = await newPool(
-      'mfa-js-devices-always',
-      { MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } },
-      { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } },
-    );
-    await newUser(devPool.id, 'kim');
-    const lib = () => new CognitoUserPool({ UserPoolId: devPool.id, ClientId: devPool.ClientId, endpoint: s.url + '/' });
-    nextStep();
-    const first = new CognitoUser({ Username: 'kim', Pool: lib() });
-    assert.equal((await authenticate(first, 'kim')).kind, 'mfaSetup');
-    const secret = await new Promise<string>((resolve, reject) => first.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject } as any));
-    await new Promise<CognitoUserSession>((resolve, reject) => first.verifySoftwareToken(totpCode(secret), 'My phone', { onSuccess: resolve, onFailure: reject } as any));
+    const { devPool, lib, secret } = await enrolledDevicePool('mfa-js-devices-always', 'kim', false, false);
     nextStep();
     const second = new CognitoUser({ Username: 'kim', Pool: lib() });
     assert.equal((await authenticate(second, 'kim')).kind, 'totpRequired');
