@@ -471,3 +471,40 @@ describe('amazon-cognito-identity-js', () => {
     assert.equal(decodeJwt(done.session.getAccessToken().getJwtToken()).device_key, deviceKey);
   });
 });
+
+describe('MFA_SETUP answered with EMAIL', () => {
+  test('{USERNAME, EMAIL} → EMAIL_OTP; the right code turns email MFA on and ends the sign-in; next sign-in asks EMAIL_OTP', async () => {
+    const pool = await newPool('mfa-setup-email', {
+      MfaConfiguration: 'ON',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: { Subject: 'Sign-in code', Message: 'Code {####}' },
+    });
+    await newUser(pool.id, 'eve', { email: 'eve@example.com' });
+    const out = await signIn(pool.ClientId, 'eve');
+    assert.equal(out.ChallengeName, 'MFA_SETUP');
+    assert.deepEqual(JSON.parse(out.ChallengeParameters!.MFAS_CAN_SETUP!).sort(), ['EMAIL_OTP', 'SOFTWARE_TOKEN_MFA']);
+    // Another address is refused (Cognate's limit), nothing changed: the session still answers.
+    const other = await awsErrorOf(() => respond(pool.ClientId, 'MFA_SETUP', out.Session, { USERNAME: 'eve', EMAIL: 'mallory@example.com' }));
+    assert.equal(other.name, 'InvalidParameterException');
+    const email = await respond(pool.ClientId, 'MFA_SETUP', out.Session, { USERNAME: 'eve', EMAIL: 'eve@example.com' });
+    assert.equal(email.ChallengeName, 'EMAIL_OTP');
+    assert.equal(email.ChallengeParameters!.CODE_DELIVERY_DELIVERY_MEDIUM, 'EMAIL');
+    const wrong = await awsErrorOf(() => respond(pool.ClientId, 'EMAIL_OTP', email.Session, { USERNAME: 'eve', EMAIL_OTP_CODE: '000000' }));
+    assert.equal(wrong.name, 'CodeMismatchException');
+    assert.equal((await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: 'eve' }))).UserMFASettingList, undefined);
+    const { code } = await codeSentTo('eve@example.com');
+    const ok = await respond(pool.ClientId, 'EMAIL_OTP', email.Session, { USERNAME: 'eve', EMAIL_OTP_CODE: code });
+    assert.ok(ok.AuthenticationResult?.AccessToken);
+    assert.deepEqual((await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: 'eve' }))).UserMFASettingList, ['EMAIL_OTP']);
+    const again = await signIn(pool.ClientId, 'eve');
+    assert.equal(again.ChallengeName, 'EMAIL_OTP');
+  });
+
+  test('a pool without email MFA refuses EMAIL at MFA_SETUP', async () => {
+    const pool = await newPool('mfa-setup-no-email', { MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } });
+    await newUser(pool.id, 'fay', { email: 'fay@example.com' });
+    const out = await signIn(pool.ClientId, 'fay');
+    const err = await awsErrorOf(() => respond(pool.ClientId, 'MFA_SETUP', out.Session, { USERNAME: 'fay', EMAIL: 'fay@example.com' }));
+    assert.deepEqual({ name: err.name, message: err.message }, { name: 'InvalidParameterException', message: 'Email MFA is not enabled for this user pool.' });
+  });
+});

@@ -6,7 +6,7 @@ import { CodeMismatchException, InvalidParameterException, LimitExceededExceptio
 import { issueCode, verifyCode, useCode } from '../domain/codes.ts';
 import { beginPasswordAttempt } from '../domain/lockout.ts';
 import { fillTemplate, maskDestination } from '../domain/messages.ts';
-import { MSG_NO_DELIVERY, poolFactors, usableFactors, userMfa, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
+import { MSG_NO_DELIVERY, poolFactors, updateUserMfa, usableFactors, userMfa, withFactor, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../domain/secret-hash.ts';
 import type { RespondInput } from './index.ts';
@@ -67,8 +67,16 @@ function mfaSetupChallenge(deps: AuthDeps, ctx: AuthContext, user: UserRecord, g
  * The challenge of one factor; SMS and email send their code first (valid as long as the session). `device`: the
  * confirmed device the sign-in named, which proves itself by DEVICE_SRP_AUTH once the code is right.
  */
-export async function askFactor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, factor: MfaFactor, device?: string): Promise<AuthOutput> {
-  const Session = sealState(deps, ctx, { username: user.username, given, challenge: factor, ...(device ? { device } : {}) });
+export async function askFactor(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRecord,
+  given: string,
+  factor: MfaFactor,
+  device?: string,
+  enrol = false,
+): Promise<AuthOutput> {
+  const Session = sealState(deps, ctx, { username: user.username, given, challenge: factor, ...(device ? { device } : {}), ...(enrol ? { enrol } : {}) });
   if (factor === 'SOFTWARE_TOKEN_MFA') {
     const name = userMfa(user).totp?.friendlyName;
     return { ChallengeName: factor, Session, ChallengeParameters: { ...(name ? { FRIENDLY_DEVICE_NAME: name } : {}), USER_ID_FOR_SRP: user.username } };
@@ -161,8 +169,10 @@ export async function answerFactor(
   const { s, user } = await openMfaSession(deps, ctx, input.Session, factor, r);
   const code = param(r, codeParam);
   const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
-  const checked = await check(user, code);
+  const proved = await check(user, code);
   await consumeMfaSession(deps, s);
+  // MFA_SETUP answered with EMAIL: the right code turns email MFA on for the user.
+  const checked = s.enrol ? await updateUserMfa(deps, ctx.pool, proved, (u) => withFactor(userMfa(u), factor)) : proved;
   if (s.device !== undefined) {
     // A device confirmed but not remembered: after the code, DEVICE_SRP_AUTH, and its key goes into the tokens.
     await attempt.succeeded();
