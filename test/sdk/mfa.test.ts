@@ -23,8 +23,12 @@ import {
   SetUserPoolMfaConfigCommand,
   SetUserSettingsCommand,
   VerifySoftwareTokenCommand,
+  AdminForgetDeviceCommand,
+  AdminGetDeviceCommand,
+  type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
+import { decodeJwt } from 'jose';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
@@ -44,8 +48,12 @@ testOnPostgres(() => s);
 const totpCode = (secret: string, at = clock.now()) => totpCodeAt(secret, at);
 const nextStep = () => nextTotpStep(clock);
 
-async function newPool(name: string, mfa: Omit<ConstructorParameters<typeof SetUserPoolMfaConfigCommand>[0], 'UserPoolId'>) {
-  const id = (await s.idp.send(new CreateUserPoolCommand({ PoolName: name }))).UserPool!.Id!;
+async function newPool(
+  name: string,
+  mfa: Omit<ConstructorParameters<typeof SetUserPoolMfaConfigCommand>[0], 'UserPoolId'>,
+  over: Omit<CreateUserPoolCommandInput, 'PoolName'> = {},
+) {
+  const id = (await s.idp.send(new CreateUserPoolCommand({ PoolName: name, ...over }))).UserPool!.Id!;
   await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: id, ...mfa }));
   const ClientId = (
     await s.idp.send(
@@ -373,5 +381,130 @@ describe('amazon-cognito-identity-js', () => {
     const done = await new Promise<Step>((resolve) => user.sendMFACode(code, callbacks(resolve)));
     assert.equal(done.kind, 'success', JSON.stringify(done));
   });
+
+  /** A pool with MFA ON (TOTP) and this DeviceConfiguration, whose user enrolled TOTP through the library at first sign-in. */
+  async function enrolledDevicePool(name: string, username: string, ChallengeRequiredOnNewDevice: boolean, DeviceOnlyRememberedOnUserPrompt: boolean) {
+    const devPool = await newPool(
+      name,
+      { MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } },
+      { DeviceConfiguration: { ChallengeRequiredOnNewDevice, DeviceOnlyRememberedOnUserPrompt } },
+    );
+    await newUser(devPool.id, username);
+    const lib = () => new CognitoUserPool({ UserPoolId: devPool.id, ClientId: devPool.ClientId, endpoint: s.url + '/' });
+    nextStep();
+    const first = new CognitoUser({ Username: username, Pool: lib() });
+    assert.equal((await authenticate(first, username)).kind, 'mfaSetup');
+    const secret = await new Promise<string>((resolve, reject) => first.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject } as any));
+    await new Promise<CognitoUserSession>((resolve, reject) => first.verifySoftwareToken(totpCode(secret), 'My phone', { onSuccess: resolve, onFailure: reject } as any));
+    return { devPool, lib, secret };
+  }
+
+  test('remembered device: TOTP enrolled at first sign-in, confirmDevice after totpRequired, setDeviceStatusRemembered, then device SRP and no TOTP', async () => {
+    // First sign-in: MFA_SETUP, the library enrols TOTP with the session.
+    const { devPool, lib, secret } = await enrolledDevicePool('mfa-js-devices', 'rem', true, true);
+
+    // Second sign-in: the TOTP challenge; the tokens carry NewDeviceMetadata and the library confirms the device.
+    nextStep();
+    const second = new CognitoUser({ Username: 'rem', Pool: lib() });
+    assert.equal((await authenticate(second, 'rem')).kind, 'totpRequired');
+    const confirmed = await new Promise<{ session: CognitoUserSession; necessary?: boolean }>((resolve, reject) =>
+      second.sendMFACode(totpCode(secret), { onSuccess: (session: CognitoUserSession, necessary?: boolean) => resolve({ session, necessary }), onFailure: reject } as any, 'SOFTWARE_TOKEN_MFA'),
+    );
+    assert.equal(confirmed.necessary, true); // DeviceOnlyRememberedOnUserPrompt: the user is asked
+    const deviceKey = decodeJwt(confirmed.session.getAccessToken().getJwtToken()).device_key as string;
+    assert.ok(deviceKey);
+
+    // Confirmed, not remembered: the TOTP challenge still comes; after the code, DEVICE_SRP_AUTH (the library keeps
+    // the MFA Session for it), and the tokens carry this device's key — no new device.
+    nextStep();
+    const notRemembered = new CognitoUser({ Username: 'rem', Pool: lib() });
+    assert.equal((await authenticate(notRemembered, 'rem')).kind, 'totpRequired');
+    const mfaSession = (notRemembered as unknown as { Session: string }).Session;
+    const proved = await new Promise<Step>((resolve) => notRemembered.sendMFACode(totpCode(secret), callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(proved.kind, 'success', JSON.stringify(proved));
+    if (proved.kind !== 'success') return;
+    assert.equal(decodeJwt(proved.session.getAccessToken().getJwtToken()).device_key, deviceKey);
+    // That MFA Session opens DEVICE_SRP_AUTH once only.
+    const replay = await awsErrorOf(() => respond(devPool.ClientId, 'DEVICE_SRP_AUTH', mfaSession, { USERNAME: 'rem', DEVICE_KEY: deviceKey, SRP_A: 'ab' }));
+    assert.equal(replay.name, 'NotAuthorizedException');
+
+    await new Promise<string>((resolve, reject) => second.setDeviceStatusRemembered({ onSuccess: resolve, onFailure: reject }));
+    await new Promise<void>((resolve, reject) => second.signOut((e?: Error) => (e ? reject(e) : resolve())));
+
+    // Third sign-in from the remembered device: DEVICE_SRP_AUTH answered by the library, no TOTP asked.
+    nextStep();
+    const third = new CognitoUser({ Username: 'rem', Pool: lib() });
+    const done = await authenticate(third, 'rem');
+    assert.equal(done.kind, 'success', JSON.stringify(done));
+    if (done.kind !== 'success') return;
+    assert.equal(decodeJwt(done.session.getAccessToken().getJwtToken()).device_key, deviceKey);
+
+    // Through the AWS SDK: the DEVICE_KEY of a forgotten device is "Device does not exist.".
+    await s.idp.send(new AdminForgetDeviceCommand({ UserPoolId: devPool.id, Username: 'rem', DeviceKey: deviceKey }));
+    await assert.rejects(s.idp.send(new AdminGetDeviceCommand({ UserPoolId: devPool.id, Username: 'rem', DeviceKey: deviceKey })), {
+      name: 'ResourceNotFoundException',
+    });
+    const err = await awsErrorOf(() =>
+      s.idp.send(new InitiateAuthCommand({ ClientId: devPool.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'rem', PASSWORD: PW, DEVICE_KEY: deviceKey } })),
+    );
+    assert.deepEqual({ name: err.name, message: err.message }, { name: 'ResourceNotFoundException', message: 'Device does not exist.' });
+  });
+
+  test('ChallengeRequiredOnNewDevice false: a remembered device still answers TOTP, then device SRP', async () => {
+    const { devPool, lib, secret } = await enrolledDevicePool('mfa-js-devices-always', 'kim', false, false);
+    nextStep();
+    const second = new CognitoUser({ Username: 'kim', Pool: lib() });
+    assert.equal((await authenticate(second, 'kim')).kind, 'totpRequired');
+    const confirmed = await new Promise<Step>((resolve) => second.sendMFACode(totpCode(secret), callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(confirmed.kind, 'success', JSON.stringify(confirmed));
+    if (confirmed.kind !== 'success') return;
+    const deviceKey = decodeJwt(confirmed.session.getAccessToken().getJwtToken()).device_key as string;
+    const device = await s.idp.send(new AdminGetDeviceCommand({ UserPoolId: devPool.id, Username: 'kim', DeviceKey: deviceKey }));
+    assert.equal(device.Device!.DeviceAttributes!.find((a) => a.Name === 'dev:device_remembered_status')?.Value, 'remembered');
+
+    nextStep();
+    const third = new CognitoUser({ Username: 'kim', Pool: lib() });
+    assert.equal((await authenticate(third, 'kim')).kind, 'totpRequired');
+    const done = await new Promise<Step>((resolve) => third.sendMFACode(totpCode(secret), callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(done.kind, 'success', JSON.stringify(done));
+    if (done.kind !== 'success') return;
+    assert.equal(decodeJwt(done.session.getAccessToken().getJwtToken()).device_key, deviceKey);
+  });
 });
 
+describe('MFA_SETUP answered with EMAIL', () => {
+  test('{USERNAME, EMAIL} → EMAIL_OTP; the right code turns email MFA on and ends the sign-in; next sign-in asks EMAIL_OTP', async () => {
+    const pool = await newPool('mfa-setup-email', {
+      MfaConfiguration: 'ON',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: { Subject: 'Sign-in code', Message: 'Code {####}' },
+    });
+    await newUser(pool.id, 'eve', { email: 'eve@example.com' });
+    const out = await signIn(pool.ClientId, 'eve');
+    assert.equal(out.ChallengeName, 'MFA_SETUP');
+    assert.deepEqual(JSON.parse(out.ChallengeParameters!.MFAS_CAN_SETUP!).sort(), ['EMAIL_OTP', 'SOFTWARE_TOKEN_MFA']);
+    // Another address is refused (Cognate's limit), nothing changed: the session still answers.
+    const other = await awsErrorOf(() => respond(pool.ClientId, 'MFA_SETUP', out.Session, { USERNAME: 'eve', EMAIL: 'mallory@example.com' }));
+    assert.equal(other.name, 'InvalidParameterException');
+    const email = await respond(pool.ClientId, 'MFA_SETUP', out.Session, { USERNAME: 'eve', EMAIL: 'eve@example.com' });
+    assert.equal(email.ChallengeName, 'EMAIL_OTP');
+    assert.equal(email.ChallengeParameters!.CODE_DELIVERY_DELIVERY_MEDIUM, 'EMAIL');
+    const wrong = await awsErrorOf(() => respond(pool.ClientId, 'EMAIL_OTP', email.Session, { USERNAME: 'eve', EMAIL_OTP_CODE: '000000' }));
+    assert.equal(wrong.name, 'CodeMismatchException');
+    assert.equal((await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: 'eve' }))).UserMFASettingList, undefined);
+    const { code } = await codeSentTo('eve@example.com');
+    const ok = await respond(pool.ClientId, 'EMAIL_OTP', email.Session, { USERNAME: 'eve', EMAIL_OTP_CODE: code });
+    assert.ok(ok.AuthenticationResult?.AccessToken);
+    assert.deepEqual((await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: 'eve' }))).UserMFASettingList, ['EMAIL_OTP']);
+    const again = await signIn(pool.ClientId, 'eve');
+    assert.equal(again.ChallengeName, 'EMAIL_OTP');
+  });
+
+  test('a pool without email MFA refuses EMAIL at MFA_SETUP', async () => {
+    const pool = await newPool('mfa-setup-no-email', { MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } });
+    await newUser(pool.id, 'fay', { email: 'fay@example.com' });
+    const out = await signIn(pool.ClientId, 'fay');
+    const err = await awsErrorOf(() => respond(pool.ClientId, 'MFA_SETUP', out.Session, { USERNAME: 'fay', EMAIL: 'fay@example.com' }));
+    assert.deepEqual({ name: err.name, message: err.message }, { name: 'InvalidParameterException', message: 'Email MFA is not enabled for this user pool.' });
+  });
+});

@@ -86,6 +86,15 @@ export async function findDevice(deps: Pick<Deps, 'store'>, pool: PoolRecord, us
  * Whether `deviceKey` is a device the user confirmed and that is remembered: such a device, once it has proved itself
  * by device SRP, excuses the user from MFA (§5.3 step 7). False for an unknown, unconfirmed or not-remembered device.
  */
+/**
+ * Whether a device that proved itself by device SRP excuses the sign-in from MFA: a remembered device, in a pool whose
+ * DeviceConfiguration has ChallengeRequiredOnNewDevice true ("When true, a remembered device can sign in with device
+ * authentication instead of SMS and TOTP factors for MFA"; when false, every sign-in a pool's MFA asks for answers it).
+ */
+export async function deviceSkipsMfa(deps: Pick<Deps, 'store'>, pool: PoolRecord, user: UserRecord, deviceKey: string): Promise<boolean> {
+  return poolSettings(pool).DeviceConfiguration?.ChallengeRequiredOnNewDevice === true && (await rememberedDevice(deps, { pool }, user, deviceKey));
+}
+
 export async function rememberedDevice(deps: Pick<Deps, 'store'>, ctx: { pool: PoolRecord }, user: UserRecord, deviceKey: string): Promise<boolean> {
   const d = await deps.store.devices.get(ctx.pool.id, user.usernameKey, deviceKey);
   return d !== null && d.verifierSealed !== null && d.status === 'remembered';

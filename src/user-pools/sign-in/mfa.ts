@@ -6,7 +6,7 @@ import { CodeMismatchException, InvalidParameterException, LimitExceededExceptio
 import { issueCode, verifyCode, useCode } from '../domain/codes.ts';
 import { beginPasswordAttempt } from '../domain/lockout.ts';
 import { fillTemplate, maskDestination } from '../domain/messages.ts';
-import { MSG_NO_DELIVERY, poolFactors, usableFactors, userMfa, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
+import { MSG_NO_DELIVERY, poolFactors, updateUserMfa, usableFactors, userMfa, withFactor, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../domain/secret-hash.ts';
 import type { RespondInput } from './index.ts';
@@ -14,6 +14,7 @@ import { customMessageTemplates } from '../triggers/custom-message.ts';
 import { metadataFor, MSG, param, publicAuthContext, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from './context.ts';
 import { openState, sealState, sessionValidityMs, type SealedState } from './session-state.ts';
 import { assertUserMaySignIn, completeSignIn, userByInternalName } from './steps.ts';
+import { deviceSrpChallenge, markMfaProved } from './challenges/device-srp.ts';
 
 /** Cognito's default SMS authentication message (DescribeUserPool of a pool that sets none shows this text). */
 export const DEFAULT_SMS_AUTH_MESSAGE = 'Your authentication code is {####}. ';
@@ -32,7 +33,7 @@ const CODE_PURPOSE: Record<'SMS_MFA' | 'EMAIL_OTP', string> = { SMS_MFA: 'mfa-sm
  *   with SMS has always sent codes to phone_number); else MFA_SETUP (the user must add a phone number or email).
  * - One usable factor, or a preferred one: that factor's challenge. Several without a preference: SELECT_MFA_TYPE.
  */
-export async function mfaChallengeFor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string): Promise<AuthOutput | null> {
+export async function mfaChallengeFor(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, device?: string): Promise<AuthOutput | null> {
   const mode = poolSettings(ctx.pool).MfaConfiguration ?? 'OFF';
   if (mode === 'OFF') return null;
   const usable = usableFactors(ctx.pool, user);
@@ -40,16 +41,16 @@ export async function mfaChallengeFor(deps: AuthDeps, ctx: AuthContext, user: Us
     if (mode !== 'ON') return null;
     const offered = poolFactors(ctx.pool);
     if (offered.includes('SOFTWARE_TOKEN_MFA')) return mfaSetupChallenge(deps, ctx, user, given);
-    if (offered.includes('SMS_MFA') && user.attributes.phone_number) return askFactor(deps, ctx, user, given, 'SMS_MFA');
-    if (offered.includes('EMAIL_OTP') && user.attributes.email) return askFactor(deps, ctx, user, given, 'EMAIL_OTP');
+    if (offered.includes('SMS_MFA') && user.attributes.phone_number) return askFactor(deps, ctx, user, given, 'SMS_MFA', device);
+    if (offered.includes('EMAIL_OTP') && user.attributes.email) return askFactor(deps, ctx, user, given, 'EMAIL_OTP', device);
     return mfaSetupChallenge(deps, ctx, user, given);
   }
   const preferred = userMfa(user).PreferredMfaSetting;
-  if (preferred && usable.includes(preferred)) return askFactor(deps, ctx, user, given, preferred);
-  if (usable.length === 1) return askFactor(deps, ctx, user, given, usable[0]!);
+  if (preferred && usable.includes(preferred)) return askFactor(deps, ctx, user, given, preferred, device);
+  if (usable.length === 1) return askFactor(deps, ctx, user, given, usable[0]!, device);
   return {
     ChallengeName: 'SELECT_MFA_TYPE',
-    Session: sealState(deps, ctx, { username: user.username, given, challenge: 'SELECT_MFA_TYPE' }),
+    Session: sealState(deps, ctx, { username: user.username, given, challenge: 'SELECT_MFA_TYPE', ...(device ? { device } : {}) }),
     ChallengeParameters: { MFAS_CAN_CHOOSE: JSON.stringify(usable), USER_ID_FOR_SRP: user.username },
   };
 }
@@ -63,7 +64,8 @@ function mfaSetupChallenge(deps: AuthDeps, ctx: AuthContext, user: UserRecord, g
 }
 
 /**
- * The challenge of one factor; SMS and email send their code first (valid as long as the session). `as` names the
+ * The challenge of one factor; SMS and email send their code first (valid as long as the session). `device`: the
+ * confirmed device the sign-in named, which proves itself by DEVICE_SRP_AUTH once the code is right. `as` names the
  * challenge when it is not the factor's MFA one: SMS_OTP, a passwordless first factor (choice-based sign-in).
  */
 export async function askFactor(
@@ -72,9 +74,11 @@ export async function askFactor(
   user: UserRecord,
   given: string,
   factor: MfaFactor,
+  device?: string,
+  enrol = false,
   as: ChallengeName = factor,
 ): Promise<AuthOutput> {
-  const Session = sealState(deps, ctx, { username: user.username, given, challenge: as });
+  const Session = sealState(deps, ctx, { username: user.username, given, challenge: as, ...(device ? { device } : {}), ...(enrol ? { enrol } : {}) });
   if (factor === 'SOFTWARE_TOKEN_MFA') {
     const name = userMfa(user).totp?.friendlyName;
     return { ChallengeName: factor, Session, ChallengeParameters: { ...(name ? { FRIENDLY_DEVICE_NAME: name } : {}), USER_ID_FOR_SRP: user.username } };
@@ -167,8 +171,16 @@ export async function answerFactor(
   const { s, user } = await openMfaSession(deps, ctx, input.Session, factor, r);
   const code = param(r, codeParam);
   const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
-  const checked = await check(user, code);
+  const proved = await check(user, code);
   await consumeMfaSession(deps, s);
+  // MFA_SETUP answered with EMAIL: the right code turns email MFA on for the user.
+  const checked = s.enrol ? await updateUserMfa(deps, ctx.pool, proved, (u) => withFactor(userMfa(u), factor as MfaFactor)) : proved;
+  if (s.device !== undefined) {
+    // A device confirmed but not remembered: after the code, DEVICE_SRP_AUTH, and its key goes into the tokens.
+    await attempt.succeeded();
+    await markMfaProved(deps, s);
+    return deviceSrpChallenge(deps, ctx, checked, s.given, s.device);
+  }
   try {
     return await completeSignIn(deps, ctx, checked, 'TokenGeneration_Authentication', attempt.key);
   } catch (e) {

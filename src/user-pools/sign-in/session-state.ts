@@ -36,7 +36,9 @@ export interface SealedState {
   custom?: { session: ChallengeResult[] };
   /** MFA_SETUP: how far the TOTP enrolment got with this session (AssociateSoftwareToken, then VerifySoftwareToken). */
   mfaSetup?: 'associated' | 'verified';
-  /** DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER: the device key the sign-in proves. */
+  /** EMAIL_OTP asked for an MFA_SETUP answered with EMAIL: the factor is turned on for the user once its code is right. */
+  enrol?: boolean;
+  /** DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, and the MFA challenges before it: the device key the sign-in proves. */
   device?: string;
 }
 

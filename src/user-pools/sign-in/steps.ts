@@ -21,7 +21,7 @@ import { issueTokens } from './issue-tokens.ts';
 import { newPasswordChallenge } from './challenges/new-password-required.ts';
 import { mfaChallengeFor } from './mfa.ts';
 import { deviceSrpChallenge } from './challenges/device-srp.ts';
-import { deviceNotFound, findDevice, newDevice, tracksDevices } from '../domain/devices.ts';
+import { deviceNotFound, deviceSkipsMfa, findDevice, newDevice, tracksDevices } from '../domain/devices.ts';
 
 /** Status gates (§5.3 step 4): disabled, UNCONFIRMED, RESET_REQUIRED. */
 export function assertUserMaySignIn(user: UserRecord): void {
@@ -212,17 +212,23 @@ export async function afterPrimaryFactor(
     if (temporaryPasswordExpired(ctx.pool, user, deps.clock.now())) throw new NotAuthorizedException(MSG.tempExpired);
     return newPasswordChallenge(deps, ctx, user, given);
   }
-  // Remembered devices (§5.3 step 7), before MFA (step 8): a device the user confirmed proves itself by device SRP
-  // (challenges/device-srp.ts); once proved, a remembered one (domain/devices.ts rememberedDevice) skips MFA.
-  if (deviceKey !== undefined) {
+  // Remembered devices (§5.3 step 7): a remembered device, where ChallengeRequiredOnNewDevice is true, proves itself
+  // by device SRP (challenges/device-srp.ts) and skips MFA. Any other confirmed device answers the MFA challenge
+  // first, the device key carried in its state, and then proves itself by device SRP (amazon-cognito-identity-js and
+  // Amplify answer DEVICE_SRP_AUTH after the MFA code; after DEVICE_PASSWORD_VERIFIER they expect tokens).
+  if (deviceKey !== undefined && (await deviceSkipsMfa(deps, ctx.pool, user, deviceKey))) {
     await attempt.succeeded();
     return deviceSrpChallenge(deps, ctx, user, given, deviceKey);
   }
   try {
-    const mfa = await mfaChallengeFor(deps, ctx, user, given);
+    const mfa = await mfaChallengeFor(deps, ctx, user, given, deviceKey);
     if (mfa) {
       await attempt.succeeded(); // the password was right; MFA tries count afresh
       return mfa;
+    }
+    if (deviceKey !== undefined) {
+      await attempt.succeeded();
+      return deviceSrpChallenge(deps, ctx, user, given, deviceKey);
     }
     return await completeSignIn(deps, ctx, user, 'TokenGeneration_Authentication', attempt.key);
   } catch (e) {
@@ -232,9 +238,8 @@ export async function afterPrimaryFactor(
 }
 
 /**
- * Steps 9–10 once every factor the sign-in owes is done (the MFA challenges in challenges/ call it after their code).
- *
- * SEAM (remembered devices, §5.3 step 7): DEVICE_SRP_AUTH (a known DEVICE_KEY) goes before the MFA decision.
+ * Steps 9–10 once every factor the sign-in owes is done (the MFA challenges in challenges/ call it after their code,
+ * DEVICE_PASSWORD_VERIFIER with the device it proved).
  */
 export async function completeSignIn(
   deps: AuthDeps,

@@ -5,10 +5,9 @@ import { InvalidParameterException, NotAuthorizedException } from '../../errors.
 import { parseSrpTimestamp, startServerSession, verifyPasswordClaim } from '../../srp.ts';
 import { findDevice } from '../../domain/devices.ts';
 import type { RespondInput } from '../index.ts';
-import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
-import { consumeState, fromSecretBlock, openState, sealState, toSecretBlock, type SealedState } from '../session-state.ts';
+import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from '../context.ts';
+import { consumeState, fromSecretBlock, openState, sealState, stateUse, toSecretBlock, type SealedState } from '../session-state.ts';
 import { completeSignIn, statusGate, userByInternalName } from '../steps.ts';
-import { mfaChallengeFor } from '../mfa.ts';
 
 const HEX = /^[0-9a-fA-F]{1,1024}$/;
 
@@ -32,14 +31,48 @@ async function stateUser(deps: AuthDeps, ctx: AuthContext, s: SealedState, r: Re
   return { user, device: await findDevice(deps, ctx.pool, user, deviceKey) };
 }
 
+/** The MFA challenges a device confirmed but not remembered answers before its DEVICE_SRP_AUTH. */
+const MFA_BEFORE_DEVICE: ChallengeName[] = ['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP'];
+const mfaProvedKey = (s: SealedState) => `device-after-mfa:${s.nonce}`;
+
+/** Notes that the MFA challenge of this (used) state was answered right, for the device SRP that follows it. */
+export async function markMfaProved(deps: AuthDeps, s: SealedState): Promise<void> {
+  await deps.store.counters.hit(mfaProvedKey(s), stateUse(deps, s).windowMs, deps.clock.now());
+}
+
+/**
+ * The state DEVICE_SRP_AUTH is answered with, used up: its own Session, or — as amazon-cognito-identity-js sends
+ * after sendMFACode, keeping the MFA challenge's Session — the state of an MFA challenge this device's sign-in
+ * answered right (markMfaProved), once.
+ */
+async function openDeviceSrpState(deps: AuthDeps, ctx: AuthContext, session: string | undefined): Promise<SealedState> {
+  try {
+    const s = openState(deps, ctx, session, 'DEVICE_SRP_AUTH', MSG.sessionInvalid);
+    await consumeState(deps, s);
+    return s;
+  } catch (e) {
+    for (const challenge of MFA_BEFORE_DEVICE) {
+      let s: SealedState;
+      try {
+        s = openState(deps, ctx, session, challenge, MSG.sessionInvalid);
+      } catch {
+        continue;
+      }
+      // 2: proved (markMfaProved) and not used for device SRP before.
+      if (s.device !== undefined && (await deps.store.counters.hit(mfaProvedKey(s), stateUse(deps, s).windowMs, deps.clock.now())) === 2) return s;
+      break;
+    }
+    throw e;
+  }
+}
+
 /** DEVICE_SRP_AUTH answered with the device's SRP_A: SALT, SRP_B and the sealed SECRET_BLOCK of round 2. */
 export async function deviceSrpAuth(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
   const r = input.ChallengeResponses ?? {};
   const A = param(r, 'SRP_A');
   if (!HEX.test(A)) throw new InvalidParameterException('SRP_A is not a valid hexadecimal number.'); // ours
-  const s = openState(deps, ctx, input.Session, 'DEVICE_SRP_AUTH', MSG.sessionInvalid);
+  const s = await openDeviceSrpState(deps, ctx, input.Session);
   const { user, device } = await stateUser(deps, ctx, s, r);
-  await consumeState(deps, s);
   const { saltHex, verifierHex } = JSON.parse(deps.secrets.decryptString(device.verifierSealed!)) as { saltHex: string; verifierHex: string };
   let started;
   try {
@@ -98,11 +131,6 @@ export async function devicePasswordVerifier(deps: AuthDeps, ctx: AuthContext, i
     throw new NotAuthorizedException(MSG.incorrect);
   }
   await deps.store.devices.update({ ...device, lastAuthenticatedAt: deps.clock.now() });
-  // A remembered device skips MFA (§5.3 step 7); one confirmed but not remembered does not excuse it (the sign-in
-  // then ends as an MFA-proven one, without this device's key in the token).
-  if (device.status !== 'remembered') {
-    const mfa = await mfaChallengeFor(deps, ctx, user, s.given);
-    if (mfa) return mfa;
-  }
+  // Any MFA the sign-in owed came before DEVICE_SRP_AUTH (steps.ts afterPrimaryFactor, mfa.ts answerFactor).
   return completeSignIn(deps, ctx, user, 'TokenGeneration_AuthenticateDevice', undefined, device.deviceKey);
 }

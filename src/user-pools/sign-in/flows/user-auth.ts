@@ -88,7 +88,7 @@ export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<
 
 /** EMAIL_OTP / SMS_OTP as first factor: the code is sent (as the MFA codes are), answered with EMAIL_OTP_CODE / SMS_OTP_CODE. */
 export function askOtp(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, factor: 'EMAIL_OTP' | 'SMS_OTP'): Promise<AuthOutput> {
-  return factor === 'EMAIL_OTP' ? askFactor(deps, ctx, user, given, 'EMAIL_OTP') : askFactor(deps, ctx, user, given, 'SMS_MFA', 'SMS_OTP');
+  return factor === 'EMAIL_OTP' ? askFactor(deps, ctx, user, given, 'EMAIL_OTP') : askFactor(deps, ctx, user, given, 'SMS_MFA', undefined, false, 'SMS_OTP');
 }
 
 function selectChallenge(deps: AuthDeps, ctx: AuthContext, username: string, given: string, available: FirstFactor[]): AuthOutput {
