@@ -420,6 +420,11 @@ describe('amazon-cognito-identity-js', () => {
     const notRemembered = new CognitoUser({ Username: 'rem', Pool: lib() });
     assert.equal((await authenticate(notRemembered, 'rem')).kind, 'totpRequired');
     const mfaSession = (notRemembered as unknown as { Session: string }).Session;
+    // Before its code is right, the MFA Session does not open DEVICE_SRP_AUTH, however often it is tried.
+    for (let i = 0; i < 3; i++) {
+      const early = await awsErrorOf(() => respond(devPool.ClientId, 'DEVICE_SRP_AUTH', mfaSession, { USERNAME: 'rem', DEVICE_KEY: deviceKey, SRP_A: 'ab' }));
+      assert.equal(early.name, 'NotAuthorizedException');
+    }
     const proved = await new Promise<Step>((resolve) => notRemembered.sendMFACode(totpCode(secret), callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
     assert.equal(proved.kind, 'success', JSON.stringify(proved));
     if (proved.kind !== 'success') return;

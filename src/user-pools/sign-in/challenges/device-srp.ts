@@ -58,8 +58,14 @@ async function openDeviceSrpState(deps: AuthDeps, ctx: AuthContext, session: str
       } catch {
         continue;
       }
-      // 2: proved (markMfaProved) and not used for device SRP before.
-      if (s.device !== undefined && (await deps.store.counters.hit(mfaProvedKey(s), stateUse(deps, s).windowMs, deps.clock.now())) === 2) return s;
+      // Proved (markMfaProved; only read here, so that tries before the code cannot count up to it) and not used
+      // for device SRP before (a key of its own).
+      if (
+        s.device !== undefined &&
+        (await deps.store.counters.peek(mfaProvedKey(s), deps.clock.now())) >= 1 &&
+        (await deps.store.counters.hit(`device-srp-after-mfa:${s.nonce}`, stateUse(deps, s).windowMs, deps.clock.now())) === 1
+      )
+        return s;
       break;
     }
     throw e;
