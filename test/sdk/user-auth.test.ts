@@ -146,6 +146,36 @@ test('a factor the pool does not allow is not offered: PREFERRED_CHALLENGE EMAIL
   assert.deepEqual(out.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP']);
 });
 
+test('PreventUserExistenceErrors ENABLED: USER_AUTH answers a name nobody has as it answers a user (choices, a code challenge, a wrong code)', async () => {
+  const { UserPoolId } = await setup('ua-hidden', ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP']);
+  const ClientId = (
+    await s.idp.send(
+      new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'hiding', ExplicitAuthFlows: ['ALLOW_USER_AUTH'], PreventUserExistenceErrors: 'ENABLED' }),
+    )
+  ).UserPoolClient!.ClientId!;
+  const shape = async (USERNAME: string) => {
+    const select = await initiate(ClientId, { USERNAME });
+    const email = await initiate(ClientId, { USERNAME, PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+    const sms = await initiate(ClientId, { USERNAME, PREFERRED_CHALLENGE: 'SMS_OTP' });
+    const wrong = await awsErrorOf(() =>
+      s.idp.send(
+        new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'EMAIL_OTP', Session: email.Session, ChallengeResponses: { USERNAME, EMAIL_OTP_CODE: '000000' } }),
+      ),
+    );
+    const chosen = await s.idp.send(
+      new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'SELECT_CHALLENGE', Session: select.Session, ChallengeResponses: { USERNAME, ANSWER: 'SMS_OTP' } }),
+    );
+    return {
+      select: [select.ChallengeName, select.AvailableChallenges],
+      email: [email.ChallengeName, Object.keys(email.ChallengeParameters ?? {}).sort(), email.ChallengeParameters?.CODE_DELIVERY_DELIVERY_MEDIUM],
+      sms: [sms.ChallengeName, Object.keys(sms.ChallengeParameters ?? {}).sort()],
+      wrong: [wrong.name, wrong.message],
+      chosen: chosen.ChallengeName,
+    };
+  };
+  assert.deepEqual(await shape('nobody'), await shape('uma'));
+});
+
 test('a client without ALLOW_USER_AUTH refuses the flow', async () => {
   const { UserPoolId } = await setup('ua-client', ['PASSWORD']);
   const ClientId = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'srp', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] }))).UserPoolClient!

@@ -3,8 +3,9 @@
 // are the modules in challenges/ (software-token-mfa, sms-mfa, email-otp, select-mfa-type, mfa-setup).
 import type { UserRecord } from '../../storage/records.ts';
 import { CodeMismatchException, InvalidParameterException, LimitExceededException, NotAuthorizedException } from '../errors.ts';
-import { issueCode, verifyCode, useCode } from '../domain/codes.ts';
-import { beginPasswordAttempt } from '../domain/lockout.ts';
+import { issueCode, MAX_CODE_ATTEMPTS, verifyCode, useCode } from '../domain/codes.ts';
+import { beginPasswordAttempt, beginUnknownNameAttempt } from '../domain/lockout.ts';
+import { signInNameKey } from '../domain/users.ts';
 import { fillTemplate, maskDestination } from '../domain/messages.ts';
 import { MSG_NO_DELIVERY, poolFactors, updateUserMfa, usableFactors, userMfa, withFactor, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
 import { poolSettings } from '../domain/pools.ts';
@@ -135,6 +136,7 @@ export async function openMfaSession(
   responses?: Record<string, string>,
 ): Promise<{ s: SealedState; user: UserRecord }> {
   const s = openState(deps, ctx, session, challenge, MSG.sessionExpired);
+  if (s.simulated) return answerSimulatedCode(deps, ctx, s, responses);
   const user = await userByInternalName(deps, ctx.pool, s.username);
   if (!user) throw new NotAuthorizedException(MSG.sessionExpired);
   if (responses) {
@@ -146,6 +148,24 @@ export async function openMfaSession(
   }
   assertUserMaySignIn(user);
   return { s, user };
+}
+
+/**
+ * The answer to a code simulated for a name nobody has (flows/user-auth.ts simulatedOtp): what a user's wrong code
+ * gets — USERNAME and SECRET_HASH checked alike, a try under the name's lockout, CodeMismatchException for the first
+ * MAX_CODE_ATTEMPTS tries of the session, then the session is over.
+ */
+async function answerSimulatedCode(deps: AuthDeps, ctx: AuthContext, s: SealedState, responses: Record<string, string> | undefined): Promise<never> {
+  if (!responses) throw new NotAuthorizedException(MSG.sessionExpired);
+  const name = param(responses, 'USERNAME');
+  requireSecretHashPresent(deps, ctx.client, responses.SECRET_HASH);
+  if (name !== s.given) throw new NotAuthorizedException(MSG.sessionExpired);
+  checkSecretHash(deps, ctx.client, responses.SECRET_HASH, [s.given]);
+  param(responses, s.challenge === 'SMS_OTP' ? 'SMS_OTP_CODE' : 'EMAIL_OTP_CODE');
+  await beginUnknownNameAttempt(deps, ctx.pool.id, signInNameKey(ctx.pool, s.given));
+  const tries = await deps.store.counters.hit(`simulated-code:${s.nonce}`, Math.max(1, s.expiresAt - deps.clock.now()) + 60_000, deps.clock.now());
+  if (tries > MAX_CODE_ATTEMPTS) throw new NotAuthorizedException(MSG.sessionExpired);
+  throw mfaCodeMismatch();
 }
 
 /** Marks a session used: a second use is "Invalid session for the user, session is expired.". */

@@ -38,6 +38,8 @@ export interface SealedState {
   mfaSetup?: 'associated' | 'verified';
   /** EMAIL_OTP asked for an MFA_SETUP answered with EMAIL: the factor is turned on for the user once its code is right. */
   enrol?: boolean;
+  /** USER_AUTH EMAIL_OTP / SMS_OTP simulated for a name nobody has (users hidden): no code was sent, none is right. */
+  simulated?: boolean;
   /** DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, and the MFA challenges before it: the device key the sign-in proves. */
   device?: string;
 }

@@ -6,6 +6,7 @@ import type { PoolRecord } from '../../storage/records.ts';
 import { verifierFromSeed } from '../srp.ts';
 import { isEmail, isPhoneNumber } from '../domain/attributes.ts';
 import { poolSettings } from '../domain/pools.ts';
+import { maskDestination } from '../domain/messages.ts';
 import { signInNameKey } from '../domain/users.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import type { AuthDeps } from './context.ts';
@@ -47,4 +48,18 @@ function signsInWithAttributeForm(pool: PoolRecord, name: string): boolean {
   const s = poolSettings(pool);
   const by = [...(s.UsernameAttributes ?? []), ...(s.AliasAttributes ?? [])];
   return (by.includes('email') && isEmail(name)) || (by.includes('phone_number') && isPhoneNumber(name));
+}
+
+/**
+ * The masked destination of a one-time code simulated for a name nobody has (USER_AUTH EMAIL_OTP / SMS_OTP with users
+ * hidden): the name itself when it is of that form (a user signing in with it would be sent the code there), else
+ * letters or digits derived from the name under the deployment key, the same each time, as a user's address is.
+ */
+export async function simulatedDestination(deps: AuthDeps, pool: PoolRecord, name: string, medium: 'EMAIL' | 'SMS'): Promise<string> {
+  if (medium === 'EMAIL' ? isEmail(name) : isPhoneNumber(name)) return maskDestination(medium, name);
+  const key = await deps.storedKeys.get(SIMULATION_KEY);
+  const d = createHmac('sha256', key).update(`destination\0${medium}\0${pool.id}\0${signInNameKey(pool, name)}`).digest();
+  const letter = (i: number) => 'abcdefghijklmnopqrstuvwxyz'[d[i]! % 26]!;
+  if (medium === 'EMAIL') return maskDestination('EMAIL', `${letter(0)}@${letter(1)}.com`);
+  return maskDestination('SMS', `+1555${[2, 3, 4, 5, 6, 7, 8].map((i) => d[i]! % 10).join('')}`);
 }

@@ -14,6 +14,7 @@ import { findUserBySignInName } from '../../domain/users.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from '../context.ts';
 import { askFactor } from '../mfa.ts';
 import { sealState } from '../session-state.ts';
+import { simulatedDestination, simulatedUserId } from '../simulation.ts';
 import { hidesUsersIn, preAuthentication, statusGate } from '../steps.ts';
 import { userPasswordAuth } from './user-password.ts';
 import { userSrpAuth } from './user-srp.ts';
@@ -75,9 +76,11 @@ export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<
   }
   await preAuthentication(deps, ctx, user, name);
   if (!user) {
-    // Hidden users: a name nobody has is offered the pool's password factors, as a user with only a password is.
-    const offered = allowed.filter((f) => f === 'PASSWORD' || f === 'PASSWORD_SRP');
-    return selectChallenge(deps, ctx, name, name, offered);
+    // Hidden users: a name nobody has is offered every first factor the pool allows (as a user with a password, an
+    // email and a phone number is), and a code it asks for is simulated (Cognito: "a random choice from the challenge
+    // types allowed by the user pool"), so that the answer does not tell it from a user.
+    if ((preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') && allowed.includes(preferred)) return simulatedOtp(deps, ctx, name, preferred);
+    return selectChallenge(deps, ctx, name, name, allowed);
   }
   statusGate(deps, user);
   const usable = userFirstFactors(deps, ctx.pool, user);
@@ -89,6 +92,23 @@ export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<
 /** EMAIL_OTP / SMS_OTP as first factor: the code is sent (as the MFA codes are), answered with EMAIL_OTP_CODE / SMS_OTP_CODE. */
 export function askOtp(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, factor: 'EMAIL_OTP' | 'SMS_OTP'): Promise<AuthOutput> {
   return factor === 'EMAIL_OTP' ? askFactor(deps, ctx, user, given, 'EMAIL_OTP') : askFactor(deps, ctx, user, given, 'SMS_MFA', undefined, false, 'SMS_OTP');
+}
+
+/**
+ * EMAIL_OTP / SMS_OTP for a name nobody has, users hidden: the challenge a user gets, to a simulated destination;
+ * nothing is sent, and every code is wrong (mfa.ts openMfaSession), under the name's lockout.
+ */
+export async function simulatedOtp(deps: AuthDeps, ctx: AuthContext, name: string, factor: 'EMAIL_OTP' | 'SMS_OTP'): Promise<AuthOutput> {
+  const medium = factor === 'EMAIL_OTP' ? 'EMAIL' : 'SMS';
+  return {
+    ChallengeName: factor,
+    Session: sealState(deps, ctx, { username: name, given: name, challenge: factor, simulated: true }),
+    ChallengeParameters: {
+      CODE_DELIVERY_DELIVERY_MEDIUM: medium,
+      CODE_DELIVERY_DESTINATION: await simulatedDestination(deps, ctx.pool, name, medium),
+      ...(factor === 'SMS_OTP' ? { USER_ID_FOR_SRP: await simulatedUserId(deps, ctx.pool, name) } : {}),
+    },
+  };
 }
 
 function selectChallenge(deps: AuthDeps, ctx: AuthContext, username: string, given: string, available: FirstFactor[]): AuthOutput {
