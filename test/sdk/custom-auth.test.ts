@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import {
+  AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
   CreateUserPoolClientCommand,
@@ -269,6 +270,27 @@ for (const kind of ['module', 'invoke'] as LambdaKind[]) {
       assert.equal(f.name, 'NotAuthorizedException');
       assert.equal(f.message, 'Incorrect username or password.');
       assert.equal(events('VerifyAuthChallengeResponse_Authentication', name)[0].request.userNotFound, true);
+    });
+
+    test('PreventUserExistenceErrors, a pool signing in by email: an unknown address gets a UUID USERNAME, as a user does', async () => {
+      const pool = (await s.idp.send(new CreateUserPoolCommand({ PoolName: unique('p'), LambdaConfig: CUSTOM, UsernameAttributes: ['email'] }))).UserPool!;
+      const clientId = (
+        await s.idp.send(
+          new CreateUserPoolClientCommand({ UserPoolId: pool.Id!, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH'], PreventUserExistenceErrors: 'ENABLED' }),
+        )
+      ).UserPoolClient!.ClientId!;
+      await s.idp.send(
+        new AdminCreateUserCommand({ UserPoolId: pool.Id!, Username: 'real@example.com', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }),
+      );
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+      const real = await start(clientId, 'real@example.com');
+      assert.match(real.ChallengeParameters!.USERNAME!, uuid);
+      const unknown = await start(clientId, 'nobody@example.com');
+      assert.match(unknown.ChallengeParameters!.USERNAME!, uuid);
+      // The same one each time, as a user's.
+      assert.equal((await start(clientId, 'Nobody@example.com')).ChallengeParameters!.USERNAME, unknown.ChallengeParameters!.USERNAME);
+      const f = await awsErrorOf(() => answer(clientId, 'nobody@example.com', unknown.Session, codeFor('nobody@example.com') ?? '000000'));
+      assert.equal(f.name, 'NotAuthorizedException');
     });
 
     test('amazon-cognito-identity-js: passwordless initiateAuth, customChallenge, sendCustomChallengeAnswer (a wrong code first)', async () => {

@@ -22,6 +22,7 @@ import { metadataFor, MSG, param, type AuthContext, type AuthDeps, type AuthOutp
 import { sealNewState, sessionValidityMs } from '../session-state.ts';
 import { completeSignIn, hidesUsersIn, preAuthentication, statusGate } from '../steps.ts';
 import { checkSrpA, passwordVerifierChallenge } from './user-srp.ts';
+import { simulatedUserId } from '../simulation.ts';
 
 /** InvalidParameterException when the pool has no custom-auth functions (obs: widely matched on by apps). */
 export const CUSTOM_AUTH_NOT_CONFIGURED = 'Custom auth lambda trigger is not configured for the user pool.';
@@ -91,7 +92,9 @@ export async function nextCustomStep(
   if (!hasTrigger(ctx.pool, 'CreateAuthChallenge') || !hasTrigger(ctx.pool, 'VerifyAuthChallengeResponse'))
     throw new InvalidParameterException(CUSTOM_AUTH_NOT_CONFIGURED);
   const created = await runCreateAuthChallenge(deps, ctx.pool, input);
-  const username = user?.username ?? given;
+  // A name nobody has answers the USERNAME a user's username could be (simulation.ts), not the name as given: in pools
+  // that sign in by email or phone number, a user's is their UUID username.
+  const username = user?.username ?? (await simulatedUserId(deps, ctx.pool, given));
   const { sealed, nonce } = sealNewState(deps, ctx, { username, given, challenge: 'CUSTOM_CHALLENGE' });
   const pending: PendingChallenge = { session, privateChallengeParameters: created.privateChallengeParameters, challengeMetadata: created.challengeMetadata };
   const now = deps.clock.now();
