@@ -20,6 +20,8 @@ import {
   GetUserAttributeVerificationCodeCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  SetUserPoolMfaConfigCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
   VerifyUserAttributeCommand,
@@ -151,6 +153,24 @@ for (const kind of ['module', 'invoke'] as const) {
       await s.idp.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: code! }));
       const user = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
       assert.equal(user.UserStatus, 'CONFIRMED');
+    });
+
+    test('email MFA: the sign-in code goes to CustomEmailSender_Authentication, not to the outbox, and the decrypted code signs in', async () => {
+      const { poolId, clientId } = await poolWith(emailSender);
+      const { username, email } = await signedUp(clientId);
+      await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'ON', EmailMfaConfiguration: { Subject: 'Code', Message: 'Code {####}' } }));
+      const before = (await outbox(s, email)).length;
+      const first = await s.idp.send(
+        new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: PASSWORD } }),
+      );
+      assert.equal(first.ChallengeName, 'EMAIL_OTP');
+      const { event, code } = await senderCall('CustomEmailSender_Authentication', username);
+      assert.doesNotMatch(event.request.code, /^\d{6}$/);
+      assert.equal((await outbox(s, email)).length, before);
+      const done = await s.idp.send(
+        new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'EMAIL_OTP', Session: first.Session, ChallengeResponses: { USERNAME: username, EMAIL_OTP_CODE: code! } }),
+      );
+      assert.ok(done.AuthenticationResult?.AccessToken);
     });
 
     test('ResendConfirmationCode: CustomEmailSender_ResendCode with the new code', async () => {

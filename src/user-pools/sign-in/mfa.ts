@@ -11,7 +11,8 @@ import { MSG_NO_DELIVERY, poolFactors, updateUserMfa, usableFactors, userMfa, wi
 import { poolSettings } from '../domain/pools.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../domain/secret-hash.ts';
 import type { RespondInput } from './index.ts';
-import { customMessageTemplates } from '../triggers/custom-message.ts';
+import { customMessageTemplates, type MessageTrigger } from '../triggers/custom-message.ts';
+import { customSender, invokeCustomSender } from '../triggers/custom-sender.ts';
 import { metadataFor, MSG, param, publicAuthContext, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from './context.ts';
 import { openState, sealState, sessionValidityMs, type SealedState } from './session-state.ts';
 import { assertUserMaySignIn, completeSignIn, userByInternalName } from './steps.ts';
@@ -89,29 +90,17 @@ export async function askFactor(
   if (!to) throw new InvalidParameterException(MSG_NO_DELIVERY(factor)); // mfaChallengeFor never asks this
   const code = await issueCode(deps, { poolId: ctx.pool.id, username: user.username, purpose: CODE_PURPOSE[factor], ttlMs: sessionValidityMs(ctx.client) });
   const s = poolSettings(ctx.pool);
-  // The pool's texts, which its CustomMessage function (CustomMessage_Authentication) may replace.
   const metadata = metadataFor(ctx, 'respond');
-  const t = await customMessageTemplates(
-    deps,
-    ctx.pool,
-    { source: 'CustomMessage_Authentication', user, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) },
-    {
-      smsMessage: s.SmsAuthenticationMessage ?? DEFAULT_SMS_AUTH_MESSAGE,
-      emailSubject: s.EmailMfaConfiguration?.Subject ?? DEFAULT_EMAIL_AUTH_SUBJECT,
-      emailMessage: s.EmailMfaConfiguration?.Message ?? DEFAULT_EMAIL_AUTH_MESSAGE,
-    },
-  );
-  const result = await deps.delivery.send({
-    poolId: ctx.pool.id,
-    channel: medium === 'SMS' ? 'sms' : 'email',
-    to,
-    ...(medium === 'EMAIL' ? { subject: t.emailSubject } : {}),
-    body: fillTemplate(medium === 'SMS' ? t.smsMessage : t.emailMessage, { code: code.code }),
-    expiresAt: code.expiresAt,
-  });
+  const trigger = { source: 'CustomMessage_Authentication' as const, user, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) };
+  // A custom sender for the medium gets the code, encrypted (CustomEmailSender_Authentication /
+  // CustomSMSSender_Authentication), instead of a message sent or kept in the outbox.
+  const sender = customSender(ctx.pool, medium);
+  if (sender) await invokeCustomSender(deps, ctx.pool, sender, trigger, code.code);
+  // Otherwise the pool's texts, which its CustomMessage function (CustomMessage_Authentication) may replace.
+  const result = sender ? { delivered: true } : await sendFactorCode(deps, ctx, trigger, medium, to, code, s);
   // InitiateAuth and RespondToAuthChallenge declare no delivery error: the challenge stands (the message stays in
   // the outbox until the code expires) and the failure is logged.
-  if (result.error) deps.logger.warn('MFA code not delivered', { poolId: ctx.pool.id, channel: medium, error: result.error });
+  if ('error' in result && result.error) deps.logger.warn('MFA code not delivered', { poolId: ctx.pool.id, channel: medium, error: result.error });
   return {
     ChallengeName: as,
     Session,
@@ -121,6 +110,36 @@ export async function askFactor(
       ...(factor === 'SMS_MFA' ? { USER_ID_FOR_SRP: user.username } : {}),
     },
   };
+}
+
+/** The code's message, in the pool's texts (or its CustomMessage function's), through the delivery port. */
+async function sendFactorCode(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  trigger: MessageTrigger,
+  medium: 'SMS' | 'EMAIL',
+  to: string,
+  code: { code: string; expiresAt: number },
+  s: ReturnType<typeof poolSettings>,
+) {
+  const t = await customMessageTemplates(
+    deps,
+    ctx.pool,
+    trigger,
+    {
+      smsMessage: s.SmsAuthenticationMessage ?? DEFAULT_SMS_AUTH_MESSAGE,
+      emailSubject: s.EmailMfaConfiguration?.Subject ?? DEFAULT_EMAIL_AUTH_SUBJECT,
+      emailMessage: s.EmailMfaConfiguration?.Message ?? DEFAULT_EMAIL_AUTH_MESSAGE,
+    },
+  );
+  return deps.delivery.send({
+    poolId: ctx.pool.id,
+    channel: medium === 'SMS' ? 'sms' : 'email',
+    to,
+    ...(medium === 'EMAIL' ? { subject: t.emailSubject } : {}),
+    body: fillTemplate(medium === 'SMS' ? t.smsMessage : t.emailMessage, { code: code.code }),
+    expiresAt: code.expiresAt,
+  });
 }
 
 /**
