@@ -10,7 +10,8 @@ import {
 import { beginPasswordAttempt, beginUnknownNameAttempt, PASSWORD_ATTEMPTS_EXCEEDED, type PasswordAttempt, type SingleUse } from '../domain/lockout.ts';
 import { openCredentials, passwordPolicyOf, temporaryPasswordExpiresAt } from '../domain/passwords.ts';
 import { hidesUsers } from '../domain/clients.ts';
-import { signInNameKey } from '../domain/users.ts';
+import { findUserBySignInName, signInNameKey } from '../domain/users.ts';
+import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../domain/secret-hash.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import { runPostAuthentication } from '../triggers/post-authentication.ts';
 import { runPreAuthentication } from '../triggers/pre-authentication.ts';
@@ -37,6 +38,25 @@ export function hidesUsersIn(ctx: AuthContext): boolean {
 
 export async function userByInternalName(deps: AuthDeps, pool: PoolRecord, username: string): Promise<UserRecord | null> {
   return deps.store.users.get(pool.id, usernameKey(pool, username));
+}
+
+/**
+ * The opening the username-first flows without a password in hand share (USER_SRP_AUTH, CUSTOM_AUTH): SECRET_HASH,
+ * the user by sign-in name (LEGACY: an unknown one is UserNotFoundException at once), PreAuthentication, and the
+ * status gates unless users are hidden (then they are told only after a correct proof). The user, or null where a
+ * name nobody has goes on as a simulated one.
+ */
+export async function openUsernameFlow(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>, name: string): Promise<UserRecord | null> {
+  requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
+  const user = await findUserBySignInName(deps, ctx.pool, name);
+  checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
+  if (!user && !hidesUsersIn(ctx)) {
+    deps.metrics.signInFailure('unknown_user');
+    throw new UserNotFoundException(MSG.userNotFound);
+  }
+  await preAuthentication(deps, ctx, user, name);
+  if (user && !hidesUsersIn(ctx)) statusGate(deps, user);
+  return user;
 }
 
 /**

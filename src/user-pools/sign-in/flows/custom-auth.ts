@@ -6,9 +6,7 @@
 // Between rounds the history, the private challenge parameters and the challenge metadata stay server-side: sealed
 // with the master key in a code record named by the Session's nonce, never in the Session the client holds.
 import type { UserRecord } from '../../../storage/records.ts';
-import { InvalidParameterException, NotAuthorizedException, UserNotFoundException } from '../../errors.ts';
-import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
-import { findUserBySignInName } from '../../domain/users.ts';
+import { InvalidParameterException, NotAuthorizedException } from '../../errors.ts';
 import {
   hasCustomAuth,
   hasTrigger,
@@ -20,7 +18,7 @@ import {
 import type { StringMap } from '../../triggers/common.ts';
 import { metadataFor, MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
 import { sealNewState, sessionValidityMs } from '../session-state.ts';
-import { completeSignIn, hidesUsersIn, preAuthentication, statusGate } from '../steps.ts';
+import { completeSignIn, openUsernameFlow, statusGate } from '../steps.ts';
 import { checkSrpA, passwordVerifierChallenge } from './user-srp.ts';
 import { simulatedUserId } from '../simulation.ts';
 
@@ -43,16 +41,8 @@ export async function customAuth(deps: AuthDeps, ctx: AuthContext, params: Recor
   const A = params.SRP_A;
   if (A !== undefined) checkSrpA(A);
   if (!hasCustomAuth(ctx.pool)) throw new InvalidParameterException(CUSTOM_AUTH_NOT_CONFIGURED);
-  requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
-  const user = await findUserBySignInName(deps, ctx.pool, name);
-  checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
   // Unknown user: LEGACY says so; ENABLED asks the functions with userNotFound (they should answer alike).
-  if (!user && !hidesUsersIn(ctx)) {
-    deps.metrics.signInFailure('unknown_user');
-    throw new UserNotFoundException(MSG.userNotFound);
-  }
-  await preAuthentication(deps, ctx, user, name);
-  if (user && !hidesUsersIn(ctx)) statusGate(deps, user);
+  const user = await openUsernameFlow(deps, ctx, params, name);
   const session: ChallengeResult[] = A !== undefined ? [{ challengeName: 'SRP_A', challengeResult: true, challengeMetadata: null }] : [];
   return nextCustomStep(deps, ctx, user, name, session, A);
 }

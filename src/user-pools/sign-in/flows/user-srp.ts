@@ -1,14 +1,12 @@
 // USER_SRP_AUTH round 1 (§4.3): SALT, SRP_B and the sealed SECRET_BLOCK; round 2 is challenges/password-verifier.ts.
-import { InvalidParameterException, UserNotFoundException } from '../../errors.ts';
+import { InvalidParameterException } from '../../errors.ts';
 import { startServerSession } from '../../srp.ts';
 import { openCredentials } from '../../domain/passwords.ts';
-import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
-import { findUserBySignInName } from '../../domain/users.ts';
 import type { UserRecord } from '../../../storage/records.ts';
-import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
+import { param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
 import { sealState, toSecretBlock, type SealedState } from '../session-state.ts';
 import { simulatedUserId, simulatedVerifier } from '../simulation.ts';
-import { hidesUsersIn, preAuthentication, statusGate } from '../steps.ts';
+import { openUsernameFlow } from '../steps.ts';
 
 const HEX = /^[0-9a-fA-F]{1,1024}$/;
 
@@ -16,18 +14,9 @@ export async function userSrpAuth(deps: AuthDeps, ctx: AuthContext, params: Reco
   const name = param(params, 'USERNAME');
   const A = param(params, 'SRP_A');
   checkSrpA(A);
-  requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
-  const user = await findUserBySignInName(deps, ctx.pool, name);
-  checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
   // Unknown user: LEGACY says so now; ENABLED carries on with a simulated challenge that fails in round 2. (No
   // migration here: SRP never shows the password, so UserMigration runs only on the password flows.)
-  if (!user && !hidesUsersIn(ctx)) {
-    deps.metrics.signInFailure('unknown_user');
-    throw new UserNotFoundException(MSG.userNotFound);
-  }
-  await preAuthentication(deps, ctx, user, name);
-  // ENABLED: the status is told only after a correct proof (round 2).
-  if (user && !hidesUsersIn(ctx)) statusGate(deps, user);
+  const user = await openUsernameFlow(deps, ctx, params, name);
   return passwordVerifierChallenge(deps, ctx, user, name, A);
 }
 
