@@ -20,6 +20,41 @@ function strip(v) {
   return v;
 }
 
+// Operations newer than the installed botocore, as @aws-sdk/client-cognito-identity-provider 3.1169 declares them
+// (its dist-es/schemas/schemas_0.js shapes and the @throws list of each command): merged in until botocore has them.
+const additions = {
+  'cognito-idp': {
+    operations: {
+      AdminDeleteSoftwareToken: {
+        input: 'AdminDeleteSoftwareTokenRequest',
+        output: 'AdminDeleteSoftwareTokenResponse',
+        errors: ['InternalErrorException', 'InvalidParameterException', 'NotAuthorizedException', 'OperationNotEnabledException', 'ResourceNotFoundException', 'TooManyRequestsException', 'UserNotConfirmedException', 'UserNotFoundException'],
+      },
+      AdminGetUserAuthFactors: {
+        input: 'AdminGetUserAuthFactorsRequest',
+        output: 'AdminGetUserAuthFactorsResponse',
+        errors: ['InternalErrorException', 'InvalidParameterException', 'NotAuthorizedException', 'OperationNotEnabledException', 'ResourceNotFoundException', 'TooManyRequestsException', 'UserNotFoundException'],
+      },
+    },
+    shapes: {
+      AdminDeleteSoftwareTokenRequest: { type: 'structure', required: ['UserPoolId', 'Username'], members: { UserPoolId: { shape: 'UserPoolIdType' }, Username: { shape: 'UsernameType' } } },
+      AdminDeleteSoftwareTokenResponse: { type: 'structure', members: {} },
+      AdminGetUserAuthFactorsRequest: { type: 'structure', required: ['UserPoolId', 'Username'], members: { UserPoolId: { shape: 'UserPoolIdType' }, Username: { shape: 'UsernameType' } } },
+      AdminGetUserAuthFactorsResponse: {
+        type: 'structure',
+        required: ['Username'],
+        members: {
+          Username: { shape: 'UsernameType' },
+          PreferredMfaSetting: { shape: 'StringType' },
+          UserMFASettingList: { shape: 'UserMFASettingListType' },
+          ConfiguredUserAuthFactors: { shape: 'ConfiguredUserAuthFactorsListType' },
+        },
+      },
+      OperationNotEnabledException: { type: 'structure', members: { message: { shape: 'MessageType' } }, error: { httpStatusCode: 400, senderFault: true }, exception: true },
+    },
+  },
+};
+
 for (const [svc, ver] of Object.entries(services)) {
   const raw = JSON.parse(gunzipSync(readFileSync(join(dataDir, svc, ver, 'service-2.json.gz'))).toString('utf8'));
   const model = strip(raw);
@@ -33,7 +68,14 @@ for (const [svc, ver] of Object.entries(services)) {
       auth: op.authtype === 'none' || (op.auth ?? []).includes('smithy.api#noAuth') ? 'none' : 'sigv4',
     };
   }
-  const out = { metadata: model.metadata, operations: ops, shapes: model.shapes };
+  const extra = additions[svc];
+  for (const [name, op] of Object.entries(extra?.operations ?? {})) {
+    if (!ops[name]) ops[name] = { http: { method: 'POST', requestUri: '/' }, ...op, auth: 'sigv4' };
+  }
+  for (const [name, shape] of Object.entries(extra?.shapes ?? {})) model.shapes[name] ??= shape;
+  const sorted = Object.fromEntries(Object.keys(ops).sort().map((k) => [k, ops[k]]));
+  const shapes = Object.fromEntries(Object.keys(model.shapes).sort().map((k) => [k, model.shapes[k]]));
+  const out = { metadata: model.metadata, operations: sorted, shapes };
   writeFileSync(join('src/protocol/models', `${svc}.json`), JSON.stringify(out) + '\n');
   console.log(svc, Object.keys(ops).length, 'operations');
 }

@@ -27,6 +27,7 @@ export const LimitExceededException = awsError('LimitExceededException');
 export const MFAMethodNotFoundException = awsError('MFAMethodNotFoundException');
 export const ManagedLoginBrandingExistsException = awsError('ManagedLoginBrandingExistsException');
 export const NotAuthorizedException = awsError('NotAuthorizedException');
+export const OperationNotEnabledException = awsError('OperationNotEnabledException');
 export const PasswordHistoryPolicyViolationException = awsError('PasswordHistoryPolicyViolationException');
 export const PasswordResetRequiredException = awsError('PasswordResetRequiredException');
 export const PreconditionNotMetException = awsError('PreconditionNotMetException');

@@ -62,6 +62,12 @@ export interface AdminCreateUserRequest {
 export interface AdminCreateUserResponse {
   User?: UserType;
 }
+export interface AdminDeleteSoftwareTokenRequest {
+  UserPoolId: string;
+  Username: string;
+}
+export interface AdminDeleteSoftwareTokenResponse {
+}
 export interface AdminDeleteUserAttributesRequest {
   UserPoolId: string;
   Username: string;
@@ -103,6 +109,16 @@ export interface AdminGetDeviceRequest {
 }
 export interface AdminGetDeviceResponse {
   Device: DeviceType;
+}
+export interface AdminGetUserAuthFactorsRequest {
+  UserPoolId: string;
+  Username: string;
+}
+export interface AdminGetUserAuthFactorsResponse {
+  Username: string;
+  PreferredMfaSetting?: string;
+  UserMFASettingList?: string[];
+  ConfiguredUserAuthFactors?: ("PASSWORD" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN")[];
 }
 export interface AdminGetUserRequest {
   UserPoolId: string;

@@ -25,6 +25,8 @@ import {
   VerifySoftwareTokenCommand,
   AdminForgetDeviceCommand,
   AdminGetDeviceCommand,
+  AdminDeleteSoftwareTokenCommand,
+  AdminGetUserAuthFactorsCommand,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
@@ -511,5 +513,80 @@ describe('MFA_SETUP answered with EMAIL', () => {
     const out = await signIn(pool.ClientId, 'fay');
     const err = await awsErrorOf(() => respond(pool.ClientId, 'MFA_SETUP', out.Session, { USERNAME: 'fay', EMAIL: 'fay@example.com' }));
     assert.deepEqual({ name: err.name, message: err.message }, { name: 'InvalidParameterException', message: 'Email MFA is not enabled for this user pool.' });
+  });
+});
+
+describe('AdminDeleteSoftwareToken and AdminGetUserAuthFactors', () => {
+  test('a lost phone: the TOTP factor and its preference go, email MFA stays; MFA ON with TOTP only asks MFA_SETUP again', async () => {
+    const pool = await newPool('mfa-delete-totp', {
+      MfaConfiguration: 'ON',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: { Subject: 'Sign-in code', Message: 'Code {####}' },
+    });
+    await newUser(pool.id, 'lou', { email: 'lou@example.com' });
+    // Enrol TOTP at the first sign-in (MFA_SETUP), then turn email on too, TOTP preferred.
+    const first = await signIn(pool.ClientId, 'lou');
+    assert.equal(first.ChallengeName, 'MFA_SETUP');
+    const assoc = await s.idp.send(new AssociateSoftwareTokenCommand({ Session: first.Session }));
+    const verified = await s.idp.send(new VerifySoftwareTokenCommand({ Session: assoc.Session, UserCode: totpCode(assoc.SecretCode!) }));
+    const done = await respond(pool.ClientId, 'MFA_SETUP', verified.Session, { USERNAME: 'lou' });
+    assert.ok(done.AuthenticationResult?.AccessToken);
+    await s.idp.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: pool.id,
+        Username: 'lou',
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+        EmailMfaSettings: { Enabled: true },
+      }),
+    );
+    const before = await s.idp.send(new AdminGetUserAuthFactorsCommand({ UserPoolId: pool.id, Username: 'lou' }));
+    assert.equal(before.Username, 'lou');
+    assert.equal(before.PreferredMfaSetting, 'SOFTWARE_TOKEN_MFA');
+    assert.deepEqual([...before.UserMFASettingList!].sort(), ['EMAIL_OTP', 'SOFTWARE_TOKEN_MFA']);
+    assert.deepEqual(before.ConfiguredUserAuthFactors, ['PASSWORD']);
+    assert.equal((await signIn(pool.ClientId, 'lou')).ChallengeName, 'SOFTWARE_TOKEN_MFA');
+
+    await s.idp.send(new AdminDeleteSoftwareTokenCommand({ UserPoolId: pool.id, Username: 'lou' }));
+    const after = await s.idp.send(new AdminGetUserAuthFactorsCommand({ UserPoolId: pool.id, Username: 'lou' }));
+    assert.equal(after.PreferredMfaSetting, undefined);
+    assert.deepEqual(after.UserMFASettingList, ['EMAIL_OTP']);
+    const admin = await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: 'lou' }));
+    assert.deepEqual(admin.UserMFASettingList, ['EMAIL_OTP']);
+    // The seed is gone from the stored user.
+    const stored = await s.deps.store.users.get(pool.id, 'lou');
+    assert.equal((stored!.mfa as { totp?: unknown }).totp, undefined);
+    // Sign-in falls back to the factor that remains.
+    const next = await signIn(pool.ClientId, 'lou');
+    assert.equal(next.ChallengeName, 'EMAIL_OTP');
+    // TOTP cannot be turned back on without a new authenticator.
+    const again = await awsErrorOf(() =>
+      s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: pool.id, Username: 'lou', SoftwareTokenMfaSettings: { Enabled: true } })),
+    );
+    assert.equal(again.name, 'InvalidParameterException');
+    // Without email MFA either, the pool's required MFA asks for a new enrolment.
+    await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: pool.id, Username: 'lou', EmailMfaSettings: { Enabled: false } }));
+    await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.id, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+    assert.equal((await signIn(pool.ClientId, 'lou')).ChallengeName, 'MFA_SETUP');
+    // Deleting again changes nothing and is not an error.
+    await s.idp.send(new AdminDeleteSoftwareTokenCommand({ UserPoolId: pool.id, Username: 'lou' }));
+  });
+
+  test('unknown users and pools are refused; the calls need the admin signature', async () => {
+    const pool = await newPool('mfa-delete-totp-errors', { MfaConfiguration: 'OFF' });
+    for (const send of [
+      () => s.idp.send(new AdminDeleteSoftwareTokenCommand({ UserPoolId: pool.id, Username: 'nobody' })),
+      () => s.idp.send(new AdminGetUserAuthFactorsCommand({ UserPoolId: pool.id, Username: 'nobody' })),
+    ]) {
+      const e = await awsErrorOf(send);
+      assert.deepEqual([e.name, e.message], ['UserNotFoundException', 'User does not exist.']);
+    }
+    const noPool = await awsErrorOf(() => s.idp.send(new AdminGetUserAuthFactorsCommand({ UserPoolId: 'us-east-1_nopool', Username: 'x' })));
+    assert.equal(noPool.name, 'ResourceNotFoundException');
+    const unsigned = await fetch(s.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.AdminDeleteSoftwareToken' },
+      body: JSON.stringify({ UserPoolId: pool.id, Username: 'x' }),
+    });
+    assert.notEqual(unsigned.status, 200);
   });
 });

@@ -153,6 +153,16 @@ export function withoutFactor(m: UserMfa, f: MfaFactor): UserMfa {
   };
 }
 
+/**
+ * AdminDeleteSoftwareToken: the user's authenticator (and one associated but not verified yet) is gone, and with it
+ * TOTP as a turned-on or preferred factor; the other factors stay as they were (API reference: "Removes the user's
+ * software token registration and any preference for TOTP MFA. It doesn't deactivate the other MFA factors").
+ */
+export function withoutTotp(m: UserMfa): UserMfa {
+  const { totp: _totp, totpPending: _pending, ...rest } = withoutFactor(m, 'SOFTWARE_TOKEN_MFA');
+  return dropUndefined(rest);
+}
+
 type Preference = Pick<SetUserMFAPreferenceRequest, 'SMSMfaSettings' | 'SoftwareTokenMfaSettings' | 'EmailMfaSettings'>;
 
 /**

@@ -34,6 +34,7 @@ import getTokensFromRefreshToken from './get-tokens-from-refresh-token.ts';
 import getUser from './get-user.ts';
 
 // MFA
+import adminDeleteSoftwareToken from './admin-delete-software-token.ts';
 import adminSetUserMFAPreference from './admin-set-user-mfa-preference.ts';
 import adminSetUserSettings from './admin-set-user-settings.ts';
 import associateSoftwareToken from './associate-software-token.ts';
@@ -61,6 +62,7 @@ import adminDeleteUser from './admin-delete-user.ts';
 import adminDisableUser from './admin-disable-user.ts';
 import adminEnableUser from './admin-enable-user.ts';
 import adminGetUser from './admin-get-user.ts';
+import adminGetUserAuthFactors from './admin-get-user-auth-factors.ts';
 import getUserAuthFactors from './get-user-auth-factors.ts';
 import adminResetUserPassword from './admin-reset-user-password.ts';
 import adminSetUserPassword from './admin-set-user-password.ts';
@@ -132,6 +134,7 @@ export const userPoolOperations: Operation[] = [
   getTokensFromRefreshToken,
   getUser,
   // MFA
+  adminDeleteSoftwareToken,
   adminSetUserMFAPreference,
   adminSetUserSettings,
   associateSoftwareToken,
@@ -156,6 +159,7 @@ export const userPoolOperations: Operation[] = [
   adminDisableUser,
   adminEnableUser,
   adminGetUser,
+  adminGetUserAuthFactors,
   getUserAuthFactors,
   adminResetUserPassword,
   adminSetUserPassword,
