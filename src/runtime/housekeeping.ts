@@ -1,7 +1,7 @@
 // Housekeeping: drops expired sessions, refresh tokens, counters, outbox messages, unanswered custom-auth challenges,
-// idle failure streaks and devices never confirmed on a timer
-// (injected clock).
+// unused sign-in codes, idle failure streaks and devices never confirmed on a timer (injected clock).
 import type { Deps } from '../deps.ts';
+import { SIGN_IN_CODE_PREFIX } from '../user-pools/domain/codes.ts';
 import { PENDING_CHALLENGE_PREFIX } from '../user-pools/sign-in/flows/custom-auth.ts';
 
 /** Failure streaks idle this long are forgotten (a locked user stays locked until the lock ends). */
@@ -19,8 +19,9 @@ export async function housekeep(deps: Pick<Deps, 'store' | 'clock'>): Promise<nu
   const counters = await deps.store.counters.purgeExpired(now, now - FAILURE_STREAK_IDLE_MS);
   const messages = await deps.store.outbox.purgeExpired(now);
   const challenges = await deps.store.codes.purgeExpired(now, PENDING_CHALLENGE_PREFIX);
+  const signInCodes = await deps.store.codes.purgeExpired(now, SIGN_IN_CODE_PREFIX);
   const devices = await deps.store.devices.purgeUnconfirmed(now - UNCONFIRMED_DEVICE_MS);
-  return sessions + counters + messages + challenges + devices;
+  return sessions + counters + messages + challenges + signInCodes + devices;
 }
 
 /** Runs housekeep every `everyMs`; returns a stop function. Failures are logged, never thrown. */

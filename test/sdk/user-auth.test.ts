@@ -12,6 +12,7 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   SetUserPoolMfaConfigCommand,
+  AdminSetUserMFAPreferenceCommand,
   SignUpCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -224,3 +225,55 @@ test('passwordless sign-up in a pool that allows EMAIL_OTP: SignUp without Passw
   const e = await awsErrorOf(() => s.idp.send(new SignUpCommand({ ClientId: pwOnly, Username: 'quin', UserAttributes: [{ Name: 'email', Value: 'q@example.com' }] })));
   assert.equal(e.name, 'InvalidParameterException');
 });
+
+// Each sign-in session's code is its own: a stranger who starts a sign-in for a user's name (USER_AUTH with EMAIL_OTP or
+// SMS_OTP needs nothing but the name) gets a code of its own and never replaces or voids the one the user is about to
+// type. Before, MFA codes and USER_AUTH codes shared one slot per user, so the stranger's request killed the user's code.
+test("starting another sign-in never replaces a code already sent: the user's MFA and one-time codes still work", async () => {
+  const { UserPoolId, ClientId } = await setup('ua-code-slots', ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP'], 'uma', { phone_number: '+15555550177' });
+  await s.idp.send(
+    new SetUserPoolMfaConfigCommand({
+      UserPoolId,
+      MfaConfiguration: 'OPTIONAL',
+      EmailMfaConfiguration: { Message: 'MFA {####}', Subject: 'MFA' },
+      SmsMfaConfiguration: { SmsAuthenticationMessage: 'MFA {####}', SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns' } },
+    }),
+  );
+  const respond = (ChallengeName: string, Session: string | undefined, r: Record<string, string>) =>
+    s.idp.send(new RespondToAuthChallengeCommand({ ClientId, ChallengeName: ChallengeName as 'EMAIL_OTP', Session, ChallengeResponses: { USERNAME: 'uma', ...r } }));
+  const stranger = (factor: 'EMAIL_OTP' | 'SMS_OTP') => initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: factor }).catch(() => undefined);
+
+  // Email MFA after the password; a stranger then asks for a USER_AUTH email code for the same user.
+  await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId, Username: 'uma', EmailMfaSettings: { Enabled: true, PreferredMfa: true } }));
+  const mfa = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW });
+  assert.equal(mfa.ChallengeName, 'EMAIL_OTP');
+  const { code: mfaCode } = await codeSentTo('ua-code-slots@example.com');
+  await stranger('EMAIL_OTP');
+  const signedIn = await respond('EMAIL_OTP', mfa.Session, { EMAIL_OTP_CODE: mfaCode });
+  assert.ok(signedIn.AuthenticationResult?.AccessToken);
+
+  // SMS MFA after the password; a stranger asks for a USER_AUTH SMS code.
+  await s.idp.send(
+    new AdminSetUserMFAPreferenceCommand({ UserPoolId, Username: 'uma', EmailMfaSettings: { Enabled: false }, SMSMfaSettings: { Enabled: true, PreferredMfa: true } }),
+  );
+  const sms = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW });
+  assert.equal(sms.ChallengeName, 'SMS_MFA');
+  const { code: smsCode } = await codeSentTo('+15555550177');
+  await stranger('SMS_OTP');
+  assert.ok((await respond('SMS_MFA', sms.Session, { SMS_MFA_CODE: smsCode })).AuthenticationResult?.AccessToken);
+
+  // Two passwordless sign-ins at once: each session takes its own code, not the other's.
+  await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId, Username: 'uma', SMSMfaSettings: { Enabled: false } }));
+  const mine = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+  assert.equal(mine.ChallengeName, 'EMAIL_OTP');
+  const { code: myCode } = await codeSentTo('ua-code-slots@example.com');
+  const theirs = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+  const { code: theirCode } = await codeSentTo('ua-code-slots@example.com');
+  if (theirCode !== myCode) {
+    const crossed = await awsErrorOf(() => respond('EMAIL_OTP', mine.Session, { EMAIL_OTP_CODE: theirCode }));
+    assert.equal(crossed.name, 'CodeMismatchException');
+  }
+  assert.ok((await respond('EMAIL_OTP', mine.Session, { EMAIL_OTP_CODE: myCode })).AuthenticationResult?.AccessToken);
+  assert.ok((await respond('EMAIL_OTP', theirs.Session, { EMAIL_OTP_CODE: theirCode })).AuthenticationResult?.AccessToken);
+});
+

@@ -20,6 +20,14 @@ export const CODE_TTL_MS = {
 
 /** Purposes of stored codes (CodeRecord.purpose). */
 export const SIGNUP_PURPOSE = 'signup';
+/**
+ * The code an SMS_MFA / EMAIL_OTP / SMS_OTP challenge sent, one per sign-in session (`sign-in-code:` + the nonce of the
+ * challenge's sealed state): starting another sign-in for the same user never replaces or voids a code already sent
+ * for a session (codes of the user's own, not sign-in, purposes stay one per user). Expired ones are dropped by
+ * housekeeping.
+ */
+export const SIGN_IN_CODE_PREFIX = 'sign-in-code:';
+export const signInCodePurpose = (nonce: string) => `${SIGN_IN_CODE_PREFIX}${nonce}`;
 
 /**
  * Guesses allowed on one code. Cognito answers the first five wrong codes with CodeMismatchException and then

@@ -3,7 +3,7 @@
 // are the modules in challenges/ (software-token-mfa, sms-mfa, email-otp, select-mfa-type, mfa-setup).
 import type { UserRecord } from '../../storage/records.ts';
 import { CodeMismatchException, InvalidParameterException, LimitExceededException, NotAuthorizedException } from '../errors.ts';
-import { issueCode, MAX_CODE_ATTEMPTS, verifyCode, useCode } from '../domain/codes.ts';
+import { issueCode, MAX_CODE_ATTEMPTS, signInCodePurpose, verifyCode, useCode } from '../domain/codes.ts';
 import { beginPasswordAttempt, beginUnknownNameAttempt } from '../domain/lockout.ts';
 import { signInNameKey } from '../domain/users.ts';
 import { fillTemplate, maskDestination } from '../domain/messages.ts';
@@ -14,7 +14,7 @@ import type { RespondInput } from './index.ts';
 import { customMessageTemplates, type MessageTrigger } from '../triggers/custom-message.ts';
 import { customSender, invokeCustomSender } from '../triggers/custom-sender.ts';
 import { metadataFor, MSG, param, publicAuthContext, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from './context.ts';
-import { openState, sealState, sessionValidityMs, type SealedState } from './session-state.ts';
+import { openState, sealNewState, sealState, sessionValidityMs, type SealedState } from './session-state.ts';
 import { assertUserMaySignIn, completeSignIn, userByInternalName } from './steps.ts';
 import { deviceSrpChallenge, markMfaProved } from './challenges/device-srp.ts';
 
@@ -23,9 +23,6 @@ export const DEFAULT_SMS_AUTH_MESSAGE = 'Your authentication code is {####}. ';
 /** Email MFA defaults (ours: Cognito's default email MFA text is not documented). */
 export const DEFAULT_EMAIL_AUTH_SUBJECT = 'Your authentication code';
 export const DEFAULT_EMAIL_AUTH_MESSAGE = 'Your authentication code is {####}. ';
-
-/** The code purposes of SMS and email MFA in the codes store. */
-const CODE_PURPOSE: Record<'SMS_MFA' | 'EMAIL_OTP', string> = { SMS_MFA: 'mfa-sms', EMAIL_OTP: 'mfa-email' };
 
 /**
  * The MFA challenge a sign-in owes after its primary factor, or null when none is due:
@@ -80,7 +77,7 @@ export async function askFactor(
   enrol = false,
   as: ChallengeName = factor,
 ): Promise<AuthOutput> {
-  const Session = sealState(deps, ctx, { username: user.username, given, challenge: as, ...(device ? { device } : {}), ...(enrol ? { enrol } : {}) });
+  const { sealed: Session, nonce } = sealNewState(deps, ctx, { username: user.username, given, challenge: as, ...(device ? { device } : {}), ...(enrol ? { enrol } : {}) });
   if (factor === 'SOFTWARE_TOKEN_MFA') {
     const name = userMfa(user).totp?.friendlyName;
     return { ChallengeName: factor, Session, ChallengeParameters: { ...(name ? { FRIENDLY_DEVICE_NAME: name } : {}), USER_ID_FOR_SRP: user.username } };
@@ -88,7 +85,9 @@ export async function askFactor(
   const medium = factor === 'SMS_MFA' ? 'SMS' : 'EMAIL';
   const to = factor === 'SMS_MFA' ? user.attributes.phone_number : user.attributes.email;
   if (!to) throw new InvalidParameterException(MSG_NO_DELIVERY(factor)); // mfaChallengeFor never asks this
-  const code = await issueCode(deps, { poolId: ctx.pool.id, username: user.username, purpose: CODE_PURPOSE[factor], ttlMs: sessionValidityMs(ctx.client) });
+  // The code belongs to this session alone (codes.ts SIGN_IN_CODE_PREFIX): another sign-in started for the user, by
+  // them or by anyone who knows their name, gets a code of its own and leaves this one working.
+  const code = await issueCode(deps, { poolId: ctx.pool.id, username: user.username, purpose: signInCodePurpose(nonce), ttlMs: sessionValidityMs(ctx.client) });
   const s = poolSettings(ctx.pool);
   const metadata = metadataFor(ctx, 'respond');
   const trigger = { source: 'CustomMessage_Authentication' as const, user, caller: ctx.caller, ...(metadata ? { clientMetadata: metadata } : {}) };
@@ -204,13 +203,13 @@ export async function answerFactor(
   input: RespondInput,
   factor: ChallengeName,
   codeParam: string,
-  check: (user: UserRecord, code: string) => Promise<UserRecord>,
+  check: (user: UserRecord, code: string, s: SealedState) => Promise<UserRecord>,
 ): Promise<AuthOutput> {
   const r = input.ChallengeResponses ?? {};
   const { s, user } = await openMfaSession(deps, ctx, input.Session, factor, r);
   const code = param(r, codeParam);
   const attempt = await beginPasswordAttempt(deps, ctx.pool.id, user.username);
-  const proved = await check(user, code);
+  const proved = await check(user, code, s);
   await consumeMfaSession(deps, s);
   // MFA_SETUP answered with EMAIL: the right code turns email MFA on for the user.
   const checked = s.enrol ? await updateUserMfa(deps, ctx.pool, proved, (u) => withFactor(userMfa(u), factor as MfaFactor)) : proved;
@@ -228,9 +227,9 @@ export async function answerFactor(
   }
 }
 
-/** SMS_MFA / EMAIL_OTP: the code sent for this sign-in, used once; a wrong one is CodeMismatchException. */
-export async function checkSentCode(deps: AuthDeps, ctx: AuthContext, user: UserRecord, factor: 'SMS_MFA' | 'EMAIL_OTP', code: string): Promise<UserRecord> {
-  const req = { poolId: ctx.pool.id, username: user.username, purpose: CODE_PURPOSE[factor], code };
+/** SMS_MFA / EMAIL_OTP / SMS_OTP: the code sent for this sign-in session, used once; a wrong one is CodeMismatchException. */
+export async function checkSentCode(deps: AuthDeps, ctx: AuthContext, user: UserRecord, s: SealedState, code: string): Promise<UserRecord> {
+  const req = { poolId: ctx.pool.id, username: user.username, purpose: signInCodePurpose(s.nonce), code };
   try {
     await verifyCode(deps, req);
     await useCode(deps, req.poolId, req.username, req.purpose);

@@ -4,5 +4,5 @@ import type { RespondInput } from '../index.ts';
 import { answerFactor, checkSentCode } from '../mfa.ts';
 
 export function emailOtp(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
-  return answerFactor(deps, ctx, input, 'EMAIL_OTP', 'EMAIL_OTP_CODE', (user, code) => checkSentCode(deps, ctx, user, 'EMAIL_OTP', code));
+  return answerFactor(deps, ctx, input, 'EMAIL_OTP', 'EMAIL_OTP_CODE', (user, code, s) => checkSentCode(deps, ctx, user, s, code));
 }

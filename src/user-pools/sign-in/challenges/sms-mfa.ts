@@ -4,5 +4,5 @@ import type { RespondInput } from '../index.ts';
 import { answerFactor, checkSentCode } from '../mfa.ts';
 
 export function smsMfa(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
-  return answerFactor(deps, ctx, input, 'SMS_MFA', 'SMS_MFA_CODE', (user, code) => checkSentCode(deps, ctx, user, 'SMS_MFA', code));
+  return answerFactor(deps, ctx, input, 'SMS_MFA', 'SMS_MFA_CODE', (user, code, s) => checkSentCode(deps, ctx, user, s, code));
 }

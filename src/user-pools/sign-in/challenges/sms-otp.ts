@@ -4,5 +4,5 @@ import type { RespondInput } from '../index.ts';
 import { answerFactor, checkSentCode } from '../mfa.ts';
 
 export function smsOtp(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
-  return answerFactor(deps, ctx, input, 'SMS_OTP', 'SMS_OTP_CODE', (user, code) => checkSentCode(deps, ctx, user, 'SMS_MFA', code));
+  return answerFactor(deps, ctx, input, 'SMS_OTP', 'SMS_OTP_CODE', (user, code, s) => checkSentCode(deps, ctx, user, s, code));
 }
