@@ -7,6 +7,7 @@ import {
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  GetUserPoolMfaConfigCommand,
   DescribeUserPoolCommand,
   GetUserAuthFactorsCommand,
   InitiateAuthCommand,
@@ -68,7 +69,7 @@ test('PREFERRED_CHALLENGE PASSWORD: tokens; a wrong password is NotAuthorizedExc
 });
 
 test('PREFERRED_CHALLENGE PASSWORD with MFA ON: the MFA challenge follows', async () => {
-  const { UserPoolId, ClientId } = await setup('ua-password-mfa', ['PASSWORD', 'EMAIL_OTP']);
+  const { UserPoolId, ClientId } = await setup('ua-password-mfa', ['PASSWORD']);
   await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, MfaConfiguration: 'ON', EmailMfaConfiguration: { Message: 'MFA {####}', Subject: 'MFA' } }));
   const out = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW });
   assert.equal(out.ChallengeName, 'EMAIL_OTP');
@@ -86,9 +87,9 @@ test('PREFERRED_CHALLENGE PASSWORD_SRP: PASSWORD_VERIFIER, then tokens', async (
   assert.ok(out.AuthenticationResult?.IdToken);
 });
 
-test('PREFERRED_CHALLENGE EMAIL_OTP: the code from the outbox signs in, with no MFA after it even when MFA is ON', async () => {
+test('PREFERRED_CHALLENGE EMAIL_OTP: the code from the outbox signs in (MFA OPTIONAL)', async () => {
   const { UserPoolId, ClientId } = await setup('ua-email', ['PASSWORD', 'EMAIL_OTP']);
-  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, MfaConfiguration: 'ON', EmailMfaConfiguration: { Message: 'MFA {####}', Subject: 'MFA' } }));
+  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: { Message: 'MFA {####}', Subject: 'MFA' } }));
   const first = await initiate(ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
   assert.equal(first.ChallengeName, 'EMAIL_OTP');
   assert.equal(first.ChallengeParameters?.CODE_DELIVERY_DELIVERY_MEDIUM, 'EMAIL');
@@ -277,3 +278,58 @@ test("starting another sign-in never replaces a code already sent: the user's MF
   assert.ok((await respond('EMAIL_OTP', theirs.Session, { EMAIL_OTP_CODE: theirCode })).AuthenticationResult?.AccessToken);
 });
 
+// Cognito refuses MFA ON in a pool that allows a one-time code as first factor (a passwordless sign-in would be one
+// factor): SetUserPoolMfaConfig ON on such a pool, UpdateUserPool adding the factor to a pool at ON, and (inferred)
+// CreateUserPool with both; OPTIONAL is accepted. Measured by go-to-k/cdkd#1975.
+test('MFA ON and a passwordless first factor are refused together; a pool stored with both offers only the password', async () => {
+  const refused = ['InvalidParameterException', 'Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled'];
+  const email = { Message: 'MFA {####}', Subject: 'MFA' };
+  for (const factor of ['EMAIL_OTP', 'SMS_OTP'] as const) {
+    const { UserPoolId } = await setup(`ua-mfa-on-${factor}`, ['PASSWORD', factor]);
+    const e = await awsErrorOf(() => s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, MfaConfiguration: 'ON', EmailMfaConfiguration: email })));
+    assert.deepEqual([e.name, e.message], refused);
+    assert.equal((await s.idp.send(new GetUserPoolMfaConfigCommand({ UserPoolId }))).MfaConfiguration, 'OFF');
+    await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: email }));
+  }
+  // A pool at ON cannot add a one-time code first; the refused update changes nothing.
+  const { UserPoolId } = await setup('ua-mfa-on-update', ['PASSWORD']);
+  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, MfaConfiguration: 'ON', EmailMfaConfiguration: email }));
+  const up = await awsErrorOf(() =>
+    s.idp.send(new UpdateUserPoolCommand({ UserPoolId, MfaConfiguration: 'ON', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } })),
+  );
+  assert.deepEqual([up.name, up.message], refused);
+  const kept = (await s.idp.send(new DescribeUserPoolCommand({ UserPoolId }))).UserPool!;
+  assert.deepEqual(kept.Policies?.SignInPolicy?.AllowedFirstAuthFactors, ['PASSWORD']);
+  const created = await awsErrorOf(() =>
+    s.idp.send(
+      new CreateUserPoolCommand({
+        PoolName: 'ua-mfa-on-create',
+        MfaConfiguration: 'ON',
+        SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns' },
+        Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'SMS_OTP'] } },
+      }),
+    ),
+  );
+  assert.deepEqual([created.name, created.message], refused);
+
+  // A pool stored with both (as Cognate let one be before): the one-time code is not offered, no code is sent, and
+  // the password sign-in still owes MFA.
+  const legacy = await setup('ua-mfa-on-stored', ['PASSWORD']);
+  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: legacy.UserPoolId, MfaConfiguration: 'ON', EmailMfaConfiguration: email }));
+  const pool = (await s.deps.store.pools.get(legacy.UserPoolId))!;
+  const Policies = { ...pool.settings.Policies, SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } };
+  assert.ok(await s.deps.store.pools.update({ ...pool, settings: { ...pool.settings, Policies } as typeof pool.settings, version: pool.version + 1 }));
+  const out = await initiate(legacy.ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+  assert.equal(out.ChallengeName, 'SELECT_CHALLENGE');
+  assert.deepEqual(out.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP']);
+  const chosen = await awsErrorOf(() =>
+    s.idp.send(
+      new RespondToAuthChallengeCommand({ ClientId: legacy.ClientId, ChallengeName: 'SELECT_CHALLENGE', Session: out.Session, ChallengeResponses: { USERNAME: 'uma', ANSWER: 'EMAIL_OTP' } }),
+    ),
+  );
+  assert.equal(chosen.name, 'InvalidParameterException');
+  const res = await fetch(`${s.url}/_cognate/outbox?to=${encodeURIComponent('ua-mfa-on-stored@example.com')}`);
+  assert.deepEqual(((await res.json()) as { messages: unknown[] }).messages, []);
+  const pw = await initiate(legacy.ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW });
+  assert.equal(pw.ChallengeName, 'EMAIL_OTP');
+});

@@ -18,6 +18,20 @@ export const MFA_OFF_WITH_FACTOR = "Invalid MFA configuration given, can't turn 
 /** CreateUserPool/UpdateUserPool with MFA on and no factor (observed, e.g. aws-cloudformation/cloudformation-coverage-roadmap#769). */
 export const MFA_NEEDS_SMS = 'SMS configuration and Auto verification for phone_number are required when MFA is required/optional';
 
+/**
+ * MFA ON in a pool whose SignInPolicy allows a one-time code (EMAIL_OTP, SMS_OTP) as first factor: measured against
+ * Cognito (us-east-1, go-to-k/cdkd#1975 and its pre-flight notes): SetUserPoolMfaConfig ON on such a pool, and
+ * UpdateUserPool adding the factor to a pool at ON, are refused with this InvalidParameterException; OPTIONAL is
+ * accepted. (A passwordless sign-in would be one factor only, which required MFA forbids.)
+ */
+export const MFA_PASSWORDLESS_FIRST_FACTOR = 'Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled';
+
+/** Refuses MfaConfiguration ON together with EMAIL_OTP or SMS_OTP among the allowed first factors. */
+export function checkFirstFactorsUnderMfa(mode: MfaMode | undefined, allowedFirstFactors: readonly string[] | undefined): void {
+  if (mode === 'ON' && allowedFirstFactors?.some((f) => f === 'EMAIL_OTP' || f === 'SMS_OTP'))
+    throw new InvalidParameterException(MFA_PASSWORDLESS_FIRST_FACTOR);
+}
+
 /** Factors that can satisfy MFA: SMS, TOTP, email (WebAuthn is a sign-in factor here, not an MFA one). */
 export function enabledFactors(m: Omit<PoolMfaSettings, 'MfaConfiguration'>): ('SMS' | 'TOTP' | 'EMAIL')[] {
   const out: ('SMS' | 'TOTP' | 'EMAIL')[] = [];

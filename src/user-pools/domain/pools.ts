@@ -22,7 +22,7 @@ import type {
   VerificationMessageTemplateType,
 } from '../shapes.ts';
 import { buildSchema, STANDARD_SCHEMA } from './pool-schema.ts';
-import { enabledFactors, MFA_NEEDS_SMS } from './pool-mfa.ts';
+import { checkFirstFactorsUnderMfa, enabledFactors, MFA_NEEDS_SMS } from './pool-mfa.ts';
 import type { PoolMfaSettings } from '../../storage/records.ts';
 
 /** User pools per account and Region (quotas page: 1,000). */
@@ -196,9 +196,12 @@ function updatableSettings(i: Updatable): Omit<PoolSettings, 'SchemaAttributes' 
  * MFA ON/OPTIONAL needs a factor. At creation only SMS can be one (TOTP and email are set with
  * SetUserPoolMfaConfig afterwards), so Cognito asks for an SmsConfiguration; on update a factor set
  * before counts too. The auto-verification half of Cognito's message is not enforced (inferred).
+ * MFA ON allows no passwordless first factor (pool-mfa.ts checkFirstFactorsUnderMfa).
  */
-function checkMfa(s: PoolMfaSettings): void {
+function checkMfa(s: PoolMfaSettings & Pick<PoolSettings, 'Policies'>): void {
   if (s.MfaConfiguration !== 'OFF' && !enabledFactors(s).length) throw new InvalidParameterException(MFA_NEEDS_SMS);
+  // Measured for UpdateUserPool; CreateUserPool is taken to answer alike (inferred).
+  checkFirstFactorsUnderMfa(s.MfaConfiguration, s.Policies?.SignInPolicy?.AllowedFirstAuthFactors);
 }
 
 /** Cognito's answer, as quoted by a policy linter (not confirmed by a capture). */

@@ -3,13 +3,15 @@
 // PASSWORD_SRP (SRP, then PASSWORD_VERIFIER), EMAIL_OTP or SMS_OTP (a code sent to the user). PREFERRED_CHALLENGE
 // picks one; without it, or when the user cannot use it, SELECT_CHALLENGE lists the choices (AvailableChallenges)
 // and challenges/select-challenge.ts takes the ANSWER. A one-time code as first factor completes the sign-in
-// without a further MFA challenge (Cognito: passwordless sign-in is not followed by MFA).
+// without a further MFA challenge (Cognito: passwordless sign-in is not followed by MFA), so a pool with MFA ON allows
+// none (poolFirstFactors).
 import { UserNotFoundException } from '../../errors.ts';
 import type { PoolRecord, UserRecord } from '../../../storage/records.ts';
 import { openCredentials } from '../../domain/passwords.ts';
 import { mfaMembers } from '../../domain/admin-users.ts';
 import type { GetUserAuthFactorsResponse } from '../../shapes.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
+import { poolSettings } from '../../domain/pools.ts';
 import { findUserBySignInName } from '../../domain/users.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from '../context.ts';
 import { askFactor } from '../mfa.ts';
@@ -21,11 +23,16 @@ import { userSrpAuth } from './user-srp.ts';
 
 export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
 
-/** The pool's allowed first factors as challenges (PASSWORD allows both PASSWORD and PASSWORD_SRP). */
+/**
+ * The pool's allowed first factors as challenges (PASSWORD allows both PASSWORD and PASSWORD_SRP). Under MFA ON only
+ * the password ones: Cognito refuses that configuration with a one-time code first (pool-mfa.ts
+ * checkFirstFactorsUnderMfa), and a pool stored with it before Cognate refused it too never gets a one-factor sign-in.
+ */
 export function poolFirstFactors(pool: PoolRecord): FirstFactor[] {
   const allowed = pool.settings.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD'];
   const out: FirstFactor[] = [];
   if (allowed.includes('PASSWORD')) out.push('PASSWORD', 'PASSWORD_SRP');
+  if (poolSettings(pool).MfaConfiguration === 'ON') return out;
   if (allowed.includes('EMAIL_OTP')) out.push('EMAIL_OTP');
   if (allowed.includes('SMS_OTP')) out.push('SMS_OTP');
   return out;
