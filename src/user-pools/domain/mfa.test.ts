@@ -15,6 +15,7 @@ import {
   totpStep,
   usableFactors,
   userMfa,
+  withoutTotp,
   type UserMfa,
 } from './mfa.ts';
 import adminSetUserMFAPreference from '../operations/admin-set-user-mfa-preference.ts';
@@ -110,4 +111,16 @@ test('operations: refusals are errors their model declares', async () => {
   ]);
   assert.equal((await errorOf(verifySoftwareToken.handle({ Session: 'x'.repeat(30), UserCode: '123456' }, deps, ctx), 'VerifySoftwareToken'))[0], 'NotAuthorizedException');
   assert.deepEqual(userMfa((await deps.store.users.get(pool.id, 'ops'))!), {});
+});
+
+test('withoutTotp (AdminDeleteSoftwareToken): the authenticator, a pending one and TOTP as factor or preference go; other factors stay', () => {
+  const totp = { seedSealed: 'x', verified: true };
+  const m: UserMfa = { UserMFASettingList: ['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP'], PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', totp, totpPending: { seedSealed: 'y', verified: false } };
+  assert.deepEqual(withoutTotp(m), { UserMFASettingList: ['EMAIL_OTP'] });
+  assert.deepEqual(withoutTotp({ UserMFASettingList: ['SMS_MFA'], PreferredMfaSetting: 'SMS_MFA', MFAOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] }), {
+    UserMFASettingList: ['SMS_MFA'],
+    PreferredMfaSetting: 'SMS_MFA',
+    MFAOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }],
+  });
+  assert.deepEqual(withoutTotp({}), {});
 });

@@ -94,3 +94,14 @@ test('an unknown pool is ResourceNotFoundException', async () => {
     'User pool us-east-1_nope does not exist.',
   ]);
 });
+
+test('ON in a pool allowing a one-time code as first factor is refused, nothing changed; OPTIONAL is accepted', async () => {
+  const pool = (await createUserPool.handle({ PoolName: 'otp-first', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'SMS_OTP'] } } }, deps, ctx)).UserPool!.Id!;
+  const email = { Subject: 's', Message: 'Code {####}' };
+  assert.deepEqual(await errorOf(op.handle({ UserPoolId: pool, MfaConfiguration: 'ON', EmailMfaConfiguration: email }, deps, ctx)), [
+    'InvalidParameterException',
+    'Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled',
+  ]);
+  assert.equal((await getUserPoolMfaConfig.handle({ UserPoolId: pool }, deps, ctx)).MfaConfiguration, 'OFF');
+  assert.equal((await op.handle({ UserPoolId: pool, MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: email }, deps, ctx)).MfaConfiguration, 'OPTIONAL');
+});
