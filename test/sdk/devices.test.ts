@@ -227,7 +227,7 @@ test('a sign-in gets NewDeviceMetadata; ConfirmDevice stores the verifier sealed
   assert.equal(done.AuthenticationResult!.NewDeviceMetadata, undefined);
   assert.equal(deviceKeyOf(done.AuthenticationResult!), device.key);
   // Each state is used once.
-  assert.deepEqual(await awsErrorOf(verify), { name: 'NotAuthorizedException', message: 'Invalid session for the user.', status: 400 });
+  assert.deepEqual(await awsErrorOf(verify), { name: 'NotAuthorizedException', message: 'Invalid session for the user, session can only be used once.', status: 400 });
   // Still the one device.
   assert.equal((await s.idp.send(new ListDevicesCommand({ AccessToken: done.AuthenticationResult!.AccessToken! }))).Devices!.length, 1);
 });
