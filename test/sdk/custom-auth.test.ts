@@ -24,7 +24,7 @@ import { housekeep } from '../../src/runtime/housekeeping.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { arnOf, LAMBDA_KINDS, lambdaEvents, triggerSetup } from '../support/lambda-kinds.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
-import { createTestUser } from '../support/users.ts';
+import { createTestUser, getTestUser } from '../support/users.ts';
 
 const ADMIN = { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
 const PASSWORD = 'Passw0rd!';
@@ -73,9 +73,9 @@ for (const kind of LAMBDA_KINDS) {
     }
 
     /** A CONFIRMED user with PASSWORD and a verified email, straight into the store under test. */
-    async function userIn(poolId: string, username: string) {
+    async function userIn(poolId: string, username: string, status?: 'FORCE_CHANGE_PASSWORD') {
       const pool = (await s.deps.store.pools.get(poolId))!;
-      await createTestUser(s.deps, pool, username, PASSWORD, { attributes: { email: `${username}@example.com`, email_verified: 'true' } });
+      await createTestUser(s.deps, pool, username, PASSWORD, { attributes: { email: `${username}@example.com`, email_verified: 'true' }, ...(status ? { status } : {}) });
     }
 
     const start = (clientId: string, username: string) =>
@@ -392,6 +392,55 @@ for (const kind of LAMBDA_KINDS) {
       assert.equal(e.code ?? e.name, 'NotAuthorizedException');
       assert.equal(e.message, 'Incorrect username or password.');
       assert.equal(events('CreateAuthChallenge_Authentication', username).length, before, 'no challenge after a wrong password');
+    });
+
+    test('FORCE_CHANGE_PASSWORD, passwordless: the custom challenges alone sign the user in; the temporary password stays to be changed', async () => {
+      const { poolId, clientId } = await poolWith(CUSTOM);
+      const username = unique('u');
+      await userIn(poolId, username, 'FORCE_CHANGE_PASSWORD');
+      const first = await start(clientId, username);
+      assert.equal(first.ChallengeName, 'CUSTOM_CHALLENGE');
+      assert.equal(events('DefineAuthChallenge_Authentication', username)[0].request.userAttributes['cognito:user_status'], 'FORCE_CHANGE_PASSWORD');
+      const done = await answer(clientId, username, first.Session, codeFor(username)!);
+      assert.ok(done.AuthenticationResult?.AccessToken);
+      const pool = (await s.deps.store.pools.get(poolId))!;
+      assert.equal((await getTestUser(s.deps, pool, username)).status, 'FORCE_CHANGE_PASSWORD');
+    });
+
+    test('FORCE_CHANGE_PASSWORD, SRP first (amazon-cognito-identity-js): the temporary password is followed by NEW_PASSWORD_REQUIRED, then tokens', async () => {
+      const { poolId, clientId } = await poolWith(CUSTOM);
+      const username = unique('u');
+      await userIn(poolId, username, 'FORCE_CHANGE_PASSWORD');
+      const lib = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: s.url + '/' });
+      const user = new CognitoUser({ Username: username, Pool: lib });
+      user.setAuthenticationFlowType('CUSTOM_AUTH');
+      const steps: string[] = [];
+      const session = await new Promise<CognitoUserSession>((resolve, reject) => {
+        const callbacks = {
+          onSuccess: resolve,
+          onFailure: reject,
+          customChallenge() {
+            steps.push('customChallenge');
+            user.sendCustomChallengeAnswer(codeFor(username)!, callbacks);
+          },
+          newPasswordRequired(attributes: Record<string, string>) {
+            steps.push('newPasswordRequired');
+            assert.equal(attributes.email, `${username}@example.com`);
+            user.completeNewPasswordChallenge('N3w-Passw0rd!', {}, callbacks);
+          },
+        };
+        user.authenticateUser(new AuthenticationDetails({ Username: username, Password: PASSWORD }), callbacks);
+      });
+      assert.deepEqual(steps, ['newPasswordRequired']);
+      assert.equal(session.getIdToken().decodePayload()['cognito:username'], username);
+      // DefineAuthChallenge was asked once, about SRP_A; the password step's NEW_PASSWORD_REQUIRED ended the sign-in.
+      assert.deepEqual(
+        events('DefineAuthChallenge_Authentication', username).map((e) => e.request.session.map((c: { challengeName: string }) => c.challengeName)),
+        [['SRP_A']],
+      );
+      assert.equal(events('CreateAuthChallenge_Authentication', username).length, 0);
+      const pool = (await s.deps.store.pools.get(poolId))!;
+      assert.equal((await getTestUser(s.deps, pool, username)).status, 'CONFIRMED');
     });
   });
 }
