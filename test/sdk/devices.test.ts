@@ -14,6 +14,7 @@ import {
   AdminGetDeviceCommand,
   AdminListDevicesCommand,
   AdminUpdateDeviceStatusCommand,
+  AssociateSoftwareTokenCommand,
   ConfirmDeviceCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -25,7 +26,9 @@ import {
   InitiateAuthCommand,
   ListDevicesCommand,
   RespondToAuthChallengeCommand,
+  SetUserPoolMfaConfigCommand,
   UpdateDeviceStatusCommand,
+  VerifySoftwareTokenCommand,
   type AuthenticationResultType,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -35,6 +38,7 @@ import type { PoolRecord } from '../../src/storage/records.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { ALL_FLOWS, createTestUser, getTestUser, srpClient } from '../support/users.ts';
+import { totpCode } from '../support/mfa.ts';
 
 let s: TestServer;
 const clock = new FixedClock(Date.now());
@@ -431,4 +435,40 @@ test('amazon-cognito-identity-js: confirmDevice at sign-in, setDeviceStatusRemem
   // forgetDevice forgets the library's current device.
   await callback<string>((c) => third.forgetDevice(c));
   assert.deepEqual((await s.idp.send(new AdminListDevicesCommand({ ...admin }))).Devices, []);
+});
+
+test('MFA_SETUP keeps the DEVICE_KEY the sign-in named: answered with it, DEVICE_SRP_AUTH and tokens bound to that device; answered without, a new device', async () => {
+  const p = await testPool('devices-mfa-setup', { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } });
+  for (const name of ['gina', 'hank']) await createTestUser(s.deps, p.pool, name, PW, { attributes: { email: `${name}@example.com` } });
+  // Devices confirmed while the pool had no MFA; then MFA becomes required, with TOTP.
+  const devices = { gina: (await signInAndConfirm(p, 'gina')).device, hank: (await signInAndConfirm(p, 'hank')).device };
+  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: p.pool.id, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+
+  /** Sign-in with the device's key, TOTP enrolled with the MFA_SETUP Session; then the MFA_SETUP answer. */
+  const enrol = async (username: 'gina' | 'hank', answerWithDevice: boolean) => {
+    const setup = await passwordSignIn(p, username, devices[username].key);
+    assert.equal(setup.ChallengeName, 'MFA_SETUP');
+    const associated = await s.idp.send(new AssociateSoftwareTokenCommand({ Session: setup.Session }));
+    const verified = await s.idp.send(
+      new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: totpCode(associated.SecretCode!, clock.now()), FriendlyDeviceName: 'phone' }),
+    );
+    assert.equal(verified.Status, 'SUCCESS');
+    const ChallengeResponses: Record<string, string> = { USERNAME: username, ...(answerWithDevice ? { DEVICE_KEY: devices[username].key } : {}) };
+    return s.idp.send(new RespondToAuthChallengeCommand({ ClientId: p.clientId, ChallengeName: 'MFA_SETUP', Session: verified.Session, ChallengeResponses }));
+  };
+
+  const withDevice = await enrol('gina', true);
+  assert.equal(withDevice.ChallengeName, 'DEVICE_SRP_AUTH');
+  assert.equal(withDevice.AuthenticationResult, undefined);
+  const { verify } = await deviceChallenges(p, 'gina', devices.gina, withDevice.Session!);
+  const done = (await verify()).AuthenticationResult!;
+  assert.equal(deviceKeyOf(done), devices.gina.key);
+  assert.equal(done.NewDeviceMetadata, undefined);
+  assert.equal((await s.idp.send(new ListDevicesCommand({ AccessToken: done.AccessToken! }))).Devices!.length, 1);
+
+  // Without the device named again the device proved nothing: the tokens come with a new device, not bound to it.
+  const without = (await enrol('hank', false)).AuthenticationResult!;
+  assert.ok(without.NewDeviceMetadata?.DeviceKey);
+  assert.notEqual(without.NewDeviceMetadata!.DeviceKey, devices.hank.key);
+  assert.equal(deviceKeyOf(without), without.NewDeviceMetadata!.DeviceKey);
 });
