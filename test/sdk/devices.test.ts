@@ -39,6 +39,7 @@ import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { ALL_FLOWS, createTestUser, getTestUser, srpClient } from '../support/users.ts';
 import { totpCode } from '../support/mfa.ts';
+import { fetchOutbox, signedOutboxHeaders } from '../support/outbox.ts';
 
 let s: TestServer;
 const clock = new FixedClock(Date.now());
@@ -471,4 +472,31 @@ test('MFA_SETUP keeps the DEVICE_KEY the sign-in named: answered with it, DEVICE
   assert.ok(without.NewDeviceMetadata?.DeviceKey);
   assert.notEqual(without.NewDeviceMetadata!.DeviceKey, devices.hank.key);
   assert.equal(deviceKeyOf(without), without.NewDeviceMetadata!.DeviceKey);
+});
+
+test('MFA_SETUP answered with EMAIL keeps the DEVICE_KEY too: after the EMAIL_OTP code, DEVICE_SRP_AUTH and tokens bound to that device', async () => {
+  const p = await testPool('devices-mfa-setup-email', { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } });
+  await createTestUser(s.deps, p.pool, 'ivy', PW, { attributes: { email: 'ivy@example.com', email_verified: 'true' } });
+  const { device } = await signInAndConfirm(p, 'ivy');
+  await s.idp.send(
+    new SetUserPoolMfaConfigCommand({
+      UserPoolId: p.pool.id,
+      MfaConfiguration: 'ON',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: { Subject: 'Sign-in code', Message: 'Code {####}' },
+    }),
+  );
+  const setup = await passwordSignIn(p, 'ivy', device.key);
+  assert.equal(setup.ChallengeName, 'MFA_SETUP');
+  const respond = (ChallengeName: 'MFA_SETUP' | 'EMAIL_OTP', Session: string | undefined, ChallengeResponses: Record<string, string>) =>
+    s.idp.send(new RespondToAuthChallengeCommand({ ClientId: p.clientId, ChallengeName, Session, ChallengeResponses }));
+  const email = await respond('MFA_SETUP', setup.Session, { USERNAME: 'ivy', EMAIL: 'ivy@example.com' });
+  assert.equal(email.ChallengeName, 'EMAIL_OTP');
+  const outbox = await fetchOutbox(s.url, 'ivy@example.com', await signedOutboxHeaders(s.url, 'ivy@example.com', s.deps.admin, s.deps.config.region));
+  const code = /\d{6}/.exec(outbox.body.messages![0]!.body)![0];
+  const proved = await respond('EMAIL_OTP', email.Session, { USERNAME: 'ivy', EMAIL_OTP_CODE: code, DEVICE_KEY: device.key });
+  assert.equal(proved.ChallengeName, 'DEVICE_SRP_AUTH');
+  const done = (await (await deviceChallenges(p, 'ivy', device, proved.Session!)).verify()).AuthenticationResult!;
+  assert.equal(deviceKeyOf(done), device.key);
+  assert.equal(done.NewDeviceMetadata, undefined);
 });
