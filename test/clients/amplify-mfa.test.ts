@@ -1,16 +1,19 @@
 // Amplify JS v6 (aws-amplify), unmodified, signing in to pools with MFA: TOTP enrolment at first sign-in
 // (CONTINUE_SIGN_IN_WITH_TOTP_SETUP), then CONFIRM_SIGN_IN_WITH_TOTP_CODE; email codes (CONFIRM_SIGN_IN_WITH_EMAIL_CODE)
-// read from the outbox. Real TOTP codes from otpauth; the server's clock is moved a step between codes. Runs on
-// PostgreSQL too when COGNATE_TEST_DATABASE_URL is set.
+// read from the outbox; a device remembered with rememberDevice() signing in again by device SRP, without TOTP. Real
+// TOTP codes from otpauth; the server's clock is moved a step between codes. Runs on PostgreSQL too when
+// COGNATE_TEST_DATABASE_URL is set.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Amplify } from 'aws-amplify';
-import { confirmSignIn, signIn, signOut } from 'aws-amplify/auth';
+import { confirmSignIn, fetchAuthSession, fetchDevices, rememberDevice, signIn, signOut } from 'aws-amplify/auth';
 import {
+  AdminGetDeviceCommand,
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  type CreateUserPoolCommandInput,
   SetUserPoolMfaConfigCommand,
   type SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -36,8 +39,14 @@ const totpCode = (secret: string) => totpCodeAt(secret, clock.now());
 const nextStep = () => nextTotpStep(clock);
 
 /** A pool with `mfa`, an app client for Amplify (configured as the current one) and a user with a permanent password. */
-async function poolWithUser(name: string, mfa: Omit<SetUserPoolMfaConfigCommandInput, 'UserPoolId'>, Username: string, attributes: Record<string, string> = {}) {
-  const UserPoolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: name }))).UserPool!.Id!;
+async function poolWithUser(
+  name: string,
+  mfa: Omit<SetUserPoolMfaConfigCommandInput, 'UserPoolId'>,
+  Username: string,
+  attributes: Record<string, string> = {},
+  pool: Partial<CreateUserPoolCommandInput> = {},
+) {
+  const UserPoolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: name, ...pool }))).UserPool!.Id!;
   await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, ...mfa }));
   const clientId = (
     await s.idp.send(
@@ -89,5 +98,47 @@ test('MFA OPTIONAL with email: CONFIRM_SIGN_IN_WITH_EMAIL_CODE, the code read fr
   assert.equal(out.nextStep.codeDeliveryDetails?.destination, 'e***@e***.com');
   const ok = await confirmSignIn({ challengeResponse: (await codeSentTo(s.url, 'emma@example.com')).code });
   assert.equal(ok.nextStep.signInStep, 'DONE');
+  await signOut();
+});
+
+test('a remembered device (ChallengeRequiredOnNewDevice): TOTP once, rememberDevice(), then signIn is DONE by device SRP, no TOTP', async () => {
+  const UserPoolId = await poolWithUser('amplify-devices', { MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }, 'rhea', {}, {
+    DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true },
+  });
+  // Amplify names the device it confirms after navigator.userAgent (a browser's); Node 20 has no navigator, and
+  // Amplify then skips ConfirmDevice silently.
+  (globalThis as { navigator?: unknown }).navigator ??= { userAgent: 'Node.js' };
+  const first = await signIn({ username: 'rhea', password: PW });
+  assert.equal(first.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP');
+  if (first.nextStep.signInStep !== 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP') return;
+  const secret = first.nextStep.totpSetupDetails.sharedSecret;
+  assert.equal((await confirmSignIn({ challengeResponse: totpCode(secret) })).nextStep.signInStep, 'DONE');
+  await signOut();
+
+  // Amplify confirmed the device the first sign-in handed out (ConfirmDevice); the pool asks the user, so it is not
+  // remembered: the next sign-in names it, answers TOTP, then proves the device (DEVICE_SRP_AUTH).
+  nextStep();
+  const second = await signIn({ username: 'rhea', password: PW });
+  assert.equal(second.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_TOTP_CODE');
+  assert.equal((await confirmSignIn({ challengeResponse: totpCode(secret) })).nextStep.signInStep, 'DONE');
+  const deviceKey = (await fetchAuthSession()).tokens!.accessToken.payload.device_key as string;
+  assert.ok(deviceKey);
+  const status = async () =>
+    (await s.idp.send(new AdminGetDeviceCommand({ UserPoolId, Username: 'rhea', DeviceKey: deviceKey }))).Device!.DeviceAttributes!.find(
+      (a) => a.Name === 'dev:device_remembered_status',
+    )?.Value;
+  assert.equal(await status(), 'not_remembered');
+  await rememberDevice();
+  assert.equal(await status(), 'remembered');
+  assert.deepEqual((await fetchDevices()).map((d) => d.id), [deviceKey]);
+  await signOut();
+
+  // From the remembered device: no TOTP asked; the tokens carry the same device.
+  nextStep();
+  const third = await signIn({ username: 'rhea', password: PW });
+  assert.equal(third.isSignedIn, true);
+  assert.equal(third.nextStep.signInStep, 'DONE');
+  assert.equal((await fetchAuthSession()).tokens!.accessToken.payload.device_key, deviceKey);
+  assert.deepEqual((await fetchDevices()).map((d) => d.id), [deviceKey]);
   await signOut();
 });

@@ -1,7 +1,8 @@
 // CUSTOM_AUTH through the real clients (@aws-sdk/client-cognito-identity-provider and amazon-cognito-identity-js), with
 // a handler set written as AWS documents it (test/support/lambda/custom-auth.mjs: a secret login code, three tries,
-// optionally after the password by SRP), run through two runner kinds (a module mapping, and a Lambda Invoke API at
-// COGNATE_LAMBDA_ENDPOINT), on the store under test (SQLite, or PostgreSQL with COGNATE_TEST_DATABASE_URL).
+// optionally after the password by SRP), run through each runner kind (a module mapping, an HTTP URL mapping, and a
+// Lambda Invoke API at COGNATE_LAMBDA_ENDPOINT), on the store under test (SQLite, or PostgreSQL with
+// COGNATE_TEST_DATABASE_URL).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -21,9 +22,9 @@ import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSe
 import { FixedClock } from '../../src/runtime/clock.ts';
 import { housekeep } from '../../src/runtime/housekeeping.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
-import { arnOf, lambdaEvents, triggerSetup, type LambdaKind } from '../support/lambda-kinds.ts';
+import { arnOf, LAMBDA_KINDS, lambdaEvents, triggerSetup } from '../support/lambda-kinds.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
-import { createTestUser } from '../support/users.ts';
+import { createTestUser, getTestUser } from '../support/users.ts';
 
 const ADMIN = { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
 const PASSWORD = 'Passw0rd!';
@@ -38,7 +39,7 @@ const CUSTOM: LambdaConfigType = {
 const codeFor = (userName: string) => (globalThis as { __customAuthCodes?: Record<string, string> }).__customAuthCodes?.[userName];
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
-for (const kind of ['module', 'invoke'] as LambdaKind[]) {
+for (const kind of LAMBDA_KINDS) {
   describe(`CUSTOM_AUTH through the ${kind} runner`, () => {
     let s: TestServer;
     let setup: Awaited<ReturnType<typeof triggerSetup>>;
@@ -72,9 +73,9 @@ for (const kind of ['module', 'invoke'] as LambdaKind[]) {
     }
 
     /** A CONFIRMED user with PASSWORD and a verified email, straight into the store under test. */
-    async function userIn(poolId: string, username: string) {
+    async function userIn(poolId: string, username: string, status?: 'FORCE_CHANGE_PASSWORD') {
       const pool = (await s.deps.store.pools.get(poolId))!;
-      await createTestUser(s.deps, pool, username, PASSWORD, { attributes: { email: `${username}@example.com`, email_verified: 'true' } });
+      await createTestUser(s.deps, pool, username, PASSWORD, { attributes: { email: `${username}@example.com`, email_verified: 'true' }, ...(status ? { status } : {}) });
     }
 
     const start = (clientId: string, username: string) =>
@@ -150,9 +151,39 @@ for (const kind of ['module', 'invoke'] as LambdaKind[]) {
       assert.equal(e.name, 'NotAuthorizedException');
       assert.equal(e.message, 'Incorrect username or password.');
       assert.equal(events('DefineAuthChallenge_Authentication', username).at(-1).request.session.length, 3);
+      // The limit is the handler's (Cognito counts no rounds of its own): the spent Session stays spent, and a new
+      // InitiateAuth starts a new history — three more tries, not one.
+      const spent = await awsErrorOf(() => answer(clientId, username, r.Session, codeFor(username)!));
+      assert.deepEqual([spent.name, spent.message], ['NotAuthorizedException', 'Invalid session for the user, session can only be used once.']);
       // Wrong custom answers are the handler's business: they do not lock the user's password sign-in out.
-      const srpStart = await s.idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: username } }));
-      assert.equal(srpStart.ChallengeName, 'CUSTOM_CHALLENGE');
+      let again = await s.idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: username } }));
+      assert.equal(again.ChallengeName, 'CUSTOM_CHALLENGE');
+      assert.deepEqual(events('DefineAuthChallenge_Authentication', username).at(-1).request.session, []);
+      again = await answer(clientId, username, again.Session, bad);
+      again = await answer(clientId, username, again.Session, bad);
+      const done = await answer(clientId, username, again.Session, codeFor(username)!);
+      assert.ok(done.AuthenticationResult?.AccessToken);
+    });
+
+    test("each round's Session has its own AuthSessionValidity: a sign-in may take longer than one Session lives", async () => {
+      const { poolId, clientId } = await poolWith(CUSTOM);
+      const username = unique('u');
+      await userIn(poolId, username);
+      let r = await start(clientId, username);
+      const bad = wrong(codeFor(username)!);
+      clock.advance(2 * 60_000 + 30_000);
+      r = await answer(clientId, username, r.Session, bad);
+      clock.advance(2 * 60_000 + 30_000);
+      r = await answer(clientId, username, r.Session, bad);
+      clock.advance(2 * 60_000 + 30_000);
+      const done = await answer(clientId, username, r.Session, codeFor(username)!);
+      assert.ok(done.AuthenticationResult?.AccessToken);
+      // One round left unanswered longer than the client's AuthSessionValidity (3 minutes by default) ends it.
+      let late = await start(clientId, username);
+      late = await answer(clientId, username, late.Session, bad);
+      clock.advance(3 * 60_000 + 1_000);
+      const expired = await awsErrorOf(() => answer(clientId, username, late.Session, codeFor(username)!));
+      assert.deepEqual([expired.name, expired.message], ['NotAuthorizedException', 'Invalid session for the user, session is expired.']);
     });
 
     test('a Session is answered once; an expired one is refused', async () => {
@@ -163,7 +194,7 @@ for (const kind of ['module', 'invoke'] as LambdaKind[]) {
       await answer(clientId, username, first.Session, wrong(codeFor(username)!));
       const reused = await awsErrorOf(() => answer(clientId, username, first.Session, codeFor(username)!));
       assert.equal(reused.name, 'NotAuthorizedException');
-      assert.match(reused.message, /^Invalid session for the user/);
+      assert.equal(reused.message, 'Invalid session for the user, session can only be used once.');
 
       const again = await start(clientId, username);
       clock.advance(3 * 60_000 + 1_000);
@@ -361,6 +392,55 @@ for (const kind of ['module', 'invoke'] as LambdaKind[]) {
       assert.equal(e.code ?? e.name, 'NotAuthorizedException');
       assert.equal(e.message, 'Incorrect username or password.');
       assert.equal(events('CreateAuthChallenge_Authentication', username).length, before, 'no challenge after a wrong password');
+    });
+
+    test('FORCE_CHANGE_PASSWORD, passwordless: the custom challenges alone sign the user in; the temporary password stays to be changed', async () => {
+      const { poolId, clientId } = await poolWith(CUSTOM);
+      const username = unique('u');
+      await userIn(poolId, username, 'FORCE_CHANGE_PASSWORD');
+      const first = await start(clientId, username);
+      assert.equal(first.ChallengeName, 'CUSTOM_CHALLENGE');
+      assert.equal(events('DefineAuthChallenge_Authentication', username)[0].request.userAttributes['cognito:user_status'], 'FORCE_CHANGE_PASSWORD');
+      const done = await answer(clientId, username, first.Session, codeFor(username)!);
+      assert.ok(done.AuthenticationResult?.AccessToken);
+      const pool = (await s.deps.store.pools.get(poolId))!;
+      assert.equal((await getTestUser(s.deps, pool, username)).status, 'FORCE_CHANGE_PASSWORD');
+    });
+
+    test('FORCE_CHANGE_PASSWORD, SRP first (amazon-cognito-identity-js): the temporary password is followed by NEW_PASSWORD_REQUIRED, then tokens', async () => {
+      const { poolId, clientId } = await poolWith(CUSTOM);
+      const username = unique('u');
+      await userIn(poolId, username, 'FORCE_CHANGE_PASSWORD');
+      const lib = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: s.url + '/' });
+      const user = new CognitoUser({ Username: username, Pool: lib });
+      user.setAuthenticationFlowType('CUSTOM_AUTH');
+      const steps: string[] = [];
+      const session = await new Promise<CognitoUserSession>((resolve, reject) => {
+        const callbacks = {
+          onSuccess: resolve,
+          onFailure: reject,
+          customChallenge() {
+            steps.push('customChallenge');
+            user.sendCustomChallengeAnswer(codeFor(username)!, callbacks);
+          },
+          newPasswordRequired(attributes: Record<string, string>) {
+            steps.push('newPasswordRequired');
+            assert.equal(attributes.email, `${username}@example.com`);
+            user.completeNewPasswordChallenge('N3w-Passw0rd!', {}, callbacks);
+          },
+        };
+        user.authenticateUser(new AuthenticationDetails({ Username: username, Password: PASSWORD }), callbacks);
+      });
+      assert.deepEqual(steps, ['newPasswordRequired']);
+      assert.equal(session.getIdToken().decodePayload()['cognito:username'], username);
+      // DefineAuthChallenge was asked once, about SRP_A; the password step's NEW_PASSWORD_REQUIRED ended the sign-in.
+      assert.deepEqual(
+        events('DefineAuthChallenge_Authentication', username).map((e) => e.request.session.map((c: { challengeName: string }) => c.challengeName)),
+        [['SRP_A']],
+      );
+      assert.equal(events('CreateAuthChallenge_Authentication', username).length, 0);
+      const pool = (await s.deps.store.pools.get(poolId))!;
+      assert.equal((await getTestUser(s.deps, pool, username)).status, 'CONFIRMED');
     });
   });
 }

@@ -14,6 +14,7 @@ import {
   AdminGetDeviceCommand,
   AdminListDevicesCommand,
   AdminUpdateDeviceStatusCommand,
+  AssociateSoftwareTokenCommand,
   ConfirmDeviceCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -25,7 +26,9 @@ import {
   InitiateAuthCommand,
   ListDevicesCommand,
   RespondToAuthChallengeCommand,
+  SetUserPoolMfaConfigCommand,
   UpdateDeviceStatusCommand,
+  VerifySoftwareTokenCommand,
   type AuthenticationResultType,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -35,6 +38,8 @@ import type { PoolRecord } from '../../src/storage/records.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { ALL_FLOWS, createTestUser, getTestUser, srpClient } from '../support/users.ts';
+import { totpCode } from '../support/mfa.ts';
+import { fetchOutbox, signedOutboxHeaders } from '../support/outbox.ts';
 
 let s: TestServer;
 const clock = new FixedClock(Date.now());
@@ -227,7 +232,7 @@ test('a sign-in gets NewDeviceMetadata; ConfirmDevice stores the verifier sealed
   assert.equal(done.AuthenticationResult!.NewDeviceMetadata, undefined);
   assert.equal(deviceKeyOf(done.AuthenticationResult!), device.key);
   // Each state is used once.
-  assert.deepEqual(await awsErrorOf(verify), { name: 'NotAuthorizedException', message: 'Invalid session for the user.', status: 400 });
+  assert.deepEqual(await awsErrorOf(verify), { name: 'NotAuthorizedException', message: 'Invalid session for the user, session can only be used once.', status: 400 });
   // Still the one device.
   assert.equal((await s.idp.send(new ListDevicesCommand({ AccessToken: done.AuthenticationResult!.AccessToken! }))).Devices!.length, 1);
 });
@@ -431,4 +436,67 @@ test('amazon-cognito-identity-js: confirmDevice at sign-in, setDeviceStatusRemem
   // forgetDevice forgets the library's current device.
   await callback<string>((c) => third.forgetDevice(c));
   assert.deepEqual((await s.idp.send(new AdminListDevicesCommand({ ...admin }))).Devices, []);
+});
+
+test('MFA_SETUP keeps the DEVICE_KEY the sign-in named: answered with it, DEVICE_SRP_AUTH and tokens bound to that device; answered without, a new device', async () => {
+  const p = await testPool('devices-mfa-setup', { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } });
+  for (const name of ['gina', 'hank']) await createTestUser(s.deps, p.pool, name, PW, { attributes: { email: `${name}@example.com` } });
+  // Devices confirmed while the pool had no MFA; then MFA becomes required, with TOTP.
+  const devices = { gina: (await signInAndConfirm(p, 'gina')).device, hank: (await signInAndConfirm(p, 'hank')).device };
+  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: p.pool.id, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+
+  /** Sign-in with the device's key, TOTP enrolled with the MFA_SETUP Session; then the MFA_SETUP answer. */
+  const enrol = async (username: 'gina' | 'hank', answerWithDevice: boolean) => {
+    const setup = await passwordSignIn(p, username, devices[username].key);
+    assert.equal(setup.ChallengeName, 'MFA_SETUP');
+    const associated = await s.idp.send(new AssociateSoftwareTokenCommand({ Session: setup.Session }));
+    const verified = await s.idp.send(
+      new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: totpCode(associated.SecretCode!, clock.now()), FriendlyDeviceName: 'phone' }),
+    );
+    assert.equal(verified.Status, 'SUCCESS');
+    const ChallengeResponses: Record<string, string> = { USERNAME: username, ...(answerWithDevice ? { DEVICE_KEY: devices[username].key } : {}) };
+    return s.idp.send(new RespondToAuthChallengeCommand({ ClientId: p.clientId, ChallengeName: 'MFA_SETUP', Session: verified.Session, ChallengeResponses }));
+  };
+
+  const withDevice = await enrol('gina', true);
+  assert.equal(withDevice.ChallengeName, 'DEVICE_SRP_AUTH');
+  assert.equal(withDevice.AuthenticationResult, undefined);
+  const { verify } = await deviceChallenges(p, 'gina', devices.gina, withDevice.Session!);
+  const done = (await verify()).AuthenticationResult!;
+  assert.equal(deviceKeyOf(done), devices.gina.key);
+  assert.equal(done.NewDeviceMetadata, undefined);
+  assert.equal((await s.idp.send(new ListDevicesCommand({ AccessToken: done.AccessToken! }))).Devices!.length, 1);
+
+  // Without the device named again the device proved nothing: the tokens come with a new device, not bound to it.
+  const without = (await enrol('hank', false)).AuthenticationResult!;
+  assert.ok(without.NewDeviceMetadata?.DeviceKey);
+  assert.notEqual(without.NewDeviceMetadata!.DeviceKey, devices.hank.key);
+  assert.equal(deviceKeyOf(without), without.NewDeviceMetadata!.DeviceKey);
+});
+
+test('MFA_SETUP answered with EMAIL keeps the DEVICE_KEY too: after the EMAIL_OTP code, DEVICE_SRP_AUTH and tokens bound to that device', async () => {
+  const p = await testPool('devices-mfa-setup-email', { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } });
+  await createTestUser(s.deps, p.pool, 'ivy', PW, { attributes: { email: 'ivy@example.com', email_verified: 'true' } });
+  const { device } = await signInAndConfirm(p, 'ivy');
+  await s.idp.send(
+    new SetUserPoolMfaConfigCommand({
+      UserPoolId: p.pool.id,
+      MfaConfiguration: 'ON',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: { Subject: 'Sign-in code', Message: 'Code {####}' },
+    }),
+  );
+  const setup = await passwordSignIn(p, 'ivy', device.key);
+  assert.equal(setup.ChallengeName, 'MFA_SETUP');
+  const respond = (ChallengeName: 'MFA_SETUP' | 'EMAIL_OTP', Session: string | undefined, ChallengeResponses: Record<string, string>) =>
+    s.idp.send(new RespondToAuthChallengeCommand({ ClientId: p.clientId, ChallengeName, Session, ChallengeResponses }));
+  const email = await respond('MFA_SETUP', setup.Session, { USERNAME: 'ivy', EMAIL: 'ivy@example.com' });
+  assert.equal(email.ChallengeName, 'EMAIL_OTP');
+  const outbox = await fetchOutbox(s.url, 'ivy@example.com', await signedOutboxHeaders(s.url, 'ivy@example.com', s.deps.admin, s.deps.config.region));
+  const code = /\d{6}/.exec(outbox.body.messages![0]!.body)![0];
+  const proved = await respond('EMAIL_OTP', email.Session, { USERNAME: 'ivy', EMAIL_OTP_CODE: code, DEVICE_KEY: device.key });
+  assert.equal(proved.ChallengeName, 'DEVICE_SRP_AUTH');
+  const done = (await (await deviceChallenges(p, 'ivy', device, proved.Session!)).verify()).AuthenticationResult!;
+  assert.equal(deviceKeyOf(done), device.key);
+  assert.equal(done.NewDeviceMetadata, undefined);
 });

@@ -57,6 +57,8 @@ export const MSG = {
   tempExpired: 'Temporary password has expired and must be reset by an administrator.', // rep
   sessionExpired: 'Invalid session for the user, session is expired.', // rep
   sessionInvalid: 'Invalid session for the user.', // rep
+  // obs: a Session answered a second time (amplify-js#13123; a measured EMAIL_OTP spike; apps match on it)
+  sessionUsed: 'Invalid session for the user, session can only be used once.',
   methodNotSupported: 'Initiate Auth method not supported.', // obs (awsdocs/aws-doc-sdk-examples#5289)
   missing: (p: string) => `Missing required parameter ${p}`, // rep
 } as const;

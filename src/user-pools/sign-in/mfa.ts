@@ -39,10 +39,10 @@ export async function mfaChallengeFor(deps: AuthDeps, ctx: AuthContext, user: Us
   if (!usable.length) {
     if (mode !== 'ON') return null;
     const offered = poolFactors(ctx.pool);
-    if (offered.includes('SOFTWARE_TOKEN_MFA')) return mfaSetupChallenge(deps, ctx, user, given);
+    if (offered.includes('SOFTWARE_TOKEN_MFA')) return mfaSetupChallenge(deps, ctx, user, given, device);
     if (offered.includes('SMS_MFA') && user.attributes.phone_number) return askFactor(deps, ctx, user, given, 'SMS_MFA', device);
     if (offered.includes('EMAIL_OTP') && user.attributes.email) return askFactor(deps, ctx, user, given, 'EMAIL_OTP', device);
-    return mfaSetupChallenge(deps, ctx, user, given);
+    return mfaSetupChallenge(deps, ctx, user, given, device);
   }
   const preferred = userMfa(user).PreferredMfaSetting;
   if (preferred && usable.includes(preferred)) return askFactor(deps, ctx, user, given, preferred, device);
@@ -54,10 +54,11 @@ export async function mfaChallengeFor(deps: AuthDeps, ctx: AuthContext, user: Us
   };
 }
 
-function mfaSetupChallenge(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string): AuthOutput {
+/** MFA_SETUP; `device`, the confirmed device the sign-in named, rides along in each setup Session (nextSetupSession). */
+function mfaSetupChallenge(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, device?: string): AuthOutput {
   return {
     ChallengeName: 'MFA_SETUP',
-    Session: sealState(deps, ctx, { username: user.username, given, challenge: 'MFA_SETUP' }),
+    Session: sealState(deps, ctx, { username: user.username, given, challenge: 'MFA_SETUP', ...(device ? { device } : {}) }),
     ChallengeParameters: { MFAS_CAN_SETUP: JSON.stringify(poolFactors(ctx.pool)) },
   };
 }
@@ -261,5 +262,5 @@ export async function openSetupSession(deps: AuthDeps, session: string): Promise
 
 /** The next MFA_SETUP Session, after a step of the TOTP enrolment. */
 export function nextSetupSession(deps: AuthDeps, ctx: AuthContext, s: SealedState, step: 'associated' | 'verified'): string {
-  return sealState(deps, ctx, { username: s.username, given: s.given, challenge: 'MFA_SETUP', mfaSetup: step });
+  return sealState(deps, ctx, { username: s.username, given: s.given, challenge: 'MFA_SETUP', mfaSetup: step, ...(s.device ? { device: s.device } : {}) });
 }

@@ -83,9 +83,12 @@ export function openState(deps: AuthDeps, ctx: AuthContext, sealed: string | und
   return s;
 }
 
-/** A state's single use, for a password attempt to take in the same write (beginPasswordAttempt's `use`). */
+/**
+ * A state's single use, for a password attempt to take in the same write (beginPasswordAttempt's `use`). A second
+ * answer is refused as Cognito words it: "Invalid session for the user, session can only be used once.".
+ */
 export function stateUse(deps: AuthDeps, s: SealedState): SingleUse {
-  return { key: `auth-session:${s.nonce}`, windowMs: Math.max(1, s.expiresAt - deps.clock.now()) + 60_000, reused: MSG.sessionInvalid };
+  return { key: `auth-session:${s.nonce}`, windowMs: Math.max(1, s.expiresAt - deps.clock.now()) + 60_000, reused: MSG.sessionUsed };
 }
 
 /** Marks a state used (atomically, across processes); a second use is an invalid session. */

@@ -277,7 +277,7 @@ test('USER_SRP_AUTH with the real client maths: PASSWORD_VERIFIER, then tokens',
   assert.ok(out.AuthenticationResult?.RefreshToken);
   assert.deepEqual(checkOutput(model, 'RespondToAuthChallenge', out), []);
   // The SECRET_BLOCK is single use.
-  assert.deepEqual(await errorOf(s.respond()), ['NotAuthorizedException', 'Invalid session for the user.']);
+  assert.deepEqual(await errorOf(s.respond()), ['NotAuthorizedException', 'Invalid session for the user, session can only be used once.']);
 });
 
 test('USER_SRP_AUTH: wrong password, tampered or foreign SECRET_BLOCK, bad TIMESTAMP, expiry', async () => {

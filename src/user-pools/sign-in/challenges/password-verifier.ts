@@ -54,7 +54,11 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   }
   // A user without an SRP verifier got a simulated challenge too; it fails under their lockout.
   const attempt = await checkPrimaryFactor(deps, ctx, user, async () => (stored ? proofHolds(stored) : (await simulated(), false)), use);
-  if (!s.custom) return afterPrimaryFactor(deps, ctx, user, s.given, attempt, deviceKey);
+  // A temporary password, even in CUSTOM_AUTH with SRP first, is followed by NEW_PASSWORD_REQUIRED and then tokens,
+  // DefineAuthChallenge not asked again (observed: amazon-cognito-identity-js#341, SRP_A → PASSWORD_VERIFIER →
+  // NEW_PASSWORD_REQUIRED → tokens). A passwordless CUSTOM_AUTH never gets here: its challenges alone may sign a
+  // FORCE_CHANGE_PASSWORD user in (AWS, amazon-cognito-passwordless-auth#194), the status unchanged.
+  if (!s.custom || user.status === 'FORCE_CHANGE_PASSWORD') return afterPrimaryFactor(deps, ctx, user, s.given, attempt, deviceKey);
   // CUSTOM_AUTH with SRP first: the password held; DefineAuthChallenge decides what follows.
   await attempt.succeeded();
   const session = [...s.custom.session, { challengeName: 'PASSWORD_VERIFIER' as const, challengeResult: true, challengeMetadata: null }];
