@@ -19,6 +19,8 @@ import {
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { rawRequest } from '../support/raw-http.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
@@ -360,4 +362,40 @@ test('two UpdateRecords racing with the same SyncCount: exactly one wins, the ot
 test('the operations of later slices answer UnsupportedOperationException, not 404', async () => {
   const e = await awsErrorOf(() => admin.send(new GetCognitoEventsCommand({ IdentityPoolId: p.identityPoolId })));
   assert.deepEqual(e, { name: 'UnsupportedOperationException', message: 'Cognate does not implement GetCognitoEvents yet.', status: 400 });
+});
+
+test('the wire: an unsigned call is 403 MissingAuthenticationTokenException; a path no operation has is 404; answers are application/json', async () => {
+  const path = `/identitypools/${encodeURIComponent(p.identityPoolId)}/identities/${encodeURIComponent(alice.identityId)}/datasets`;
+  const unsigned = await rawRequest(s.url, { method: 'GET', path });
+  assert.equal(unsigned.status, 403);
+  assert.equal(unsigned.headers['x-amzn-errortype'], 'MissingAuthenticationTokenException:');
+  assert.match(String(unsigned.headers['content-type']), /^application\/json\b/);
+  assert.equal(JSON.parse(unsigned.body).__type, 'MissingAuthenticationTokenException');
+  const nowhere = await rawRequest(s.url, { method: 'GET', path: `${path}/x/y/z` });
+  assert.equal(nowhere.status, 404);
+  assert.equal(nowhere.headers['x-amzn-errortype'], 'UnknownOperationException:');
+  const wrongMethod = await rawRequest(s.url, { method: 'PUT', path });
+  assert.equal(wrongMethod.status, 404);
+});
+
+test('--dev: a call signed by any key is a developer call and reaches any identity', async () => {
+  const dev = await startServerOnStoreUnderTest(systemClock, 'cognito_sync_dev', 2, { dev: true });
+  try {
+    const pool = await setUpIdentityPool(dev, 'devsync', [], PW);
+    const id = (await pool.admin.send(new GetIdCommand({ IdentityPoolId: pool.identityPoolId }))).IdentityId!;
+    const anyKey = new CognitoSyncClient({ region: dev.deps.config.region, endpoint: dev.url, maxAttempts: 1, credentials: { accessKeyId: 'AKIAANYKEY', secretAccessKey: 'whatever' } });
+    try {
+      const at = { IdentityPoolId: pool.identityPoolId, IdentityId: id, DatasetName: 'dev' };
+      const token = (await anyKey.send(new ListRecordsCommand(at))).SyncSessionToken!;
+      const out = await anyKey.send(new UpdateRecordsCommand({ ...at, SyncSessionToken: token, RecordPatches: [put('k', 'v', 0)] }));
+      assert.equal(out.Records![0]!.SyncCount, 1);
+      assert.equal((await anyKey.send(new DescribeIdentityPoolUsageCommand({ IdentityPoolId: pool.identityPoolId }))).IdentityPoolUsage!.DataStorage, 2);
+    } finally {
+      anyKey.destroy();
+      pool.iam.destroy();
+      pool.admin.destroy();
+    }
+  } finally {
+    await dev.close();
+  }
 });
