@@ -44,11 +44,8 @@ export function recordPage(rows: SyncRecord[], limit: number): Page<SyncRecord> 
   return { items, next: encodeCursor(last.syncCount, last.key) };
 }
 
-/** A planned UpdateRecords: refused, or the dataset after and the records to write. */
-export type UpdatePlan = Exclude<UpdateOutcome, { dataset: DatasetRecord }> | { dataset: DatasetRecord; records: SyncRecord[]; refused?: undefined };
-
 /**
- * Plans an update from what the backend read under its lock: the dataset row (null or not live: made or revived),
+ * Plans an update (refused, or the dataset after and the records to write) from what the backend read under its lock: the dataset row (null or not live: made or revived),
  * the identity's other live datasets, and the stored records of the written keys.
  */
 export function planUpdate(
@@ -60,7 +57,7 @@ export function planUpdate(
   limits: DatasetLimits,
   now: number,
   modifiedBy: string,
-): UpdatePlan {
+): UpdateOutcome {
   for (const w of writes) {
     const have = stored?.live ? (current.get(w.key)?.syncCount ?? 0) : 0;
     if (have !== w.expectedSyncCount) return { refused: 'conflict', key: w.key, current: have, expected: w.expectedSyncCount };

@@ -1,6 +1,6 @@
 // SQLite datasets: UpdateRecords' compare and write in one IMMEDIATE transaction (the write lock taken at BEGIN, so
 // two writers, in one process or two, are serialised and the second compares against the first's records).
-import type { DatasetStore, RecordWrite, SyncRecord } from '../interfaces/datasets.ts';
+import type { DatasetLimits, DatasetStore, RecordWrite, SyncRecord } from '../interfaces/datasets.ts';
 import { datasetOf, planUpdate, recordCursorArgs, recordPage, syncRecordOf } from '../datasets.ts';
 import { nameCursorArg, namePage } from '../pages.ts';
 import type { Row, SqliteDb } from './db.ts';
@@ -9,7 +9,7 @@ export function sqliteDatasets({ db, q }: SqliteDb): DatasetStore {
   const getRow = (identityId: string, name: string) =>
     q('SELECT * FROM sync_datasets WHERE identity_id = ? AND name = ?').get(identityId, name) as Row | undefined;
   const update = db.transaction(
-    (target: { poolId: string; identityId: string; name: string }, writes: RecordWrite[], limits, now: number, modifiedBy: string) => {
+    (target: { poolId: string; identityId: string; name: string }, writes: RecordWrite[], limits: DatasetLimits, now: number, modifiedBy: string) => {
       const row = getRow(target.identityId, target.name);
       const stored = row ? datasetOf(row) : null;
       const others = stored?.live
