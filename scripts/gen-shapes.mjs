@@ -50,7 +50,11 @@ for (const { model, dir } of targets) {
   for (const name of [...errorShapes].sort()) {
     const s = m.shapes[name];
     const server = s.error?.senderFault === false || s.exception && /Internal/.test(name);
-    err += `export const ${name} = awsError('${name}'${server ? ", { fault: 'server' }" : ''});\n`;
+    // restJson1 clients read the HTTP status the model gives an error (the JSON 1.1 services answer 400 for all
+    // client errors, Cognito's observed behaviour, so only cognito-sync carries them).
+    const status = m.metadata.protocol === 'rest-json' ? s.error?.httpStatusCode : undefined;
+    const opts = [server ? "fault: 'server'" : '', status && status !== (server ? 500 : 400) ? `status: ${status}` : ''].filter(Boolean);
+    err += `export const ${name} = awsError('${name}'${opts.length ? `, { ${opts.join(', ')} }` : ''});\n`;
   }
   writeFileSync(`${dir}/errors.ts`, err);
   console.log(model, 'shapes and', errorShapes.size, 'errors');

@@ -13,6 +13,7 @@ import { registerIdentityOpenId } from './identity-pools/openid.ts';
 import { handleQuery, isQueryRequest } from './protocol/query.ts';
 import { queryOperations } from './identity-pools/operations/query-operations.ts';
 import { registerMetrics } from './protocol/metrics.ts';
+import { registerRestJson } from './protocol/rest-json.ts';
 import { registerObserver } from './protocol/observe.ts';
 
 const EXPOSE = 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date';
@@ -59,6 +60,7 @@ export function buildServer(deps: Deps): FastifyInstance {
     return sendAwsJsonError(reply, new UnknownOperationException('Missing X-Amz-Target header.'), deps.random.uuid());
   });
 
+  registerRestJson(app, deps, allOperations);
   registerWellKnown(app, deps);
   registerIdentityOpenId(app, deps);
   registerOutbox(app, deps);

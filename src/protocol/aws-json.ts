@@ -54,7 +54,7 @@ export function signedRequestOf(req: FastifyRequest): SignedRequest {
   };
 }
 
-function decodeBody(body: unknown): Record<string, unknown> {
+export function decodeBody(body: unknown): Record<string, unknown> {
   const buf = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
   if (buf.length === 0) return {};
   let v: unknown;

@@ -10,13 +10,14 @@ export function toServiceError(err: unknown, logger: Logger, fields: Record<stri
   return new InternalErrorException();
 }
 
-export function sendAwsJsonError(reply: FastifyReply, e: ServiceError, requestId: string): FastifyReply {
+/** `contentType`: the JSON 1.1 services' by default; restJson1 (Cognito Sync) answers application/json. */
+export function sendAwsJsonError(reply: FastifyReply, e: ServiceError, requestId: string, contentType = 'application/x-amz-json-1.1'): FastifyReply {
   // Header values must be single-line latin1 and every client bounds the header section (Node: 16 KB): the
   // header carries a printable-ASCII prefix of the message; the body has it whole.
   const headerMessage = headerSafe(e.message);
   return reply
     .status(e.status)
-    .header('content-type', 'application/x-amz-json-1.1')
+    .header('content-type', contentType)
     .header('x-amzn-requestid', requestId)
     .header('x-amzn-errortype', `${e.code}:`)
     .header('x-amzn-errormessage', headerMessage)

@@ -2,7 +2,7 @@
 import type { Deps } from '../deps.ts';
 import type { SigV4Principal } from './sigv4.ts';
 
-export type ServiceName = 'cognito-idp' | 'cognito-identity';
+export type ServiceName = 'cognito-idp' | 'cognito-identity' | 'cognito-sync';
 
 export interface OperationContext {
   requestId: string;

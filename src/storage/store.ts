@@ -8,6 +8,7 @@ import type { DeviceStore } from './interfaces/devices.ts';
 import type { DomainStore } from './interfaces/domains.ts';
 import type { GroupStore } from './interfaces/groups.ts';
 import type { IdentityStore } from './interfaces/identities.ts';
+import type { DatasetStore } from './interfaces/datasets.ts';
 import type { IdentityPoolStore } from './interfaces/identity-pools.ts';
 import type { SigningKeyStore } from './interfaces/keys.ts';
 import type { MetaStore } from './interfaces/meta.ts';
@@ -23,7 +24,8 @@ export type { ClientStore, CodeStore, CounterStore, DeviceStore, DomainStore, Gr
 export type { RoleStore, OidcProviderStore, SamlProviderStore };
 export type { OidcProviderRecord } from './interfaces/oidc-providers.ts';
 export type { SamlProviderRecord } from './interfaces/saml-providers.ts';
-export type { IdentityStore };
+export type { IdentityStore, DatasetStore };
+export type { DatasetRecord, SyncRecord } from './interfaces/datasets.ts';
 export type { IdentityLogin, IdentityRecord } from './interfaces/identities.ts';
 export type { RoleRecord, RolePolicyRecord } from './interfaces/roles.ts';
 export type { CreateResult } from './interfaces/create-result.ts';
@@ -55,6 +57,8 @@ export interface Store {
   identityPools: IdentityPoolStore;
   /** identities of identity pools and their linked logins */
   identities: IdentityStore;
+  /** Cognito Sync datasets of identities and their records */
+  datasets: DatasetStore;
   /** Applies pending numbered migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;

@@ -13,6 +13,7 @@ import { pgRoles } from './roles.ts';
 import { pgOidcProviders } from './oidc-providers.ts';
 import { pgSamlProviders } from './saml-providers.ts';
 import { pgIdentities } from './identities.ts';
+import { pgDatasets } from './datasets.ts';
 import { pgIdentityPools } from './identity-pools.ts';
 import { pgKeys } from './keys.ts';
 import { pgMeta } from './meta.ts';
@@ -95,6 +96,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     samlProviders: pgSamlProviders(db),
     identityPools: pgIdentityPools(db),
     identities: pgIdentities(db),
+    datasets: pgDatasets(db),
     codes: pgCodes(db),
     sessions: pgSessions(db),
     counters: pgCounters(db),

@@ -358,4 +358,40 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX devices_unconfirmed ON devices (created_at) WHERE verifier_sealed IS NULL;
     `,
   },
+  {
+    version: 18,
+    name: 'Cognito Sync datasets and records',
+    // A dataset row outlives DeleteDataset (live = 0) so its sync counter never goes back; records of a dataset by key,
+    // values sealed by the domain, tombstones (value_sealed NULL) kept; read in (sync_count, key) order.
+    sql: `
+      CREATE TABLE sync_datasets (
+        pool_id TEXT COLLATE "C" NOT NULL,
+        identity_id TEXT COLLATE "C" NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        created_at BIGINT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        modified_by TEXT NOT NULL,
+        sync_count BIGINT NOT NULL,
+        data_storage BIGINT NOT NULL,
+        num_records BIGINT NOT NULL,
+        deleted_at_sync_count BIGINT,
+        live BOOLEAN NOT NULL,
+        PRIMARY KEY (identity_id, name)
+      );
+      CREATE INDEX sync_datasets_pool ON sync_datasets (pool_id);
+      CREATE TABLE sync_records (
+        identity_id TEXT COLLATE "C" NOT NULL,
+        dataset TEXT COLLATE "C" NOT NULL,
+        key TEXT COLLATE "C" NOT NULL,
+        value_sealed TEXT,
+        size BIGINT NOT NULL,
+        sync_count BIGINT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        modified_by TEXT NOT NULL,
+        device_modified_at BIGINT,
+        PRIMARY KEY (identity_id, dataset, key)
+      );
+      CREATE INDEX sync_records_changes ON sync_records (identity_id, dataset, sync_count, key);
+    `,
+  },
 ];

@@ -15,6 +15,7 @@ import { sqliteRoles } from './roles.ts';
 import { sqliteOidcProviders } from './oidc-providers.ts';
 import { sqliteSamlProviders } from './saml-providers.ts';
 import { sqliteIdentities } from './identities.ts';
+import { sqliteDatasets } from './datasets.ts';
 import { sqliteIdentityPools } from './identity-pools.ts';
 import { sqliteKeys } from './keys.ts';
 import { sqliteMeta } from './meta.ts';
@@ -98,6 +99,7 @@ export function openSqliteStore(path: string): SqliteStore {
     samlProviders: sqliteSamlProviders(s),
     identityPools: sqliteIdentityPools(s),
     identities: sqliteIdentities(s),
+    datasets: sqliteDatasets(s),
     codes: sqliteCodes(s),
     sessions: sqliteSessions(s),
     counters: sqliteCounters(counters),

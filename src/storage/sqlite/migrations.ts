@@ -351,4 +351,40 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX devices_unconfirmed ON devices (created_at) WHERE verifier_sealed IS NULL;
     `,
   },
+  {
+    version: 18,
+    name: 'Cognito Sync datasets and records',
+    // A dataset row outlives DeleteDataset (live = 0) so its sync counter never goes back; records of a dataset by key,
+    // values sealed by the domain, tombstones (value_sealed NULL) kept; read in (sync_count, key) order.
+    sql: `
+      CREATE TABLE sync_datasets (
+        pool_id TEXT NOT NULL,
+        identity_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        modified_by TEXT NOT NULL,
+        sync_count INTEGER NOT NULL,
+        data_storage INTEGER NOT NULL,
+        num_records INTEGER NOT NULL,
+        deleted_at_sync_count INTEGER,
+        live INTEGER NOT NULL,
+        PRIMARY KEY (identity_id, name)
+      );
+      CREATE INDEX sync_datasets_pool ON sync_datasets (pool_id);
+      CREATE TABLE sync_records (
+        identity_id TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value_sealed TEXT,
+        size INTEGER NOT NULL,
+        sync_count INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        modified_by TEXT NOT NULL,
+        device_modified_at INTEGER,
+        PRIMARY KEY (identity_id, dataset, key)
+      );
+      CREATE INDEX sync_records_changes ON sync_records (identity_id, dataset, sync_count, key);
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import { attemptsContract } from './attempts.ts';
 import { clientsContract } from './clients.ts';
 import { codesContract } from './codes.ts';
 import { countersContract } from './counters.ts';
+import { datasetsContract } from './datasets.ts';
 import { devicesContract } from './devices.ts';
 import { domainsContract } from './domains.ts';
 import { durabilityContract } from './durability.ts';
@@ -40,6 +41,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   devicesContract,
   identityPoolsContract,
   identitiesContract,
+  datasetsContract,
   codesContract,
   sessionsContract,
   countersContract,

@@ -1,0 +1,99 @@
+// What both backends share for Cognito Sync datasets: row mappers, record pages keyed by (syncCount, key), and the
+// plan of an UpdateRecords (compare, limits, new totals) computed from the rows a backend read under its lock.
+import type { DatasetLimits, DatasetRecord, RecordWrite, SyncRecord, UpdateOutcome } from './interfaces/datasets.ts';
+import { decodeCursor, encodeCursor, InvalidCursorError } from './pages.ts';
+import type { Page } from './records.ts';
+import type { Row } from './rows.ts';
+
+export const datasetOf = (r: Row): DatasetRecord => ({
+  poolId: r.pool_id,
+  identityId: r.identity_id,
+  name: r.name,
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
+  modifiedBy: r.modified_by,
+  syncCount: Number(r.sync_count),
+  dataStorage: Number(r.data_storage),
+  numRecords: Number(r.num_records),
+  deletedAtSyncCount: r.deleted_at_sync_count === null || r.deleted_at_sync_count === undefined ? null : Number(r.deleted_at_sync_count),
+  live: !!r.live,
+});
+
+export const syncRecordOf = (r: Row): SyncRecord => ({
+  key: r.key,
+  valueSealed: r.value_sealed ?? null,
+  size: Number(r.size),
+  syncCount: Number(r.sync_count),
+  modifiedAt: Number(r.modified_at),
+  modifiedBy: r.modified_by,
+  deviceModifiedAt: r.device_modified_at === null || r.device_modified_at === undefined ? null : Number(r.device_modified_at),
+});
+
+/** The (syncCount, key) to read after. */
+export function recordCursorArgs(cursor: string | undefined): [number, string] {
+  if (cursor === undefined) return [-1, ''];
+  const c = decodeCursor(cursor);
+  if (!c) throw new InvalidCursorError();
+  return c;
+}
+
+export function recordPage(rows: SyncRecord[], limit: number): Page<SyncRecord> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1]!;
+  return { items, next: encodeCursor(last.syncCount, last.key) };
+}
+
+/**
+ * Plans an update (refused, or the dataset after and the records to write) from what the backend read under its lock: the dataset row (null or not live: made or revived),
+ * the identity's other live datasets, and the stored records of the written keys.
+ */
+export function planUpdate(
+  target: { poolId: string; identityId: string; name: string },
+  stored: DatasetRecord | null,
+  otherLiveDatasets: number,
+  current: Map<string, SyncRecord>,
+  writes: RecordWrite[],
+  limits: DatasetLimits,
+  now: number,
+  modifiedBy: string,
+): UpdateOutcome {
+  for (const w of writes) {
+    const have = stored?.live ? (current.get(w.key)?.syncCount ?? 0) : 0;
+    if (have !== w.expectedSyncCount) return { refused: 'conflict', key: w.key, current: have, expected: w.expectedSyncCount };
+  }
+  if (!stored?.live && otherLiveDatasets >= limits.maxDatasets) return { refused: 'datasets' };
+  let numRecords = stored?.live ? stored.numRecords : 0;
+  let dataStorage = stored?.live ? stored.dataStorage : 0;
+  for (const w of writes) {
+    const old = stored?.live ? current.get(w.key) : undefined;
+    if (old && old.valueSealed !== null) {
+      numRecords--;
+      dataStorage -= old.size;
+    }
+    if (w.valueSealed !== null) {
+      numRecords++;
+      dataStorage += w.size;
+    }
+  }
+  if (numRecords > limits.maxRecords) return { refused: 'records' };
+  if (dataStorage > limits.maxBytes) return { refused: 'bytes' };
+  const base = stored?.syncCount ?? 0;
+  const syncCount = writes.length ? base + 1 : base;
+  const made = !stored?.live;
+  const dataset: DatasetRecord = {
+    ...target,
+    createdAt: made ? now : stored!.createdAt,
+    modifiedAt: writes.length || made ? now : stored!.modifiedAt,
+    modifiedBy: writes.length || made ? modifiedBy : stored!.modifiedBy,
+    syncCount,
+    dataStorage,
+    numRecords,
+    deletedAtSyncCount: stored?.deletedAtSyncCount ?? null,
+    live: true,
+  };
+  const records = writes.map(
+    (w): SyncRecord => ({ key: w.key, valueSealed: w.valueSealed, size: w.valueSealed === null ? 0 : w.size, syncCount, modifiedAt: now, modifiedBy, deviceModifiedAt: w.deviceModifiedAt }),
+  );
+  return { dataset, records };
+}
