@@ -18,6 +18,7 @@ import { simulatedDestination, simulatedUserId } from '../simulation.ts';
 import { hidesUsersIn, preAuthentication, statusGate } from '../steps.ts';
 import { userPasswordAuth } from './user-password.ts';
 import { userSrpAuth } from './user-srp.ts';
+import { signInWithConfirmedSession, takesConfirmedSession } from '../sign-up-session.ts';
 
 export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
 
@@ -56,12 +57,14 @@ export function userAuthFactors(deps: Pick<AuthDeps, 'secrets'>, pool: PoolRecor
   };
 }
 
-export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>): Promise<AuthOutput> {
+export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>, input?: { Session?: string }): Promise<AuthOutput> {
   const name = param(params, 'USERNAME');
   const preferred = params.PREFERRED_CHALLENGE;
   requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
   const user = await findUserBySignInName(deps, ctx.pool, name);
   checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
+  // ConfirmSignUp's Session: the confirmation code was the first factor (sign-up-session.ts).
+  if (input?.Session !== undefined && takesConfirmedSession(ctx)) return signInWithConfirmedSession(deps, ctx, name, user, input.Session);
   const allowed = poolFirstFactors(ctx.pool);
   // The password flows know how to answer for a name nobody has (migration, hidden users): they take it from here.
   if (preferred === 'PASSWORD' && allowed.includes('PASSWORD') && (!user || userFirstFactors(deps, ctx.pool, user).includes('PASSWORD'))) {
