@@ -38,8 +38,12 @@ export interface SealedState {
   mfaSetup?: 'associated' | 'verified';
   /** EMAIL_OTP asked for an MFA_SETUP answered with EMAIL: the factor is turned on for the user once its code is right. */
   enrol?: boolean;
-  /** USER_AUTH EMAIL_OTP / SMS_OTP simulated for a name nobody has (users hidden): no code was sent, none is right. */
-  simulated?: boolean;
+  /**
+   * USER_AUTH EMAIL_OTP / SMS_OTP with users hidden: 'sent' when a code went to the user, 'none' when the challenge is
+   * simulated (a name nobody has, or a user who may not sign in or lacks the factor): no code was sent, none is
+   * right. One width either way, so that the Session's length does not tell them apart.
+   */
+  code?: 'sent' | 'none';
   /** DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, and the MFA challenges before it: the device key the sign-in proves. */
   device?: string;
   /** SIGN_UP / SIGN_UP_CONFIRMED (sign-up-session.ts): the user's sub, so that a user made again under the name is not them. */
