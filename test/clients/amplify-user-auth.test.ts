@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Amplify } from 'aws-amplify';
-import { confirmSignIn, signIn, signOut } from 'aws-amplify/auth';
+import { autoSignIn, confirmSignIn, confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from 'aws-amplify/auth';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { FixedClock } from '../../src/runtime/clock.ts';
 import type { TestServer } from '../support/server.ts';
@@ -61,5 +61,31 @@ test('no preference: CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION, then the pass
   assert.equal(chosen.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_PASSWORD');
   const done = await confirmSignIn({ challengeResponse: PW });
   assert.equal(done.nextStep.signInStep, 'DONE');
+  await signOut();
+});
+
+test('passwordless sign-up with autoSignIn: signUp (no password) → confirmSignUp(code) → COMPLETE_AUTO_SIGN_IN → autoSignIn() → DONE, no second code', async () => {
+  const UserPoolId = (
+    await s.idp.send(
+      new CreateUserPoolCommand({ PoolName: 'amplify-autosignin', AutoVerifiedAttributes: ['email'], Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } }),
+    )
+  ).UserPool!.Id!;
+  const clientId = (
+    await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'amplify', ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))
+  ).UserPoolClient!.ClientId!;
+  Amplify.configure({ Auth: { Cognito: { userPoolId: UserPoolId, userPoolClientId: clientId, userPoolEndpoint: s.url } } });
+  const up = await signUp({
+    username: 'nina',
+    options: { userAttributes: { email: 'nina@example.com' }, autoSignIn: { authFlowType: 'USER_AUTH' } },
+  });
+  assert.equal(up.nextStep.signUpStep, 'CONFIRM_SIGN_UP');
+  const { code } = await codeSentTo(s.url, 'nina@example.com');
+  const confirmed = await confirmSignUp({ username: 'nina', confirmationCode: code });
+  assert.equal(confirmed.nextStep.signUpStep, 'COMPLETE_AUTO_SIGN_IN');
+  const done = await autoSignIn();
+  assert.equal(done.isSignedIn, true);
+  assert.equal(done.nextStep.signInStep, 'DONE');
+  const { tokens } = await fetchAuthSession();
+  assert.equal(tokens?.idToken?.payload['cognito:username'], 'nina');
   await signOut();
 });

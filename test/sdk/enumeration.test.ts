@@ -294,3 +294,89 @@ describe('USER_ID_FOR_SRP: a name nobody has answers in the form of a username',
     assert.equal((await userIdOf(app, 'GHOST')).USER_ID_FOR_SRP, 'ghost');
   });
 });
+
+describe('USER_AUTH: a user who may sign in, an UNCONFIRMED one, a disabled one and a name nobody has answer alike', () => {
+  let app: App;
+  const FACTORS = ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP'] as const;
+  // Names of one length: the Session seals the name.
+  const NAMES = { user: 'alice', unconfirmed: 'uncon', disabled: 'disab', unknown: 'ghost' } as const;
+  const contact = (name: string, i: number) => ({ email: `${name}@example.com`, email_verified: 'true', phone_number: `+1555555010${i}`, phone_number_verified: 'true' });
+  before(async () => {
+    app = await hidingApp({ Policies: { SignInPolicy: { AllowedFirstAuthFactors: [...FACTORS] } } });
+    const c = await createTestClient(s.deps, app.pool.id, { ExplicitAuthFlows: ['ALLOW_USER_AUTH'], PreventUserExistenceErrors: 'ENABLED' });
+    app = { ...app, clientId: c.id };
+    await createTestUser(s.deps, app.pool, NAMES.user, PW, { attributes: contact(NAMES.user, 1) });
+    await createTestUser(s.deps, app.pool, NAMES.unconfirmed, PW, { status: 'UNCONFIRMED', attributes: contact(NAMES.unconfirmed, 2) });
+    await createTestUser(s.deps, app.pool, NAMES.disabled, PW, { enabled: false, attributes: contact(NAMES.disabled, 3) });
+    await userAuth(NAMES.unknown, { PREFERRED_CHALLENGE: 'EMAIL_OTP' }); // the simulation key is read once per process
+  });
+
+  const userAuth = (USERNAME: string, extra: Record<string, string> = {}) =>
+    s.idp.send(new InitiateAuthCommand({ ClientId: app.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME, ...extra } }));
+  const respond = (ChallengeName: string, Session: string | undefined, ChallengeResponses: Record<string, string>) =>
+    s.idp.send(new RespondToAuthChallengeCommand({ ClientId: app.clientId, ChallengeName: ChallengeName as 'SELECT_CHALLENGE', Session, ChallengeResponses }));
+  const masked = (d: string | undefined) => (d ?? '').replace(/^[a-z]\*\*\*@[a-z]\*\*\*\.com$/, 'EMAIL').replace(/^\+\*{8}\d{4}$/, 'PHONE');
+
+  /** Everything USER_AUTH answers `name`, with what tells a user apart taken out (the masked address, the session). */
+  async function answersFor(name: string) {
+    const select = await userAuth(name);
+    const email = await userAuth(name, { PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+    const sms = await userAuth(name, { PREFERRED_CHALLENGE: 'SMS_OTP' });
+    const chosenSms = await respond('SELECT_CHALLENGE', select.Session, { USERNAME: name, ANSWER: 'SMS_OTP' });
+    const select2 = await userAuth(name);
+    const chosenPassword = await awsErrorOf(() => respond('SELECT_CHALLENGE', select2.Session, { USERNAME: name, ANSWER: 'PASSWORD', PASSWORD: 'wrong-password' }));
+    const wrongEmail = await awsErrorOf(() => respond('EMAIL_OTP', email.Session, { USERNAME: name, EMAIL_OTP_CODE: '000000' }));
+    const wrongSms = await awsErrorOf(() => respond('SMS_OTP', chosenSms.Session, { USERNAME: name, SMS_OTP_CODE: '000000' }));
+    const preferredPassword = await awsErrorOf(() => userAuth(name, { PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: 'wrong-password' }));
+    const shape = (o: { ChallengeName?: string; ChallengeParameters?: Record<string, string>; AvailableChallenges?: string[]; Session?: string }) => ({
+      ChallengeName: o.ChallengeName,
+      AvailableChallenges: o.AvailableChallenges,
+      ChallengeParameters: Object.fromEntries(
+        Object.entries(o.ChallengeParameters ?? {}).map(([k, v]) => [k, k === 'CODE_DELIVERY_DESTINATION' ? masked(v) : k === 'USER_ID_FOR_SRP' ? v === name : v]),
+      ),
+      Session: o.Session?.length,
+    });
+    return {
+      select: shape(select),
+      email: shape(email),
+      sms: shape(sms),
+      chosenSms: shape(chosenSms),
+      chosenPassword,
+      wrongEmail,
+      wrongSms,
+      preferredPassword,
+    };
+  }
+
+  test('the same challenges, choices, masked destinations, errors and messages', async () => {
+    const expected = await answersFor(NAMES.unknown);
+    assert.deepEqual(expected.select.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP']);
+    assert.deepEqual(expected.email.ChallengeParameters, { CODE_DELIVERY_DELIVERY_MEDIUM: 'EMAIL', CODE_DELIVERY_DESTINATION: 'EMAIL' });
+    assert.deepEqual(expected.wrongEmail.name, 'CodeMismatchException');
+    assert.deepEqual(expected.preferredPassword, INCORRECT);
+    for (const name of [NAMES.unconfirmed, NAMES.disabled, NAMES.user]) assert.deepEqual(await answersFor(name), expected, name);
+  });
+
+  test('the same store calls before the answer, whether or not a code goes out; the user\'s code follows the answer', async () => {
+    const preferEmail = (name: string) => () => userAuth(name, { PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+    const unknown = await callsOf(preferEmail(NAMES.unknown));
+    for (const name of [NAMES.unconfirmed, NAMES.disabled, NAMES.user]) assert.deepEqual(await callsOf(preferEmail(name)), unknown, name);
+    assert.ok(!unknown.some((c) => /^(codes|outbox)\./.test(c)), `no code is stored or sent before the answer: ${unknown}`);
+    const chooseSms = (name: string) => async () => respond('SELECT_CHALLENGE', (await userAuth(name)).Session, { USERNAME: name, ANSWER: 'SMS_OTP' });
+    const unknownChoice = await callsOf(chooseSms(NAMES.unknown));
+    for (const name of [NAMES.unconfirmed, NAMES.disabled, NAMES.user]) assert.deepEqual(await callsOf(chooseSms(name)), unknownChoice, name);
+
+    // The user who may sign in still gets their code, after the answer, and it signs them in; the others get none.
+    const challenge = await userAuth(NAMES.user, { PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+    let code: string | undefined;
+    for (let i = 0; i < 100 && !code; i++) {
+      const newest = (await readOutbox(s.deps, `${NAMES.user}@example.com`, 1))[0];
+      code = newest && newest.sentAt >= clock.now() ? newest.body.match(/\d{6}/)?.[0] : undefined;
+      if (!code) await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.ok(code, 'the code was sent');
+    const out = await respond('EMAIL_OTP', challenge.Session, { USERNAME: NAMES.user, EMAIL_OTP_CODE: code });
+    assert.ok(out.AuthenticationResult?.AccessToken);
+    for (const name of [NAMES.unconfirmed, NAMES.disabled]) assert.deepEqual(await readOutbox(s.deps, `${name}@example.com`, 5), [], name);
+  });
+});

@@ -4,6 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AdminDisableUserCommand,
+  AdminGetUserCommand,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -332,4 +334,115 @@ test('MFA ON and a passwordless first factor are refused together; a pool stored
   assert.deepEqual(((await res.json()) as { messages: unknown[] }).messages, []);
   const pw = await initiate(legacy.ClientId, { USERNAME: 'uma', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW });
   assert.equal(pw.ChallengeName, 'EMAIL_OTP');
+});
+
+/** A pool allowing PASSWORD and EMAIL_OTP first that verifies email, and a USER_AUTH app client. */
+async function signUpPool(name: string, factors: Factor[] = ['PASSWORD', 'EMAIL_OTP']) {
+  const UserPoolId = (
+    await s.idp.send(
+      new CreateUserPoolCommand({ PoolName: name, AutoVerifiedAttributes: ['email'], Policies: { SignInPolicy: { AllowedFirstAuthFactors: factors } } }),
+    )
+  ).UserPool!.Id!;
+  const client = async () =>
+    (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })))
+      .UserPoolClient!.ClientId!;
+  return { UserPoolId, ClientId: await client(), otherClientId: await client() };
+}
+
+/** SignUp (no password) and ConfirmSignUp with the code from the outbox: both answers. */
+async function signUpAndConfirm(ClientId: string, Username: string, email: string) {
+  const up = await s.idp.send(new SignUpCommand({ ClientId, Username, UserAttributes: [{ Name: 'email', Value: email }] }));
+  const { code } = await codeSentTo(email);
+  const confirmed = await s.idp.send(new ConfirmSignUpCommand({ ClientId, Username, ConfirmationCode: code, Session: up.Session }));
+  return { up, confirmed };
+}
+
+test("ConfirmSignUp's Session signs the new user in by USER_AUTH without a second code: once, for its client and user, within AuthSessionValidity", async () => {
+  const { UserPoolId, ClientId, otherClientId } = await signUpPool('ua-autosignin');
+  const { up, confirmed } = await signUpAndConfirm(ClientId, 'ann', 'ann@example.com');
+  assert.ok(up.Session && confirmed.Session && up.Session !== confirmed.Session);
+  const withSession = (client: string, USERNAME: string, Session: string | undefined, extra: Record<string, string> = {}) =>
+    s.idp.send(new InitiateAuthCommand({ ClientId: client, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME, ...extra }, Session }));
+  const invalid = ['NotAuthorizedException', 'Invalid session for the user, session is expired.'];
+  // Another user, another app client, SignUp's Session, something else: refused.
+  await s.idp.send(new SignUpCommand({ ClientId, Username: 'bob', Password: PW, UserAttributes: [{ Name: 'email', Value: 'bob@example.com' }] }));
+  for (const [client, user, session] of [
+    [ClientId, 'bob', confirmed.Session],
+    [otherClientId, 'ann', confirmed.Session],
+    [ClientId, 'ann', up.Session],
+    [ClientId, 'ann', 'x'.repeat(40)],
+  ] as const) {
+    const e = await awsErrorOf(() => withSession(client, user, session));
+    assert.deepEqual([e.name, e.message], invalid, `${client === ClientId ? 'same' : 'other'} client, ${user}`);
+  }
+  // Tokens for ann (PREFERRED_CHALLENGE aside: the code was the first factor), then never again.
+  const out = await withSession(ClientId, 'ann', confirmed.Session, { PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+  assert.ok(out.AuthenticationResult?.AccessToken);
+  assert.equal(out.ChallengeName, undefined);
+  const again = await awsErrorOf(() => withSession(ClientId, 'ann', confirmed.Session));
+  assert.equal(again.name, 'NotAuthorizedException');
+
+  // Expired after the client's AuthSessionValidity (3 minutes by default).
+  const late = await signUpAndConfirm(ClientId, 'cat', 'cat@example.com');
+  clock.advance(3 * 60_000 + 1_000);
+  const expired = await awsErrorOf(() => withSession(ClientId, 'cat', late.confirmed.Session));
+  assert.deepEqual([expired.name, expired.message], invalid);
+
+  // ConfirmSignUp refuses another user's SignUp Session, and confirms nothing.
+  const dan = await s.idp.send(new SignUpCommand({ ClientId, Username: 'dan', UserAttributes: [{ Name: 'email', Value: 'dan@example.com' }] }));
+  const eve = await s.idp.send(new SignUpCommand({ ClientId, Username: 'eve', UserAttributes: [{ Name: 'email', Value: 'eve@example.com' }] }));
+  const { code } = await codeSentTo('dan@example.com');
+  const wrong = await awsErrorOf(() => s.idp.send(new ConfirmSignUpCommand({ ClientId, Username: 'dan', ConfirmationCode: code, Session: eve.Session })));
+  assert.deepEqual([wrong.name, wrong.message], ['NotAuthorizedException', 'Invalid session for the user.']);
+  assert.equal((await s.idp.send(new AdminGetUserCommand({ UserPoolId, Username: 'dan' }))).UserStatus, 'UNCONFIRMED');
+  const right = await s.idp.send(new ConfirmSignUpCommand({ ClientId, Username: 'dan', ConfirmationCode: code, Session: dan.Session }));
+  assert.ok((await withSession(ClientId, 'dan', right.Session)).AuthenticationResult?.IdToken);
+});
+
+test("ConfirmSignUp's Session does not sign in a user disabled since, nor where the pool no longer allows the code as a first factor", async () => {
+  const { UserPoolId, ClientId } = await signUpPool('ua-autosignin-gates');
+  const withSession = (USERNAME: string, Session: string | undefined) =>
+    s.idp.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME }, Session }));
+  const fay = await signUpAndConfirm(ClientId, 'fay', 'fay@example.com');
+  await s.idp.send(new AdminDisableUserCommand({ UserPoolId, Username: 'fay' }));
+  const disabled = await awsErrorOf(() => withSession('fay', fay.confirmed.Session));
+  assert.deepEqual([disabled.name, disabled.message], ['NotAuthorizedException', 'User is disabled.']);
+
+  const gus = await signUpAndConfirm(ClientId, 'gus', 'gus@example.com');
+  await s.idp.send(new UpdateUserPoolCommand({ UserPoolId, AutoVerifiedAttributes: ['email'], Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'SMS_OTP'] } } }));
+  const notAllowed = await awsErrorOf(() => withSession('gus', gus.confirmed.Session));
+  assert.deepEqual([notAllowed.name, notAllowed.message], ['NotAuthorizedException', 'Invalid session for the user, session is expired.']);
+});
+
+test('SignUp without a password needs passwordless sign-in in the pool and the client and an automatically verified attribute of a permitted code', async () => {
+  const { UserPoolId, ClientId } = await signUpPool('ua-signup-rules');
+  const signUp = (client: string, Username: string, attributes: Record<string, string>, Password?: string) =>
+    s.idp.send(
+      new SignUpCommand({ ClientId: client, Username, Password, UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })) }),
+    );
+  const needsAttribute = ['InvalidParameterException', 'A password is required unless the user provides an email address that the user pool verifies automatically.'];
+  const nullPassword = ['InvalidParameterException', "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null"];
+  const refused = async (what: Promise<unknown>, expected: string[], Username: string, pool = UserPoolId) => {
+    const e = await awsErrorOf(() => what);
+    assert.deepEqual([e.name, e.message], expected, Username);
+    const gone = await awsErrorOf(() => s.idp.send(new AdminGetUserCommand({ UserPoolId: pool, Username })));
+    assert.equal(gone.name, 'UserNotFoundException', `${Username} was not created`);
+  };
+  // No attribute at all, or only one the pool does not permit a code for (SMS_OTP is not allowed here).
+  await refused(signUp(ClientId, 'noattr', {}), needsAttribute, 'noattr');
+  await refused(signUp(ClientId, 'phoneonly', { phone_number: '+15555550177' }), needsAttribute, 'phoneonly');
+  // A pool that does not verify email automatically.
+  const unverified = (
+    await s.idp.send(new CreateUserPoolCommand({ PoolName: 'ua-signup-noverify', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } }))
+  ).UserPool!.Id!;
+  const unverifiedClient = (
+    await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: unverified, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_AUTH'] }))
+  ).UserPoolClient!.ClientId!;
+  await refused(signUp(unverifiedClient, 'nov', { email: 'nov@example.com' }), needsAttribute, 'nov', unverified);
+  // A client without ALLOW_USER_AUTH: passwordless sign-in is not active there.
+  const srpClient = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'srp', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] })))
+    .UserPoolClient!.ClientId!;
+  await refused(signUp(srpClient, 'srpuser', { email: 'srpuser@example.com' }), nullPassword, 'srpuser');
+  // With a password, none of this applies.
+  assert.equal((await signUp(srpClient, 'withpw', {}, PW)).UserConfirmed, false);
 });

@@ -11,7 +11,7 @@ import {
   UserNotFoundException,
 } from '../errors.ts';
 import { isEmail, isPhoneNumber } from './attributes.ts';
-import { clientNotFound } from './clients.ts';
+import { clientNotFound, effectiveAuthFlows } from './clients.ts';
 import { getPool, poolSettings } from './pools.ts';
 import { isCaseInsensitive } from './usernames.ts';
 import { userNotFound } from './users.ts';
@@ -149,3 +149,34 @@ export async function confirmUser(
   if (!out) throw userNotFound();
   return out;
 }
+
+/**
+ * Whether a SignUp makes a user without a password, or refuses it. Cognito requires a password unless (developer
+ * guide, "Signing up and confirming user accounts", Passwords at sign-up): passwordless sign-in is active in the pool
+ * (SignInPolicy.AllowedFirstAuthFactors EMAIL_OTP or SMS_OTP) and the app client (ALLOW_USER_AUTH); the user gives the
+ * attribute of a one-time code the pool permits (email for EMAIL_OTP, phone_number for SMS_OTP); the pool verifies
+ * that attribute automatically (AutoVerifiedAttributes); and the request has no Password. (The SignUp reference also
+ * allows "a blank value", but the service model's PasswordType pattern refuses one at the edge, as it did before.)
+ * `attributes`: the new user's, the username's implied one included.
+ */
+export function signsUpWithoutPassword(pool: PoolRecord, client: ClientRecord, password: string | undefined, attributes: Record<string, string>): boolean {
+  if (password !== undefined) return false;
+  const s = poolSettings(pool);
+  const first = s.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? [];
+  const factors = effectiveAuthFlows(client.settings).includes('ALLOW_USER_AUTH') ? first.filter((f) => f === 'EMAIL_OTP' || f === 'SMS_OTP') : [];
+  if (!factors.length) {
+    // The model's wording for a missing required member, as SignUp answered before passwordless sign-up.
+    throw new InvalidParameterException("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
+  }
+  const auto = s.AutoVerifiedAttributes ?? [];
+  const usable = factors.some((f) => {
+    const attribute = f === 'EMAIL_OTP' ? 'email' : 'phone_number';
+    return Boolean(attributes[attribute]) && (auto as string[]).includes(attribute);
+  });
+  if (!usable) throw new InvalidParameterException(MSG_PASSWORDLESS_NEEDS_ATTRIBUTE(factors));
+  return true;
+}
+
+/** ours: Cognito's wording for a passwordless sign-up without the attribute of a permitted one-time code is not documented. */
+export const MSG_PASSWORDLESS_NEEDS_ATTRIBUTE = (factors: readonly string[]) =>
+  `A password is required unless the user provides ${factors.map((f) => (f === 'EMAIL_OTP' ? 'an email address' : 'a phone number')).join(' or ')} that the user pool verifies automatically.`;

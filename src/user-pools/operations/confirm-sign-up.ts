@@ -9,6 +9,7 @@ import { runPostConfirmation } from '../triggers/post-confirmation.ts';
 import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from '../shapes.ts';
 import { checkSecretHash, secretHashNames } from '../domain/secret-hash.ts';
 import { hidesUsers } from '../domain/clients.ts';
+import { checkSignUpSession, confirmedSession } from '../sign-in/sign-up-session.ts';
 
 export default defineOperation<ConfirmSignUpRequest, ConfirmSignUpResponse>({
   service: 'cognito-idp',
@@ -22,6 +23,7 @@ export default defineOperation<ConfirmSignUpRequest, ConfirmSignUpResponse>({
     if (!user) throw hidesUsers(client) ? new CodeMismatchException(MSG_CODE_MISMATCH) : unknownUserForClient();
     await rateLimit(deps, 'confirmSignUp', pool.id, user.username);
     if (user.status !== 'UNCONFIRMED') throw cannotConfirm(user.status);
+    checkSignUpSession(deps, { pool, client }, input.Session, user);
 
     const code = { poolId: pool.id, username: user.username, purpose: SIGNUP_PURPOSE };
     const record = await verifyCode(deps, { ...code, code: input.ConfirmationCode });
@@ -35,6 +37,8 @@ export default defineOperation<ConfirmSignUpRequest, ConfirmSignUpResponse>({
     const confirmed = await confirmUser(deps, pool, user, verified);
     // Cognito confirms, then tells the PostConfirmation function; its failure fails the call, the user stays confirmed.
     await runPostConfirmation(deps, pool, confirmed, 'PostConfirmation_ConfirmSignUp', callerOf(ctx, client.id), input.ClientMetadata);
-    return {};
+    // The code stands as the first factor of one USER_AUTH sign-in with this Session (sign-in/sign-up-session.ts).
+    const medium = attr === 'phone_number' ? 'SMS' : 'EMAIL';
+    return { Session: confirmedSession(deps, { pool, client }, confirmed, medium) };
   },
 });

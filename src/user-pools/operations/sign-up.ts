@@ -1,19 +1,19 @@
 // SignUp: a new UNCONFIRMED user through a public app client; a confirmation code goes to an auto-verified attribute.
 import { defineOperation } from '../../protocol/operation.ts';
 import type { UserRecord } from '../../storage/records.ts';
-import { InvalidParameterException, NotAuthorizedException } from '../errors.ts';
+import { NotAuthorizedException } from '../errors.ts';
 import { newUserAttributes } from '../domain/attributes.ts';
 import { CODE_TTL_MS, issueCode, SIGNUP_PURPOSE } from '../domain/codes.ts';
 import { codeDeliveryDetails, deliveryFailure, sendVerificationCode, verificationTarget } from '../domain/messages.ts';
 import { checkPasswordPolicy, newCredentials } from '../domain/passwords.ts';
 import { poolSettings } from '../domain/pools.ts';
-import { checkUsernameAttributeFree, claimAlias, publicClient, signUpName, usernameExists } from '../domain/sign-up.ts';
+import { checkUsernameAttributeFree, claimAlias, publicClient, signsUpWithoutPassword, signUpName, usernameExists } from '../domain/sign-up.ts';
 import { callerOf } from '../triggers/common.ts';
 import { preSignUpFor } from '../triggers/pre-sign-up.ts';
 import { usernameKey } from '../domain/usernames.ts';
 import type { SignUpRequest, SignUpResponse } from '../shapes.ts';
 import { checkSecretHash } from '../domain/secret-hash.ts';
-import { poolFirstFactors } from '../sign-in/flows/user-auth.ts';
+import { signUpSession } from '../sign-in/sign-up-session.ts';
 
 export default defineOperation<SignUpRequest, SignUpResponse>({
   service: 'cognito-idp',
@@ -26,15 +26,14 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
     // Reported wording for pools where only administrators create users.
     if (poolSettings(pool).AdminCreateUserConfig?.AllowAdminCreateUserOnly)
       throw new NotAuthorizedException('SignUp is not permitted for this user pool');
-    // Password is optional only for passwordless sign-up, in a pool that allows a one-time code as first factor
-    // (SignInPolicy.AllowedFirstAuthFactors EMAIL_OTP or SMS_OTP); elsewhere answer as the older model did.
-    const passwordless = input.Password === undefined;
-    if (passwordless && !poolFirstFactors(pool).some((f) => f === 'EMAIL_OTP' || f === 'SMS_OTP'))
-      throw new InvalidParameterException("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
     const sub = random.uuid();
     const name = signUpName(pool, input.Username, sub);
     const given = newUserAttributes(pool, client, { given: input.UserAttributes, implied: name.implied });
-    if (input.Password !== undefined) checkPasswordPolicy(pool, input.Password);
+    // A password is required, except for passwordless sign-up where the pool, the client and the user's attributes
+    // allow it (domain/sign-up.ts signsUpWithoutPassword).
+    const passwordless = signsUpWithoutPassword(pool, client, input.Password, given);
+    const password = passwordless ? undefined : input.Password!;
+    if (password !== undefined) checkPasswordPolicy(pool, password);
     await checkUsernameAttributeFree(deps, pool, name.implied);
     const key = usernameKey(pool, name.username);
     if (await store.users.get(pool.id, key)) throw usernameExists(); // before spending a password hash on it
@@ -53,7 +52,7 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
       status: confirmed ? 'CONFIRMED' : 'UNCONFIRMED',
       enabled: true,
       attributes,
-      credentialsSealed: input.Password === undefined ? null : await newCredentials(deps, pool, name.username, input.Password),
+      credentialsSealed: password === undefined ? null : await newCredentials(deps, pool, name.username, password),
       mfa: {},
       passwordSetAt: passwordless ? null : now,
       createdAt: now,
@@ -84,6 +83,7 @@ export default defineOperation<SignUpRequest, SignUpResponse>({
     // Like AdminCreateUser (aws/aws-sdk#438), the user stays when the code could not be sent: ResendConfirmationCode
     // sends another.
     if (sent.error) throw deliveryFailure(target);
-    return { UserConfirmed: false, CodeDeliveryDetails: codeDeliveryDetails(target), UserSub: sub };
+    // The Session names the new user for ConfirmSignUp, whose own Session signs them in (sign-in/sign-up-session.ts).
+    return { UserConfirmed: false, CodeDeliveryDetails: codeDeliveryDetails(target), UserSub: sub, Session: signUpSession(deps, { pool, client }, user) };
   },
 });

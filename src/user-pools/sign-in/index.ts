@@ -28,6 +28,8 @@ export { adminAuthContext, publicAuthContext, type AuthContext, type AuthOutput 
 
 export interface InitiateInput {
   AuthFlow: string;
+  /** USER_AUTH: the Session of ConfirmSignUp (sign-up-session.ts). */
+  Session?: string;
   AuthParameters?: Record<string, string>;
   ClientMetadata?: Record<string, string>;
 }

@@ -13,6 +13,8 @@ import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../d
 import type { RespondInput } from './index.ts';
 import { customMessageTemplates, type MessageTrigger } from '../triggers/custom-message.ts';
 import { customSender, invokeCustomSender } from '../triggers/custom-sender.ts';
+import { deliverAfterAnswer } from '../domain/recovery.ts';
+import type { DeliveryResult } from '../../runtime/delivery.ts';
 import { metadataFor, MSG, param, publicAuthContext, type AuthContext, type AuthDeps, type AuthOutput, type ChallengeName } from './context.ts';
 import { openState, sealNewState, sealState, sessionValidityMs, type SealedState } from './session-state.ts';
 import { assertUserMaySignIn, completeSignIn, userByInternalName } from './steps.ts';
@@ -77,8 +79,16 @@ export async function askFactor(
   device?: string,
   enrol = false,
   as: ChallengeName = factor,
+  afterAnswer = false,
 ): Promise<AuthOutput> {
-  const { sealed: Session, nonce } = sealNewState(deps, ctx, { username: user.username, given, challenge: as, ...(device ? { device } : {}), ...(enrol ? { enrol } : {}) });
+  const { sealed: Session, nonce } = sealNewState(deps, ctx, {
+    username: user.username,
+    given,
+    challenge: as,
+    ...(device ? { device } : {}),
+    ...(enrol ? { enrol } : {}),
+    ...(afterAnswer ? { code: 'sent' as const } : {}),
+  });
   if (factor === 'SOFTWARE_TOKEN_MFA') {
     const name = userMfa(user).totp?.friendlyName;
     return { ChallengeName: factor, Session, ChallengeParameters: { ...(name ? { FRIENDLY_DEVICE_NAME: name } : {}), USER_ID_FOR_SRP: user.username } };
@@ -86,6 +96,33 @@ export async function askFactor(
   const medium = factor === 'SMS_MFA' ? 'SMS' : 'EMAIL';
   const to = factor === 'SMS_MFA' ? user.attributes.phone_number : user.attributes.email;
   if (!to) throw new InvalidParameterException(MSG_NO_DELIVERY(factor)); // mfaChallengeFor never asks this
+  const send = () => sendCode(deps, ctx, user, factor, medium, to, nonce);
+  // `afterAnswer` (a one-time code as first factor, users hidden): the code is stored and sent after the answer has
+  // gone, so that the answer costs what a simulated one does (no code, nothing sent) and its time does not tell them
+  // apart; a failure is logged.
+  if (afterAnswer) deliverAfterAnswer(deps, send, { operation: 'USER_AUTH', poolId: ctx.pool.id, channel: medium });
+  else await send();
+  return {
+    ChallengeName: as,
+    Session,
+    ChallengeParameters: {
+      CODE_DELIVERY_DELIVERY_MEDIUM: medium,
+      CODE_DELIVERY_DESTINATION: maskDestination(medium, to),
+      ...(factor === 'SMS_MFA' ? { USER_ID_FOR_SRP: user.username } : {}),
+    },
+  };
+}
+
+/** Stores a new code of `factor` for this sign-in (valid as long as the session) and sends it to `to`. */
+async function sendCode(
+  deps: AuthDeps,
+  ctx: AuthContext,
+  user: UserRecord,
+  factor: 'SMS_MFA' | 'EMAIL_OTP',
+  medium: 'SMS' | 'EMAIL',
+  to: string,
+  nonce: string,
+): Promise<DeliveryResult> {
   // The code belongs to this session alone (codes.ts SIGN_IN_CODE_PREFIX): another sign-in started for the user, by
   // them or by anyone who knows their name, gets a code of its own and leaves this one working.
   const code = await issueCode(deps, { poolId: ctx.pool.id, username: user.username, purpose: signInCodePurpose(nonce), ttlMs: sessionValidityMs(ctx.client) });
@@ -101,15 +138,7 @@ export async function askFactor(
   // InitiateAuth and RespondToAuthChallenge declare no delivery error: the challenge stands (the message stays in
   // the outbox until the code expires) and the failure is logged.
   if ('error' in result && result.error) deps.logger.warn('MFA code not delivered', { poolId: ctx.pool.id, channel: medium, error: result.error });
-  return {
-    ChallengeName: as,
-    Session,
-    ChallengeParameters: {
-      CODE_DELIVERY_DELIVERY_MEDIUM: medium,
-      CODE_DELIVERY_DESTINATION: maskDestination(medium, to),
-      ...(factor === 'SMS_MFA' ? { USER_ID_FOR_SRP: user.username } : {}),
-    },
-  };
+  return result;
 }
 
 /** The code's message, in the pool's texts (or its CustomMessage function's), through the delivery port. */
@@ -155,7 +184,7 @@ export async function openMfaSession(
   responses?: Record<string, string>,
 ): Promise<{ s: SealedState; user: UserRecord }> {
   const s = openState(deps, ctx, session, challenge, MSG.sessionExpired);
-  if (s.simulated) return answerSimulatedCode(deps, ctx, s, responses);
+  if (s.code === 'none') return answerSimulatedCode(deps, ctx, s, responses);
   const user = await userByInternalName(deps, ctx.pool, s.username);
   if (!user) throw new NotAuthorizedException(MSG.sessionExpired);
   if (responses) {

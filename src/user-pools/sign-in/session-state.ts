@@ -20,7 +20,7 @@ export interface SealedState {
   username: string;
   /** The name the client signed in with. */
   given: string;
-  challenge: ChallengeName;
+  challenge: StateKind;
   expiresAt: number;
   nonce: string;
   /**
@@ -38,11 +38,28 @@ export interface SealedState {
   mfaSetup?: 'associated' | 'verified';
   /** EMAIL_OTP asked for an MFA_SETUP answered with EMAIL: the factor is turned on for the user once its code is right. */
   enrol?: boolean;
-  /** USER_AUTH EMAIL_OTP / SMS_OTP simulated for a name nobody has (users hidden): no code was sent, none is right. */
-  simulated?: boolean;
+  /**
+   * USER_AUTH EMAIL_OTP / SMS_OTP with users hidden: 'sent' when a code went to the user, 'none' when the challenge is
+   * simulated (a name nobody has, or a user who may not sign in or lacks the factor): no code was sent, none is
+   * right. One width either way, so that the Session's length does not tell them apart.
+   */
+  code?: 'sent' | 'none';
   /** DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, and the MFA challenges before it: the device key the sign-in proves. */
   device?: string;
+  /** SIGN_UP / SIGN_UP_CONFIRMED (sign-up-session.ts): the user's sub, so that a user made again under the name is not them. */
+  sub?: string;
+  /** SIGN_UP_CONFIRMED: how the confirmation code went (EMAIL or SMS), the one-time code factor it stands for. */
+  medium?: 'EMAIL' | 'SMS';
 }
+
+/**
+ * What a sealed state is for: a challenge to answer, or the Session of SignUp (SIGN_UP, for ConfirmSignUp) and of
+ * ConfirmSignUp (SIGN_UP_CONFIRMED, for InitiateAuth USER_AUTH), which are no challenge.
+ */
+export type StateKind = ChallengeName | 'SIGN_UP' | 'SIGN_UP_CONFIRMED';
+
+/** What sealing and opening a state needs of a request: its pool and app client. */
+type StateScope = Pick<AuthContext, 'pool' | 'client'>;
 
 export type NewState = Omit<SealedState, 't' | 'poolId' | 'clientId' | 'expiresAt' | 'nonce'>;
 
@@ -52,12 +69,12 @@ export function sessionValidityMs(client: ClientRecord): number {
   return minutes * 60_000;
 }
 
-export function sealState(deps: AuthDeps, ctx: AuthContext, s: NewState): string {
+export function sealState(deps: AuthDeps, ctx: StateScope, s: NewState): string {
   return sealNewState(deps, ctx, s).sealed;
 }
 
 /** sealState, also answering the new state's nonce (for what is kept server-side under it). */
-export function sealNewState(deps: AuthDeps, ctx: AuthContext, s: NewState): { sealed: string; nonce: string } {
+export function sealNewState(deps: AuthDeps, ctx: StateScope, s: NewState): { sealed: string; nonce: string } {
   const state: SealedState = {
     t: 'cognate-auth',
     poolId: ctx.pool.id,
@@ -70,7 +87,14 @@ export function sealNewState(deps: AuthDeps, ctx: AuthContext, s: NewState): { s
 }
 
 /** Opens a sealed state for `challenge` of this pool and client; `invalid` is the message for anything not ours. */
-export function openState(deps: AuthDeps, ctx: AuthContext, sealed: string | undefined, challenge: ChallengeName, invalid: string): SealedState {
+export function openState(deps: AuthDeps, ctx: StateScope, sealed: string | undefined, challenge: StateKind, invalid: string): SealedState {
+  const s = openUnexpired(deps, ctx, sealed, challenge, invalid);
+  if (s.expiresAt <= deps.clock.now()) throw new NotAuthorizedException(MSG.sessionExpired);
+  return s;
+}
+
+/** openState without the expiry: the state is ours and for `challenge` of this pool and client, however old. */
+export function openUnexpired(deps: AuthDeps, ctx: StateScope, sealed: string | undefined, challenge: StateKind, invalid: string): SealedState {
   let s: SealedState;
   try {
     s = JSON.parse(deps.secrets.decryptString(sealed ?? ''));
@@ -79,7 +103,6 @@ export function openState(deps: AuthDeps, ctx: AuthContext, sealed: string | und
   }
   if (s?.t !== 'cognate-auth' || s.poolId !== ctx.pool.id || s.clientId !== ctx.client.id || s.challenge !== challenge)
     throw new NotAuthorizedException(invalid);
-  if (s.expiresAt <= deps.clock.now()) throw new NotAuthorizedException(MSG.sessionExpired);
   return s;
 }
 

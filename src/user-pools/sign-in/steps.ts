@@ -31,6 +31,11 @@ export function assertUserMaySignIn(user: UserRecord): void {
   if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException(MSG.resetRequired);
 }
 
+/** Whether the status gates let the user through (assertUserMaySignIn would not throw). */
+export function userMaySignIn(user: UserRecord): boolean {
+  return user.enabled && user.status !== 'UNCONFIRMED' && user.status !== 'RESET_REQUIRED';
+}
+
 /** PreventUserExistenceErrors ENABLED: nothing may tell an existing user from an unknown one before the password. */
 export function hidesUsersIn(ctx: AuthContext): boolean {
   return hidesUsers(ctx.client);

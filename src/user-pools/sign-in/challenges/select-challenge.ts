@@ -7,9 +7,9 @@ import type { RespondInput } from '../index.ts';
 import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '../context.ts';
 import { consumeMfaSession } from '../mfa.ts';
 import { openState } from '../session-state.ts';
-import { askOtp, poolFirstFactors, simulatedOtp, userFirstFactors } from '../flows/user-auth.ts';
+import { askOtp, otpOrSimulated, poolFirstFactors, userFirstFactors } from '../flows/user-auth.ts';
 import { checkSrpA, passwordVerifierChallenge } from '../flows/user-srp.ts';
-import { afterPrimaryFactor, checkPrimaryFactor, passwordMatches, statusGate, unknownUser, userByInternalName } from '../steps.ts';
+import { afterPrimaryFactor, checkPrimaryFactor, hidesUsersIn, passwordMatches, statusGate, unknownUser, userByInternalName } from '../steps.ts';
 
 export async function selectChallengeAnswer(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
   const r = input.ChallengeResponses ?? {};
@@ -21,7 +21,9 @@ export async function selectChallengeAnswer(deps: AuthDeps, ctx: AuthContext, in
   const names = secretHashNames(s.given, user);
   if (!names.includes(name)) throw new NotAuthorizedException(MSG.sessionExpired);
   checkSecretHash(deps, ctx.client, r.SECRET_HASH, names);
-  const offered = user ? userFirstFactors(deps, ctx.pool, user) : poolFirstFactors(ctx.pool);
+  // Users hidden: every name was offered every factor the pool allows (flows/user-auth.ts).
+  const hides = hidesUsersIn(ctx);
+  const offered = user && !hides ? userFirstFactors(deps, ctx.pool, user) : poolFirstFactors(ctx.pool);
   if (!(offered as string[]).includes(answer)) throw new InvalidParameterException(`The challenge ${answer} is not available for this user.`); // ours
   // Password answers must carry their parameter before the session is used.
   const password = answer === 'PASSWORD' ? param(r, 'PASSWORD') : undefined;
@@ -34,7 +36,8 @@ export async function selectChallengeAnswer(deps: AuthDeps, ctx: AuthContext, in
     return afterPrimaryFactor(deps, ctx, user, s.given, attempt);
   }
   if (A !== undefined) return passwordVerifierChallenge(deps, ctx, user, s.given, A);
-  if (!user) return simulatedOtp(deps, ctx, s.given, answer as 'EMAIL_OTP' | 'SMS_OTP'); // users hidden (user-auth.ts)
+  if (hides) return otpOrSimulated(deps, ctx, user, s.given, answer as 'EMAIL_OTP' | 'SMS_OTP'); // user-auth.ts
+  if (!user) throw new NotAuthorizedException(MSG.sessionExpired); // (not reached: LEGACY offers no choice to nobody)
   statusGate(deps, user);
   return askOtp(deps, ctx, user, s.given, answer as 'EMAIL_OTP' | 'SMS_OTP');
 }

@@ -17,9 +17,10 @@ import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput, type Chal
 import { askFactor } from '../mfa.ts';
 import { sealState } from '../session-state.ts';
 import { simulatedDestination, simulatedUserId } from '../simulation.ts';
-import { hidesUsersIn, preAuthentication, statusGate } from '../steps.ts';
+import { hidesUsersIn, preAuthentication, statusGate, userMaySignIn } from '../steps.ts';
 import { userPasswordAuth } from './user-password.ts';
 import { userSrpAuth } from './user-srp.ts';
+import { signInWithConfirmedSession, takesConfirmedSession } from '../sign-up-session.ts';
 
 export type FirstFactor = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP';
 
@@ -63,32 +64,38 @@ export function userAuthFactors(deps: Pick<AuthDeps, 'secrets'>, pool: PoolRecor
   };
 }
 
-export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>): Promise<AuthOutput> {
+export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<string, string>, input?: { Session?: string }): Promise<AuthOutput> {
   const name = param(params, 'USERNAME');
   const preferred = params.PREFERRED_CHALLENGE;
   requireSecretHashPresent(deps, ctx.client, params.SECRET_HASH);
   const user = await findUserBySignInName(deps, ctx.pool, name);
   checkSecretHash(deps, ctx.client, params.SECRET_HASH, secretHashNames(name, user));
+  // ConfirmSignUp's Session: the confirmation code was the first factor (sign-up-session.ts).
+  if (input?.Session !== undefined && takesConfirmedSession(ctx)) return signInWithConfirmedSession(deps, ctx, name, user, input.Session);
   const allowed = poolFirstFactors(ctx.pool);
-  // The password flows know how to answer for a name nobody has (migration, hidden users): they take it from here.
-  if (preferred === 'PASSWORD' && allowed.includes('PASSWORD') && (!user || userFirstFactors(deps, ctx.pool, user).includes('PASSWORD'))) {
+  const hides = hidesUsersIn(ctx);
+  // The password flows know how to answer for a name nobody has (migration, hidden users) and for a user without a
+  // password (hidden users: a dummy check, then "Incorrect username or password."): they take it from here.
+  if (preferred === 'PASSWORD' && allowed.includes('PASSWORD') && (!user || hides || userFirstFactors(deps, ctx.pool, user).includes('PASSWORD'))) {
     return userPasswordAuth(deps, ctx, params);
   }
-  if (preferred === 'PASSWORD_SRP' && allowed.includes('PASSWORD_SRP') && (!user || userFirstFactors(deps, ctx.pool, user).includes('PASSWORD_SRP'))) {
+  if (preferred === 'PASSWORD_SRP' && allowed.includes('PASSWORD_SRP') && (!user || hides || userFirstFactors(deps, ctx.pool, user).includes('PASSWORD_SRP'))) {
     return userSrpAuth(deps, ctx, params);
   }
-  if (!user && !hidesUsersIn(ctx)) {
+  if (!user && !hides) {
     deps.metrics.signInFailure('unknown_user');
     throw new UserNotFoundException(MSG.userNotFound);
   }
   await preAuthentication(deps, ctx, user, name);
-  if (!user) {
-    // Hidden users: a name nobody has is offered every first factor the pool allows (as a user with a password, an
-    // email and a phone number is), and a code it asks for is simulated (Cognito: "a random choice from the challenge
-    // types allowed by the user pool"), so that the answer does not tell it from a user.
-    if ((preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') && allowed.includes(preferred)) return simulatedOtp(deps, ctx, name, preferred);
-    return selectChallenge(deps, ctx, name, name, allowed);
+  if (hides) {
+    // Hidden users: every name — nobody's, a user's who may not sign in (disabled, UNCONFIRMED, RESET_REQUIRED) or
+    // lacks the factor, or a user's who may — is offered every first factor the pool allows (Cognito: "a random
+    // choice from the challenge types allowed by the user pool"); a code asked for goes out after the answer
+    // (askOtp) or is simulated (no code, every code wrong), so neither the answer nor its time tells them apart.
+    if ((preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') && allowed.includes(preferred)) return otpOrSimulated(deps, ctx, user, name, preferred);
+    return selectChallenge(deps, ctx, user?.username ?? name, name, allowed);
   }
+  if (!user) throw new UserNotFoundException(MSG.userNotFound); // (not reached: LEGACY refused it above)
   statusGate(deps, user);
   const usable = userFirstFactors(deps, ctx.pool, user);
   if ((preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') && usable.includes(preferred)) return askOtp(deps, ctx, user, name, preferred);
@@ -96,9 +103,25 @@ export async function userAuth(deps: AuthDeps, ctx: AuthContext, params: Record<
   return selectChallenge(deps, ctx, user.username, name, usable);
 }
 
-/** EMAIL_OTP / SMS_OTP as first factor: the code is sent (as the MFA codes are), answered with EMAIL_OTP_CODE / SMS_OTP_CODE. */
+/**
+ * EMAIL_OTP / SMS_OTP as first factor: the code is sent (as the MFA codes are), answered with EMAIL_OTP_CODE /
+ * SMS_OTP_CODE. With users hidden it is stored and sent after the answer (mfa.ts askFactor).
+ */
 export function askOtp(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, factor: 'EMAIL_OTP' | 'SMS_OTP'): Promise<AuthOutput> {
-  return factor === 'EMAIL_OTP' ? askFactor(deps, ctx, user, given, 'EMAIL_OTP') : askFactor(deps, ctx, user, given, 'SMS_MFA', undefined, false, 'SMS_OTP');
+  const afterAnswer = hidesUsersIn(ctx);
+  return factor === 'EMAIL_OTP'
+    ? askFactor(deps, ctx, user, given, 'EMAIL_OTP', undefined, false, 'EMAIL_OTP', afterAnswer)
+    : askFactor(deps, ctx, user, given, 'SMS_MFA', undefined, false, 'SMS_OTP', afterAnswer);
+}
+
+/**
+ * Users hidden: a one-time code first factor for `name` — sent to the user when they may sign in and have the
+ * attribute, else simulated exactly as for a name nobody has (simulatedOtp), so a disabled, unconfirmed or
+ * unreachable user is not told apart by the challenge, its destination or the answer to a code.
+ */
+export function otpOrSimulated(deps: AuthDeps, ctx: AuthContext, user: UserRecord | null, name: string, factor: 'EMAIL_OTP' | 'SMS_OTP'): Promise<AuthOutput> {
+  if (user && userMaySignIn(user) && userFirstFactors(deps, ctx.pool, user).includes(factor)) return askOtp(deps, ctx, user, name, factor);
+  return simulatedOtp(deps, ctx, name, factor);
 }
 
 /**
@@ -109,7 +132,7 @@ export async function simulatedOtp(deps: AuthDeps, ctx: AuthContext, name: strin
   const medium = factor === 'EMAIL_OTP' ? 'EMAIL' : 'SMS';
   return {
     ChallengeName: factor,
-    Session: sealState(deps, ctx, { username: name, given: name, challenge: factor, simulated: true }),
+    Session: sealState(deps, ctx, { username: name, given: name, challenge: factor, code: 'none' }),
     ChallengeParameters: {
       CODE_DELIVERY_DELIVERY_MEDIUM: medium,
       CODE_DELIVERY_DESTINATION: await simulatedDestination(deps, ctx.pool, name, medium),
