@@ -10,6 +10,7 @@ import { memoryLogger } from '../../src/runtime/logger.ts';
 import { cryptoRandom } from '../../src/runtime/random.ts';
 import { secretBox } from '../../src/runtime/secrets.ts';
 import { openSqliteStore } from '../../src/storage/sqlite/index.ts';
+import { testRsaKeyPair } from './rsa-keys.ts';
 
 /** Defaults for tests: every setting at its default, overridden by `over`. */
 export function testConfig(over: Partial<Config> = {}): Config {
@@ -34,7 +35,8 @@ export async function makeTestDeps(
   const secrets = over.secrets ?? secretBox(randomBytes(32));
   const admin = over.admin ?? { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
   const clock = over.clock ?? systemClock;
-  const random = over.random ?? cryptoRandom;
+  // User pools' RSA signing keys from a stock of distinct ones instead of generated (test/support/rsa-keys.ts).
+  const random = { ...(over.random ?? cryptoRandom), rsaKeyPair: testRsaKeyPair };
   const logger = memoryLogger();
   const hashing = over.hashing ?? argon2Hasher(undefined, TEST_ARGON2_PARAMETERS);
   return assembleDeps({ config, store, clock, random, logger, secrets, admin }, { ...over, hashing });
