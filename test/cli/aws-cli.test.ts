@@ -1,27 +1,12 @@
 // The AWS CLI (botocore: its own SigV4 signer and JSON parser) against a real server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { noAwsCli, runAws } from '../support/aws-cli.ts';
 import { startTestServer } from '../support/server.ts';
 import { keyPair, metadata } from '../support/saml-idp.ts';
 
-const exec = promisify(execFile);
-
-/**
- * The aws CLI's own executable. Under pyenv, `aws` on the PATH is a shim (a shell script that runs pyenv to pick a
- * Python before the CLI starts), which costs about a second per call; the executable it would run is asked once.
- */
-function awsExecutable(): string | undefined {
-  const pyenv = spawnSync('pyenv', ['which', 'aws'], { encoding: 'utf8' });
-  const found = pyenv.status === 0 ? pyenv.stdout.trim() : '';
-  if (found && spawnSync(found, ['--version']).status === 0) return found;
-  return spawnSync('aws', ['--version']).status === 0 ? 'aws' : undefined;
-}
-const awsCli = awsExecutable();
-const hasAws = awsCli !== undefined;
-/** Runs the aws CLI (killed, failing the call, if it has not finished within a minute). */
-const run = (args: string[], o: { env: NodeJS.ProcessEnv }) => exec(awsCli ?? 'aws', args, { ...o, timeout: 60_000 });
+const run = runAws;
+const hasAws = noAwsCli === false;
 
 test('aws cognito-idp: create, list and describe pools, clients and domains; errors come back by name', { skip: hasAws ? false : 'the aws CLI is not installed' }, async () => {
   const s = await startTestServer();
