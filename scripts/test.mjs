@@ -14,32 +14,9 @@ function find(dir, out = []) {
   return out;
 }
 
-// The files that take longest (measured, each alone and under the suite's load) start first, so that two runners
-// never leave one of them working alone on a long file at the end; the rest follow in name order.
-const SLOW_FIRST = [
-  'test/server/contract.test.ts',
-  'test/cli/usage.test.ts',
-  'test/readme/readme.test.ts',
-  'test/cli/aws-cli.test.ts',
-  'test/server/refusals.test.ts',
-  'test/cli/compiled-start.test.ts',
-  'test/fuzz/edge.test.ts',
-  'test/cli/admin-create-user.test.ts',
-  'test/server/workers.test.ts',
-  'test/clients/amplify-mfa.test.ts',
-  'test/sdk/custom-auth.test.ts',
-  'test/server/metrics.test.ts',
-  'src/user-pools/sign-in/sign-in.test.ts',
-];
-const rank = (f) => {
-  const i = SLOW_FIRST.indexOf(f.split('\\').join('/'));
-  return i === -1 ? SLOW_FIRST.length : i;
-};
-
 const filters = process.argv.slice(2);
 let files = [...find('src'), ...find('test')].sort();
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
-files.sort((a, b) => rank(a) - rank(b)); // stable: name order within the rest
 
 if (!filters.length && !process.env.COGNATE_SKIP_TYPECHECK) {
   const tc = spawnSync('npx', ['tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
