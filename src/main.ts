@@ -2,7 +2,7 @@
 import { loadConfig, ConfigError } from './config/load.ts';
 import { runCommand } from './cli/index.ts';
 import { MasterKeyError } from './runtime/secrets.ts';
-import { StartupError } from './cli/serve.ts';
+import { StartupError } from './cli/startup-refusal.ts';
 
 try {
   const { config, args, extra } = loadConfig(process.argv.slice(2));

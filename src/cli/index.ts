@@ -1,12 +1,10 @@
 // argv → command: serve (default), migrate, rotate-keys, identity-key rotate, outbox, help. Commands are thin callers of the store and domain.
+// Each command loads what it runs when it runs: help, --version and a refused flag answer without loading the
+// server, the stores and their drivers.
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.ts';
-import { makeDeps, openStore } from '../deps.ts';
-import { serve, startRefusal } from './serve.ts';
-import { rotateKeys } from './rotate-keys.ts';
-import { rotateIdentityKey } from '../identity-pools/openid.ts';
+import { startRefusal } from './startup-refusal.ts';
 import { COMMANDS, commandUsage, unknownCommand, unknownFlag, usage } from './usage.ts';
-import { outboxCommand, OutboxCommandError } from './outbox.ts';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,10 +33,13 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
     return 0;
   }
   switch (cmd) {
-    case 'serve':
+    case 'serve': {
+      const { serve } = await import('./serve.ts');
       await serve(config);
       return undefined;
+    }
     case 'migrate': {
+      const { openStore } = await import('../deps.ts');
       let applied: number[];
       try {
         const store = await openStore(config);
@@ -57,6 +58,7 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
         process.stderr.write(`cognate: rotate-keys needs --pool-id POOL_ID\n${commandUsage('rotate-keys')}\n`);
         return 2;
       }
+      const [{ makeDeps }, { rotateKeys }] = await Promise.all([import('../deps.ts'), import('./rotate-keys.ts')]);
       const { deps } = await makeDeps(config).catch((e: unknown) => Promise.reject(startRefusal(e, config)));
       try {
         const kids = await rotateKeys(deps, poolId, { revoke: revoke !== undefined });
@@ -80,6 +82,7 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
         process.stderr.write(`cognate: identity-key needs a subcommand: rotate\n${commandUsage('identity-key')}\n`);
         return 2;
       }
+      const [{ makeDeps }, { rotateIdentityKey }] = await Promise.all([import('../deps.ts'), import('../identity-pools/openid.ts')]);
       const { deps } = await makeDeps(config).catch((e: unknown) => Promise.reject(startRefusal(e, config)));
       try {
         const r = await rotateIdentityKey(deps, { revoke: revoke !== undefined });
@@ -94,7 +97,8 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
         await deps.store.close();
       }
     }
-    case 'outbox':
+    case 'outbox': {
+      const { outboxCommand, OutboxCommandError } = await import('./outbox.ts');
       try {
         return await outboxCommand(config, extra, (s) => process.stdout.write(s));
       } catch (e) {
@@ -102,6 +106,7 @@ export async function runCommand(config: Config, args: string[], extra: Record<s
         process.stderr.write(`cognate: ${e.message}\n`);
         return 1;
       }
+    }
     case 'help':
     default:
       process.stdout.write(`${usage()}\n`);

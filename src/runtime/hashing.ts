@@ -3,7 +3,10 @@ import { Algorithm, hash as argonHash, verify as argonVerify } from '@node-rs/ar
 import { availableParallelism } from 'node:os';
 
 /** argon2id as OWASP recommends (19 MiB, t=2, p=1); @node-rs/argon2 runs it off the event loop. */
-const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_PARAMETERS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+/** The cost of an argon2id hash: memory in KiB, passes, lanes. */
+export type Argon2Parameters = { memoryCost: number; timeCost: number; parallelism: number };
 
 export interface PasswordHasher {
   /** An argon2id PHC string for `password`. */
@@ -21,7 +24,8 @@ export interface PasswordHasher {
  * cores (each is 19 MiB of memory-bound work), which lengthens every one of them and leaves none for the event
  * loop's own work.
  */
-export function argon2Hasher(slots = Math.max(1, availableParallelism())): PasswordHasher {
+export function argon2Hasher(slots = Math.max(1, availableParallelism()), parameters: Argon2Parameters = ARGON2_PARAMETERS): PasswordHasher {
+  const options = { algorithm: Algorithm.Argon2id, ...parameters } as const;
   let busy = 0;
   const queue: (() => void)[] = [];
   async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
@@ -37,7 +41,7 @@ export function argon2Hasher(slots = Math.max(1, availableParallelism())): Passw
   }
   let dummyHash: Promise<string> | undefined;
   const hasher: PasswordHasher = {
-    hash: (password) => withSlot(() => argonHash(password, ARGON2)),
+    hash: (password) => withSlot(() => argonHash(password, options)),
     async verify(hash, password) {
       try {
         return await withSlot(() => argonVerify(hash, password));

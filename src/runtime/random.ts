@@ -1,5 +1,5 @@
 // The injected source of randomness: ids, secrets and codes come from here so tests can pin them.
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID, type KeyPairKeyObjectResult } from 'node:crypto';
 
 export interface Random {
   bytes(n: number): Buffer;
@@ -8,6 +8,8 @@ export interface Random {
   string(n: number, alphabet: string): string;
   /** Integer in [0, max). */
   int(max: number): number;
+  /** A new RSA key pair; when absent (production), node:crypto generates one. Tests give a cheaper source. */
+  rsaKeyPair?(modulusLength: number): Promise<KeyPairKeyObjectResult>;
 }
 
 export const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

@@ -14,7 +14,7 @@ export async function newSigningKey(
   poolId: string,
   use: KeyUse,
 ): Promise<SigningKeyRecord> {
-  const { publicKey, privateKey } = await genKeyPair('rsa', { modulusLength: 2048 });
+  const { publicKey, privateKey } = await (d.random.rsaKeyPair?.(2048) ?? genKeyPair('rsa', { modulusLength: 2048 }));
   const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
   return {

@@ -2,13 +2,11 @@
 // first sign-in (NEW_PASSWORD_REQUIRED) through the CLI too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { noAwsCli, runAws } from '../support/aws-cli.ts';
 import { startTestServer } from '../support/server.ts';
 import { readOutbox } from '../../src/runtime/delivery.ts';
 
-const run = promisify(execFile);
-const hasAws = spawnSync('aws', ['--version']).status === 0;
+const hasAws = noAwsCli === false;
 
 test('aws cognito-idp admin-create-user, admin-get-user, and the invited user signs in', { skip: hasAws ? false : 'the aws CLI is not installed' }, async () => {
   const s = await startTestServer();
@@ -20,7 +18,7 @@ test('aws cognito-idp admin-create-user, admin-get-user, and the invited user si
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
   };
-  const aws = async (...args: string[]) => JSON.parse((await run('aws', ['cognito-idp', ...args, '--endpoint-url', s.url, '--output', 'json'], { env })).stdout || '{}');
+  const aws = async (...args: string[]) => JSON.parse((await runAws(['cognito-idp', ...args, '--endpoint-url', s.url, '--output', 'json'], { env })).stdout || '{}');
   try {
     const poolId = (await aws('create-user-pool', '--pool-name', 'cli-users', '--alias-attributes', 'email')).UserPool.Id as string;
     const clientId = (await aws('create-user-pool-client', '--user-pool-id', poolId, '--client-name', 'app', '--explicit-auth-flows', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'))
@@ -73,14 +71,13 @@ test('aws cognito-idp admin-create-user, admin-get-user, and the invited user si
     assert.equal(done.AuthenticationResult.TokenType, 'Bearer');
     assert.equal((await aws('admin-get-user', '--user-pool-id', poolId, '--username', 'alice@example.com')).UserStatus, 'CONFIRMED');
 
-    const again = await run(
-      'aws',
+    const again = await runAws(
       ['cognito-idp', 'admin-create-user', '--user-pool-id', poolId, '--username', 'alice', '--message-action', 'SUPPRESS', '--endpoint-url', s.url],
       { env },
     ).catch((e) => e);
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /UsernameExistsException.*User account already exists/);
-    const missing = await run('aws', ['cognito-idp', 'admin-get-user', '--user-pool-id', poolId, '--username', 'nobody', '--endpoint-url', s.url], { env }).catch(
+    const missing = await runAws(['cognito-idp', 'admin-get-user', '--user-pool-id', poolId, '--username', 'nobody', '--endpoint-url', s.url], { env }).catch(
       (e) => e,
     );
     assert.match(missing.stderr, /UserNotFoundException.*User does not exist\./);

@@ -16,6 +16,7 @@ import { openSqliteStore } from '../../src/storage/sqlite/index.ts';
 import type { Store } from '../../src/storage/store.ts';
 import { readOutbox } from '../../src/runtime/delivery.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
+import { argon2Hasher } from '../../src/runtime/hashing.ts';
 import type { PoolRecord } from '../../src/storage/records.ts';
 import type { CreateUserPoolRequest } from '../../src/user-pools/shapes.ts';
 
@@ -56,7 +57,8 @@ const clock = new FixedClock(Date.now());
 before(async () => {
   const store = openSqliteStore(':memory:');
   await store.migrate();
-  s = await startTestServer({ clock, store: recording(store) }, { beforeListen: (app) => app.addHook('onSend', async () => void (answered = [...log])) });
+  // argon2id at the production cost (not the tests' cheap one): a dummy verify must cost what a real one does.
+  s = await startTestServer({ clock, store: recording(store), hashing: argon2Hasher() }, { beforeListen: (app) => app.addHook('onSend', async () => void (answered = [...log])) });
   // Every argon2id verify, with the parameters of the hash it checks against (a dummy's must be a real one's).
   const { verify } = s.deps.hashing;
   s.deps.hashing.verify = (hash, password) => {
