@@ -357,3 +357,63 @@ test('bad input is refused locally and changes nothing', async () => {
   const r = await d.synchronize();
   assert.deepEqual([r.pulled, r.conflicts], [['k'], 0]);
 });
+
+test('a push that lands after another device\'s push to other keys: the next sync still pulls that device\'s change, and its own echo is no conflict', async () => {
+  const a = await device();
+  const b = await device();
+  const db = await b.client.openOrCreateDataset('interleaved');
+  const service = new CognitoSyncClient({ region: s.deps.config.region, endpoint: a.link.url, credentials: credentials(), maxAttempts: 1 });
+  let interfere = true;
+  service.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'UpdateRecordsCommand' && interfere) {
+        interfere = false;
+        await db.put('from-b', 'b'); // lands between a's pull and a's push, on another key: no conflict
+        await db.synchronize();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'interleave' },
+  );
+  const conflicts: SyncConflict[] = [];
+  const racer = await device({ file: a.file, client: service, conflictHandler: (c) => (conflicts.push(c), 'remote') });
+  await a.client.close();
+  const da = await racer.client.openOrCreateDataset('interleaved');
+  await da.put('from-a', 'a');
+  const first = await da.synchronize();
+  assert.deepEqual(first.pushed, ['from-a']);
+  await da.put('from-a', 'a2'); // changed again: the echo of its own push that the next pull brings is no conflict
+  const second = await da.synchronize();
+  assert.deepEqual(second.pulled, ['from-b']);
+  assert.deepEqual(second.pushed, ['from-a']);
+  assert.deepEqual(conflicts, []);
+  assert.deepEqual(await da.getAll(), { 'from-a': 'a2', 'from-b': 'b' });
+  assert.deepEqual(await serverRecords('interleaved'), { 'from-a': 'a2', 'from-b': 'b' });
+  service.destroy();
+});
+
+test('a write made while its earlier value is being pushed stays queued, on top of the version the push made', async () => {
+  const a = await device();
+  const service = new CognitoSyncClient({ region: s.deps.config.region, endpoint: a.link.url, credentials: credentials(), maxAttempts: 1 });
+  let dataset: Awaited<ReturnType<SyncClient['openOrCreateDataset']>> | undefined;
+  service.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (context.commandName === 'UpdateRecordsCommand' && (await dataset!.get('k')) === 'first') await dataset!.put('k', 'second');
+      return out;
+    },
+    { step: 'initialize', name: 'write-during-push' },
+  );
+  const d = await device({ file: a.file, client: service });
+  await a.client.close();
+  dataset = await d.client.openOrCreateDataset('busy');
+  await dataset.put('k', 'first');
+  const first = await dataset.synchronize();
+  assert.deepEqual(first.pushed, []);
+  assert.equal(await dataset.get('k'), 'second');
+  assert.deepEqual(await dataset.pending(), ['k']);
+  const second = await dataset.synchronize();
+  assert.deepEqual([second.pushed, second.conflicts], [['k'], 0]);
+  assert.deepEqual(await serverRecords('busy'), { k: 'second' });
+  service.destroy();
+});
