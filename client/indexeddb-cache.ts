@@ -28,6 +28,7 @@ interface Tx {
   onerror: ((ev: unknown) => void) | null;
   onabort: ((ev: unknown) => void) | null;
   error: unknown;
+  abort(): void;
 }
 interface Db {
   transaction(stores: string[], mode: 'readonly' | 'readwrite'): Tx;
@@ -79,7 +80,19 @@ export class IndexedDbCache implements LocalCache {
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
     });
-    const result = await work(tx.objectStore('datasets'), tx.objectStore('records'));
+    let result: T;
+    try {
+      result = await work(tx.objectStore('datasets'), tx.objectStore('records'));
+    } catch (e) {
+      // a failed step undoes the steps before it (a request that threw did not abort the transaction by itself)
+      done.catch(() => undefined);
+      try {
+        tx.abort();
+      } catch {
+        // already finished or aborted
+      }
+      throw e;
+    }
     await done;
     return result;
   }
@@ -118,8 +131,13 @@ export class IndexedDbCache implements LocalCache {
     return this.tx('readwrite', async (d, r) => {
       // queue every write before awaiting any: a transaction stays open only while requests are pending
       const writes: Promise<unknown>[] = [];
-      if (meta) writes.push(request(d.put({ identityId, name: dataset, lastSyncCount: meta.lastSyncCount })));
-      for (const rec of records) writes.push(request(r.put({ ...rec, identityId, dataset })));
+      try {
+        if (meta) writes.push(request(d.put({ identityId, name: dataset, lastSyncCount: meta.lastSyncCount })));
+        for (const rec of records) writes.push(request(r.put({ ...rec, identityId, dataset })));
+      } catch (e) {
+        for (const w of writes) w.catch(() => undefined); // aborted with the transaction: the error is e
+        throw e;
+      }
       await Promise.all(writes);
     });
   }

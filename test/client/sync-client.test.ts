@@ -11,7 +11,8 @@ import { CognitoSyncClient, DeleteDatasetCommand, ListRecordsCommand, UpdateReco
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { SyncClient, isNetworkError, type SyncClientOptions, type SyncConflict, type SyncResult } from '../../client/index.ts';
+import { IDBFactory } from 'fake-indexeddb';
+import { IndexedDbCache, SyncClient, isNetworkError, type SyncClientOptions, type SyncConflict, type SyncResult } from '../../client/index.ts';
 import { SqliteCache } from '../../client/sqlite-cache.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
@@ -416,4 +417,27 @@ test('a write made while its earlier value is being pushed stays queued, on top 
   assert.deepEqual([second.pushed, second.conflicts], [['k'], 0]);
   assert.deepEqual(await serverRecords('busy'), { k: 'second' });
   service.destroy();
+});
+
+test('a browser device (IndexedDbCache, over fake-indexeddb) syncs with a Node device, and finds its data after a reload', async () => {
+  const factory = new IDBFactory();
+  const node = await device();
+  const browser = await device({ cache: new IndexedDbCache('app', factory) });
+  const dn = await node.client.openOrCreateDataset('prefs');
+  await dn.put('theme', 'dark');
+  await dn.synchronize();
+  const db = await browser.client.openOrCreateDataset('prefs');
+  await db.put('lang', 'fr');
+  const r = await db.synchronize();
+  assert.deepEqual([r.pulled, r.pushed], [['theme'], ['lang']]);
+  await db.put('font', 'serif'); // queued when the page closes
+  await browser.client.close();
+
+  const reloaded = await device({ cache: new IndexedDbCache('app', factory) });
+  const again = await reloaded.client.openOrCreateDataset('prefs');
+  assert.deepEqual(await again.getAll(), { font: 'serif', lang: 'fr', theme: 'dark' });
+  assert.deepEqual(await again.pending(), ['font']);
+  await again.synchronize();
+  await dn.synchronize();
+  assert.deepEqual(await dn.getAll(), { font: 'serif', lang: 'fr', theme: 'dark' });
 });
