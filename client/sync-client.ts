@@ -176,14 +176,18 @@ export class SyncClient {
     this.events?.addEventListener('online', this.onOnline);
   }
 
-  /** The identity id: given, or read once from the credentials (fromCognitoIdentityPool's carry it). */
+  /** The identity id: given, or read once from the credentials (fromCognitoIdentityPool's carry it). Reading it
+   * needs the network once, so a device that must start offline passes the identityId it saved. */
   identity(): Promise<string> {
     this.identityId ??= (async () => {
       const creds = await this.service.config.credentials();
       const id = (creds as { identityId?: string }).identityId;
       if (!id) throw new Error('SyncClient: no identityId given and the credentials carry none');
       return id;
-    })();
+    })().catch((e: unknown) => {
+      this.identityId = undefined; // offline now: ask again next time
+      throw e;
+    });
     return this.identityId;
   }
 

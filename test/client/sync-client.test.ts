@@ -441,3 +441,17 @@ test('a browser device (IndexedDbCache, over fake-indexeddb) syncs with a Node d
   await dn.synchronize();
   assert.deepEqual(await dn.getAll(), { font: 'serif', lang: 'fr', theme: 'dark' });
 });
+
+test('a device started offline without an identityId: opening fails until the network is back, then works', async () => {
+  const link = await Link.to(s.url);
+  const viaLink = fromCognitoIdentityPool({ identityPoolId: p.identityPoolId, logins: { [p.provider]: idToken }, clientConfig: { region: s.deps.config.region, endpoint: link.url, maxAttempts: 1 } });
+  link.down();
+  const d = await device({ credentials: viaLink });
+  const err = await d.client.openOrCreateDataset('late').then(() => undefined, (e: unknown) => e);
+  assert.ok(err && isNetworkError(err));
+  link.restore();
+  const dataset = await d.client.openOrCreateDataset('late');
+  await dataset.put('k', 'v');
+  assert.deepEqual((await dataset.synchronize()).pushed, ['k']);
+  await link.close();
+});
