@@ -11,28 +11,23 @@ import { build } from 'esbuild';
 import { IDBFactory } from 'fake-indexeddb';
 import { CognitoSyncClient, ListRecordsCommand } from '@aws-sdk/client-cognito-sync';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
-import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { systemClock } from '../../src/runtime/clock.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { setUpIdentityPool, type IdentityPoolSetup } from '../support/identity-pool.ts';
+import type { TestServer } from '../support/server.ts';
+import type { IdentityPoolSetup } from '../support/identity-pool.ts';
+import { startGuestSyncPool } from '../support/guest-sync-pool.ts';
 
 let s: TestServer;
 let p: IdentityPoolSetup;
+let close: () => Promise<void>;
 let code: string;
 const dir = mkdtempSync(join(tmpdir(), 'cognate-browser-bundle-'));
 
 before(async () => {
   const out = await build({ entryPoints: [new URL('../../client/index.ts', import.meta.url).pathname], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
   code = out.outputFiles[0]!.text;
-  s = await startTestServer({ clock: systemClock });
-  p = await setUpIdentityPool(s, 'browser', [], 'unused-Passw0rd!');
-  await p.iam.send(new PutRolePolicyCommand({ RoleName: p.unauthRole.name, PolicyName: 'sync',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cognito-sync:*'], Resource: '*' }] }) }));
+  ({ s, p, close } = await startGuestSyncPool('browser'));
 });
 after(async () => {
-  p.iam.destroy();
-  p.admin.destroy();
-  await s.close();
+  await close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -6,28 +6,23 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { systemClock } from '../../src/runtime/clock.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { setUpIdentityPool, type IdentityPoolSetup } from '../support/identity-pool.ts';
+import type { TestServer } from '../support/server.ts';
+import type { IdentityPoolSetup } from '../support/identity-pool.ts';
+import { startGuestSyncPool } from '../support/guest-sync-pool.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 let s: TestServer;
 let p: IdentityPoolSetup;
+let close: () => Promise<void>;
 
 before(async () => {
   const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
   const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.client.json'], { cwd: root, encoding: 'utf8' });
   assert.equal(built.status, 0, built.stdout + built.stderr);
-  s = await startTestServer({ clock: systemClock });
-  p = await setUpIdentityPool(s, 'example', [], 'unused-Passw0rd!');
-  await p.iam.send(new PutRolePolicyCommand({ RoleName: p.unauthRole.name, PolicyName: 'sync',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cognito-sync:*'], Resource: '*' }] }) }));
+  ({ s, p, close } = await startGuestSyncPool('example'));
 });
 after(async () => {
-  p.iam.destroy();
-  p.admin.destroy();
-  await s.close();
+  await close();
 });
 
 test('the two-devices example runs against Cognate and prints what the README says', async () => {
