@@ -113,9 +113,9 @@ export class Dataset {
   }
 
   /** Writes locally now; the change is queued for the next synchronize(). */
-  put(key: string, value: string): Promise<void> {
+  async put(key: string, value: string): Promise<void> {
     if (value.length > 1_048_575) throw new RangeError('a record value holds at most 1,048,575 characters');
-    return this.change(key, value);
+    await this.change(key, value);
   }
 
   remove(key: string): Promise<void> {
@@ -303,6 +303,7 @@ export class SyncClient {
     const cache = this.cache;
     const result: SyncResult = { datasetName: name, pulled: [], pushed: [], conflicts: 0, deletedRemotely: false, syncCount: 0 };
     const maxRetries = this.o.maxRetries ?? 3;
+    const pulled = new Set<string>(); // across retries, each key once
     for (let attempt = 0; ; attempt++) {
       const meta = (await cache.dataset(id, name)) ?? { name, lastSyncCount: 0 };
       const remote = await this.pull(id, name, meta.lastSyncCount);
@@ -330,7 +331,7 @@ export class SyncClient {
           const mine = local.get(theirs.key);
           if (!mine?.dirty) {
             changed.push(theirs);
-            result.pulled.push(theirs.key);
+            pulled.add(theirs.key);
             continue;
           }
           if (theirs.syncCount <= mine.syncCount) continue; // our change already stands on this version
@@ -352,7 +353,7 @@ export class SyncClient {
           }
           if (resolution === 'remote') {
             changed.push(theirs);
-            result.pulled.push(theirs.key);
+            pulled.add(theirs.key);
           } else if (resolution === 'local') changed.push({ ...mine, syncCount: theirs.syncCount });
           else changed.push({ ...mine, value: resolution.merged, syncCount: theirs.syncCount, deviceLastModified: this.now() });
         }
@@ -363,6 +364,7 @@ export class SyncClient {
         return [...local.values()].filter((r) => r.dirty && !(r.value === null && r.syncCount === 0));
       });
       result.syncCount = remote.DatasetSyncCount ?? 0;
+      result.pulled = [...pulled];
       if (!toPush.length) return result;
 
       const patches: RecordPatch[] = toPush.map((r) => ({

@@ -347,6 +347,7 @@ test('bad input is refused locally and changes nothing', async () => {
   const d = await a.client.openOrCreateDataset('strict');
   await assert.rejects(d.put('', 'x'), RangeError);
   await assert.rejects(d.put('k'.repeat(1025), 'x'), RangeError);
+  await assert.rejects(d.put('k', 'v'.repeat(1_048_576)), RangeError);
   assert.deepEqual(await d.pending(), []);
   // and a write through the SDK elsewhere is no conflict to a device with nothing pending
   const identityId = await a.client.identity();
