@@ -456,3 +456,34 @@ test('a device started offline without an identityId: opening fails until the ne
   assert.deepEqual((await dataset.synchronize()).pushed, ['k']);
   await link.close();
 });
+
+test('the answer to a push lost on the way back: the writes stay queued, and the next sync finds them applied, with no conflict to settle', async () => {
+  const a = await device();
+  const service = new CognitoSyncClient({ region: s.deps.config.region, endpoint: a.link.url, credentials: credentials(), maxAttempts: 1 });
+  let lose = true;
+  service.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (context.commandName === 'UpdateRecordsCommand' && lose) {
+        lose = false; // the server applied it; the connection dies before the answer is read
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
+      return out;
+    },
+    { step: 'initialize', name: 'lose-answer' },
+  );
+  const asked: SyncConflict[] = [];
+  const d = await device({ file: a.file, client: service, conflictHandler: (c) => (asked.push(c), 'local') });
+  await a.client.close();
+  const ds = await d.client.openOrCreateDataset('lost-answer');
+  await ds.put('k', 'v');
+  const err = await ds.synchronize().then(() => undefined, (e: unknown) => e);
+  assert.ok(err && isNetworkError(err));
+  assert.deepEqual(await ds.pending(), ['k']);
+  const r = await ds.synchronize();
+  assert.deepEqual([r.pulled, r.pushed, r.conflicts, r.syncCount], [['k'], [], 1, 1]);
+  assert.deepEqual(asked, []);
+  assert.deepEqual(await ds.pending(), []);
+  assert.deepEqual(await serverRecords('lost-answer'), { k: 'v' });
+  service.destroy();
+});
