@@ -26,6 +26,7 @@ let dir: string;
 let idToken: string;
 const PW = 'Passw0rd!';
 const open: { client: SyncClient; link: Link }[] = [];
+const services: CognitoSyncClient[] = [];
 let files = 0;
 
 before(async () => {
@@ -42,6 +43,7 @@ after(async () => {
     await d.client.close().catch(() => undefined);
     await d.link.close();
   }
+  for (const c of services) c.destroy();
   p.iam.destroy();
   p.admin.destroy();
   await s.close();
@@ -68,6 +70,18 @@ async function device(o: Partial<SyncClientOptions> & { file?: string } = {}) {
   });
   open.push({ client, link });
   return { client, link, file };
+}
+
+/** A service client (the real SDK) whose UpdateRecords calls run through `around`, to time other events against a
+ * push: before it is sent, or after the server applied it. */
+function aroundUpdates(around: (send: () => Promise<unknown>) => Promise<unknown>): CognitoSyncClient {
+  const service = new CognitoSyncClient({ region: s.deps.config.region, endpoint: s.url, credentials: credentials(), maxAttempts: 1 });
+  service.middlewareStack.add(
+    (next, context) => (args) => (context.commandName === 'UpdateRecordsCommand' ? (around(() => next(args)) as ReturnType<typeof next>) : next(args)),
+    { step: 'initialize', name: 'around-updates' },
+  );
+  services.push(service);
+  return service;
 }
 
 /** The server's view of alice's dataset, read with the SDK directly (not through the client under test). */
@@ -209,30 +223,23 @@ test('another device pushing between the pull and the push: ResourceConflictExce
   await db.synchronize();
 
   // just before a's UpdateRecords goes out, b changes the same key on the server (through the real SDK middleware)
-  const service = new CognitoSyncClient({ region: s.deps.config.region, endpoint: a.link.url, credentials: credentials(), maxAttempts: 1 });
   const updates: string[] = [];
   let interfere = true;
-  service.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'UpdateRecordsCommand') {
-        if (interfere) {
-          interfere = false;
-          await db.put('k', 'from-b');
-          await db.synchronize();
-        }
-        try {
-          const out = await next(args);
-          updates.push('ok');
-          return out;
-        } catch (e) {
-          updates.push((e as Error).name);
-          throw e;
-        }
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'interfere' },
-  );
+  const service = aroundUpdates(async (send) => {
+    if (interfere) {
+      interfere = false;
+      await db.put('k', 'from-b');
+      await db.synchronize();
+    }
+    try {
+      const out = await send();
+      updates.push('ok');
+      return out;
+    } catch (e) {
+      updates.push((e as Error).name);
+      throw e;
+    }
+  });
   const racer = await device({ file: a.file, client: service, conflictHandler: (c) => ({ merged: `${c.remote.value}|${c.local.value}` }) });
   await a.client.close();
   const dr = await racer.client.openOrCreateDataset('race');
@@ -253,7 +260,6 @@ test('another device pushing between the pull and the push: ResourceConflictExce
   assert.equal(e.name, 'ResourceConflictException');
   assert.match(e.message, /^Current SyncCount for: k is: \d+ not: \d+$/);
   assert.deepEqual(await dn.pending(), ['k']);
-  service.destroy();
 });
 
 test('a restarted device reads its cache back, queued writes included, and pushes them', async () => {
@@ -361,25 +367,19 @@ test('bad input is refused locally and changes nothing', async () => {
 });
 
 test('a push that lands after another device\'s push to other keys: the next sync still pulls that device\'s change, and its own echo is no conflict', async () => {
-  const a = await device();
   const b = await device();
   const db = await b.client.openOrCreateDataset('interleaved');
-  const service = new CognitoSyncClient({ region: s.deps.config.region, endpoint: a.link.url, credentials: credentials(), maxAttempts: 1 });
   let interfere = true;
-  service.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'UpdateRecordsCommand' && interfere) {
-        interfere = false;
-        await db.put('from-b', 'b'); // lands between a's pull and a's push, on another key: no conflict
-        await db.synchronize();
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'interleave' },
-  );
+  const service = aroundUpdates(async (send) => {
+    if (interfere) {
+      interfere = false;
+      await db.put('from-b', 'b'); // lands between a's pull and a's push, on another key: no conflict
+      await db.synchronize();
+    }
+    return send();
+  });
   const conflicts: SyncConflict[] = [];
-  const racer = await device({ file: a.file, client: service, conflictHandler: (c) => (conflicts.push(c), 'remote') });
-  await a.client.close();
+  const racer = await device({ client: service, conflictHandler: (c) => (conflicts.push(c), 'remote') });
   const da = await racer.client.openOrCreateDataset('interleaved');
   await da.put('from-a', 'a');
   const first = await da.synchronize();
@@ -391,23 +391,16 @@ test('a push that lands after another device\'s push to other keys: the next syn
   assert.deepEqual(conflicts, []);
   assert.deepEqual(await da.getAll(), { 'from-a': 'a2', 'from-b': 'b' });
   assert.deepEqual(await serverRecords('interleaved'), { 'from-a': 'a2', 'from-b': 'b' });
-  service.destroy();
 });
 
 test('a write made while its earlier value is being pushed stays queued, on top of the version the push made', async () => {
-  const a = await device();
-  const service = new CognitoSyncClient({ region: s.deps.config.region, endpoint: a.link.url, credentials: credentials(), maxAttempts: 1 });
   let dataset: Awaited<ReturnType<SyncClient['openOrCreateDataset']>> | undefined;
-  service.middlewareStack.add(
-    (next, context) => async (args) => {
-      const out = await next(args);
-      if (context.commandName === 'UpdateRecordsCommand' && (await dataset!.get('k')) === 'first') await dataset!.put('k', 'second');
-      return out;
-    },
-    { step: 'initialize', name: 'write-during-push' },
-  );
-  const d = await device({ file: a.file, client: service });
-  await a.client.close();
+  const service = aroundUpdates(async (send) => {
+    const out = await send();
+    if ((await dataset!.get('k')) === 'first') await dataset!.put('k', 'second');
+    return out;
+  });
+  const d = await device({ client: service });
   dataset = await d.client.openOrCreateDataset('busy');
   await dataset.put('k', 'first');
   const first = await dataset.synchronize();
@@ -417,7 +410,6 @@ test('a write made while its earlier value is being pushed stays queued, on top 
   const second = await dataset.synchronize();
   assert.deepEqual([second.pushed, second.conflicts], [['k'], 0]);
   assert.deepEqual(await serverRecords('busy'), { k: 'second' });
-  service.destroy();
 });
 
 test('a browser device (IndexedDbCache, over fake-indexeddb) syncs with a Node device, and finds its data after a reload', async () => {
@@ -458,23 +450,17 @@ test('a device started offline without an identityId: opening fails until the ne
 });
 
 test('the answer to a push lost on the way back: the writes stay queued, and the next sync finds them applied, with no conflict to settle', async () => {
-  const a = await device();
-  const service = new CognitoSyncClient({ region: s.deps.config.region, endpoint: a.link.url, credentials: credentials(), maxAttempts: 1 });
   let lose = true;
-  service.middlewareStack.add(
-    (next, context) => async (args) => {
-      const out = await next(args);
-      if (context.commandName === 'UpdateRecordsCommand' && lose) {
-        lose = false; // the server applied it; the connection dies before the answer is read
-        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-      }
-      return out;
-    },
-    { step: 'initialize', name: 'lose-answer' },
-  );
+  const service = aroundUpdates(async (send) => {
+    const out = await send();
+    if (lose) {
+      lose = false; // the server applied it; the connection dies before the answer is read
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    }
+    return out;
+  });
   const asked: SyncConflict[] = [];
-  const d = await device({ file: a.file, client: service, conflictHandler: (c) => (asked.push(c), 'local') });
-  await a.client.close();
+  const d = await device({ client: service, conflictHandler: (c) => (asked.push(c), 'local') });
   const ds = await d.client.openOrCreateDataset('lost-answer');
   await ds.put('k', 'v');
   const err = await ds.synchronize().then(() => undefined, (e: unknown) => e);
@@ -485,5 +471,4 @@ test('the answer to a push lost on the way back: the writes stay queued, and the
   assert.deepEqual(asked, []);
   assert.deepEqual(await ds.pending(), []);
   assert.deepEqual(await serverRecords('lost-answer'), { k: 'v' });
-  service.destroy();
 });
