@@ -536,6 +536,24 @@ describe('MFA ON: a verified authenticator turned off is still asked for', () =>
   });
 });
 
+describe('MFA ON without TOTP in the pool: MFA_SETUP cannot be passed with an authenticator the pool does not ask for', () => {
+  test('AssociateSoftwareToken with the MFA_SETUP Session of an SMS-only pool is refused, and no tokens follow', async () => {
+    const pool = await newPool('mfa-on-sms-only', {
+      MfaConfiguration: 'ON',
+      SmsMfaConfiguration: { SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns' } },
+    });
+    await newUser(pool.id, 'nophone');
+    const first = await signIn(pool.ClientId, 'nophone');
+    assert.equal(first.ChallengeName, 'MFA_SETUP');
+    assert.deepEqual(first.ChallengeParameters, { MFAS_CAN_SETUP: '["SMS_MFA"]' });
+    // TOTP enrolled here would end the sign-in with tokens and never be asked again (the pool does not offer it).
+    const assoc = await awsErrorOf(() => s.idp.send(new AssociateSoftwareTokenCommand({ Session: first.Session })));
+    assert.equal(assoc.name, 'InvalidParameterException');
+    const stored = await s.deps.store.users.get(pool.id, 'nophone');
+    assert.equal((stored!.mfa as { totpPending?: unknown } | undefined)?.totpPending, undefined);
+  });
+});
+
 describe('AdminDeleteSoftwareToken and AdminGetUserAuthFactors', () => {
   test('a lost phone: the TOTP factor and its preference go, email MFA stays; MFA ON with TOTP only asks MFA_SETUP again', async () => {
     const pool = await newPool('mfa-delete-totp', {

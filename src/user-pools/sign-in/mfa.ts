@@ -291,7 +291,18 @@ export async function openSetupSession(deps: AuthDeps, session: string): Promise
   if (typeof clientId !== 'string') throw new NotAuthorizedException(MSG.sessionExpired);
   const ctx = await publicAuthContext(deps, clientId);
   const { s, user } = await openMfaSession(deps, ctx, session, 'MFA_SETUP');
+  // Only a factor the pool offers may be enrolled to pass MFA_SETUP: a TOTP authenticator in a pool without it would
+  // end the sign-in with tokens and never be asked for again (MFA ON bypassed by anyone with the password).
+  assertTotpOffered(ctx);
   return { ctx, s, user };
+}
+
+/** Wording ours: Cognito's answer to a TOTP enrolment in a pool without software token MFA is not documented. */
+export const MSG_TOTP_NOT_OFFERED = 'Software token MFA is not enabled for this user pool.';
+
+/** TOTP enrolment through an MFA_SETUP Session needs a pool that offers software token MFA. */
+export function assertTotpOffered(ctx: Pick<AuthContext, 'pool'>): void {
+  if (!poolFactors(ctx.pool).includes('SOFTWARE_TOKEN_MFA')) throw new InvalidParameterException(MSG_TOTP_NOT_OFFERED);
 }
 
 /** The next MFA_SETUP Session, after a step of the TOTP enrolment. */
