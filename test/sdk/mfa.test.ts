@@ -516,6 +516,44 @@ describe('MFA_SETUP answered with EMAIL', () => {
   });
 });
 
+describe('MFA ON: a verified authenticator turned off is still asked for', () => {
+  test('SetUserMFAPreference turning TOTP off does not open MFA_SETUP to anyone with the password', async () => {
+    const pool = await newPool('mfa-on-turned-off', { MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } });
+    await newUser(pool.id, 'vic');
+    const first = await signIn(pool.ClientId, 'vic');
+    assert.equal(first.ChallengeName, 'MFA_SETUP');
+    const assoc = await s.idp.send(new AssociateSoftwareTokenCommand({ Session: first.Session }));
+    const verified = await s.idp.send(new VerifySoftwareTokenCommand({ Session: assoc.Session, UserCode: totpCode(assoc.SecretCode!) }));
+    const done = await respond(pool.ClientId, 'MFA_SETUP', verified.Session, { USERNAME: 'vic' });
+    // The user (or a thief of one access token) turns TOTP off: the pool requires MFA, so this cannot drop the factor.
+    await s.idp.send(new SetUserMFAPreferenceCommand({ AccessToken: done.AuthenticationResult!.AccessToken!, SoftwareTokenMfaSettings: { Enabled: false } }));
+    // Someone who knows only the password must still answer the victim's authenticator, not enrol one of their own.
+    const next = await signIn(pool.ClientId, 'vic');
+    assert.equal(next.ChallengeName, 'SOFTWARE_TOKEN_MFA');
+    nextStep();
+    const ok = await respond(pool.ClientId, 'SOFTWARE_TOKEN_MFA', next.Session, { USERNAME: 'vic', SOFTWARE_TOKEN_MFA_CODE: totpCode(assoc.SecretCode!) });
+    assert.ok(ok.AuthenticationResult?.AccessToken);
+  });
+});
+
+describe('MFA ON without TOTP in the pool: MFA_SETUP cannot be passed with an authenticator the pool does not ask for', () => {
+  test('AssociateSoftwareToken with the MFA_SETUP Session of an SMS-only pool is refused, and no tokens follow', async () => {
+    const pool = await newPool('mfa-on-sms-only', {
+      MfaConfiguration: 'ON',
+      SmsMfaConfiguration: { SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns' } },
+    });
+    await newUser(pool.id, 'nophone');
+    const first = await signIn(pool.ClientId, 'nophone');
+    assert.equal(first.ChallengeName, 'MFA_SETUP');
+    assert.deepEqual(first.ChallengeParameters, { MFAS_CAN_SETUP: '["SMS_MFA"]' });
+    // TOTP enrolled here would end the sign-in with tokens and never be asked again (the pool does not offer it).
+    const assoc = await awsErrorOf(() => s.idp.send(new AssociateSoftwareTokenCommand({ Session: first.Session })));
+    assert.equal(assoc.name, 'InvalidParameterException');
+    const stored = await s.deps.store.users.get(pool.id, 'nophone');
+    assert.equal((stored!.mfa as { totpPending?: unknown } | undefined)?.totpPending, undefined);
+  });
+});
+
 describe('AdminDeleteSoftwareToken and AdminGetUserAuthFactors', () => {
   test('a lost phone: the TOTP factor and its preference go, email MFA stays; MFA ON with TOTP only asks MFA_SETUP again', async () => {
     const pool = await newPool('mfa-delete-totp', {

@@ -7,7 +7,7 @@ import { issueCode, MAX_CODE_ATTEMPTS, signInCodePurpose, verifyCode, useCode } 
 import { beginPasswordAttempt, beginUnknownNameAttempt } from '../domain/lockout.ts';
 import { signInNameKey } from '../domain/users.ts';
 import { fillTemplate, maskDestination } from '../domain/messages.ts';
-import { MSG_NO_DELIVERY, poolFactors, updateUserMfa, usableFactors, userMfa, withFactor, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
+import { MSG_NO_DELIVERY, poolFactors, updateUserMfa, usableFactors, userCanUse, userMfa, withFactor, type MfaFactor, mfaCodeMismatch } from '../domain/mfa.ts';
 import { poolSettings } from '../domain/pools.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../domain/secret-hash.ts';
 import type { RespondInput } from './index.ts';
@@ -29,7 +29,8 @@ export const DEFAULT_EMAIL_AUTH_MESSAGE = 'Your authentication code is {####}. '
 /**
  * The MFA challenge a sign-in owes after its primary factor, or null when none is due:
  * - OFF: none. OPTIONAL: only for a user who turned a factor on.
- * - ON and the user has no usable factor: MFA_SETUP when the pool offers TOTP (MFAS_CAN_SETUP lists the pool's
+ * - ON and the user has no usable factor: TOTP when they have a verified authenticator the pool offers (turned off
+ *   or not); else MFA_SETUP when the pool offers TOTP (MFAS_CAN_SETUP lists the pool's
  *   factors); else SMS to the user's phone number, else email, when the pool offers them (inferred: required MFA
  *   with SMS has always sent codes to phone_number); else MFA_SETUP (the user must add a phone number or email).
  * - One usable factor, or a preferred one: that factor's challenge. Several without a preference: SELECT_MFA_TYPE.
@@ -41,6 +42,10 @@ export async function mfaChallengeFor(deps: AuthDeps, ctx: AuthContext, user: Us
   if (!usable.length) {
     if (mode !== 'ON') return null;
     const offered = poolFactors(ctx.pool);
+    // A verified authenticator the user turned off (SetUserMFAPreference) is still theirs and still asked for: under
+    // required MFA turning a factor off drops nothing (Cognito answers 200 and keeps asking), and MFA_SETUP here would
+    // let anyone with the password enrol an authenticator of their own over it. AdminDeleteSoftwareToken removes it.
+    if (offered.includes('SOFTWARE_TOKEN_MFA') && userCanUse(user, 'SOFTWARE_TOKEN_MFA')) return askFactor(deps, ctx, user, given, 'SOFTWARE_TOKEN_MFA', device);
     if (offered.includes('SOFTWARE_TOKEN_MFA')) return mfaSetupChallenge(deps, ctx, user, given, device);
     if (offered.includes('SMS_MFA') && user.attributes.phone_number) return askFactor(deps, ctx, user, given, 'SMS_MFA', device);
     if (offered.includes('EMAIL_OTP') && user.attributes.email) return askFactor(deps, ctx, user, given, 'EMAIL_OTP', device);
@@ -286,7 +291,18 @@ export async function openSetupSession(deps: AuthDeps, session: string): Promise
   if (typeof clientId !== 'string') throw new NotAuthorizedException(MSG.sessionExpired);
   const ctx = await publicAuthContext(deps, clientId);
   const { s, user } = await openMfaSession(deps, ctx, session, 'MFA_SETUP');
+  // Only a factor the pool offers may be enrolled to pass MFA_SETUP: a TOTP authenticator in a pool without it would
+  // end the sign-in with tokens and never be asked for again (MFA ON bypassed by anyone with the password).
+  assertTotpOffered(ctx);
   return { ctx, s, user };
+}
+
+/** Wording ours: Cognito's answer to a TOTP enrolment in a pool without software token MFA is not documented. */
+export const MSG_TOTP_NOT_OFFERED = 'Software token MFA is not enabled for this user pool.';
+
+/** TOTP enrolment through an MFA_SETUP Session needs a pool that offers software token MFA. */
+export function assertTotpOffered(ctx: Pick<AuthContext, 'pool'>): void {
+  if (!poolFactors(ctx.pool).includes('SOFTWARE_TOKEN_MFA')) throw new InvalidParameterException(MSG_TOTP_NOT_OFFERED);
 }
 
 /** The next MFA_SETUP Session, after a step of the TOTP enrolment. */

@@ -12,7 +12,7 @@
 import { InvalidParameterException } from '../../errors.ts';
 import type { AuthContext, AuthDeps, AuthOutput } from '../context.ts';
 import type { RespondInput } from '../index.ts';
-import { askFactor, consumeMfaSession, openMfaSession } from '../mfa.ts';
+import { askFactor, assertTotpOffered, consumeMfaSession, openMfaSession } from '../mfa.ts';
 import { poolFactors } from '../../domain/mfa.ts';
 import { completeSignIn } from '../steps.ts';
 import { deviceSrpChallenge } from './device-srp.ts';
@@ -38,6 +38,7 @@ export async function mfaSetup(deps: AuthDeps, ctx: AuthContext, input: RespondI
     return askFactor(deps, ctx, user, s.given, 'EMAIL_OTP', s.device, true);
   }
   if (s.mfaSetup !== 'verified') throw new InvalidParameterException(MSG_SETUP_INCOMPLETE);
+  assertTotpOffered(ctx); // the pool may have stopped offering TOTP since the enrolment
   await consumeMfaSession(deps, s);
   if (s.device !== undefined && r.DEVICE_KEY === s.device) return deviceSrpChallenge(deps, ctx, user, s.given, s.device);
   return completeSignIn(deps, ctx, user, 'TokenGeneration_Authentication');
