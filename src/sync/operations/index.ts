@@ -8,14 +8,20 @@ import listDatasets from './list-datasets.ts';
 import listRecords from './list-records.ts';
 import { describeIdentityPoolUsage, listIdentityPoolUsage } from './pool-usage.ts';
 import updateRecords from './update-records.ts';
+import { getCognitoEvents, setCognitoEvents } from './cognito-events.ts';
+import { getIdentityPoolConfiguration, setIdentityPoolConfiguration } from './pool-configuration.ts';
 
 export const syncOperations: Operation[] = [
   deleteDataset,
   describeDataset,
   describeIdentityPoolUsage,
   describeIdentityUsage,
+  getCognitoEvents,
+  getIdentityPoolConfiguration,
   listDatasets,
   listIdentityPoolUsage,
   listRecords,
+  setCognitoEvents,
+  setIdentityPoolConfiguration,
   updateRecords,
 ];
