@@ -4,6 +4,7 @@ import { defineOperation } from '../../protocol/operation.ts';
 import { requireIdentityAccess } from '../access.ts';
 import { identityOfPool, updateRecords } from '../datasets.ts';
 import { checkSyncSessionToken } from '../session-token.ts';
+import { applySyncTrigger } from '../sync-trigger.ts';
 import type { UpdateRecordsRequest, UpdateRecordsResponse } from '../shapes.ts';
 
 export default defineOperation<UpdateRecordsRequest, UpdateRecordsResponse>({
@@ -11,8 +12,10 @@ export default defineOperation<UpdateRecordsRequest, UpdateRecordsResponse>({
   name: 'UpdateRecords',
   async handle(input, deps, ctx) {
     requireIdentityAccess(ctx, input.IdentityPoolId, input.IdentityId);
-    checkSyncSessionToken(deps, input.SyncSessionToken, { poolId: input.IdentityPoolId, identityId: input.IdentityId, dataset: input.DatasetName });
+    const target = { poolId: input.IdentityPoolId, identityId: input.IdentityId, dataset: input.DatasetName };
+    checkSyncSessionToken(deps, input.SyncSessionToken, target);
     await identityOfPool(deps, input.IdentityPoolId, input.IdentityId);
-    return { Records: await updateRecords(deps, input.IdentityPoolId, input.IdentityId, input.DatasetName, input.RecordPatches ?? []) };
+    const patches = await applySyncTrigger(deps, ctx, target, input.RecordPatches ?? []);
+    return { Records: await updateRecords(deps, input.IdentityPoolId, input.IdentityId, input.DatasetName, patches) };
   },
 });
