@@ -1,5 +1,5 @@
 // The cognito-sync operations Cognate serves. One line per operation; keep alphabetical. Not served yet (answered
-// UnsupportedOperationException by the edge): the events, push, streams and bulk-publish operations.
+// UnsupportedOperationException by the edge): the push and bulk-publish operations.
 import type { Operation } from '../../protocol/operation.ts';
 import deleteDataset from './delete-dataset.ts';
 import describeDataset from './describe-dataset.ts';

@@ -5,6 +5,7 @@ import { requireIdentityAccess } from '../access.ts';
 import { identityOfPool, updateRecords } from '../datasets.ts';
 import { checkSyncSessionToken } from '../session-token.ts';
 import { applySyncTrigger } from '../sync-trigger.ts';
+import { publishAfterCommit, streamRecord } from '../streams.ts';
 import type { UpdateRecordsRequest, UpdateRecordsResponse } from '../shapes.ts';
 
 export default defineOperation<UpdateRecordsRequest, UpdateRecordsResponse>({
@@ -16,6 +17,9 @@ export default defineOperation<UpdateRecordsRequest, UpdateRecordsResponse>({
     checkSyncSessionToken(deps, input.SyncSessionToken, target);
     await identityOfPool(deps, input.IdentityPoolId, input.IdentityId);
     const patches = await applySyncTrigger(deps, ctx, target, input.RecordPatches ?? []);
-    return { Records: await updateRecords(deps, input.IdentityPoolId, input.IdentityId, input.DatasetName, patches) };
+    const records = await updateRecords(deps, input.IdentityPoolId, input.IdentityId, input.DatasetName, patches);
+    // Cognito Streams, after the commit: every record written carries the dataset's new sync count and time
+    if (records[0]) publishAfterCommit(deps, streamRecord(target, records, { syncCount: records[0].SyncCount!, modifiedAt: Math.round(records[0].LastModifiedDate! * 1000) }));
+    return { Records: records };
   },
 });

@@ -1,0 +1,162 @@
+// Cognito Streams with the real @aws-sdk/client-cognito-sync, published to the real NATS JetStream and Redis this
+// machine runs (127.0.0.1:4222, 127.0.0.1:6379) and to a webhook: each successful UpdateRecords (and DeleteDataset)
+// of a pool whose stream is ENABLED arrives as Cognito's Kinesis record; nothing arrives while DISABLED. On SQLite
+// and, with COGNATE_TEST_DATABASE_URL, PostgreSQL.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from 'nats';
+import { Redis } from 'ioredis';
+import {
+  CognitoSyncClient,
+  DeleteDatasetCommand,
+  ListRecordsCommand,
+  SetIdentityPoolConfigurationCommand,
+  UpdateRecordsCommand,
+  type RecordPatch,
+} from '@aws-sdk/client-cognito-sync';
+import { GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { systemClock } from '../../src/runtime/clock.ts';
+import type { TestServer } from '../support/server.ts';
+import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
+import { setUpIdentityPool, type IdentityPoolSetup } from '../support/identity-pool.ts';
+
+const run = `${process.pid}-${Date.now()}`;
+const SUBJECT = `cognate.test.sync.${process.pid}.${Date.now()}`;
+const JS_STREAM = `COGNATE_TEST_${process.pid}_${Date.now()}`;
+const REDIS_KEY = `cognate-test-sync-${run}`;
+const ROLE = 'arn:aws:iam::123456789012:role/CognitoStreams';
+
+let s: TestServer;
+let p: IdentityPoolSetup;
+let admin: CognitoSyncClient;
+let nc: NatsConnection;
+let redis: Redis;
+let hook: Server;
+const hooked: any[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'cognate-streams-'));
+
+before(async () => {
+  nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+  await (await nc.jetstreamManager()).streams.add({ name: JS_STREAM, subjects: [SUBJECT] });
+  redis = new Redis('redis://127.0.0.1:6379');
+  hook = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      hooked.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const streamsFile = join(dir, 'streams.json');
+  writeFileSync(
+    streamsFile,
+    JSON.stringify({
+      'to-nats': { nats: { url: 'nats://127.0.0.1:4222', subject: SUBJECT } },
+      'to-redis': { redis: { url: 'redis://127.0.0.1:6379', key: REDIS_KEY } },
+      'to-webhook': { webhook: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/sync` } },
+    }),
+  );
+  s = await startServerOnStoreUnderTest(systemClock, 'cognito_sync_streams', 2, { streamsFile });
+  p = await setUpIdentityPool(s, 'streams', [], 'Passw0rd!');
+  admin = new CognitoSyncClient({ region: s.deps.config.region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
+});
+after(async () => {
+  admin.destroy();
+  p.iam.destroy();
+  p.admin.destroy();
+  await s.close();
+  await (await nc.jetstreamManager()).streams.delete(JS_STREAM);
+  await nc.close();
+  await redis.del(REDIS_KEY);
+  redis.disconnect();
+  hook.closeAllConnections();
+  await new Promise((r) => hook.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+testOnPostgres(() => s);
+
+async function newIdentity(): Promise<string> {
+  return (await p.admin.send(new GetIdCommand({ IdentityPoolId: p.identityPoolId }))).IdentityId!;
+}
+async function update(identityId: string, name: string, patches: RecordPatch[]) {
+  const at = { IdentityPoolId: p.identityPoolId, IdentityId: identityId, DatasetName: name };
+  const SyncSessionToken = (await admin.send(new ListRecordsCommand(at))).SyncSessionToken!;
+  return admin.send(new UpdateRecordsCommand({ ...at, SyncSessionToken, RecordPatches: patches }));
+}
+const streamTo = (StreamName: string, StreamingStatus: 'ENABLED' | 'DISABLED' = 'ENABLED') =>
+  admin.send(new SetIdentityPoolConfigurationCommand({ IdentityPoolId: p.identityPoolId, CognitoStreams: { StreamName, RoleArn: ROLE, StreamingStatus } }));
+
+/** Polls `read` until it yields `n` items (publishing is after the answer), at most 5 s. */
+async function eventually<T>(read: () => Promise<T[]>, n: number): Promise<T[]> {
+  for (let i = 0; i < 100; i++) {
+    const got = await read();
+    if (got.length >= n) return got;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return read();
+}
+const fromRedis = async () => ((await redis.xrange(REDIS_KEY, '-', '+')) as [string, string[]][]).map(([, f]) => JSON.parse(f[f.indexOf('record') + 1]!));
+async function fromNats(): Promise<any[]> {
+  const jsm = await nc.jetstreamManager();
+  const { state } = await jsm.streams.info(JS_STREAM);
+  const out = [];
+  for (let seq = state.first_seq; state.messages && seq <= state.last_seq; seq++) out.push((await jsm.streams.getMessage(JS_STREAM, { seq })).json());
+  return out;
+}
+
+test("each sync reaches the pool's stream as Cognito's Kinesis record: NATS JetStream, then Redis, then a webhook", async () => {
+  const id = await newIdentity();
+  await streamTo('to-nats');
+  const out = await update(id, 'profile', [
+    { Op: 'replace', Key: 'name', Value: 'Ada', SyncCount: 0, DeviceLastModifiedDate: new Date(1_700_000_000_123) },
+    { Op: 'replace', Key: 'gone', Value: 'x', SyncCount: 0 },
+  ]);
+  const at = out.Records![0]!.LastModifiedDate!.getTime();
+  const nats = await eventually(fromNats, 1);
+  assert.deepEqual(nats, [
+    {
+      identityPoolId: p.identityPoolId,
+      identityId: id,
+      dataSetName: 'profile',
+      operation: 'replace',
+      kinesisSyncRecords: [
+        { key: 'name', value: 'Ada', syncCount: 1, lastModifiedDate: at, deviceLastModifiedDate: 1_700_000_000_123, op: 'replace' },
+        { key: 'gone', value: 'x', syncCount: 1, lastModifiedDate: at, deviceLastModifiedDate: null, op: 'replace' },
+      ],
+      lastModifiedDate: at,
+      payloadType: 'Inline',
+      syncCount: 1,
+    },
+  ]);
+
+  await streamTo('to-redis');
+  await update(id, 'profile', [{ Op: 'remove', Key: 'gone', SyncCount: 1 }]);
+  const [r] = await eventually(fromRedis, 1);
+  assert.deepEqual([r.operation, r.syncCount, r.kinesisSyncRecords.map((k: any) => [k.key, k.value, k.op, k.syncCount])], ['replace', 2, [['gone', null, 'remove', 2]]]);
+
+  await streamTo('to-webhook');
+  await admin.send(new DeleteDatasetCommand({ IdentityPoolId: p.identityPoolId, IdentityId: id, DatasetName: 'profile' }));
+  const [h] = await eventually(async () => hooked, 1);
+  assert.deepEqual([h.identityId, h.dataSetName, h.operation, h.kinesisSyncRecords, h.syncCount], [id, 'profile', 'remove', [], 2]);
+  // each stream got only its own part
+  assert.equal((await fromNats()).length, 1);
+  assert.equal((await fromRedis()).length, 1);
+});
+
+test('a DISABLED stream, or a sync that is refused, publishes nothing', async () => {
+  const id = await newIdentity();
+  await streamTo('to-redis', 'DISABLED');
+  const before = (await fromRedis()).length;
+  await update(id, 'quiet', [{ Op: 'replace', Key: 'k', Value: 'v', SyncCount: 0 }]);
+  await streamTo('to-redis');
+  await update(id, 'quiet', [{ Op: 'replace', Key: 'k', Value: 'stale', SyncCount: 0 }]).catch((e) => assert.equal(e.name, 'ResourceConflictException'));
+  await update(id, 'quiet', [{ Op: 'replace', Key: 'k', Value: 'v2', SyncCount: 1 }]);
+  const after = await eventually(fromRedis, before + 1);
+  assert.deepEqual(after.slice(before).map((r) => r.kinesisSyncRecords.map((k: any) => k.value)), [['v2']]);
+});
