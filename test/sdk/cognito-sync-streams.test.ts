@@ -12,16 +12,17 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { Redis } from 'ioredis';
 import {
+  BulkPublishCommand,
   CognitoSyncClient,
   DeleteDatasetCommand,
+  GetBulkPublishDetailsCommand,
   ListRecordsCommand,
   SetIdentityPoolConfigurationCommand,
   UpdateRecordsCommand,
   type RecordPatch,
 } from '@aws-sdk/client-cognito-sync';
 import { GetIdCommand } from '@aws-sdk/client-cognito-identity';
-import { systemClock } from '../../src/runtime/clock.ts';
-import type { TestServer } from '../support/server.ts';
+import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { setUpIdentityPool, type IdentityPoolSetup } from '../support/identity-pool.ts';
 
@@ -38,6 +39,13 @@ let nc: NatsConnection;
 let redis: Redis;
 let hook: Server;
 const hooked: any[] = [];
+const gated: any[] = [];
+/** While set, the gated webhook holds its answers (a bulk publish stays IN_PROGRESS). */
+let gate: Promise<void> | null = null;
+let openGate = () => {};
+/** The server's clock runs `offset` ms ahead of this machine's; the admin client signs with the same offset. */
+let offset = 0;
+const clock = { now: () => Date.now() + offset };
 const dir = mkdtempSync(join(tmpdir(), 'cognate-streams-'));
 
 before(async () => {
@@ -47,8 +55,12 @@ before(async () => {
   hook = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      hooked.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', async () => {
+      const record = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      if (req.url === '/gated') {
+        await gate;
+        gated.push(record);
+      } else hooked.push(record);
       res.writeHead(204).end();
     });
   });
@@ -60,9 +72,10 @@ before(async () => {
       'to-nats': { nats: { url: 'nats://127.0.0.1:4222', subject: SUBJECT } },
       'to-redis': { redis: { url: 'redis://127.0.0.1:6379', key: REDIS_KEY } },
       'to-webhook': { webhook: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/sync` } },
+      'to-gated': { webhook: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/gated` } },
     }),
   );
-  s = await startServerOnStoreUnderTest(systemClock, 'cognito_sync_streams', 2, { streamsFile });
+  s = await startServerOnStoreUnderTest(clock, 'cognito_sync_streams', 2, { streamsFile });
   p = await setUpIdentityPool(s, 'streams', [], 'Passw0rd!');
   admin = new CognitoSyncClient({ region: s.deps.config.region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
 });
@@ -159,4 +172,80 @@ test('a DISABLED stream, or a sync that is refused, publishes nothing', async ()
   await update(id, 'quiet', [{ Op: 'replace', Key: 'k', Value: 'v2', SyncCount: 1 }]);
   const after = await eventually(fromRedis, before + 1);
   assert.deepEqual(after.slice(before).map((r) => r.kinesisSyncRecords.map((k: any) => k.value)), [['v2']]);
+});
+
+test('BulkPublish replays every live dataset of the pool once per 24 hours: DuplicateRequestException while it runs, AlreadyStreamedException after', async () => {
+  const bulk = await setUpIdentityPool(s, 'bulk', [], 'Passw0rd!');
+  const at = { IdentityPoolId: bulk.identityPoolId };
+  const details = () => admin.send(new GetBulkPublishDetailsCommand(at));
+  const settled = async () => {
+    for (let i = 0; i < 100 && (await details()).BulkPublishStatus === 'IN_PROGRESS'; i++) await new Promise((r) => setTimeout(r, 50));
+    return details();
+  };
+  try {
+    assert.deepEqual([(await details()).IdentityPoolId, (await details()).BulkPublishStatus, (await details()).BulkPublishStartTime], [bulk.identityPoolId, 'NOT_STARTED', undefined]);
+    assert.equal((await awsErrorOf(() => admin.send(new BulkPublishCommand(at)))).name, 'InvalidParameterException');
+    const write = async (identityId: string, name: string, patches: RecordPatch[]) => {
+      const d = { ...at, IdentityId: identityId, DatasetName: name };
+      const SyncSessionToken = (await admin.send(new ListRecordsCommand(d))).SyncSessionToken!;
+      await admin.send(new UpdateRecordsCommand({ ...d, SyncSessionToken, RecordPatches: patches }));
+    };
+    const [a, b] = [(await bulk.admin.send(new GetIdCommand(at))).IdentityId!, (await bulk.admin.send(new GetIdCommand(at))).IdentityId!];
+    await write(a, 'prefs', [{ Op: 'replace', Key: 'theme', Value: 'dark', SyncCount: 0 }, { Op: 'replace', Key: 'old', Value: 'x', SyncCount: 0 }]);
+    await write(a, 'prefs', [{ Op: 'remove', Key: 'old', SyncCount: 1 }]);
+    await write(b, 'game', [{ Op: 'replace', Key: 'level', Value: '7', SyncCount: 0 }]);
+    await write(b, 'deleted', [{ Op: 'replace', Key: 'k', Value: 'v', SyncCount: 0 }]);
+    await admin.send(new DeleteDatasetCommand({ ...at, IdentityId: b, DatasetName: 'deleted' }));
+    await admin.send(new SetIdentityPoolConfigurationCommand({ ...at, CognitoStreams: { StreamName: 'to-gated', StreamingStatus: 'ENABLED' } }));
+
+    gate = new Promise((r) => (openGate = r));
+    const started = clock.now();
+    assert.equal((await admin.send(new BulkPublishCommand(at))).IdentityPoolId, bulk.identityPoolId);
+    const running = await details();
+    assert.equal(running.BulkPublishStatus, 'IN_PROGRESS');
+    assert.ok(Math.abs(running.BulkPublishStartTime!.getTime() - started) < 1000);
+    assert.deepEqual(await awsErrorOf(() => admin.send(new BulkPublishCommand(at))), {
+      name: 'DuplicateRequestException',
+      message: 'A bulk publish is already in progress for this identity pool.',
+      status: 400,
+    });
+    openGate();
+    gate = null;
+    const done = await settled();
+    assert.equal(done.BulkPublishStatus, 'SUCCEEDED');
+    assert.ok(done.BulkPublishCompleteTime!.getTime() >= done.BulkPublishStartTime!.getTime());
+    const summary = (records: any[]) =>
+      records.map((r) => [r.identityId, r.dataSetName, r.operation, r.syncCount, r.kinesisSyncRecords.map((k: any) => [k.key, k.value])]).sort((x, y) => x[1].localeCompare(y[1]));
+    assert.deepEqual(summary(gated), [
+      [b, 'game', 'replace', 1, [['level', '7']]],
+      [a, 'prefs', 'replace', 2, [['theme', 'dark']]],
+    ]);
+
+    assert.deepEqual(await awsErrorOf(() => admin.send(new BulkPublishCommand(at))), {
+      name: 'AlreadyStreamedException',
+      message: 'This identity pool was already bulk published in the last 24 hours.',
+      status: 400,
+    });
+    // 24 hours later (the server's clock moved; the client signs on it), it may run again
+    offset += 24 * 60 * 60 * 1000 + 1000;
+    // a client per call: the SDK resets its clock offset from each answer's Date header (this machine's time)
+    const later = async <T,>(command: any): Promise<T> => {
+      const c = new CognitoSyncClient({ region: s.deps.config.region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1, systemClockOffset: offset });
+      try {
+        return (await c.send(command)) as T;
+      } finally {
+        c.destroy();
+      }
+    };
+    await later(new BulkPublishCommand(at));
+    const status = async () => (await later<{ BulkPublishStatus?: string }>(new GetBulkPublishDetailsCommand(at))).BulkPublishStatus;
+    for (let i = 0; i < 100 && (await status()) === 'IN_PROGRESS'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await status(), 'SUCCEEDED');
+    assert.equal(gated.length, 4);
+  } finally {
+    openGate();
+    offset = 0;
+    bulk.iam.destroy();
+    bulk.admin.destroy();
+  }
 });

@@ -1,6 +1,7 @@
 // The cognito-sync operations Cognate serves. One line per operation; keep alphabetical. Not served yet (answered
-// UnsupportedOperationException by the edge): the push and bulk-publish operations.
+// UnsupportedOperationException by the edge): the push operations.
 import type { Operation } from '../../protocol/operation.ts';
+import { bulkPublish, getBulkPublishDetails } from './bulk-publish.ts';
 import deleteDataset from './delete-dataset.ts';
 import describeDataset from './describe-dataset.ts';
 import describeIdentityUsage from './describe-identity-usage.ts';
@@ -12,10 +13,12 @@ import { getCognitoEvents, setCognitoEvents } from './cognito-events.ts';
 import { getIdentityPoolConfiguration, setIdentityPoolConfiguration } from './pool-configuration.ts';
 
 export const syncOperations: Operation[] = [
+  bulkPublish,
   deleteDataset,
   describeDataset,
   describeIdentityPoolUsage,
   describeIdentityUsage,
+  getBulkPublishDetails,
   getCognitoEvents,
   getIdentityPoolConfiguration,
   listDatasets,
