@@ -391,7 +391,8 @@ export const migrations: { version: number; name: string; sql: string }[] = [
     version: 19,
     name: 'Cognito Sync identity pool settings',
     // Per identity pool: push sync and Cognito Streams (SetIdentityPoolConfiguration; *_set tells a part never given
-    // from one given empty), the SyncTrigger function (SetCognitoEvents) and the latest BulkPublish.
+    // from one given empty), the SyncTrigger function (SetCognitoEvents) and the latest BulkPublish; on datasets,
+    // the name a dataset moved from a merged identity was renamed from (MergedDatasetNames).
     sql: `
       CREATE TABLE sync_pool_config (
         pool_id TEXT PRIMARY KEY,
@@ -408,6 +409,7 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         bulk_completed_at INTEGER,
         bulk_failure TEXT
       );
+      ALTER TABLE sync_datasets ADD COLUMN merged_from TEXT;
     `,
   },
 ];
