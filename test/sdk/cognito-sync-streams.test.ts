@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect as tcpConnect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,16 @@ import { GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { setUpIdentityPool, type IdentityPoolSetup } from '../support/identity-pool.ts';
+
+/** Whether something listens at 127.0.0.1:port (NATS and Redis run on this machine and in CI; elsewhere the file skips). */
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = tcpConnect({ host: '127.0.0.1', port, timeout: 1000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+const skip = (await listening(4222)) && (await listening(6379)) ? false : 'NATS (127.0.0.1:4222) or Redis (127.0.0.1:6379) is not running';
 
 const run = `${process.pid}-${Date.now()}`;
 const SUBJECT = `cognate.test.sync.${process.pid}.${Date.now()}`;
@@ -49,6 +60,7 @@ const clock = { now: () => Date.now() + offset };
 const dir = mkdtempSync(join(tmpdir(), 'cognate-streams-'));
 
 before(async () => {
+  if (skip) return;
   nc = await connect({ servers: 'nats://127.0.0.1:4222' });
   await (await nc.jetstreamManager()).streams.add({ name: JS_STREAM, subjects: [SUBJECT] });
   redis = new Redis('redis://127.0.0.1:6379');
@@ -80,6 +92,7 @@ before(async () => {
   admin = new CognitoSyncClient({ region: s.deps.config.region, endpoint: s.url, credentials: s.deps.admin, maxAttempts: 1 });
 });
 after(async () => {
+  if (skip) return;
   admin.destroy();
   p.iam.destroy();
   p.admin.destroy();
@@ -92,7 +105,7 @@ after(async () => {
   await new Promise((r) => hook.close(r));
   rmSync(dir, { recursive: true, force: true });
 });
-testOnPostgres(() => s);
+testOnPostgres(() => s, skip);
 
 async function newIdentity(): Promise<string> {
   return (await p.admin.send(new GetIdCommand({ IdentityPoolId: p.identityPoolId }))).IdentityId!;
@@ -123,7 +136,7 @@ async function fromNats(): Promise<any[]> {
   return out;
 }
 
-test("each sync reaches the pool's stream as Cognito's Kinesis record: NATS JetStream, then Redis, then a webhook", async () => {
+test("each sync reaches the pool's stream as Cognito's Kinesis record: NATS JetStream, then Redis, then a webhook", { skip }, async () => {
   const id = await newIdentity();
   await streamTo('to-nats');
   const out = await update(id, 'profile', [
@@ -162,7 +175,7 @@ test("each sync reaches the pool's stream as Cognito's Kinesis record: NATS JetS
   assert.equal((await fromRedis()).length, 1);
 });
 
-test('a DISABLED stream, or a sync that is refused, publishes nothing', async () => {
+test('a DISABLED stream, or a sync that is refused, publishes nothing', { skip }, async () => {
   const id = await newIdentity();
   await streamTo('to-redis', 'DISABLED');
   const before = (await fromRedis()).length;
@@ -174,7 +187,7 @@ test('a DISABLED stream, or a sync that is refused, publishes nothing', async ()
   assert.deepEqual(after.slice(before).map((r) => r.kinesisSyncRecords.map((k: any) => k.value)), [['v2']]);
 });
 
-test('BulkPublish replays every live dataset of the pool once per 24 hours: DuplicateRequestException while it runs, AlreadyStreamedException after', async () => {
+test('BulkPublish replays every live dataset of the pool once per 24 hours: DuplicateRequestException while it runs, AlreadyStreamedException after', { skip }, async () => {
   const bulk = await setUpIdentityPool(s, 'bulk', [], 'Passw0rd!');
   const at = { IdentityPoolId: bulk.identityPoolId };
   const details = () => admin.send(new GetBulkPublishDetailsCommand(at));
