@@ -9,6 +9,8 @@ import { AlreadyStreamedException, DuplicateRequestException, InvalidParameterEx
 import { streamOf, streamRecord } from './streams.ts';
 
 export const BULK_PUBLISH_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/** An IN_PROGRESS bulk publish older than this is taken for dead (its server stopped mid-way): a new one may start. */
+export const BULK_PUBLISH_STALE_MS = 60 * 60 * 1000;
 const PAGE = 60;
 
 type BulkDeps = Pick<Deps, 'store' | 'streams' | 'clock' | 'logger' | 'secrets'>;
@@ -45,7 +47,7 @@ export async function startBulkPublish(deps: BulkDeps, poolId: string): Promise<
   // wording ours: the pool must stream somewhere for a bulk publish to mean anything
   if (!stream) throw new InvalidParameterException('Cognito Streams is not enabled for this identity pool.');
   const now = deps.clock.now();
-  const started = await deps.store.syncConfig.startBulkPublish(poolId, now, now - BULK_PUBLISH_INTERVAL_MS);
+  const started = await deps.store.syncConfig.startBulkPublish(poolId, now, now - BULK_PUBLISH_INTERVAL_MS, now - BULK_PUBLISH_STALE_MS);
   if (started === 'running') throw new DuplicateRequestException('A bulk publish is already in progress for this identity pool.'); // ours
   if (started === 'streamed') throw new AlreadyStreamedException('This identity pool was already bulk published in the last 24 hours.'); // ours
   void publishAll(deps, poolId, stream).then(

@@ -25,9 +25,10 @@ export interface SyncConfigStore {
   setSyncTrigger(poolId: string, arn: string | null): Promise<void>;
   /**
    * Starts a bulk publish at `now`, atomically (one winner across processes): refused with 'running' while one is
-   * IN_PROGRESS, with 'streamed' when one SUCCEEDED at or after `succeededBefore` (it started then or later).
+   * IN_PROGRESS (unless it started before `staleBefore`: its server died with it), with 'streamed' when one SUCCEEDED
+   * and started at or after `succeededBefore`.
    */
-  startBulkPublish(poolId: string, now: number, succeededBefore: number): Promise<'started' | 'running' | 'streamed'>;
+  startBulkPublish(poolId: string, now: number, succeededBefore: number, staleBefore: number): Promise<'started' | 'running' | 'streamed'>;
   /** Ends the IN_PROGRESS bulk publish that started at `startedAt` (a later one is left alone). */
   finishBulkPublish(poolId: string, startedAt: number, status: 'SUCCEEDED' | 'FAILED', now: number, failure: string | null): Promise<void>;
   /** Forgets the pool's settings (with the identity pool). */

@@ -27,12 +27,13 @@ export function pgSyncConfig({ tx, one, changed }: PgDb): SyncConfigStore {
       await ensure(poolId);
       await changed('UPDATE sync_pool_config SET sync_trigger_arn = $2 WHERE pool_id = $1', [poolId, arn]);
     },
-    async startBulkPublish(poolId, now, succeededBefore) {
+    async startBulkPublish(poolId, now, succeededBefore, staleBefore) {
       await ensure(poolId);
       const started = await changed(
         `UPDATE sync_pool_config SET bulk_status = 'IN_PROGRESS', bulk_started_at = $2, bulk_completed_at = NULL, bulk_failure = NULL
-         WHERE pool_id = $1 AND (bulk_status IS NULL OR bulk_status = 'FAILED' OR (bulk_status = 'SUCCEEDED' AND bulk_started_at < $3))`,
-        [poolId, now, succeededBefore],
+         WHERE pool_id = $1 AND (bulk_status IS NULL OR bulk_status = 'FAILED' OR (bulk_status = 'SUCCEEDED' AND bulk_started_at < $3)
+           OR (bulk_status = 'IN_PROGRESS' AND bulk_started_at < $4))`,
+        [poolId, now, succeededBefore, staleBefore],
       );
       if (started) return 'started';
       const r = await one('SELECT bulk_status FROM sync_pool_config WHERE pool_id = $1', [poolId]);

@@ -30,12 +30,13 @@ export function sqliteSyncConfig({ db, q }: SqliteDb): SyncConfigStore {
       ensure(poolId);
       q('UPDATE sync_pool_config SET sync_trigger_arn = ? WHERE pool_id = ?').run(arn, poolId);
     },
-    async startBulkPublish(poolId, now, succeededBefore) {
+    async startBulkPublish(poolId, now, succeededBefore, staleBefore) {
       ensure(poolId);
       const started = q(
         `UPDATE sync_pool_config SET bulk_status = 'IN_PROGRESS', bulk_started_at = ?, bulk_completed_at = NULL, bulk_failure = NULL
-         WHERE pool_id = ? AND (bulk_status IS NULL OR bulk_status = 'FAILED' OR (bulk_status = 'SUCCEEDED' AND bulk_started_at < ?))`,
-      ).run(now, poolId, succeededBefore);
+         WHERE pool_id = ? AND (bulk_status IS NULL OR bulk_status = 'FAILED' OR (bulk_status = 'SUCCEEDED' AND bulk_started_at < ?)
+           OR (bulk_status = 'IN_PROGRESS' AND bulk_started_at < ?))`,
+      ).run(now, poolId, succeededBefore, staleBefore);
       if (started.changes === 1) return 'started';
       return getRow(poolId)!.bulk_status === 'IN_PROGRESS' ? 'running' : 'streamed';
     },

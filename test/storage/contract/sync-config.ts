@@ -7,6 +7,7 @@ import { T0, type WithStore } from './fixtures.ts';
 
 const POOL = 'us-east-1:11111111-1111-4111-8111-111111111111';
 const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
 
 export function syncConfigContract(withStore: WithStore): void {
   describe('sync config', () => {
@@ -27,20 +28,24 @@ export function syncConfigContract(withStore: WithStore): void {
         assert.equal(await store.syncConfig.get(POOL), null);
       }));
 
-    test('bulk publish: one of concurrent starts wins; running and recently succeeded refuse; a failed one may start again', () =>
+    test('bulk publish: one of concurrent starts wins; running and recently succeeded refuse; a failed or dead one may start again', () =>
       withStore(async (store) => {
-        const starts = await Promise.all(Array.from({ length: 5 }, () => store.syncConfig.startBulkPublish(POOL, T0, T0 - DAY)));
+        const starts = await Promise.all(Array.from({ length: 5 }, () => store.syncConfig.startBulkPublish(POOL, T0, T0 - DAY, T0 - HOUR)));
         assert.deepEqual(starts.filter((x) => x === 'started').length, 1);
         assert.ok(starts.every((x) => x === 'started' || x === 'running'));
+        assert.equal(await store.syncConfig.startBulkPublish(POOL, T0 + HOUR, T0 + HOUR - DAY, T0), 'running');
         await store.syncConfig.finishBulkPublish(POOL, T0 - 1, 'SUCCEEDED', T0 + 5, null); // not this run: ignored
         assert.equal((await store.syncConfig.get(POOL))!.bulkPublish.status, 'IN_PROGRESS');
         await store.syncConfig.finishBulkPublish(POOL, T0, 'SUCCEEDED', T0 + 5, null);
         assert.deepEqual((await store.syncConfig.get(POOL))!.bulkPublish, { status: 'SUCCEEDED', startedAt: T0, completedAt: T0 + 5, failure: null });
-        assert.equal(await store.syncConfig.startBulkPublish(POOL, T0 + DAY, T0), 'streamed');
-        assert.equal(await store.syncConfig.startBulkPublish(POOL, T0 + DAY + 1, T0 + 1), 'started');
+        assert.equal(await store.syncConfig.startBulkPublish(POOL, T0 + DAY, T0, T0 + DAY - HOUR), 'streamed');
+        assert.equal(await store.syncConfig.startBulkPublish(POOL, T0 + DAY + 1, T0 + 1, T0 + DAY + 1 - HOUR), 'started');
         await store.syncConfig.finishBulkPublish(POOL, T0 + DAY + 1, 'FAILED', T0 + DAY + 2, 'boom');
         assert.equal((await store.syncConfig.get(POOL))!.bulkPublish.failure, 'boom');
-        assert.equal(await store.syncConfig.startBulkPublish(POOL, T0 + DAY + 3, T0 + 3), 'started');
+        assert.equal(await store.syncConfig.startBulkPublish(POOL, T0 + DAY + 3, T0 + 3, T0 + DAY + 3 - HOUR), 'started');
+        // its server died: still running an hour later, it may be started again
+        assert.equal(await store.syncConfig.startBulkPublish(POOL, T0 + DAY + 4, T0 + 4, T0 + DAY + 3), 'running');
+        assert.equal(await store.syncConfig.startBulkPublish(POOL, T0 + DAY + 3 + HOUR + 1, T0 + 4, T0 + DAY + 4), 'started');
       }));
   });
 }
