@@ -26,6 +26,7 @@ import type { KeyObject } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import { makeMetrics, type Metrics } from './runtime/metrics.ts';
 import { timedStore } from './storage/timed-store.ts';
+import { loadStreamMappings, makeStreamPublisher, type StreamPublisher } from './runtime/streams.ts';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -57,6 +58,8 @@ export interface Deps {
   triggers: TriggerRunner;
   /** Prometheus metrics (GET /metrics). */
   metrics: Metrics;
+  /** Cognito Streams' targets (--streams mappings). */
+  streams: StreamPublisher;
 }
 
 /**
@@ -207,6 +210,7 @@ export function assembleDeps<B extends BaseDeps>(base: B, over: Partial<Omit<Dep
     storedKeys: keys,
     caches: over.caches ?? makeCaches(),
     triggers: over.triggers ?? makeTriggers(config, admin, clock, logger),
+    streams: over.streams ?? makeStreamPublisher(config.streamsFile ? loadStreamMappings(config.streamsFile) : {}, logger),
   };
 }
 

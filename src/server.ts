@@ -31,6 +31,8 @@ export function buildServer(deps: Deps): FastifyInstance {
   });
   const services = jsonServices(allOperations);
   registerObserver(app, deps);
+  // Cognito Streams' connections (NATS, Redis) end with the server.
+  app.addHook('onClose', async () => deps.streams.close());
 
   // Every edge decodes its own body (JSON, form, …) from the raw bytes; SigV4 needs them untouched.
   app.removeAllContentTypeParsers();

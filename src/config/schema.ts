@@ -16,6 +16,7 @@ export interface Config {
   masterKey: string | undefined;
   triggersFile: string | undefined;
   lambdaEndpoint: string | undefined;
+  streamsFile: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'pretty';
   /** Bearer token that opens GET /metrics to callers off this machine; undefined: loopback callers only. */
@@ -65,6 +66,7 @@ export const settings: Setting[] = [
   { key: 'masterKey', type: 'string', env: 'COGNATE_MASTER_KEY', doc: 'base64 32-byte key that encrypts secrets at rest (generated into the data dir when not given; give every server on one database the same)' },
   { key: 'triggersFile', type: 'string', flag: '--triggers', env: 'COGNATE_TRIGGERS_FILE', doc: 'JSON file mapping Lambda ARNs of pool triggers to a local module, an HTTP URL or a Lambda Invoke API (README, "Lambda triggers")' },
   { key: 'lambdaEndpoint', type: 'string', env: 'COGNATE_LAMBDA_ENDPOINT', doc: 'http://host:port of a Lambda Invoke API that every trigger ARN not mapped by --triggers is invoked at, signed by the admin key' },
+  { key: 'streamsFile', type: 'string', flag: '--streams', env: 'COGNATE_STREAMS_FILE', doc: 'JSON file mapping the StreamName of identity pools\' Cognito Streams to a NATS JetStream subject, a Redis stream or an HTTP webhook (README, "Cognito Streams")' },
   { key: 'logLevel', type: 'string', flag: '--log-level', env: 'COGNATE_LOG_LEVEL', default: 'info', doc: 'debug, info, warn or error' },
   { key: 'logFormat', type: 'string', flag: '--log-format', env: 'COGNATE_LOG_FORMAT', default: 'json', doc: 'json (one JSON record a line) or pretty (one readable line a record)' },
   { key: 'metricsToken', type: 'string', env: 'COGNATE_METRICS_TOKEN', doc: 'GET /metrics answers only callers on this machine, and those sending Authorization: Bearer THIS_TOKEN' },

@@ -50,7 +50,8 @@ export async function proveIdentity(
   // nowhere yet is linked to it, and a login already linked to another identity answers for that one, into which the
   // guest identity is merged: it is gone afterwards (developer guide, "Switching unauthenticated users to authenticated
   // users": the old identity takes the new one's identifier and its profile data is merged; Cognito disables it,
-  // amplify-js#6616). Cognate keeps no data per identity besides its logins (no Cognito Sync datasets) to carry over.
+  // amplify-js#6616). Its Cognito Sync datasets move with it (storage: renamed "NAME.GUESTID" beside one of the same
+  // name, which reports it in MergedDatasetNames).
   const guest = identity.logins.length === 0;
   let target = identity;
   const amr = ['authenticated'];

@@ -5,6 +5,9 @@ import { decodeCursor, encodeCursor, InvalidCursorError } from './pages.ts';
 import type { Page } from './records.ts';
 import type { Row } from './rows.ts';
 
+/** The name a dataset of a merged identity takes beside one of the same name: "NAME.IDENTITYID". */
+export const mergedName = (name: string, sourceId: string): string => `${name}.${sourceId}`;
+
 export const datasetOf = (r: Row): DatasetRecord => ({
   poolId: r.pool_id,
   identityId: r.identity_id,
@@ -17,6 +20,7 @@ export const datasetOf = (r: Row): DatasetRecord => ({
   numRecords: Number(r.num_records),
   deletedAtSyncCount: r.deleted_at_sync_count === null || r.deleted_at_sync_count === undefined ? null : Number(r.deleted_at_sync_count),
   live: !!r.live,
+  ...(r.merged_from ? { mergedFrom: r.merged_from as string } : {}),
 });
 
 export const syncRecordOf = (r: Row): SyncRecord => ({

@@ -9,6 +9,7 @@ import type { DomainStore } from './interfaces/domains.ts';
 import type { GroupStore } from './interfaces/groups.ts';
 import type { IdentityStore } from './interfaces/identities.ts';
 import type { DatasetStore } from './interfaces/datasets.ts';
+import type { SyncConfigStore } from './interfaces/sync-config.ts';
 import type { IdentityPoolStore } from './interfaces/identity-pools.ts';
 import type { SigningKeyStore } from './interfaces/keys.ts';
 import type { MetaStore } from './interfaces/meta.ts';
@@ -59,6 +60,8 @@ export interface Store {
   identities: IdentityStore;
   /** Cognito Sync datasets of identities and their records */
   datasets: DatasetStore;
+  /** Cognito Sync settings of identity pools: push, streams, the SyncTrigger, bulk publish */
+  syncConfig: SyncConfigStore;
   /** Applies pending numbered migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;

@@ -102,3 +102,21 @@ export function pageSize(given: number | undefined, max: number): number {
   if (given < 1) throw new InvalidParameterException('MaxResults must be at least 1.'); // ours
   return Math.min(given, max);
 }
+
+/** The stored records of a live dataset by key, values unsealed (null for a tombstone); empty when it is not live. */
+export async function recordsByKey(
+  deps: Pick<Deps, 'store' | 'secrets'>,
+  poolId: string,
+  identityId: string,
+  name: string,
+): Promise<Map<string, { value: string | null; syncCount: number }>> {
+  const out = new Map<string, { value: string | null; syncCount: number }>();
+  if (!(await liveDataset(deps, poolId, identityId, name))) return out;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.datasets.records(identityId, name, 0, LIMITS.maxRecords, cursor);
+    for (const r of page.items) out.set(r.key, { value: r.valueSealed === null ? null : deps.secrets.decryptString(r.valueSealed), syncCount: r.syncCount });
+    cursor = page.next;
+  } while (cursor);
+  return out;
+}

@@ -9,7 +9,7 @@ import {
   DescribeDatasetCommand,
   DescribeIdentityPoolUsageCommand,
   DescribeIdentityUsageCommand,
-  GetCognitoEventsCommand,
+  RegisterDeviceCommand,
   ListDatasetsCommand,
   ListIdentityPoolUsageCommand,
   ListRecordsCommand,
@@ -360,8 +360,8 @@ test('two UpdateRecords racing with the same SyncCount: exactly one wins, the ot
 });
 
 test('the operations of later slices answer UnsupportedOperationException, not 404', async () => {
-  const e = await awsErrorOf(() => admin.send(new GetCognitoEventsCommand({ IdentityPoolId: p.identityPoolId })));
-  assert.deepEqual(e, { name: 'UnsupportedOperationException', message: 'Cognate does not implement GetCognitoEvents yet.', status: 400 });
+  const e = await awsErrorOf(() => admin.send(new RegisterDeviceCommand({ IdentityPoolId: p.identityPoolId, IdentityId: alice.identityId, Platform: 'GCM', Token: 't' })));
+  assert.deepEqual(e, { name: 'UnsupportedOperationException', message: 'Cognate does not implement RegisterDevice yet.', status: 400 });
 });
 
 test('the wire: an unsigned call is 403 MissingAuthenticationTokenException; a path no operation has is 404; answers are application/json', async () => {

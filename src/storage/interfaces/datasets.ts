@@ -20,6 +20,11 @@ export interface DatasetRecord {
   deletedAtSyncCount: number | null;
   /** false after DeleteDataset until an UpdateRecords makes it again */
   live: boolean;
+  /**
+   * Set on a dataset moved here from a merged identity under another name because this identity had one of the same
+   * name: that name (ListRecords on it reports this one in MergedDatasetNames). Absent or null otherwise.
+   */
+  mergedFrom?: string | null;
 }
 
 export interface SyncRecord {

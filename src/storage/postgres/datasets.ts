@@ -3,8 +3,9 @@
 // one compares against the earlier one's committed records; making a dataset takes an advisory lock on the identity,
 // so two first writes (or two new datasets against the limit of 20) cannot both pass.
 import type { DatasetStore, PoolUsage, SyncRecord } from '../interfaces/datasets.ts';
-import { datasetOf, planUpdate, recordCursorArgs, recordPage, syncRecordOf } from '../datasets.ts';
+import { datasetOf, mergedName, planUpdate, recordCursorArgs, recordPage, syncRecordOf } from '../datasets.ts';
 import { nameCursorArg, namePage } from '../pages.ts';
+import type pg from 'pg';
 import { LOCK, num, type PgDb } from './db.ts';
 
 export function pgDatasets({ tx, one, all }: PgDb): DatasetStore {
@@ -103,4 +104,23 @@ export function pgDatasets({ tx, one, all }: PgDb): DatasetStore {
       return out;
     },
   };
+}
+
+/** As sqlite/datasets.ts sqliteMoveDatasets, on the identities transaction's connection. */
+export async function pgMoveDatasets(c: pg.PoolClient, sourceId: string, destinationId: string): Promise<void> {
+  const { rows } = await c.query('SELECT name FROM sync_datasets WHERE identity_id = $1 AND live ORDER BY name FOR UPDATE', [sourceId]);
+  for (const d of rows) {
+    const clash = (await c.query('SELECT 1 FROM sync_datasets WHERE identity_id = $1 AND name = $2', [destinationId, d.name])).rowCount! > 0;
+    const name = clash ? mergedName(d.name, sourceId) : d.name;
+    await c.query('DELETE FROM sync_records WHERE identity_id = $1 AND dataset = $2', [destinationId, name]);
+    await c.query('DELETE FROM sync_datasets WHERE identity_id = $1 AND name = $2', [destinationId, name]);
+    await c.query('UPDATE sync_records SET identity_id = $1, dataset = $2 WHERE identity_id = $3 AND dataset = $4', [destinationId, name, sourceId, d.name]);
+    await c.query('UPDATE sync_datasets SET identity_id = $1, name = $2, merged_from = $3 WHERE identity_id = $4 AND name = $5', [destinationId, name, clash ? d.name : null, sourceId, d.name]);
+  }
+  await pgDropDatasets(c, sourceId);
+}
+
+export async function pgDropDatasets(c: pg.PoolClient, identityId: string): Promise<void> {
+  await c.query('DELETE FROM sync_records WHERE identity_id = $1', [identityId]);
+  await c.query('DELETE FROM sync_datasets WHERE identity_id = $1', [identityId]);
 }

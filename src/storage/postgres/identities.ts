@@ -1,5 +1,6 @@
 // PostgreSQL identities: as sqlite/identities.ts; the identity for a login is found or made under an advisory lock
 // on that login, so concurrent first sign-ins (any process) answer one identity.
+import { pgDropDatasets, pgMoveDatasets } from './datasets.ts';
 import type { IdentityRecord, IdentityStore, LinkOutcome } from '../interfaces/identities.ts';
 import { planLink, type StoredLink } from '../identity-links.ts';
 import { cursorArgs, page } from '../pages.ts';
@@ -75,6 +76,7 @@ export function pgIdentities({ pool, tx, one, all }: PgDb): IdentityStore {
         if (plan.kind === 'create') await insert(c, identity);
         else {
           await c.query('UPDATE identity_logins SET identity_id = $1 WHERE identity_id = ANY($2::text[])', [identity.id, plan.absorbed]);
+          for (const gone of plan.absorbed) await pgMoveDatasets(c, gone, identity.id);
           await c.query('DELETE FROM identities WHERE id = ANY($1::text[])', [plan.absorbed]);
           await c.query('UPDATE identities SET logins = $1, modified_at = $2 WHERE id = $3', [JSON.stringify(identity.logins), identity.modifiedAt, identity.id]);
         }
@@ -133,6 +135,7 @@ export function pgIdentities({ pool, tx, one, all }: PgDb): IdentityStore {
         const dst = rows.find((r) => r.id === destinationId);
         if (!src || !dst) return null;
         await c.query('UPDATE identity_logins SET identity_id = $1 WHERE identity_id = $2', [destinationId, sourceId]);
+        await pgMoveDatasets(c, sourceId, destinationId);
         await c.query('DELETE FROM identities WHERE id = $1', [sourceId]);
         const logins = [...new Set([...(JSON.parse(dst.logins) as string[]), ...(JSON.parse(src.logins) as string[])])];
         await setLogins(c, destinationId, logins, now);
@@ -162,6 +165,7 @@ export function pgIdentities({ pool, tx, one, all }: PgDb): IdentityStore {
     delete(id) {
       return tx(async (c) => {
         await c.query('DELETE FROM identity_logins WHERE identity_id = $1', [id]);
+        await pgDropDatasets(c, id);
         const r = await c.query('DELETE FROM identities WHERE id = $1', [id]);
         return r.rowCount === 1;
       });

@@ -15,6 +15,10 @@ export function pgIdentityPools(db: PgDb): IdentityPoolStore {
       db.tx(async (c) => {
         await c.query('DELETE FROM identity_logins WHERE pool_id = $1', [id]);
         await c.query('DELETE FROM identities WHERE pool_id = $1', [id]);
+        // and its Cognito Sync data
+        await c.query('DELETE FROM sync_records WHERE identity_id IN (SELECT identity_id FROM sync_datasets WHERE pool_id = $1)', [id]);
+        await c.query('DELETE FROM sync_datasets WHERE pool_id = $1', [id]);
+        await c.query('DELETE FROM sync_pool_config WHERE pool_id = $1', [id]);
         return (await c.query('DELETE FROM identity_pools WHERE id = $1', [id])).rowCount === 1;
       }),
   };

@@ -14,6 +14,7 @@ import { pgOidcProviders } from './oidc-providers.ts';
 import { pgSamlProviders } from './saml-providers.ts';
 import { pgIdentities } from './identities.ts';
 import { pgDatasets } from './datasets.ts';
+import { pgSyncConfig } from './sync-config.ts';
 import { pgIdentityPools } from './identity-pools.ts';
 import { pgKeys } from './keys.ts';
 import { pgMeta } from './meta.ts';
@@ -97,6 +98,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     identityPools: pgIdentityPools(db),
     identities: pgIdentities(db),
     datasets: pgDatasets(db),
+    syncConfig: pgSyncConfig(db),
     codes: pgCodes(db),
     sessions: pgSessions(db),
     counters: pgCounters(db),

@@ -394,4 +394,29 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX sync_records_changes ON sync_records (identity_id, dataset, sync_count, key);
     `,
   },
+  {
+    version: 19,
+    name: 'Cognito Sync identity pool settings',
+    // Per identity pool: push sync and Cognito Streams (SetIdentityPoolConfiguration; *_set tells a part never given
+    // from one given empty), the SyncTrigger function (SetCognitoEvents) and the latest BulkPublish; on datasets,
+    // the name a dataset moved from a merged identity was renamed from (MergedDatasetNames).
+    sql: `
+      CREATE TABLE sync_pool_config (
+        pool_id TEXT COLLATE "C" PRIMARY KEY,
+        push_set INTEGER NOT NULL DEFAULT 0,
+        push_application_arns TEXT,
+        push_role_arn TEXT,
+        streams_set INTEGER NOT NULL DEFAULT 0,
+        stream_name TEXT,
+        stream_role_arn TEXT,
+        streaming_status TEXT,
+        sync_trigger_arn TEXT,
+        bulk_status TEXT,
+        bulk_started_at BIGINT,
+        bulk_completed_at BIGINT,
+        bulk_failure TEXT
+      );
+      ALTER TABLE sync_datasets ADD COLUMN merged_from TEXT;
+    `,
+  },
 ];

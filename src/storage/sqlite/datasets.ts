@@ -1,7 +1,7 @@
 // SQLite datasets: UpdateRecords' compare and write in one IMMEDIATE transaction (the write lock taken at BEGIN, so
 // two writers, in one process or two, are serialised and the second compares against the first's records).
 import type { DatasetLimits, DatasetStore, RecordWrite, SyncRecord } from '../interfaces/datasets.ts';
-import { datasetOf, planUpdate, recordCursorArgs, recordPage, syncRecordOf } from '../datasets.ts';
+import { datasetOf, mergedName, planUpdate, recordCursorArgs, recordPage, syncRecordOf } from '../datasets.ts';
 import { nameCursorArg, namePage } from '../pages.ts';
 import type { Row, SqliteDb } from './db.ts';
 
@@ -89,4 +89,27 @@ export function sqliteDatasets({ db, q }: SqliteDb): DatasetStore {
       return out;
     },
   };
+}
+
+/**
+ * Inside an identities transaction that merges `sourceId` into `destinationId`: the source's live datasets move to the
+ * destination, renamed (mergedName) where the destination has one of that name, which then reports it; the rest of
+ * the source's datasets go.
+ */
+export function sqliteMoveDatasets(q: SqliteDb['q'], sourceId: string, destinationId: string): void {
+  for (const d of q('SELECT name FROM sync_datasets WHERE identity_id = ? AND live = 1').all(sourceId) as Row[]) {
+    const clash = q('SELECT 1 FROM sync_datasets WHERE identity_id = ? AND name = ?').get(destinationId, d.name);
+    const name = clash ? mergedName(d.name, sourceId) : d.name;
+    q('DELETE FROM sync_records WHERE identity_id = ? AND dataset = ?').run(destinationId, name);
+    q('DELETE FROM sync_datasets WHERE identity_id = ? AND name = ?').run(destinationId, name);
+    q('UPDATE sync_records SET identity_id = ?, dataset = ? WHERE identity_id = ? AND dataset = ?').run(destinationId, name, sourceId, d.name);
+    q('UPDATE sync_datasets SET identity_id = ?, name = ?, merged_from = ? WHERE identity_id = ? AND name = ?').run(destinationId, name, clash ? d.name : null, sourceId, d.name);
+  }
+  sqliteDropDatasets(q, sourceId);
+}
+
+/** Inside an identities transaction deleting the identity: its datasets and records go with it. */
+export function sqliteDropDatasets(q: SqliteDb['q'], identityId: string): void {
+  q('DELETE FROM sync_records WHERE identity_id = ?').run(identityId);
+  q('DELETE FROM sync_datasets WHERE identity_id = ?').run(identityId);
 }

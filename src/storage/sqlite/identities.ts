@@ -1,4 +1,5 @@
 // SQLite identities: the identity row and its logins written in one IMMEDIATE transaction, keyset pages per pool.
+import { sqliteDropDatasets, sqliteMoveDatasets } from './datasets.ts';
 import type { IdentityRecord, IdentityStore, LinkOutcome, LoginKey } from '../interfaces/identities.ts';
 import { planLink, type StoredLink } from '../identity-links.ts';
 import { cursorArgs, page } from '../pages.ts';
@@ -55,6 +56,7 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     else {
       for (const gone of plan.absorbed) {
         q('UPDATE identity_logins SET identity_id = ? WHERE identity_id = ?').run(identity.id, gone);
+        sqliteMoveDatasets(q, gone, identity.id);
         q('DELETE FROM identities WHERE id = ?').run(gone);
       }
       q('UPDATE identities SET logins = ?, modified_at = ? WHERE id = ?').run(JSON.stringify(identity.logins), identity.modifiedAt, identity.id);
@@ -66,6 +68,7 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
   });
   const remove = db.transaction((id: string) => {
     q('DELETE FROM identity_logins WHERE identity_id = ?').run(id);
+    sqliteDropDatasets(q, id);
     return q('DELETE FROM identities WHERE id = ?').run(id).changes === 1;
   });
   const unlink = db.transaction((id: string, providers: string[], now: number) => {
@@ -100,6 +103,7 @@ export function sqliteIdentities({ db, q }: SqliteDb): IdentityStore {
     const dst = q('SELECT * FROM identities WHERE id = ?').get(destinationId) as Row | undefined;
     if (!src || !dst) return null;
     q('UPDATE identity_logins SET identity_id = ? WHERE identity_id = ?').run(destinationId, sourceId);
+    sqliteMoveDatasets(q, sourceId, destinationId);
     q('DELETE FROM identities WHERE id = ?').run(sourceId);
     const logins = [...new Set([...(JSON.parse(dst.logins) as string[]), ...(JSON.parse(src.logins) as string[])])];
     setLogins(destinationId, logins, now);

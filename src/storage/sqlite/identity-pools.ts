@@ -16,6 +16,10 @@ export function sqliteIdentityPools(s: SqliteDb): IdentityPoolStore {
   const remove = s.db.transaction((id: string) => {
     s.q('DELETE FROM identity_logins WHERE pool_id = ?').run(id);
     s.q('DELETE FROM identities WHERE pool_id = ?').run(id);
+    // and its Cognito Sync data
+    s.q('DELETE FROM sync_records WHERE identity_id IN (SELECT identity_id FROM sync_datasets WHERE pool_id = ?)').run(id);
+    s.q('DELETE FROM sync_datasets WHERE pool_id = ?').run(id);
+    s.q('DELETE FROM sync_pool_config WHERE pool_id = ?').run(id);
     return pools.delete(id);
   });
   return {

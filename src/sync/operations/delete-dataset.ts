@@ -5,6 +5,7 @@ import { defineOperation } from '../../protocol/operation.ts';
 import { requireIdentityAccess } from '../access.ts';
 import { datasetNotFound, datasetShape, liveDataset } from '../datasets.ts';
 import type { DeleteDatasetRequest, DeleteDatasetResponse } from '../shapes.ts';
+import { publishAfterCommit, streamRecord } from '../streams.ts';
 
 export default defineOperation<DeleteDatasetRequest, DeleteDatasetResponse>({
   service: 'cognito-sync',
@@ -15,6 +16,9 @@ export default defineOperation<DeleteDatasetRequest, DeleteDatasetResponse>({
       ? await deps.store.datasets.delete(input.IdentityId, input.DatasetName)
       : null;
     if (!d) throw datasetNotFound(input.DatasetName);
+    // Cognito Streams: the dataset's removal, after the commit
+    const target = { poolId: input.IdentityPoolId, identityId: input.IdentityId, dataset: input.DatasetName };
+    publishAfterCommit(deps, streamRecord(target, [], { syncCount: d.syncCount, modifiedAt: deps.clock.now() }, 'remove'));
     return { Dataset: datasetShape(d) };
   },
 });

@@ -5,7 +5,7 @@
 import { defineOperation } from '../../protocol/operation.ts';
 import { InvalidCursorError } from '../../storage/store.ts';
 import { requireIdentityAccess } from '../access.ts';
-import { pageSize, recordShape } from '../datasets.ts';
+import { LIMITS, pageSize, recordShape } from '../datasets.ts';
 import { InvalidParameterException } from '../errors.ts';
 import { checkSyncSessionToken, issueSyncSessionToken } from '../session-token.ts';
 import type { ListRecordsRequest, ListRecordsResponse } from '../shapes.ts';
@@ -34,8 +34,11 @@ export default defineOperation<ListRecordsRequest, ListRecordsResponse>({
       if (e instanceof InvalidCursorError) throw new InvalidParameterException('Invalid pagination token.'); // ours
       throw e;
     }
+    // datasets of merged identities kept beside this one under "NAME.IDENTITYID", for the client to merge
+    const merged = (await deps.store.datasets.list(input.IdentityId, LIMITS.maxDatasets * 2)).items.filter((m) => m.mergedFrom === input.DatasetName);
     return {
       Records: page.items.map((r) => recordShape(deps, r)),
+      ...(merged.length ? { MergedDatasetNames: merged.map((m) => m.name) } : {}),
       ...(page.next ? { NextToken: page.next } : {}),
       Count: page.items.length,
       DatasetSyncCount: d.syncCount,

@@ -4,6 +4,8 @@ import { defineOperation } from '../../protocol/operation.ts';
 import { requireIdentityAccess } from '../access.ts';
 import { identityOfPool, updateRecords } from '../datasets.ts';
 import { checkSyncSessionToken } from '../session-token.ts';
+import { applySyncTrigger } from '../sync-trigger.ts';
+import { publishAfterCommit, streamRecord } from '../streams.ts';
 import type { UpdateRecordsRequest, UpdateRecordsResponse } from '../shapes.ts';
 
 export default defineOperation<UpdateRecordsRequest, UpdateRecordsResponse>({
@@ -11,8 +13,13 @@ export default defineOperation<UpdateRecordsRequest, UpdateRecordsResponse>({
   name: 'UpdateRecords',
   async handle(input, deps, ctx) {
     requireIdentityAccess(ctx, input.IdentityPoolId, input.IdentityId);
-    checkSyncSessionToken(deps, input.SyncSessionToken, { poolId: input.IdentityPoolId, identityId: input.IdentityId, dataset: input.DatasetName });
+    const target = { poolId: input.IdentityPoolId, identityId: input.IdentityId, dataset: input.DatasetName };
+    checkSyncSessionToken(deps, input.SyncSessionToken, target);
     await identityOfPool(deps, input.IdentityPoolId, input.IdentityId);
-    return { Records: await updateRecords(deps, input.IdentityPoolId, input.IdentityId, input.DatasetName, input.RecordPatches ?? []) };
+    const patches = await applySyncTrigger(deps, ctx, target, input.RecordPatches ?? []);
+    const records = await updateRecords(deps, input.IdentityPoolId, input.IdentityId, input.DatasetName, patches);
+    // Cognito Streams, after the commit: every record written carries the dataset's new sync count and time
+    if (records[0]) publishAfterCommit(deps, streamRecord(target, records, { syncCount: records[0].SyncCount!, modifiedAt: Math.round(records[0].LastModifiedDate! * 1000) }));
+    return { Records: records };
   },
 });

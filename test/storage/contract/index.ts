@@ -6,6 +6,7 @@ import { clientsContract } from './clients.ts';
 import { codesContract } from './codes.ts';
 import { countersContract } from './counters.ts';
 import { datasetsContract } from './datasets.ts';
+import { syncConfigContract } from './sync-config.ts';
 import { devicesContract } from './devices.ts';
 import { domainsContract } from './domains.ts';
 import { durabilityContract } from './durability.ts';
@@ -42,6 +43,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   identityPoolsContract,
   identitiesContract,
   datasetsContract,
+  syncConfigContract,
   codesContract,
   sessionsContract,
   countersContract,
