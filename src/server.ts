@@ -7,6 +7,7 @@ import { clientErrorHandler } from './protocol/client-error.ts';
 import { RequestEntityTooLargeException, SerializationException, UnknownOperationException } from './protocol/errors.ts';
 import { allOperations } from './operations.ts';
 import { registerWellKnown } from './oauth/endpoints/well-known.ts';
+import { registerTokenEndpoint } from './oauth/endpoints/token.ts';
 import { registerOutbox } from './protocol/outbox.ts';
 import { registerAuthorizeEndpoint } from './protocol/authorize-endpoint.ts';
 import { registerIdentityOpenId } from './identity-pools/openid.ts';
@@ -62,6 +63,7 @@ export function buildServer(deps: Deps): FastifyInstance {
 
   registerRestJson(app, deps, allOperations);
   registerWellKnown(app, deps);
+  registerTokenEndpoint(app, deps);
   registerIdentityOpenId(app, deps);
   registerOutbox(app, deps);
   registerAuthorizeEndpoint(app, deps);

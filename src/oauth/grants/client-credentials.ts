@@ -1,0 +1,45 @@
+// grant_type=client_credentials (RFC 6749 §4.4; COGNITO-API §7.2): a scoped access token for an app client itself.
+import type { Deps } from '../../deps.ts';
+import type { ClientRecord } from '../../storage/records.ts';
+import { mintClientToken } from '../../tokens/mint.ts';
+import { tokenValiditySeconds } from '../../user-pools/domain/clients.ts';
+import { customScopesOf } from '../../user-pools/domain/resource-servers.ts';
+import { OAuthError } from '../errors.ts';
+
+export interface TokenResponse {
+  access_token: string;
+  expires_in: number;
+  token_type: 'Bearer';
+}
+
+/**
+ * The client must allow OAuth flows with client_credentials among them (else unauthorized_client). `scope`, when given,
+ * names space-separated scopes that must each be among the client's AllowedOAuthScopes and still defined by a resource
+ * server (else invalid_scope); left out, it means every custom scope the client has.
+ */
+export async function clientCredentialsGrant(
+  deps: Pick<Deps, 'store' | 'clock' | 'random' | 'privateKeys' | 'config'>,
+  client: ClientRecord,
+  form: URLSearchParams,
+): Promise<TokenResponse> {
+  const s = client.settings;
+  if (!s.AllowedOAuthFlowsUserPoolClient || !(s.AllowedOAuthFlows ?? []).includes('client_credentials')) throw new OAuthError('unauthorized_client');
+  // A scope whose resource server was deleted or changed since the client was saved is no longer granted.
+  const defined = await customScopesOf(deps, client.poolId);
+  const allowed = (s.AllowedOAuthScopes ?? []).filter((x) => defined.has(x));
+  const asked = form.get('scope');
+  let scopes: string[];
+  if (asked === null) scopes = allowed;
+  else {
+    scopes = [...new Set(asked.split(' ').filter((x) => x !== ''))];
+    if (scopes.some((x) => !allowed.includes(x))) throw new OAuthError('invalid_scope');
+  }
+  if (scopes.length === 0) throw new OAuthError('invalid_scope');
+  const { accessToken, expiresIn } = await mintClientToken(deps, {
+    poolId: client.poolId,
+    clientId: client.id,
+    scopes,
+    validitySeconds: tokenValiditySeconds(s).access,
+  });
+  return { access_token: accessToken, expires_in: expiresIn, token_type: 'Bearer' };
+}
