@@ -156,7 +156,15 @@ export async function mintTokens(deps: TokenDeps, req: MintRequest): Promise<Min
  */
 export async function mintClientToken(
   deps: TokenDeps,
-  req: { poolId: string; clientId: string; scopes: readonly string[]; validitySeconds: number },
+  req: {
+    poolId: string;
+    clientId: string;
+    scopes: readonly string[];
+    validitySeconds: number;
+    /** A PreTokenGeneration function's claims to add (reserved ones are not taken) and to suppress. */
+    claims?: Record<string, unknown>;
+    suppress?: readonly string[];
+  },
 ): Promise<{ accessToken: string; expiresIn: number; payload: Record<string, unknown> }> {
   const iat = Math.floor(deps.clock.now() / 1000);
   const key = activeKey(await deps.store.keys.listForPool(req.poolId), 'access');
@@ -172,7 +180,9 @@ export async function mintClientToken(
     version: 2,
     jti: deps.random.uuid(),
     client_id: req.clientId,
-  };
+    ...unreserved(req.claims ?? {}),
+  } as Record<string, unknown>;
+  for (const k of req.suppress ?? []) if (!RESERVED_CLAIMS.has(k)) delete payload[k];
   return { accessToken: await sign(deps, key, payload), expiresIn: req.validitySeconds, payload };
 }
 

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { authenticateClient, credentialsOf } from '../client-auth.ts';
 import { OAuthError } from '../errors.ts';
+import { ServiceError } from '../../protocol/errors.ts';
 import { clientCredentialsGrant } from '../grants/client-credentials.ts';
 import { poolOfRequest } from './pool-of-request.ts';
 
@@ -35,10 +36,16 @@ export function registerTokenEndpoint(app: FastifyInstance, deps: Deps): void {
       const client = await authenticateClient(deps, poolId, credentialsOf(req.headers.authorization, form));
       // authorization_code and refresh_token come with the authorize endpoint and the hosted pages (issue 14).
       if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type');
-      const token = await clientCredentialsGrant(deps, client, form);
+      const token = await clientCredentialsGrant(deps, client, form, req.headers['user-agent']);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').type('application/json;charset=UTF-8').send(token);
     } catch (e) {
       if (e instanceof OAuthError) return sendOAuthError(reply, e);
+      // A PreTokenGeneration function that failed or answered badly (the runner's AWS errors): no token. Cognito's
+      // answer here was not found; invalid_request is ours, and the AWS error is logged, not sent.
+      if (e instanceof ServiceError && e.status < 500) {
+        deps.logger.warn('client_credentials refused by the PreTokenGeneration trigger', { error: e.code, message: e.message });
+        return sendOAuthError(reply, new OAuthError('invalid_request'));
+      }
       throw e;
     }
   };
