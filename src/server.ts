@@ -8,6 +8,7 @@ import { RequestEntityTooLargeException, SerializationException, UnknownOperatio
 import { allOperations } from './operations.ts';
 import { registerWellKnown } from './oauth/endpoints/well-known.ts';
 import { registerTokenEndpoint } from './oauth/endpoints/token.ts';
+import { registerRevokeEndpoint } from './oauth/endpoints/revoke.ts';
 import { registerOutbox } from './protocol/outbox.ts';
 import { registerAuthorizeEndpoint } from './protocol/authorize-endpoint.ts';
 import { registerIdentityOpenId } from './identity-pools/openid.ts';
@@ -64,6 +65,7 @@ export function buildServer(deps: Deps): FastifyInstance {
   registerRestJson(app, deps, allOperations);
   registerWellKnown(app, deps);
   registerTokenEndpoint(app, deps);
+  registerRevokeEndpoint(app, deps);
   registerIdentityOpenId(app, deps);
   registerOutbox(app, deps);
   registerAuthorizeEndpoint(app, deps);

@@ -15,6 +15,7 @@ import * as oidc from 'openid-client';
 import { decodeJwt } from 'jose';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { arnOf, lambdaEvents, triggerSetup } from '../support/lambda-kinds.ts';
+import { discoverClient } from '../support/oauth.ts';
 
 const ADMIN = { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
 let s: TestServer;
@@ -47,9 +48,7 @@ async function machineIn(lambda: LambdaConfigType) {
       }),
     )
   ).UserPoolClient!;
-  const config = await oidc.discovery(new URL(`${s.url}/${poolId}`), c.ClientId!, c.ClientSecret!, oidc.ClientSecretBasic(c.ClientSecret!), {
-    execute: [oidc.allowInsecureRequests],
-  });
+  const config = await discoverClient(`${s.url}/${poolId}`, c.ClientId!, c.ClientSecret!, 'basic');
   return { poolId, clientId: c.ClientId!, config };
 }
 

@@ -20,6 +20,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { rawRequest } from '../support/raw-http.ts';
+import { discoverClient } from '../support/oauth.ts';
 import { FixedClock } from '../../src/runtime/clock.ts';
 
 let s: TestServer;
@@ -80,10 +81,7 @@ before(async () => {
 after(() => s.close());
 testOnPostgres(() => s);
 
-const discover = (c: UserPoolClientType, auth: 'basic' | 'post', secret = c.ClientSecret!) =>
-  oidc.discovery(new URL(issuer), c.ClientId!, secret, auth === 'basic' ? oidc.ClientSecretBasic(secret) : oidc.ClientSecretPost(secret), {
-    execute: [oidc.allowInsecureRequests],
-  });
+const discover = (c: UserPoolClientType, auth: 'basic' | 'post', secret = c.ClientSecret!) => discoverClient(issuer, c.ClientId!, secret, auth);
 
 /** aws-jwt-verify's generic verifier for this pool's access tokens (access tokens carry client_id, not aud). */
 function accessVerifier(clientId: string, scope: string | string[]) {
@@ -127,9 +125,10 @@ test('the discovery document of a pool with a domain lists the token endpoint un
   const meta = config.serverMetadata();
   assert.equal(meta.issuer, issuer);
   assert.equal(meta.token_endpoint, `${issuer}/oauth2/token`);
+  assert.equal(meta.revocation_endpoint, `${issuer}/oauth2/revoke`);
   assert.deepEqual(meta.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
   // Nothing listed that this server does not serve yet.
-  for (const k of ['authorization_endpoint', 'userinfo_endpoint', 'revocation_endpoint', 'end_session_endpoint']) assert.equal(meta[k], undefined, k);
+  for (const k of ['authorization_endpoint', 'userinfo_endpoint', 'end_session_endpoint']) assert.equal(meta[k], undefined, k);
 });
 
 test('openid-client clientCredentialsGrant (basic and post) gets a Cognito-shaped access token that aws-jwt-verify accepts', async () => {
@@ -175,7 +174,7 @@ test('scope: several at once, none given means every custom scope of the client;
 test('RFC 6749 errors: a wrong secret or unknown client is invalid_client, a scope the client lacks invalid_scope, a client without the flow unauthorized_client', async () => {
   assert.deepEqual(await oauthErrorOf(oidc.clientCredentialsGrant(await discover(machine, 'post', 'wrong-secret'))), { error: 'invalid_client', status: 401 });
   assert.deepEqual(await oauthErrorOf(oidc.clientCredentialsGrant(await discover(machine, 'basic', 'wrong-secret'))), { error: 'challenge basic', status: 401 });
-  const unknown = await oidc.discovery(new URL(issuer), '1example23456789', 'x', oidc.ClientSecretPost('x'), { execute: [oidc.allowInsecureRequests] });
+  const unknown = await discoverClient(issuer, '1example23456789', 'x', 'post');
   assert.deepEqual(await oauthErrorOf(oidc.clientCredentialsGrant(unknown)), { error: 'invalid_client', status: 401 });
   const otherConfig = await discover(other, 'post');
   assert.deepEqual(await oauthErrorOf(oidc.clientCredentialsGrant(otherConfig, { scope: 'billing/pay' })), { error: 'invalid_scope', status: 400 });
