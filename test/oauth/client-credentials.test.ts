@@ -128,7 +128,8 @@ test('the discovery document of a pool with a domain lists the token endpoint un
   assert.equal(meta.revocation_endpoint, `${issuer}/oauth2/revoke`);
   assert.deepEqual(meta.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
   // Nothing listed that this server does not serve yet.
-  for (const k of ['authorization_endpoint', 'userinfo_endpoint', 'end_session_endpoint']) assert.equal(meta[k], undefined, k);
+  assert.equal(meta.userinfo_endpoint, `${issuer}/oauth2/userInfo`);
+  for (const k of ['authorization_endpoint', 'end_session_endpoint']) assert.equal(meta[k], undefined, k);
 });
 
 test('openid-client clientCredentialsGrant (basic and post) gets a Cognito-shaped access token that aws-jwt-verify accepts', async () => {

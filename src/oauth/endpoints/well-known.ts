@@ -23,11 +23,12 @@ export function registerWellKnown(app: FastifyInstance, deps: Deps): void {
     const iss = issuerOf(deps.config.publicUrl, poolId);
     // What an OpenID verifier needs to check this issuer's ID tokens, and of the OAuth endpoints only those this server
     // serves, and only for a pool with a domain (as Cognito lists them): the token endpoint (client_credentials so far)
-    // and the revocation endpoint, in the path form under the issuer. authorization_endpoint, userinfo_endpoint,
+    // and the userInfo and revocation endpoints, in the path form under the issuer. authorization_endpoint,
     // end_session_endpoint, response_types_supported and scopes_supported come with those endpoints.
     const oauth = (await servesOAuth(deps, poolId))
       ? {
           token_endpoint: `${iss}/oauth2/token`,
+          userinfo_endpoint: `${iss}/oauth2/userInfo`,
           revocation_endpoint: `${iss}/oauth2/revoke`,
           token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         }
