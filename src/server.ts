@@ -7,6 +7,9 @@ import { clientErrorHandler } from './protocol/client-error.ts';
 import { RequestEntityTooLargeException, SerializationException, UnknownOperationException } from './protocol/errors.ts';
 import { allOperations } from './operations.ts';
 import { registerWellKnown } from './oauth/endpoints/well-known.ts';
+import { registerTokenEndpoint } from './oauth/endpoints/token.ts';
+import { registerRevokeEndpoint } from './oauth/endpoints/revoke.ts';
+import { registerUserInfoEndpoint } from './oauth/endpoints/userinfo.ts';
 import { registerOutbox } from './protocol/outbox.ts';
 import { registerAuthorizeEndpoint } from './protocol/authorize-endpoint.ts';
 import { registerIdentityOpenId } from './identity-pools/openid.ts';
@@ -64,6 +67,9 @@ export function buildServer(deps: Deps): FastifyInstance {
 
   registerRestJson(app, deps, allOperations);
   registerWellKnown(app, deps);
+  registerTokenEndpoint(app, deps);
+  registerRevokeEndpoint(app, deps);
+  registerUserInfoEndpoint(app, deps);
   registerIdentityOpenId(app, deps);
   registerOutbox(app, deps);
   registerAuthorizeEndpoint(app, deps);

@@ -58,9 +58,13 @@ export function cursorArgs(cursor: string | undefined): [number, string] {
 
 /** Pages keyed by name alone (groups): the cursor is the last name, with createdAt 0. */
 export function namePage<T extends { name: string }>(rows: T[], limit: number): Page<T> {
+  return keyPage(rows, limit, (r) => r.name);
+}
+/** Pages keyed by one unique string (a name, a resource server's identifier), read back by nameCursorArg. */
+export function keyPage<T>(rows: T[], limit: number, keyOf: (t: T) => string): Page<T> {
   if (rows.length <= limit) return { items: rows };
   const items = rows.slice(0, limit);
-  return { items, next: encodeCursor(0, items[items.length - 1]!.name) };
+  return { items, next: encodeCursor(0, keyOf(items[items.length - 1]!)) };
 }
 export function nameCursorArg(cursor: string | undefined): string {
   if (cursor === undefined) return '';

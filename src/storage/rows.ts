@@ -13,6 +13,7 @@ import type {
   SigningKeyRecord,
   UserRecord,
 } from './records.ts';
+import type { ResourceServerRecord } from './interfaces/resource-servers.ts';
 
 export type Row = Record<string, any>;
 
@@ -39,6 +40,7 @@ export interface RowMappers {
   session(r: Row): AuthSessionRecord;
   refresh(r: Row): RefreshTokenRecord;
   group(r: Row): GroupRecord;
+  resourceServer(r: Row): ResourceServerRecord;
   outbox(r: Row): OutboxRecord;
 }
 
@@ -149,6 +151,14 @@ export function rowMappers({ json, bool, num }: Dialect): RowMappers {
       description: r.description ?? null,
       roleArn: r.role_arn ?? null,
       precedence: r.precedence ?? null,
+      createdAt: num(r.created_at),
+      updatedAt: num(r.updated_at),
+    }),
+    resourceServer: (r) => ({
+      poolId: r.pool_id,
+      identifier: r.identifier,
+      name: r.name,
+      scopes: json(r.scopes),
       createdAt: num(r.created_at),
       updatedAt: num(r.updated_at),
     }),

@@ -15,6 +15,7 @@ import type { SigningKeyStore } from './interfaces/keys.ts';
 import type { MetaStore } from './interfaces/meta.ts';
 import type { OutboxStore } from './interfaces/outbox.ts';
 import type { PoolStore } from './interfaces/pools.ts';
+import type { ResourceServerStore } from './interfaces/resource-servers.ts';
 import type { RoleStore } from './interfaces/roles.ts';
 import type { OidcProviderStore } from './interfaces/oidc-providers.ts';
 import type { SamlProviderStore } from './interfaces/saml-providers.ts';
@@ -25,7 +26,8 @@ export type { ClientStore, CodeStore, CounterStore, DeviceStore, DomainStore, Gr
 export type { RoleStore, OidcProviderStore, SamlProviderStore };
 export type { OidcProviderRecord } from './interfaces/oidc-providers.ts';
 export type { SamlProviderRecord } from './interfaces/saml-providers.ts';
-export type { IdentityStore, DatasetStore };
+export type { IdentityStore, DatasetStore, ResourceServerStore };
+export type { ResourceServerRecord, ResourceServerScope } from './interfaces/resource-servers.ts';
 export type { DatasetRecord, SyncRecord } from './interfaces/datasets.ts';
 export type { IdentityLogin, IdentityRecord } from './interfaces/identities.ts';
 export type { RoleRecord, RolePolicyRecord } from './interfaces/roles.ts';
@@ -47,6 +49,8 @@ export interface Store {
   counters: CounterStore;
   outbox: OutboxStore;
   groups: GroupStore;
+  /** OAuth 2.0 resource servers of user pools and their custom scopes */
+  resourceServers: ResourceServerStore;
   /** users' devices (remembered devices) */
   devices: DeviceStore;
   /** IAM roles and their inline policies (identity pools, STS) */

@@ -149,6 +149,43 @@ export async function mintTokens(deps: TokenDeps, req: MintRequest): Promise<Min
   };
 }
 
+/**
+ * The access token of a client_credentials grant (COGNITO-API §3.3, machine-to-machine): no user and no session, so
+ * `sub` is the client id, no username, origin_jti or event_id; `version` 2 as the OAuth endpoints' tokens carry.
+ * Claim order as observed in Cognito's: sub, token_use, scope, auth_time, iss, exp, iat, version, jti, client_id.
+ */
+export async function mintClientToken(
+  deps: TokenDeps,
+  req: {
+    poolId: string;
+    clientId: string;
+    scopes: readonly string[];
+    validitySeconds: number;
+    /** A PreTokenGeneration function's claims to add (reserved ones are not taken) and to suppress. */
+    claims?: Record<string, unknown>;
+    suppress?: readonly string[];
+  },
+): Promise<{ accessToken: string; expiresIn: number; payload: Record<string, unknown> }> {
+  const iat = Math.floor(deps.clock.now() / 1000);
+  const key = activeKey(await deps.store.keys.listForPool(req.poolId), 'access');
+  if (!key) throw new Error(`user pool ${req.poolId} has no active signing keys`);
+  const payload = {
+    sub: req.clientId,
+    token_use: 'access',
+    scope: req.scopes.join(' '),
+    auth_time: iat,
+    iss: issuerOf(deps.config.publicUrl, req.poolId),
+    exp: iat + req.validitySeconds,
+    iat,
+    version: 2,
+    jti: deps.random.uuid(),
+    client_id: req.clientId,
+    ...unreserved(req.claims ?? {}),
+  } as Record<string, unknown>;
+  for (const k of req.suppress ?? []) if (!RESERVED_CLAIMS.has(k)) delete payload[k];
+  return { accessToken: await sign(deps, key, payload), expiresIn: req.validitySeconds, payload };
+}
+
 function unreserved(claims: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(claims)) if (!RESERVED_CLAIMS.has(k)) out[k] = v;

@@ -9,6 +9,7 @@ import { pgCounters } from './counters.ts';
 import { LOCK, num, pgDb } from './db.ts';
 import { pgDomains } from './domains.ts';
 import { pgGroups } from './groups.ts';
+import { pgResourceServers } from './resource-servers.ts';
 import { pgRoles } from './roles.ts';
 import { pgOidcProviders } from './oidc-providers.ts';
 import { pgSamlProviders } from './saml-providers.ts';
@@ -91,6 +92,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     meta: pgMeta(db),
     users: pgUsers(db),
     groups: pgGroups(db),
+    resourceServers: pgResourceServers(db),
     devices: pgDevices(db),
     roles: pgRoles(db),
     oidcProviders: pgOidcProviders(db),

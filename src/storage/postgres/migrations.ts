@@ -419,4 +419,21 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       ALTER TABLE sync_datasets ADD COLUMN merged_from TEXT;
     `,
   },
+  {
+    version: 21,
+    name: 'OAuth 2.0 resource servers of user pools',
+    // A server goes with its pool; its scopes ({name, description} in the order given, at most 100) are one JSON list,
+    // read and written whole as the API does.
+    sql: `
+      CREATE TABLE resource_servers (
+        pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+        identifier TEXT COLLATE "C" NOT NULL,
+        name TEXT NOT NULL,
+        scopes JSONB NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (pool_id, identifier)
+      );
+    `,
+  },
 ];

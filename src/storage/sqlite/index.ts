@@ -11,6 +11,7 @@ import { sqliteCounters } from './counters.ts';
 import { sqliteDb, type Row } from './db.ts';
 import { sqliteDomains } from './domains.ts';
 import { sqliteGroups } from './groups.ts';
+import { sqliteResourceServers } from './resource-servers.ts';
 import { sqliteRoles } from './roles.ts';
 import { sqliteOidcProviders } from './oidc-providers.ts';
 import { sqliteSamlProviders } from './saml-providers.ts';
@@ -94,6 +95,7 @@ export function openSqliteStore(path: string): SqliteStore {
     meta: sqliteMeta(s),
     users: sqliteUsers(s),
     groups: sqliteGroups(s),
+    resourceServers: sqliteResourceServers(s),
     devices: sqliteDevices(s),
     roles: sqliteRoles(s),
     oidcProviders: sqliteOidcProviders(s),

@@ -412,4 +412,21 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       ALTER TABLE sync_datasets ADD COLUMN merged_from TEXT;
     `,
   },
+  {
+    version: 21,
+    name: 'OAuth 2.0 resource servers of user pools',
+    // A server goes with its pool; its scopes ({name, description} in the order given, at most 100) are one JSON list,
+    // read and written whole as the API does.
+    sql: `
+      CREATE TABLE resource_servers (
+        pool_id TEXT NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+        identifier TEXT NOT NULL,
+        name TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (pool_id, identifier)
+      );
+    `,
+  },
 ];

@@ -287,7 +287,7 @@ export interface ClientContext {
   hasSecret: boolean;
   /** Identity provider names of the pool (none exist yet). */
   providers?: ReadonlySet<string>;
-  /** `identifier/scope` of the pool's resource servers (none exist yet). */
+  /** `identifier/scope` of the pool's resource servers. */
   resourceScopes?: ReadonlySet<string>;
 }
 

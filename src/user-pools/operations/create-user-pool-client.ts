@@ -4,6 +4,7 @@ import type { ClientRecord } from '../../storage/records.ts';
 import { LimitExceededException } from '../errors.ts';
 import { describeClient, initialSecret, MAX_CLIENTS, newClientId, settingsFrom, validateSettings } from '../domain/clients.ts';
 import { getPool } from '../domain/pools.ts';
+import { customScopesOf } from '../domain/resource-servers.ts';
 import type { CreateUserPoolClientRequest, CreateUserPoolClientResponse } from '../shapes.ts';
 
 export default defineOperation<CreateUserPoolClientRequest, CreateUserPoolClientResponse>({
@@ -14,7 +15,7 @@ export default defineOperation<CreateUserPoolClientRequest, CreateUserPoolClient
     const pool = await getPool(deps, input.UserPoolId);
     const settings = settingsFrom(input);
     const secret = initialSecret(input, random);
-    validateSettings(settings, { pool, action: 'creating', hasSecret: secret !== null });
+    validateSettings(settings, { pool, action: 'creating', hasSecret: secret !== null, resourceScopes: await customScopesOf(deps, pool.id) });
     const now = clock.now();
     const id = newClientId(random);
     const client: ClientRecord = {

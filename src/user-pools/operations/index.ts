@@ -93,6 +93,13 @@ import listGroups from './list-groups.ts';
 import listUsersInGroup from './list-users-in-group.ts';
 import updateGroup from './update-group.ts';
 
+// Resource servers (OAuth 2.0 custom scopes)
+import createResourceServer from './create-resource-server.ts';
+import deleteResourceServer from './delete-resource-server.ts';
+import describeResourceServer from './describe-resource-server.ts';
+import listResourceServers from './list-resource-servers.ts';
+import updateResourceServer from './update-resource-server.ts';
+
 // Devices
 import adminForgetDevice from './admin-forget-device.ts';
 import adminGetDevice from './admin-get-device.ts';
@@ -196,4 +203,10 @@ export const userPoolOperations: Operation[] = [
   listGroups,
   listUsersInGroup,
   updateGroup,
+  // Resource servers
+  createResourceServer,
+  deleteResourceServer,
+  describeResourceServer,
+  listResourceServers,
+  updateResourceServer,
 ];

@@ -3,6 +3,7 @@ import { defineOperation } from '../../protocol/operation.ts';
 import { ConcurrentModificationException } from '../errors.ts';
 import { clientSecrets, describeClient, getClient, settingsFrom, validateSettings } from '../domain/clients.ts';
 import { getPool } from '../domain/pools.ts';
+import { customScopesOf } from '../domain/resource-servers.ts';
 import type { UpdateUserPoolClientRequest, UpdateUserPoolClientResponse } from '../shapes.ts';
 
 /** Attempts before giving up when other writers keep changing the client in between. */
@@ -14,9 +15,10 @@ export default defineOperation<UpdateUserPoolClientRequest, UpdateUserPoolClient
   async handle(input, deps) {
     const pool = await getPool(deps, input.UserPoolId);
     const settings = settingsFrom(input);
+    const resourceScopes = await customScopesOf(deps, pool.id);
     for (let i = 0; i < ATTEMPTS; i++) {
       const current = await getClient(deps, input.UserPoolId, input.ClientId);
-      validateSettings(settings, { pool, action: 'updating', hasSecret: current.secrets.length > 0 });
+      validateSettings(settings, { pool, action: 'updating', hasSecret: current.secrets.length > 0, resourceScopes });
       const next = {
         ...current,
         // ClientName is optional here; leaving it out keeps the name.

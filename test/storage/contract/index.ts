@@ -18,6 +18,7 @@ import { metaContract } from './meta.ts';
 import { migrateContract } from './migrate.ts';
 import { outboxContract } from './outbox.ts';
 import { poolsContract } from './pools.ts';
+import { resourceServersContract } from './resource-servers.ts';
 import { rolesContract } from './roles.ts';
 import { oidcProvidersContract } from './oidc-providers.ts';
 import { samlProvidersContract } from './saml-providers.ts';
@@ -39,6 +40,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   usersContract,
   usersListContract,
   groupsContract,
+  resourceServersContract,
   devicesContract,
   identityPoolsContract,
   identitiesContract,
