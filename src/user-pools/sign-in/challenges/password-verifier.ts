@@ -63,7 +63,10 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   // CUSTOM_AUTH with SRP first: the password held. MFA the user owes follows it (AWS: "If MFA is enabled for a user,
   // it is handled automatically after the password is verified"; amazon-cognito-identity-js answers mfaRequired /
   // totpRequired there and then customChallenge), its state carrying the history; then, or at once without MFA,
-  // DefineAuthChallenge decides what follows, the session showing SRP_A and PASSWORD_VERIFIER.
+  // DefineAuthChallenge decides what follows, the session showing SRP_A and PASSWORD_VERIFIER. (Observed on AWS in
+  // 2019, amplify-js#3876: the right MFA code returned tokens, DefineAuthChallenge not asked again — and
+  // amazon-cognito-identity-js's sendMFACode expects tokens there. Cognate asks it again, so that the custom
+  // challenges are not skipped; a client that expects tokens after the MFA code gets CUSTOM_CHALLENGE instead.)
   await attempt.succeeded();
   const session = [...s.custom.session, { challengeName: 'PASSWORD_VERIFIER' as const, challengeResult: true, challengeMetadata: null }];
   const mfa = await mfaChallengeFor(deps, ctx, user, s.given, undefined, session);
