@@ -5,7 +5,8 @@
 // and challenges/select-challenge.ts takes the ANSWER. A one-time code as first factor completes the sign-in
 // without a further MFA challenge (Cognito: passwordless sign-in is not followed by MFA), so a pool with MFA ON allows
 // none (poolFirstFactors), and in a pool with MFA OPTIONAL a user who has MFA active may not use one (userFirstFactors;
-// Cognito's developer guide: "Users who have MFA active can't use passwordless" one-time-password first factors).
+// as the brief for issue 11 reads Cognito's passwordless guide — the exact AWS wording was not found in the reference
+// corpora).
 import { UserNotFoundException } from '../../errors.ts';
 import type { PoolRecord, UserRecord } from '../../../storage/records.ts';
 import { openCredentials } from '../../domain/passwords.ts';
