@@ -10,6 +10,8 @@ import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
+  AdminSetUserMFAPreferenceCommand,
+  SetUserPoolMfaConfigCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   GetUserCommand,
@@ -24,7 +26,8 @@ import { housekeep } from '../../src/runtime/housekeeping.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { arnOf, LAMBDA_KINDS, lambdaEvents, triggerSetup } from '../support/lambda-kinds.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
-import { createTestUser, getTestUser } from '../support/users.ts';
+import { createTestUser, getTestUser, srpClient } from '../support/users.ts';
+import { codeSentTo } from '../support/mfa.ts';
 
 const ADMIN = { accessKeyId: 'AKIDTESTADMIN0000001', secretAccessKey: 'test-admin-secret-key-0000000000000000000' };
 const PASSWORD = 'Passw0rd!';
@@ -34,6 +37,20 @@ const CUSTOM: LambdaConfigType = {
   CreateAuthChallenge: arnOf('custom-auth.create'),
   VerifyAuthChallengeResponse: arnOf('custom-auth.verify'),
 };
+
+/** What DefineAuthChallenge sees, round by round, in a sign-in by SRP then the right code (MFA, if any, not in it). */
+const SRP_THEN_CODE = [
+  [['SRP_A', true]],
+  [
+    ['SRP_A', true],
+    ['PASSWORD_VERIFIER', true],
+  ],
+  [
+    ['SRP_A', true],
+    ['PASSWORD_VERIFIER', true],
+    ['CUSTOM_CHALLENGE', true],
+  ],
+];
 
 /** The code the handler "sent" to `userName`. */
 const codeFor = (userName: string) => (globalThis as { __customAuthCodes?: Record<string, string> }).__customAuthCodes?.[userName];
@@ -49,7 +66,7 @@ for (const kind of LAMBDA_KINDS) {
 
     before(async () => {
       setup = await triggerSetup(kind, ADMIN, FUNCTIONS);
-      s = await startServerOnStoreUnderTest(clock, 'custom_auth', 2, setup.config);
+      s = await startServerOnStoreUnderTest(clock, 'custom_auth', 2, { ...setup.config, dev: true });
     });
     after(async () => {
       await s.close();
@@ -371,18 +388,7 @@ for (const kind of LAMBDA_KINDS) {
       const defines = events('DefineAuthChallenge_Authentication', username);
       assert.deepEqual(
         defines.map((e) => e.request.session.map((c: { challengeName: string; challengeResult: boolean }) => [c.challengeName, c.challengeResult])),
-        [
-          [['SRP_A', true]],
-          [
-            ['SRP_A', true],
-            ['PASSWORD_VERIFIER', true],
-          ],
-          [
-            ['SRP_A', true],
-            ['PASSWORD_VERIFIER', true],
-            ['CUSTOM_CHALLENGE', true],
-          ],
-        ],
+        SRP_THEN_CODE,
       );
       const before = events('CreateAuthChallenge_Authentication', username).length;
       const e = await signIn('Wrong-passw0rd!').then(
@@ -392,6 +398,57 @@ for (const kind of LAMBDA_KINDS) {
       assert.equal(e.code ?? e.name, 'NotAuthorizedException');
       assert.equal(e.message, 'Incorrect username or password.');
       assert.equal(events('CreateAuthChallenge_Authentication', username).length, before, 'no challenge after a wrong password');
+    });
+
+    test('SRP first and MFA (AWS SDK): PASSWORD_VERIFIER, then the MFA challenge (a wrong code refused), then DefineAuthChallenge and the custom challenge; without MFA straight on', async () => {
+      const { poolId, clientId } = await poolWith(CUSTOM);
+      await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: { Message: 'MFA {####}', Subject: 'MFA' } }));
+      const withMfa = unique('m');
+      const plain = unique('p');
+      await userIn(poolId, withMfa);
+      await userIn(poolId, plain);
+      await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: withMfa, EmailMfaSettings: { Enabled: true } }));
+      const respond = (ChallengeName: string, Session: string | undefined, ChallengeResponses: Record<string, string>) =>
+        s.idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: ChallengeName as 'CUSTOM_CHALLENGE', Session, ChallengeResponses }));
+      const throughPassword = async (username: string) => {
+        const srp = await srpClient(poolId);
+        const first = await s.idp.send(
+          new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: username, SRP_A: srp.A, CHALLENGE_NAME: 'SRP_A' } }),
+        );
+        assert.equal(first.ChallengeName, 'PASSWORD_VERIFIER');
+        return respond('PASSWORD_VERIFIER', first.Session, await srp.answer(first.ChallengeParameters!, PASSWORD));
+      };
+      const sessions = (username: string) =>
+        events('DefineAuthChallenge_Authentication', username).map((e) =>
+          e.request.session.map((c: { challengeName: string; challengeResult: boolean }) => [c.challengeName, c.challengeResult]),
+        );
+
+      const mfa = await throughPassword(withMfa);
+      assert.equal(mfa.ChallengeName, 'EMAIL_OTP');
+      assert.equal(events('CreateAuthChallenge_Authentication', withMfa).length, 0, 'no custom challenge before the MFA code');
+      assert.deepEqual(sessions(withMfa), [[['SRP_A', true]]], 'DefineAuthChallenge not asked before the MFA code');
+      const { code } = await codeSentTo(s.url, `${withMfa}@example.com`);
+      const bad = await awsErrorOf(() => respond('EMAIL_OTP', mfa.Session, { USERNAME: withMfa, EMAIL_OTP_CODE: wrong(code) }));
+      assert.equal(bad.name, 'CodeMismatchException');
+      assert.equal(events('CreateAuthChallenge_Authentication', withMfa).length, 0);
+      const custom = await respond('EMAIL_OTP', mfa.Session, { USERNAME: withMfa, EMAIL_OTP_CODE: code });
+      assert.equal(custom.ChallengeName, 'CUSTOM_CHALLENGE');
+      assert.equal(custom.AuthenticationResult, undefined);
+      const done = await respond('CUSTOM_CHALLENGE', custom.Session, { USERNAME: withMfa, ANSWER: codeFor(withMfa)! });
+      assert.ok(done.AuthenticationResult?.AccessToken);
+      assert.deepEqual(sessions(withMfa), SRP_THEN_CODE);
+
+      // A wrong MFA code only: the sign-in goes no further.
+      const again = await throughPassword(withMfa);
+      assert.equal(again.ChallengeName, 'EMAIL_OTP');
+      const sent = (await codeSentTo(s.url, `${withMfa}@example.com`)).code;
+      const refused = await awsErrorOf(() => respond('EMAIL_OTP', again.Session, { USERNAME: withMfa, EMAIL_OTP_CODE: wrong(sent) }));
+      assert.equal(refused.name, 'CodeMismatchException');
+
+      // No MFA turned on: the custom challenge follows the password at once.
+      const straight = await throughPassword(plain);
+      assert.equal(straight.ChallengeName, 'CUSTOM_CHALLENGE');
+      assert.ok((await respond('CUSTOM_CHALLENGE', straight.Session, { USERNAME: plain, ANSWER: codeFor(plain)! })).AuthenticationResult?.AccessToken);
     });
 
     test('FORCE_CHANGE_PASSWORD, passwordless: the custom challenges alone sign the user in; the temporary password stays to be changed', async () => {

@@ -5,6 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminDisableUserCommand,
+  AdminGetUserAuthFactorsCommand,
+  AdminSetUserSettingsCommand,
   AdminGetUserCommand,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
@@ -150,6 +152,28 @@ test('a factor the pool does not allow is not offered: PREFERRED_CHALLENGE EMAIL
   assert.deepEqual(out.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP']);
 });
 
+/** What a client hiding users (PreventUserExistenceErrors ENABLED) answers USER_AUTH for `USERNAME`: choices, code challenges, a wrong code. */
+async function hiddenAnswers(ClientId: string, USERNAME: string) {
+  const select = await initiate(ClientId, { USERNAME });
+  const email = await initiate(ClientId, { USERNAME, PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+  const sms = await initiate(ClientId, { USERNAME, PREFERRED_CHALLENGE: 'SMS_OTP' });
+  const wrong = await awsErrorOf(() =>
+    s.idp.send(
+      new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'EMAIL_OTP', Session: email.Session, ChallengeResponses: { USERNAME, EMAIL_OTP_CODE: '000000' } }),
+    ),
+  );
+  const chosen = await s.idp.send(
+    new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'SELECT_CHALLENGE', Session: select.Session, ChallengeResponses: { USERNAME, ANSWER: 'SMS_OTP' } }),
+  );
+  return {
+    select: [select.ChallengeName, select.AvailableChallenges],
+    email: [email.ChallengeName, Object.keys(email.ChallengeParameters ?? {}).sort(), email.ChallengeParameters?.CODE_DELIVERY_DELIVERY_MEDIUM],
+    sms: [sms.ChallengeName, Object.keys(sms.ChallengeParameters ?? {}).sort()],
+    wrong: [wrong.name, wrong.message],
+    chosen: chosen.ChallengeName,
+  };
+}
+
 test('PreventUserExistenceErrors ENABLED: USER_AUTH answers a name nobody has as it answers a user (choices, a code challenge, a wrong code)', async () => {
   const { UserPoolId } = await setup('ua-hidden', ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP']);
   const ClientId = (
@@ -157,27 +181,7 @@ test('PreventUserExistenceErrors ENABLED: USER_AUTH answers a name nobody has as
       new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'hiding', ExplicitAuthFlows: ['ALLOW_USER_AUTH'], PreventUserExistenceErrors: 'ENABLED' }),
     )
   ).UserPoolClient!.ClientId!;
-  const shape = async (USERNAME: string) => {
-    const select = await initiate(ClientId, { USERNAME });
-    const email = await initiate(ClientId, { USERNAME, PREFERRED_CHALLENGE: 'EMAIL_OTP' });
-    const sms = await initiate(ClientId, { USERNAME, PREFERRED_CHALLENGE: 'SMS_OTP' });
-    const wrong = await awsErrorOf(() =>
-      s.idp.send(
-        new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'EMAIL_OTP', Session: email.Session, ChallengeResponses: { USERNAME, EMAIL_OTP_CODE: '000000' } }),
-      ),
-    );
-    const chosen = await s.idp.send(
-      new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'SELECT_CHALLENGE', Session: select.Session, ChallengeResponses: { USERNAME, ANSWER: 'SMS_OTP' } }),
-    );
-    return {
-      select: [select.ChallengeName, select.AvailableChallenges],
-      email: [email.ChallengeName, Object.keys(email.ChallengeParameters ?? {}).sort(), email.ChallengeParameters?.CODE_DELIVERY_DELIVERY_MEDIUM],
-      sms: [sms.ChallengeName, Object.keys(sms.ChallengeParameters ?? {}).sort()],
-      wrong: [wrong.name, wrong.message],
-      chosen: chosen.ChallengeName,
-    };
-  };
-  assert.deepEqual(await shape('nobody'), await shape('uma'));
+  assert.deepEqual(await hiddenAnswers(ClientId, 'nobody'), await hiddenAnswers(ClientId, 'uma'));
 });
 
 test('a client without ALLOW_USER_AUTH refuses the flow', async () => {
@@ -445,4 +449,81 @@ test('SignUp without a password needs passwordless sign-in in the pool and the c
   await refused(signUp(srpClient, 'srpuser', { email: 'srpuser@example.com' }), nullPassword, 'srpuser');
   // With a password, none of this applies.
   assert.equal((await signUp(srpClient, 'withpw', {}, PW)).UserConfirmed, false);
+});
+
+/** How many messages the (open, --dev) outbox holds for `to`. */
+async function sentCount(to: string): Promise<number> {
+  const res = await fetch(`${s.url}/_cognate/outbox?to=${encodeURIComponent(to)}`);
+  return ((await res.json()) as { messages: unknown[] }).messages.length;
+}
+
+/** A pool with MFA OPTIONAL (email MFA) allowing every first factor; `mfa` has email MFA on, `legacy` SMS by MFAOptions, `plain` none. */
+async function optionalMfaPool(name: string) {
+  const { UserPoolId, ClientId } = await setup(name, ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP'], 'plain');
+  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: { Message: 'MFA {####}', Subject: 'MFA' } }));
+  await createConfirmedUser(s.idp, UserPoolId, 'mfa', PW, { email: `${name}-mfa@example.com`, phone_number: '+15555550161' });
+  await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId, Username: 'mfa', EmailMfaSettings: { Enabled: true } }));
+  await createConfirmedUser(s.idp, UserPoolId, 'legacy', PW, { email: `${name}-legacy@example.com`, phone_number: '+15555550162' });
+  await s.idp.send(new AdminSetUserSettingsCommand({ UserPoolId, Username: 'legacy', MFAOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] }));
+  return { UserPoolId, ClientId };
+}
+
+test('MFA OPTIONAL: a user with MFA active is offered no one-time code first factor (their MFA would be skipped); the password is followed by MFA', async () => {
+  const { UserPoolId, ClientId } = await optionalMfaPool('ua-mfa-active');
+  for (const user of ['mfa', 'legacy']) {
+    for (const PREFERRED_CHALLENGE of ['EMAIL_OTP', 'SMS_OTP']) {
+      const first = await initiate(ClientId, { USERNAME: user, PREFERRED_CHALLENGE });
+      assert.deepEqual([first.ChallengeName, first.AvailableChallenges], ['SELECT_CHALLENGE', ['PASSWORD', 'PASSWORD_SRP']], `${user} ${PREFERRED_CHALLENGE}`);
+      const chosen = await awsErrorOf(() =>
+        s.idp.send(
+          new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'SELECT_CHALLENGE', Session: first.Session, ChallengeResponses: { USERNAME: user, ANSWER: PREFERRED_CHALLENGE } }),
+        ),
+      );
+      assert.equal(chosen.name, 'InvalidParameterException', `${user} ANSWER=${PREFERRED_CHALLENGE}`);
+    }
+    const factors = await s.idp.send(new AdminGetUserAuthFactorsCommand({ UserPoolId, Username: user }));
+    assert.deepEqual(factors.ConfiguredUserAuthFactors, ['PASSWORD'], user);
+  }
+  assert.equal(await sentCount('ua-mfa-active-mfa@example.com'), 0, 'no code went out');
+  assert.equal(await sentCount('+15555550162'), 0, 'no code went out');
+  const withPassword = await initiate(ClientId, { USERNAME: 'mfa', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: PW });
+  assert.equal(withPassword.ChallengeName, 'EMAIL_OTP');
+  const { code } = await codeSentTo('ua-mfa-active-mfa@example.com');
+  const out = await s.idp.send(
+    new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'EMAIL_OTP', Session: withPassword.Session, ChallengeResponses: { USERNAME: 'mfa', EMAIL_OTP_CODE: code } }),
+  );
+  assert.ok(out.AuthenticationResult?.AccessToken);
+  assert.deepEqual((await s.idp.send(new GetUserAuthFactorsCommand({ AccessToken: out.AuthenticationResult.AccessToken }))).ConfiguredUserAuthFactors, ['PASSWORD']);
+  // A user without MFA keeps the code first factors.
+  assert.equal((await initiate(ClientId, { USERNAME: 'plain', PREFERRED_CHALLENGE: 'EMAIL_OTP' })).ChallengeName, 'EMAIL_OTP');
+  assert.deepEqual((await s.idp.send(new AdminGetUserAuthFactorsCommand({ UserPoolId, Username: 'plain' }))).ConfiguredUserAuthFactors, ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP']);
+});
+
+test('MFA OPTIONAL, PreventUserExistenceErrors ENABLED: a user with MFA active gets the one-time code challenge of a name nobody has (no code, every code wrong)', async () => {
+  const { UserPoolId } = await optionalMfaPool('ua-mfa-hidden');
+  const ClientId = (
+    await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'hiding', ExplicitAuthFlows: ['ALLOW_USER_AUTH'], PreventUserExistenceErrors: 'ENABLED' }))
+  ).UserPoolClient!.ClientId!;
+  const nobody = await hiddenAnswers(ClientId, 'nobody');
+  assert.deepEqual(await hiddenAnswers(ClientId, 'mfa'), nobody);
+  assert.deepEqual(await hiddenAnswers(ClientId, 'legacy'), nobody);
+  await new Promise((r) => setTimeout(r, 300)); // a code would go out after the answer
+  assert.equal(await sentCount('ua-mfa-hidden-mfa@example.com'), 0, 'no code went to the MFA user');
+  assert.equal(await sentCount('+15555550161'), 0, 'no code went to the MFA user');
+  assert.equal(await sentCount('+15555550162'), 0, 'no code went to the legacy MFA user');
+});
+
+test("ConfirmSignUp's Session does not sign in a user who turned MFA on since (MFA OPTIONAL): their MFA is not skipped", async () => {
+  const { UserPoolId, ClientId } = await signUpPool('ua-autosignin-mfa');
+  await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId, MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: { Message: 'MFA {####}', Subject: 'MFA' } }));
+  const hal = await signUpAndConfirm(ClientId, 'hal', 'hal@example.com');
+  await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId, Username: 'hal', EmailMfaSettings: { Enabled: true } }));
+  const e = await awsErrorOf(() =>
+    s.idp.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'hal' }, Session: hal.confirmed.Session })),
+  );
+  assert.deepEqual([e.name, e.message], ['NotAuthorizedException', 'Invalid session for the user, session is expired.']);
+  // Without MFA the same Session signs in (the gate is the MFA, not the pool's configuration).
+  const ivy = await signUpAndConfirm(ClientId, 'ivy', 'ivy@example.com');
+  const out = await s.idp.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'ivy' }, Session: ivy.confirmed.Session }));
+  assert.ok(out.AuthenticationResult?.AccessToken);
 });

@@ -72,6 +72,15 @@ export function usableFactors(pool: PoolRecord, user: UserRecord): MfaFactor[] {
   return (userMfa(user).UserMFASettingList ?? []).filter((f) => offered.has(f) && userCanUse(user, f));
 }
 
+/**
+ * Whether the user has MFA active: a factor turned on (TOTP, SMS or email, preferred or not) or SMS by the legacy
+ * MFAOptions. Such a user may not sign in by a one-time code alone (flows/user-auth.ts userFirstFactors).
+ */
+export function userHasMfaActive(user: UserRecord): boolean {
+  const m = userMfa(user);
+  return Boolean(m.UserMFASettingList?.length || m.MFAOptions?.length || m.PreferredMfaSetting);
+}
+
 /** A new TOTP seed: 20 random bytes (SHA-1's block of key material), shown to the user in base32. */
 export function newTotpSeed(deps: Pick<Deps, 'random'>): string {
   return Secret.fromHex(deps.random.bytes(20).toString('hex')).base32;

@@ -30,7 +30,8 @@ export interface SealedState {
   srp?: { A: string; b: string; u?: string };
   /**
    * A CUSTOM_AUTH sign-in: at PASSWORD_VERIFIER, the session history so far (round 2 goes back to
-   * DefineAuthChallenge); at CUSTOM_CHALLENGE nothing else — the history, the private challenge parameters and the
+   * DefineAuthChallenge); at the MFA challenges after it (mfa.ts), the history with PASSWORD_VERIFIER, which the
+   * right code hands back to DefineAuthChallenge; at CUSTOM_CHALLENGE nothing else — the history, the private challenge parameters and the
    * challenge metadata stay server-side, sealed, under this state's nonce (see custom-auth.ts).
    */
   custom?: { session: ChallengeResult[] };

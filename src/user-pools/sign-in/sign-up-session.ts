@@ -17,7 +17,7 @@ import { MSG, type AuthContext, type AuthDeps, type AuthOutput } from './context
 import { openState, openUnexpired, sealState } from './session-state.ts';
 import { consumeMfaSession } from './mfa.ts';
 import { hidesUsersIn, completeSignIn, preAuthentication, statusGate } from './steps.ts';
-import { poolFirstFactors } from './flows/user-auth.ts';
+import { poolFirstFactors, userFirstFactors } from './flows/user-auth.ts';
 
 type Scope = Pick<AuthContext, 'pool' | 'client'>;
 
@@ -54,7 +54,8 @@ export function takesConfirmedSession(scope: Scope): boolean {
 /**
  * InitiateAuth USER_AUTH with ConfirmSignUp's Session: tokens for the user it names, signing in as `name`, without
  * MFA (a one-time code as first factor is not followed by MFA). Anything else — not ours, another app client or
- * user (or the user deleted and made again), expired, used before, a factor the pool no longer allows — is
+ * user (or the user deleted and made again), expired, used before, a factor the pool no longer allows or the user may no longer
+ * use (MFA turned on since) — is
  * NotAuthorizedException "Invalid session for the user, session is expired."; the status gates (disabled, not
  * confirmed) answer as for any sign-in.
  */
@@ -66,7 +67,9 @@ export async function signInWithConfirmedSession(deps: AuthDeps, ctx: AuthContex
   const s = openState(deps, ctx, session, 'SIGN_UP_CONFIRMED', MSG.sessionExpired);
   if (!user || s.username !== user.username || s.sub !== user.sub) throw new NotAuthorizedException(MSG.sessionExpired);
   const factor = s.medium === 'SMS' ? 'SMS_OTP' : 'EMAIL_OTP';
-  if (!poolFirstFactors(ctx.pool).includes(factor)) throw new NotAuthorizedException(MSG.sessionExpired);
+  // The code must still be a first factor the user may use: not where the pool stopped allowing it, nor for a user
+  // who turned MFA on since (userFirstFactors), whom the code alone would sign in with their MFA skipped.
+  if (!userFirstFactors(deps, ctx.pool, user).includes(factor)) throw new NotAuthorizedException(MSG.sessionExpired);
   await preAuthentication(deps, ctx, user, name);
   statusGate(deps, user);
   await consumeMfaSession(deps, s); // once

@@ -8,6 +8,7 @@ import { MSG, param, type AuthContext, type AuthDeps, type AuthOutput } from '..
 import { fromSecretBlock, openState, stateUse } from '../session-state.ts';
 import { simulatedVerifier } from '../simulation.ts';
 import { nextCustomStep } from '../flows/custom-auth.ts';
+import { mfaChallengeFor } from '../mfa.ts';
 import { afterPrimaryFactor, checkPrimaryFactor, knownDevice, unknownPrimaryFactor, userByInternalName } from '../steps.ts';
 
 export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: RespondInput): Promise<AuthOutput> {
@@ -59,8 +60,15 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   // NEW_PASSWORD_REQUIRED → tokens). A passwordless CUSTOM_AUTH never gets here: its challenges alone may sign a
   // FORCE_CHANGE_PASSWORD user in (AWS, amazon-cognito-passwordless-auth#194), the status unchanged.
   if (!s.custom || user.status === 'FORCE_CHANGE_PASSWORD') return afterPrimaryFactor(deps, ctx, user, s.given, attempt, deviceKey);
-  // CUSTOM_AUTH with SRP first: the password held; DefineAuthChallenge decides what follows.
+  // CUSTOM_AUTH with SRP first: the password held. MFA the user owes follows it (AWS: "If MFA is enabled for a user,
+  // it is handled automatically after the password is verified"; amazon-cognito-identity-js answers mfaRequired /
+  // totpRequired there and then customChallenge), its state carrying the history; then, or at once without MFA,
+  // DefineAuthChallenge decides what follows, the session showing SRP_A and PASSWORD_VERIFIER. (Observed on AWS in
+  // 2019, amplify-js#3876: the right MFA code returned tokens, DefineAuthChallenge not asked again — and
+  // amazon-cognito-identity-js's sendMFACode expects tokens there. Cognate asks it again, so that the custom
+  // challenges are not skipped; a client that expects tokens after the MFA code gets CUSTOM_CHALLENGE instead.)
   await attempt.succeeded();
   const session = [...s.custom.session, { challengeName: 'PASSWORD_VERIFIER' as const, challengeResult: true, challengeMetadata: null }];
-  return nextCustomStep(deps, ctx, user, s.given, session);
+  const mfa = await mfaChallengeFor(deps, ctx, user, s.given, undefined, session);
+  return mfa ?? nextCustomStep(deps, ctx, user, s.given, session);
 }

@@ -4,11 +4,14 @@
 // picks one; without it, or when the user cannot use it, SELECT_CHALLENGE lists the choices (AvailableChallenges)
 // and challenges/select-challenge.ts takes the ANSWER. A one-time code as first factor completes the sign-in
 // without a further MFA challenge (Cognito: passwordless sign-in is not followed by MFA), so a pool with MFA ON allows
-// none (poolFirstFactors).
+// none (poolFirstFactors), and in a pool with MFA OPTIONAL a user who has MFA active may not use one (userFirstFactors;
+// as the brief for issue 11 reads Cognito's passwordless guide — the exact AWS wording was not found in the reference
+// corpora).
 import { UserNotFoundException } from '../../errors.ts';
 import type { PoolRecord, UserRecord } from '../../../storage/records.ts';
 import { openCredentials } from '../../domain/passwords.ts';
 import { mfaMembers } from '../../domain/admin-users.ts';
+import { userHasMfaActive } from '../../domain/mfa.ts';
 import type { GetUserAuthFactorsResponse } from '../../shapes.ts';
 import { checkSecretHash, requireSecretHashPresent, secretHashNames } from '../../domain/secret-hash.ts';
 import { poolSettings } from '../../domain/pools.ts';
@@ -39,11 +42,17 @@ export function poolFirstFactors(pool: PoolRecord): FirstFactor[] {
   return out;
 }
 
-/** The first factors `user` can use in this pool: a password for PASSWORD(_SRP), an email address, a phone number. */
+/**
+ * The first factors `user` can use in this pool: a password for PASSWORD(_SRP), an email address, a phone number.
+ * A one-time code is no first factor for a user with MFA active (a factor turned on, or the legacy MFAOptions) where
+ * the pool's MFA is not OFF: it would sign them in with that one factor, their MFA skipped.
+ */
 export function userFirstFactors(deps: Pick<AuthDeps, 'secrets'>, pool: PoolRecord, user: UserRecord): FirstFactor[] {
   const hasPassword = Boolean(openCredentials(deps, user).passwordHash);
+  const mfaActive = (poolSettings(pool).MfaConfiguration ?? 'OFF') !== 'OFF' && userHasMfaActive(user);
   return poolFirstFactors(pool).filter((f) => {
     if (f === 'PASSWORD' || f === 'PASSWORD_SRP') return hasPassword;
+    if (mfaActive) return false;
     if (f === 'EMAIL_OTP') return Boolean(user.attributes.email);
     return Boolean(user.attributes.phone_number);
   });
