@@ -400,7 +400,7 @@ for (const kind of LAMBDA_KINDS) {
       assert.equal(events('CreateAuthChallenge_Authentication', username).length, before, 'no challenge after a wrong password');
     });
 
-    test('SRP first and MFA (AWS SDK): PASSWORD_VERIFIER, then the MFA challenge (a wrong code refused), then DefineAuthChallenge and the custom challenge; without MFA straight on', async () => {
+    test('SRP first and MFA (AWS SDK): PASSWORD_VERIFIER, then the MFA challenge (a wrong code refused), then tokens as on AWS, DefineAuthChallenge not asked again; without MFA the custom challenge', async () => {
       const { poolId, clientId } = await poolWith(CUSTOM);
       await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: { Message: 'MFA {####}', Subject: 'MFA' } }));
       const withMfa = unique('m');
@@ -431,12 +431,10 @@ for (const kind of LAMBDA_KINDS) {
       const bad = await awsErrorOf(() => respond('EMAIL_OTP', mfa.Session, { USERNAME: withMfa, EMAIL_OTP_CODE: wrong(code) }));
       assert.equal(bad.name, 'CodeMismatchException');
       assert.equal(events('CreateAuthChallenge_Authentication', withMfa).length, 0);
-      const custom = await respond('EMAIL_OTP', mfa.Session, { USERNAME: withMfa, EMAIL_OTP_CODE: code });
-      assert.equal(custom.ChallengeName, 'CUSTOM_CHALLENGE');
-      assert.equal(custom.AuthenticationResult, undefined);
-      const done = await respond('CUSTOM_CHALLENGE', custom.Session, { USERNAME: withMfa, ANSWER: codeFor(withMfa)! });
-      assert.ok(done.AuthenticationResult?.AccessToken);
-      assert.deepEqual(sessions(withMfa), SRP_THEN_CODE);
+      const done = await respond('EMAIL_OTP', mfa.Session, { USERNAME: withMfa, EMAIL_OTP_CODE: code });
+      assert.ok(done.AuthenticationResult?.AccessToken, 'tokens after the MFA code (amplify-js#3876)');
+      assert.equal(events('CreateAuthChallenge_Authentication', withMfa).length, 0, 'no custom challenge after the MFA code');
+      assert.deepEqual(sessions(withMfa), [[['SRP_A', true]]], 'DefineAuthChallenge not asked again');
 
       // A wrong MFA code only: the sign-in goes no further.
       const again = await throughPassword(withMfa);

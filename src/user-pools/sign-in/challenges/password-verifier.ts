@@ -60,15 +60,13 @@ export async function passwordVerifier(deps: AuthDeps, ctx: AuthContext, input: 
   // NEW_PASSWORD_REQUIRED → tokens). A passwordless CUSTOM_AUTH never gets here: its challenges alone may sign a
   // FORCE_CHANGE_PASSWORD user in (AWS, amazon-cognito-passwordless-auth#194), the status unchanged.
   if (!s.custom || user.status === 'FORCE_CHANGE_PASSWORD') return afterPrimaryFactor(deps, ctx, user, s.given, attempt, deviceKey);
-  // CUSTOM_AUTH with SRP first: the password held. MFA the user owes follows it (AWS: "If MFA is enabled for a user,
-  // it is handled automatically after the password is verified"; amazon-cognito-identity-js answers mfaRequired /
-  // totpRequired there and then customChallenge), its state carrying the history; then, or at once without MFA,
-  // DefineAuthChallenge decides what follows, the session showing SRP_A and PASSWORD_VERIFIER. (Observed on AWS in
-  // 2019, amplify-js#3876: the right MFA code returned tokens, DefineAuthChallenge not asked again — and
-  // amazon-cognito-identity-js's sendMFACode expects tokens there. Cognate asks it again, so that the custom
-  // challenges are not skipped; a client that expects tokens after the MFA code gets CUSTOM_CHALLENGE instead.)
+  // CUSTOM_AUTH with SRP first: the password held. MFA the user owes follows it, as a password sign-in's does, and
+  // its right code ends the sign-in with tokens, DefineAuthChallenge not asked again (AWS: "If MFA is enabled for a
+  // user, it is handled automatically after the password is verified"; observed on AWS, amplify-js#3876, and what
+  // amazon-cognito-identity-js's sendMFACode expects: tokens or DEVICE_SRP_AUTH after the code). Without MFA,
+  // DefineAuthChallenge decides what follows, the session showing SRP_A and PASSWORD_VERIFIER.
   await attempt.succeeded();
   const session = [...s.custom.session, { challengeName: 'PASSWORD_VERIFIER' as const, challengeResult: true, challengeMetadata: null }];
-  const mfa = await mfaChallengeFor(deps, ctx, user, s.given, undefined, session);
+  const mfa = await mfaChallengeFor(deps, ctx, user, s.given, deviceKey);
   return mfa ?? nextCustomStep(deps, ctx, user, s.given, session);
 }
