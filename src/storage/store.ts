@@ -9,6 +9,7 @@ import type { DomainStore } from './interfaces/domains.ts';
 import type { GroupStore } from './interfaces/groups.ts';
 import type { IdentityStore } from './interfaces/identities.ts';
 import type { DatasetStore } from './interfaces/datasets.ts';
+import type { SignalBus, SyncDeviceStore } from './interfaces/sync-devices.ts';
 import type { IdentityPoolStore } from './interfaces/identity-pools.ts';
 import type { SigningKeyStore } from './interfaces/keys.ts';
 import type { MetaStore } from './interfaces/meta.ts';
@@ -24,7 +25,8 @@ export type { ClientStore, CodeStore, CounterStore, DeviceStore, DomainStore, Gr
 export type { RoleStore, OidcProviderStore, SamlProviderStore };
 export type { OidcProviderRecord } from './interfaces/oidc-providers.ts';
 export type { SamlProviderRecord } from './interfaces/saml-providers.ts';
-export type { IdentityStore, DatasetStore };
+export type { IdentityStore, DatasetStore, SignalBus, SyncDeviceStore };
+export type { SyncDeviceRecord } from './interfaces/sync-devices.ts';
 export type { DatasetRecord, SyncRecord } from './interfaces/datasets.ts';
 export type { IdentityLogin, IdentityRecord } from './interfaces/identities.ts';
 export type { RoleRecord, RolePolicyRecord } from './interfaces/roles.ts';
@@ -59,6 +61,10 @@ export interface Store {
   identities: IdentityStore;
   /** Cognito Sync datasets of identities and their records */
   datasets: DatasetStore;
+  /** Cognito Sync push devices of identities and their dataset subscriptions */
+  syncDevices: SyncDeviceStore;
+  /** Signals between the servers sharing this store (the Cognito Sync change feed) */
+  signals: SignalBus;
   /** Applies pending numbered migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;

@@ -14,6 +14,7 @@ import { pgOidcProviders } from './oidc-providers.ts';
 import { pgSamlProviders } from './saml-providers.ts';
 import { pgIdentities } from './identities.ts';
 import { pgDatasets } from './datasets.ts';
+import { pgSignals, pgSyncDevices } from './sync-devices.ts';
 import { pgIdentityPools } from './identity-pools.ts';
 import { pgKeys } from './keys.ts';
 import { pgMeta } from './meta.ts';
@@ -81,6 +82,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
   pool.on('error', () => {});
 
   const db = pgDb(pool);
+  const signals = pgSignals(pool, url, schema ?? 'public');
   return {
     kind: 'postgres',
     pools: pgPools(db),
@@ -97,6 +99,8 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     identityPools: pgIdentityPools(db),
     identities: pgIdentities(db),
     datasets: pgDatasets(db),
+    syncDevices: pgSyncDevices(db),
+    signals,
     codes: pgCodes(db),
     sessions: pgSessions(db),
     counters: pgCounters(db),
@@ -143,6 +147,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
       }
     },
     async close() {
+      await signals.close();
       await pool.end();
     },
     explainListUsers(poolId, opts) {

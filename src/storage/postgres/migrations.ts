@@ -394,4 +394,29 @@ export const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX sync_records_changes ON sync_records (identity_id, dataset, sync_count, key);
     `,
   },
+  {
+    version: 20,
+    name: 'Cognito Sync push devices and dataset subscriptions',
+    // A device is one (identity, platform, push token hash) with the DeviceId RegisterDevice gave it; subscriptions
+    // name datasets of the device's identity (made or not yet); the change feed reads them by (identity, dataset).
+    sql: `
+      CREATE TABLE sync_devices (
+        identity_id TEXT COLLATE "C" NOT NULL,
+        device_id TEXT COLLATE "C" NOT NULL,
+        pool_id TEXT COLLATE "C" NOT NULL,
+        platform TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (identity_id, device_id)
+      );
+      CREATE UNIQUE INDEX sync_devices_token ON sync_devices (identity_id, platform, token_hash);
+      CREATE TABLE sync_subscriptions (
+        identity_id TEXT COLLATE "C" NOT NULL,
+        dataset TEXT COLLATE "C" NOT NULL,
+        device_id TEXT COLLATE "C" NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (identity_id, dataset, device_id)
+      );
+    `,
+  },
 ];

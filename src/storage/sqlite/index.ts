@@ -16,6 +16,7 @@ import { sqliteOidcProviders } from './oidc-providers.ts';
 import { sqliteSamlProviders } from './saml-providers.ts';
 import { sqliteIdentities } from './identities.ts';
 import { sqliteDatasets } from './datasets.ts';
+import { localSignals, sqliteSyncDevices } from './sync-devices.ts';
 import { sqliteIdentityPools } from './identity-pools.ts';
 import { sqliteKeys } from './keys.ts';
 import { sqliteMeta } from './meta.ts';
@@ -100,6 +101,8 @@ export function openSqliteStore(path: string): SqliteStore {
     identityPools: sqliteIdentityPools(s),
     identities: sqliteIdentities(s),
     datasets: sqliteDatasets(s),
+    syncDevices: sqliteSyncDevices(s),
+    signals: localSignals(),
     codes: sqliteCodes(s),
     sessions: sqliteSessions(s),
     counters: sqliteCounters(counters),
