@@ -15,6 +15,7 @@ import type { Deps } from '../deps.ts';
 import { buildServer } from '../server.ts';
 import { startHousekeeping } from '../runtime/housekeeping.ts';
 import { answerMetricsOf, clusterAggregator, exposeClusterMetrics } from './cluster-metrics.ts';
+import { relaySyncChanges } from '../sync/feed.ts';
 
 /** The number of worker processes a config asks for. */
 export function workerCount(config: Pick<Config, 'workers'>): number {
@@ -179,6 +180,7 @@ async function servePrimary(config: Config, count: number): Promise<void> {
   const fork = (): Worker => {
     const worker = cluster.fork();
     answerMetricsOf(worker, aggregator);
+    relaySyncChanges(worker); // SQLite's Cognito Sync changes, from one worker to the feeds of all
     const startedAt = Date.now();
     worker.on('message', (m: WorkerMessage) => {
       if (m?.cognate !== 'listening') return;

@@ -18,6 +18,7 @@ import { awsErrorOf, type TestServer } from '../support/server.ts';
 import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-under-test.ts';
 import { setUpIdentityPool, type IdentityPoolSetup } from '../support/identity-pool.ts';
 import { signedInIdentity, syncClientConfig, type SyncIdentity as Who } from '../support/sync-identity.ts';
+import { openFeed, presignedFeedUrl } from '../support/sync-feed.ts';
 
 let s: TestServer;
 let p: IdentityPoolSetup;
@@ -115,3 +116,86 @@ function omitMeta<T extends { $metadata?: unknown }>(o: T): Omit<T, '$metadata'>
   const { $metadata: _, ...rest } = o;
   return rest;
 }
+
+// ---- the change feed ----
+
+const feedOf = async (who: Who, DeviceId: string, credentials: Parameters<typeof presignedFeedUrl>[2] = who.credentials, base = s.url) =>
+  openFeed(await presignedFeedUrl(base, s.deps.config.region, credentials, { ...of(who), DeviceId }));
+
+/** UpdateRecords on `who`'s dataset by `client` (with a fresh ListRecords token); answers when it was sent. */
+async function write(client: CognitoSyncClient, who: Who, DatasetName: string, Key: string, Value: string, DeviceId?: string) {
+  const at = { ...of(who), DatasetName };
+  const listed = await client.send(new ListRecordsCommand(at));
+  const SyncCount = listed.Records?.find((r) => r.Key === Key)?.SyncCount ?? 0;
+  const sent = Date.now();
+  const out = await client.send(new UpdateRecordsCommand({ ...at, SyncSessionToken: listed.SyncSessionToken!, ...(DeviceId ? { DeviceId } : {}), RecordPatches: [{ Op: 'replace', Key, Value, SyncCount }] }));
+  return { sent, syncCount: out.Records![0]!.SyncCount! };
+}
+
+test('the feed: a subscribed device learns of a change made by another client of its identity within a second, without polling', async () => {
+  const phone = await register(alice, 'APNS', 'feed-phone');
+  const laptop = await register(alice, 'GCM', 'feed-laptop');
+  await alice.sync.send(new SubscribeToDatasetCommand({ ...of(alice), DatasetName: 'settings', DeviceId: phone }));
+  const feed = await feedOf(alice, phone);
+  await feed.ready;
+  // another identity-credentialed client of alice's (her laptop) writes
+  const laptopClient = new CognitoSyncClient({ ...syncClientConfig(s), credentials: alice.credentials });
+  clients.push(laptopClient);
+  const { sent, syncCount } = await write(laptopClient, alice, 'settings', 'theme', 'dark', laptop);
+  const got = await feed.next(1000);
+  assert.ok(got, 'the change arrived within a second');
+  assert.ok(got.at - sent < 1000, `arrived after ${got.at - sent} ms`);
+  assert.deepEqual({ ...got, at: undefined }, { identityPoolId: p.identityPoolId, identityId: alice.identityId, datasetName: 'settings', syncCount, deviceId: laptop, at: undefined });
+  // a write by the admin (developer credentials) without a DeviceId reaches the feed too
+  const second = await write(admin, alice, 'settings', 'theme', 'light');
+  assert.deepEqual({ ...(await feed.next(1000))!, at: 0 }, { identityPoolId: p.identityPoolId, identityId: alice.identityId, datasetName: 'settings', syncCount: second.syncCount, deviceId: null, at: 0 });
+  feed.close();
+});
+
+test('the feed carries only the datasets the device is subscribed to, of its own identity; unsubscribing stops them', async () => {
+  const tablet = await register(alice, 'ADM', 'feed-tablet');
+  const idle = await register(alice, 'GCM', 'feed-idle');
+  await alice.sync.send(new SubscribeToDatasetCommand({ ...of(alice), DatasetName: 'subscribed', DeviceId: tablet }));
+  const feed = await feedOf(alice, tablet);
+  const idleFeed = await feedOf(alice, idle);
+  await Promise.all([feed.ready, idleFeed.ready]);
+  await write(alice.sync, alice, 'not-subscribed', 'k', 'v');
+  await write(bob.sync, bob, 'subscribed', 'k', 'v'); // bob's dataset of the same name
+  const mine = await write(alice.sync, alice, 'subscribed', 'k', 'v');
+  const got = await feed.next(1000);
+  assert.equal(got?.datasetName, 'subscribed');
+  assert.equal(got?.identityId, alice.identityId);
+  assert.equal(got?.syncCount, mine.syncCount);
+  assert.equal(await feed.next(300), null, 'nothing else: not the unsubscribed dataset, not bob');
+  assert.equal(await idleFeed.next(100), null, 'a device subscribed to nothing gets nothing');
+  await alice.sync.send(new UnsubscribeFromDatasetCommand({ ...of(alice), DatasetName: 'subscribed', DeviceId: tablet }));
+  await write(alice.sync, alice, 'subscribed', 'k', 'w');
+  assert.equal(await feed.next(500), null, 'unsubscribed: no more changes');
+  feed.close();
+  idleFeed.close();
+});
+
+test("the feed refuses another identity's credentials (403 NotAuthorizedException), an unknown device (404) and an unsigned request (403)", async () => {
+  const device = await register(alice, 'GCM', 'feed-refusals');
+  const url = (credentials: Parameters<typeof presignedFeedUrl>[2], DeviceId = device) => presignedFeedUrl(s.url, s.deps.config.region, credentials, { ...of(alice), DeviceId });
+  const byBob = await fetch(await url(bob.credentials));
+  assert.equal(byBob.status, 403);
+  assert.equal(byBob.headers.get('x-amzn-errortype')?.split(':')[0], 'NotAuthorizedException');
+  assert.deepEqual(((await byBob.json()) as { message: string }).message, `Access to Identity '${alice.identityId}' is forbidden.`);
+  const es = openFeed(await url(bob.credentials));
+  await assert.rejects(es.ready, { status: 403 });
+  const unknown = await fetch(await url(alice.credentials, 'no-such-device'));
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.headers.get('x-amzn-errortype')?.split(':')[0], 'ResourceNotFoundException');
+  const unsigned = await fetch(`${s.url}/_cognate/sync/feed?IdentityPoolId=${encodeURIComponent(p.identityPoolId)}&IdentityId=${encodeURIComponent(alice.identityId)}&DeviceId=${device}`);
+  assert.equal(unsigned.status, 403);
+  await unsigned.body?.cancel();
+  // a tampered signature
+  const good = new URL(await url(alice.credentials));
+  good.searchParams.set('DeviceId', 'other');
+  assert.equal((await fetch(good)).status, 403);
+  // the admin key may open any identity's feed
+  const byAdmin = openFeed(await url(s.deps.admin));
+  await byAdmin.ready;
+  byAdmin.close();
+});
