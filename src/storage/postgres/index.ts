@@ -82,7 +82,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
   pool.on('error', () => {});
 
   const db = pgDb(pool);
-  const signals = pgSignals(pool, url, schema ?? 'public');
+  const signals = pgSignals(pool, url);
   return {
     kind: 'postgres',
     pools: pgPools(db),

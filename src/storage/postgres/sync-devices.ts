@@ -1,6 +1,6 @@
 // PostgreSQL Cognito Sync devices and subscriptions (as sqlite/sync-devices.ts), and the signal bus over
 // LISTEN/NOTIFY: one connection of its own listens (opened at the first subscribe, reconnected if dropped), NOTIFY goes
-// through the pool. Channels are named per schema, so stores in other schemas of one database never hear ours.
+// through the pool. Channels are named per schema (the pool's current_schema()), so stores in other schemas of one database never hear ours.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { SignalBus, SyncDeviceRecord, SyncDeviceStore } from '../interfaces/sync-devices.ts';
@@ -48,8 +48,14 @@ export function pgSyncDevices({ one, changed }: PgDb): SyncDeviceStore {
 }
 
 /** LISTEN/NOTIFY over `pool` (NOTIFY) and a listening connection of its own to `url`; close() ends that connection. */
-export function pgSignals(pool: pg.Pool, url: string, schema: string): SignalBus & { close(): Promise<void> } {
-  const channelOf = (name: string) => `cognate_${createHash('sha256').update(`${schema}:${name}`).digest('hex').slice(0, 40)}`;
+export function pgSignals(pool: pg.Pool, url: string): SignalBus & { close(): Promise<void> } {
+  // The schema the pool's connections use (a `schema` option, or a search_path in the URL's options), asked once.
+  let schema: Promise<string> | null = null;
+  const channelOf = async (name: string) => {
+    schema ??= pool.query('SELECT current_schema() AS s').then((r) => String(r.rows[0].s));
+    schema.catch(() => (schema = null));
+    return `cognate_${createHash('sha256').update(`${await schema}:${name}`).digest('hex').slice(0, 40)}`;
+  };
   const handlers = new Map<string, Set<(payload: string) => void>>();
   let client: Promise<pg.Client> | null = null;
   let closed = false;
@@ -77,10 +83,10 @@ export function pgSignals(pool: pg.Pool, url: string, schema: string): SignalBus
   };
   return {
     async publish(channel, payload) {
-      await pool.query('SELECT pg_notify($1, $2)', [channelOf(channel), payload]);
+      await pool.query('SELECT pg_notify($1, $2)', [await channelOf(channel), payload]);
     },
     async subscribe(channel, onSignal) {
-      const ch = channelOf(channel);
+      const ch = await channelOf(channel);
       let set = handlers.get(ch);
       const first = !set;
       if (!set) handlers.set(ch, (set = new Set()));
