@@ -17,6 +17,7 @@ import { handleQuery, isQueryRequest } from './protocol/query.ts';
 import { queryOperations } from './identity-pools/operations/query-operations.ts';
 import { registerMetrics } from './protocol/metrics.ts';
 import { registerRestJson } from './protocol/rest-json.ts';
+import { registerSyncFeed } from './protocol/sync-feed.ts';
 import { registerObserver } from './protocol/observe.ts';
 
 const EXPOSE = 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date';
@@ -72,6 +73,7 @@ export function buildServer(deps: Deps): FastifyInstance {
   registerUserInfoEndpoint(app, deps);
   registerIdentityOpenId(app, deps);
   registerOutbox(app, deps);
+  registerSyncFeed(app, deps);
   registerAuthorizeEndpoint(app, deps);
   registerMetrics(app, deps);
 

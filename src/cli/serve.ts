@@ -18,6 +18,7 @@ import { answerMetricsOf, clusterAggregator, exposeClusterMetrics } from './clus
 import { startRefusal, storeLabel } from './startup-refusal.ts';
 
 export { StartupError, startRefusal } from './startup-refusal.ts';
+import { relaySyncChanges } from '../sync/feed.ts';
 
 /** The number of worker processes a config asks for. */
 export function workerCount(config: Pick<Config, 'workers'>): number {
@@ -140,6 +141,7 @@ async function servePrimary(config: Config, count: number): Promise<void> {
   const fork = (): Worker => {
     const worker = cluster.fork();
     answerMetricsOf(worker, aggregator);
+    relaySyncChanges(worker); // SQLite's Cognito Sync changes, from one worker to the feeds of all
     const startedAt = Date.now();
     worker.on('message', (m: WorkerMessage) => {
       if (m?.cognate !== 'listening') return;

@@ -108,6 +108,18 @@ function inputOf(req: FastifyRequest, route: Route, labels: Record<string, strin
   return input;
 }
 
+/** The signer of a Cognito Sync request (SigV4, header or presigned, service cognito-sync; in --dev any key). */
+export function syncSigner(deps: Deps, req: FastifyRequest) {
+  return verifySigV4(signedRequestOf(req), {
+    resolver: deps.signingKeys,
+    region: deps.config.region,
+    services: ['cognito-sync'],
+    nowMs: deps.clock.now(),
+    skipSignatureCheck: devAccess(deps.config, req.headers),
+    keyCache: deps.caches.sigv4Keys,
+  });
+}
+
 export function registerRestJson(app: FastifyInstance, deps: Deps, ops: Operation[]): void {
   const model = syncModel as unknown as ServiceModel;
   const routes = routesOf(model, ops.filter((o) => o.service === 'cognito-sync'));
@@ -126,14 +138,7 @@ export function registerRestJson(app: FastifyInstance, deps: Deps, ops: Operatio
       // Every Cognito Sync operation is signed: by the admin key (developer credentials) or by identity credentials.
       withholdAdminCors(deps.config, req.headers, reply);
       const ctx: OperationContext = { requestId, sourceIp: req.ip, headers: req.headers };
-      ctx.principal = await verifySigV4(signedRequestOf(req), {
-        resolver: deps.signingKeys,
-        region: deps.config.region,
-        services: ['cognito-sync'],
-        nowMs: deps.clock.now(),
-        skipSignatureCheck: devAccess(deps.config, req.headers),
-        keyCache: deps.caches.sigv4Keys,
-      });
+      ctx.principal = await syncSigner(deps, req);
       const input = inputOf(req, route, labels, q < 0 ? '' : url.slice(q + 1));
       validateInput(model, route.name, input);
       await authorize(deps, ctx.principal, `cognito-sync:${route.name}`, syncResource(deps, input), req.ip);

@@ -1,4 +1,5 @@
 // Row → record mappers for both backends, written once over the three ways their drivers differ.
+import type { SyncDeviceRecord } from './interfaces/sync-devices.ts';
 import type {
   AuthSessionRecord,
   ClientRecord,
@@ -174,3 +175,13 @@ export function rowMappers({ json, bool, num }: Dialect): RowMappers {
     }),
   };
 }
+
+/** A Cognito Sync push device row (both backends hand back these columns alike; created_at through Number for pg's BIGINT). */
+export const syncDeviceOf = (r: Row): SyncDeviceRecord => ({
+  poolId: r.pool_id,
+  identityId: r.identity_id,
+  deviceId: r.device_id,
+  platform: r.platform,
+  tokenHash: r.token_hash,
+  createdAt: Number(r.created_at),
+});

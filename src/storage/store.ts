@@ -10,6 +10,7 @@ import type { GroupStore } from './interfaces/groups.ts';
 import type { IdentityStore } from './interfaces/identities.ts';
 import type { DatasetStore } from './interfaces/datasets.ts';
 import type { SyncConfigStore } from './interfaces/sync-config.ts';
+import type { SignalBus, SyncDeviceStore } from './interfaces/sync-devices.ts';
 import type { IdentityPoolStore } from './interfaces/identity-pools.ts';
 import type { SigningKeyStore } from './interfaces/keys.ts';
 import type { MetaStore } from './interfaces/meta.ts';
@@ -28,6 +29,8 @@ export type { OidcProviderRecord } from './interfaces/oidc-providers.ts';
 export type { SamlProviderRecord } from './interfaces/saml-providers.ts';
 export type { IdentityStore, DatasetStore, ResourceServerStore };
 export type { ResourceServerRecord, ResourceServerScope } from './interfaces/resource-servers.ts';
+export type { SignalBus, SyncDeviceStore };
+export type { SyncDeviceRecord } from './interfaces/sync-devices.ts';
 export type { DatasetRecord, SyncRecord } from './interfaces/datasets.ts';
 export type { IdentityLogin, IdentityRecord } from './interfaces/identities.ts';
 export type { RoleRecord, RolePolicyRecord } from './interfaces/roles.ts';
@@ -66,6 +69,10 @@ export interface Store {
   datasets: DatasetStore;
   /** Cognito Sync settings of identity pools: push, streams, the SyncTrigger, bulk publish */
   syncConfig: SyncConfigStore;
+  /** Cognito Sync push devices of identities and their dataset subscriptions */
+  syncDevices: SyncDeviceStore;
+  /** Signals between the servers sharing this store (the Cognito Sync change feed) */
+  signals: SignalBus;
   /** Applies pending numbered migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Metrics } from '../runtime/metrics.ts';
 import type { Store } from './store.ts';
 
-const AGGREGATES = ['pools', 'clients', 'domains', 'keys', 'meta', 'users', 'codes', 'sessions', 'counters', 'outbox', 'groups', 'resourceServers', 'devices', 'roles', 'oidcProviders', 'samlProviders', 'identityPools', 'identities', 'datasets', 'syncConfig'] as const;
+const AGGREGATES = ['pools', 'clients', 'domains', 'keys', 'meta', 'users', 'codes', 'sessions', 'counters', 'outbox', 'groups', 'resourceServers', 'devices', 'roles', 'oidcProviders', 'samlProviders', 'identityPools', 'identities', 'datasets', 'syncConfig', 'syncDevices'] as const;
 
 /** Every function of `target` (own and inherited, as a class's methods are), wrapped to time its promise. */
 function timed<T extends object>(target: T, prefix: string, metrics: Metrics): T {

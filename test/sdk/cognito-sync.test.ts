@@ -9,7 +9,6 @@ import {
   DescribeDatasetCommand,
   DescribeIdentityPoolUsageCommand,
   DescribeIdentityUsageCommand,
-  RegisterDeviceCommand,
   ListDatasetsCommand,
   ListIdentityPoolUsageCommand,
   ListRecordsCommand,
@@ -357,11 +356,6 @@ test('two UpdateRecords racing with the same SyncCount: exactly one wins, the ot
     assert.equal(stored.Value, (won[0] as PromiseFulfilledResult<{ Records?: { Value?: string }[] }>).value.Records![0]!.Value);
     assert.equal(stored.SyncCount, current === 0 ? 1 : current + 1);
   }
-});
-
-test('the operations of later slices answer UnsupportedOperationException, not 404', async () => {
-  const e = await awsErrorOf(() => admin.send(new RegisterDeviceCommand({ IdentityPoolId: p.identityPoolId, IdentityId: alice.identityId, Platform: 'GCM', Token: 't' })));
-  assert.deepEqual(e, { name: 'UnsupportedOperationException', message: 'Cognate does not implement RegisterDevice yet.', status: 400 });
 });
 
 test('the wire: an unsigned call is 403 MissingAuthenticationTokenException; a path no operation has is 404; answers are application/json', async () => {

@@ -16,6 +16,7 @@ import { pgSamlProviders } from './saml-providers.ts';
 import { pgIdentities } from './identities.ts';
 import { pgDatasets } from './datasets.ts';
 import { pgSyncConfig } from './sync-config.ts';
+import { pgSignals, pgSyncDevices } from './sync-devices.ts';
 import { pgIdentityPools } from './identity-pools.ts';
 import { pgKeys } from './keys.ts';
 import { pgMeta } from './meta.ts';
@@ -83,6 +84,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
   pool.on('error', () => {});
 
   const db = pgDb(pool);
+  const signals = pgSignals(pool, url);
   return {
     kind: 'postgres',
     pools: pgPools(db),
@@ -101,6 +103,8 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
     identities: pgIdentities(db),
     datasets: pgDatasets(db),
     syncConfig: pgSyncConfig(db),
+    syncDevices: pgSyncDevices(db),
+    signals,
     codes: pgCodes(db),
     sessions: pgSessions(db),
     counters: pgCounters(db),
@@ -147,6 +151,7 @@ export async function openPostgresStore(url: string, opts: { schema?: string; po
       }
     },
     async close() {
+      await signals.close();
       await pool.end();
     },
     explainListUsers(poolId, opts) {

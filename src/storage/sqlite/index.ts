@@ -18,6 +18,7 @@ import { sqliteSamlProviders } from './saml-providers.ts';
 import { sqliteIdentities } from './identities.ts';
 import { sqliteDatasets } from './datasets.ts';
 import { sqliteSyncConfig } from './sync-config.ts';
+import { localSignals, sqliteSyncDevices } from './sync-devices.ts';
 import { sqliteIdentityPools } from './identity-pools.ts';
 import { sqliteKeys } from './keys.ts';
 import { sqliteMeta } from './meta.ts';
@@ -104,6 +105,8 @@ export function openSqliteStore(path: string): SqliteStore {
     identities: sqliteIdentities(s),
     datasets: sqliteDatasets(s),
     syncConfig: sqliteSyncConfig(s),
+    syncDevices: sqliteSyncDevices(s),
+    signals: localSignals(),
     codes: sqliteCodes(s),
     sessions: sqliteSessions(s),
     counters: sqliteCounters(counters),

@@ -413,6 +413,30 @@ export const migrations: { version: number; name: string; sql: string }[] = [
     `,
   },
   {
+    version: 20,
+    name: 'Cognito Sync push devices and dataset subscriptions',
+    // A device is one (identity, platform, push token hash) with the DeviceId RegisterDevice gave it; subscriptions
+    // name datasets of the device's identity (made or not yet); the change feed reads them by (identity, dataset).
+    sql: `
+      CREATE TABLE sync_devices (
+        identity_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        pool_id TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (identity_id, device_id)
+      );
+      CREATE UNIQUE INDEX sync_devices_token ON sync_devices (identity_id, platform, token_hash);
+      CREATE TABLE sync_subscriptions (
+        identity_id TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (identity_id, dataset, device_id)
+    `,
+  },
+  {
     version: 21,
     name: 'OAuth 2.0 resource servers of user pools',
     // A server goes with its pool; its scopes ({name, description} in the order given, at most 100) are one JSON list,

@@ -3,6 +3,7 @@
 import { defineOperation } from '../../protocol/operation.ts';
 import { requireIdentityAccess } from '../access.ts';
 import { identityOfPool, updateRecords } from '../datasets.ts';
+import { announceChange } from '../feed.ts';
 import { checkSyncSessionToken } from '../session-token.ts';
 import { applySyncTrigger } from '../sync-trigger.ts';
 import { publishAfterCommit, streamRecord } from '../streams.ts';
@@ -18,8 +19,12 @@ export default defineOperation<UpdateRecordsRequest, UpdateRecordsResponse>({
     await identityOfPool(deps, input.IdentityPoolId, input.IdentityId);
     const patches = await applySyncTrigger(deps, ctx, target, input.RecordPatches ?? []);
     const records = await updateRecords(deps, input.IdentityPoolId, input.IdentityId, input.DatasetName, patches);
-    // Cognito Streams, after the commit: every record written carries the dataset's new sync count and time
-    if (records[0]) publishAfterCommit(deps, streamRecord(target, records, { syncCount: records[0].SyncCount!, modifiedAt: Math.round(records[0].LastModifiedDate! * 1000) }));
+    if (records[0]) {
+      // Cognito Streams, after the commit: every record written carries the dataset's new sync count and time
+      publishAfterCommit(deps, streamRecord(target, records, { syncCount: records[0].SyncCount!, modifiedAt: Math.round(records[0].LastModifiedDate! * 1000) }));
+      // The change feed (push): one call, after the commit.
+      announceChange(deps, { identityPoolId: input.IdentityPoolId, identityId: input.IdentityId, datasetName: input.DatasetName, syncCount: records[0].SyncCount!, deviceId: input.DeviceId ?? null });
+    }
     return { Records: records };
   },
 });

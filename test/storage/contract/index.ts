@@ -23,6 +23,7 @@ import { rolesContract } from './roles.ts';
 import { oidcProvidersContract } from './oidc-providers.ts';
 import { samlProvidersContract } from './saml-providers.ts';
 import { sessionsContract } from './sessions.ts';
+import { syncDevicesContract } from './sync-devices.ts';
 import { usersContract } from './users.ts';
 import { usersListContract } from './users-list.ts';
 import { withStoreOf, type ContractTarget, type WithStore } from './fixtures.ts';
@@ -46,6 +47,7 @@ const contracts: ((withStore: WithStore) => void)[] = [
   identitiesContract,
   datasetsContract,
   syncConfigContract,
+  syncDevicesContract,
   codesContract,
   sessionsContract,
   countersContract,
