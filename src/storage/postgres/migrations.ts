@@ -441,6 +441,7 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         device_id TEXT COLLATE "C" NOT NULL,
         created_at BIGINT NOT NULL,
         PRIMARY KEY (identity_id, dataset, device_id)
+      );
     `,
   },
   {

@@ -434,6 +434,7 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         device_id TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         PRIMARY KEY (identity_id, dataset, device_id)
+      );
     `,
   },
   {
