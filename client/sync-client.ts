@@ -5,12 +5,17 @@
 import {
   CognitoSyncClient,
   ListRecordsCommand,
+  RegisterDeviceCommand,
+  SubscribeToDatasetCommand,
+  UnsubscribeFromDatasetCommand,
   UpdateRecordsCommand,
+  type Platform,
   type CognitoSyncClientConfig,
   type ListRecordsResponse,
   type _Record as RemoteRecord,
   type RecordPatch,
 } from '@aws-sdk/client-cognito-sync';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { CachedRecord, LocalCache } from './cache.ts';
 
 /** How a conflict ends: the server's value, this device's value, or a value made of both (null removes the key). */
@@ -75,6 +80,28 @@ export interface SyncClientOptions {
   events?: { addEventListener(type: 'online', fn: () => void): void; removeEventListener(type: 'online', fn: () => void): void } | null;
   /** The clock stamping local changes (ms since the epoch); default Date.now. */
   now?: () => number;
+  /** The change feed that subscribe() opens. */
+  feed?: FeedOptions;
+}
+
+/** What the client needs of an EventSource: the browser's global, or the `eventsource` package's in Node. */
+export interface EventSourceLike {
+  addEventListener(type: string, fn: (e: { data?: string }) => void): void;
+  /** Given an error event: the `eventsource` package's carries the HTTP status of a refusal as `code`. */
+  onerror: ((e: never) => void) | null;
+  close(): void;
+}
+export type EventSourceConstructor = new (url: string) => EventSourceLike;
+
+/** The change feed (GET /_cognate/sync/feed): how this device registers and listens. */
+export interface FeedOptions {
+  /** Default globalThis.EventSource (browsers); in Node pass the `eventsource` package's EventSource. */
+  EventSource?: EventSourceConstructor;
+  /** RegisterDevice's Platform and Token; default 'GCM' and a random token per SyncClient (one device). */
+  platform?: Platform;
+  token?: string;
+  /** Wait before reopening a dropped feed; default 1000 ms. */
+  reconnectDelayMs?: number;
 }
 
 const DATASET_NAME = /^[a-zA-Z0-9_.:-]{1,128}$/;
@@ -157,6 +184,13 @@ export class SyncClient {
   private readonly queued = new Map<string, Promise<SyncResult>>();
   private readonly onOnline = () => void this.online();
   private readonly events: SyncClientOptions['events'];
+  private device: Promise<string> | undefined;
+  private deviceId: string | undefined;
+  private readonly subscribed = new Set<string>();
+  private feed: EventSourceLike | null = null;
+  private feedReady: Promise<void> | null = null;
+  private reopen: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
 
   constructor(private readonly o: SyncClientOptions) {
     this.cache = o.cache;
@@ -253,8 +287,137 @@ export class SyncClient {
     }
   }
 
-  /** Stops listening for 'online', closes the service client it made, and closes the cache. */
+  /**
+   * Push: registers this device (RegisterDevice, once), subscribes it to the dataset (SubscribeToDataset) and keeps
+   * the change feed open — presigned with the client's credentials, reopened (with a fresh signature) whenever it
+   * drops — so that a change another device makes is synchronized here within moments, without a call. Each time the
+   * feed (re)opens, the subscribed datasets are synchronized, for what changed while it was down. Resolves when the
+   * feed listens; rejects when the registration, the subscription or the first opening fails (offline: call again).
+   * Automatic syncs report to onSync / onError.
+   */
+  async subscribe(datasetName: string): Promise<void> {
+    if (!DATASET_NAME.test(datasetName)) throw new TypeError(`invalid dataset name '${datasetName}': 1-128 characters of [a-zA-Z0-9_.:-]`);
+    const at = { IdentityPoolId: this.o.identityPoolId, IdentityId: await this.identity() };
+    const DeviceId = await this.registeredDevice();
+    await this.service.send(new SubscribeToDatasetCommand({ ...at, DatasetName: datasetName, DeviceId }));
+    this.subscribed.add(datasetName);
+    if (!this.feedReady) this.openFeed();
+    await this.feedReady;
+    void this.background(datasetName);
+  }
+
+  /** Stops pushing the dataset's changes to this device (UnsubscribeFromDataset); the feed closes with the last one. */
+  async unsubscribe(datasetName: string): Promise<void> {
+    if (!this.device) return;
+    const DeviceId = await this.device;
+    await this.service.send(new UnsubscribeFromDatasetCommand({ IdentityPoolId: this.o.identityPoolId, IdentityId: await this.identity(), DatasetName: datasetName, DeviceId }));
+    this.subscribed.delete(datasetName);
+    if (!this.subscribed.size) this.closeFeed();
+  }
+
+  private registeredDevice(): Promise<string> {
+    this.device ??= (async () => {
+      const token = this.o.feed?.token ?? globalThis.crypto.randomUUID();
+      const out = await this.service.send(
+        new RegisterDeviceCommand({ IdentityPoolId: this.o.identityPoolId, IdentityId: await this.identity(), Platform: this.o.feed?.platform ?? 'GCM', Token: token }),
+      );
+      this.deviceId = out.DeviceId!;
+      return this.deviceId;
+    })().catch((e: unknown) => {
+      this.device = undefined;
+      throw e;
+    });
+    return this.device;
+  }
+
+  /** GET /_cognate/sync/feed for this device, presigned (SigV4, service cognito-sync) with the client's credentials. */
+  private async feedUrl(): Promise<string> {
+    const config = this.service.config;
+    const endpoint = config.endpoint ? await config.endpoint() : undefined;
+    if (!endpoint) throw new Error('SyncClient: the change feed needs an endpoint (the Cognate server)');
+    const base = `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}`;
+    const signer = new SignatureV4({ service: 'cognito-sync', region: await config.region(), credentials: config.credentials, sha256: config.sha256 });
+    const query = { IdentityPoolId: this.o.identityPoolId, IdentityId: await this.identity(), DeviceId: await this.registeredDevice() };
+    const host = new URL(base).host;
+    const signed = await signer.presign(
+      { method: 'GET', protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port, path: '/_cognate/sync/feed', query, headers: { host } },
+      { expiresIn: 300 },
+    );
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(signed.query ?? {})) q.set(k, String(v));
+    return `${base}/_cognate/sync/feed?${q}`;
+  }
+
+  /** Opens the feed; feedReady settles with its first opening. A drop, or a failed opening, schedules another. */
+  private openFeed(): void {
+    let first = true;
+    let settle!: { resolve: () => void; reject: (e: unknown) => void };
+    this.feedReady = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    this.feedReady.catch(() => undefined);
+    const ES = this.o.feed?.EventSource ?? (globalThis as unknown as { EventSource?: EventSourceConstructor }).EventSource;
+    const failed = (e: unknown) => {
+      if (first) {
+        // the first opening failed: subscribe() rejects, and a call of it again opens anew
+        settle.reject(e);
+        this.feedReady = null;
+        return;
+      }
+      this.o.onError?.(e, '');
+      if (this.closed || !this.subscribed.size) return;
+      this.reopen = setTimeout(attempt, this.o.feed?.reconnectDelayMs ?? 1000);
+    };
+    const attempt = async () => {
+      this.reopen = null;
+      let url: string;
+      try {
+        if (!ES) throw new Error('SyncClient: no EventSource (pass feed.EventSource, e.g. the `eventsource` package in Node)');
+        url = await this.feedUrl();
+      } catch (e) {
+        return failed(e);
+      }
+      if (this.closed) return;
+      const es = new ES(url);
+      this.feed = es;
+      es.addEventListener('ready', () => {
+        if (first) settle.resolve();
+        else for (const name of this.subscribed) void this.background(name); // what changed while the feed was down
+        first = false;
+      });
+      es.addEventListener('change', (e) => {
+        let change: { datasetName?: string; identityId?: string; deviceId?: string | null };
+        try {
+          change = JSON.parse(e.data ?? '') as typeof change;
+        } catch {
+          return;
+        }
+        if (!change.datasetName || !this.subscribed.has(change.datasetName)) return;
+        if (change.deviceId && change.deviceId === this.deviceId) return; // our own push: nothing to pull
+        void this.notifyRemoteChange(change.datasetName);
+      });
+      es.onerror = (event: never) => {
+        const e = event as { code?: number; message?: string };
+        // ours to reopen, presigned afresh (an EventSource would retry the old, expiring URL)
+        es.close();
+        if (this.feed !== es) return;
+        this.feed = null;
+        failed(Object.assign(new Error(`the change feed ${e.code !== undefined ? `was refused: ${e.code}` : 'dropped'}${e.message ? ` (${e.message})` : ''}`), { status: e.code }));
+      };
+    };
+    void attempt();
+  }
+
+  private closeFeed(): void {
+    if (this.reopen) clearTimeout(this.reopen);
+    this.reopen = null;
+    this.feed?.close();
+    this.feed = null;
+    this.feedReady = null;
+  }
+
+  /** Stops listening for 'online' and to the change feed, closes the service client it made, and closes the cache. */
   async close(): Promise<void> {
+    this.closed = true;
+    this.closeFeed();
     this.events?.removeEventListener('online', this.onOnline);
     await Promise.allSettled([...this.running.values(), ...this.queued.values()]);
     if (this.ownsService) this.service.destroy();
@@ -377,7 +540,14 @@ export class SyncClient {
       let pushed;
       try {
         pushed = await this.service.send(
-          new UpdateRecordsCommand({ IdentityPoolId: this.o.identityPoolId, IdentityId: id, DatasetName: name, SyncSessionToken: remote.SyncSessionToken, RecordPatches: patches }),
+          new UpdateRecordsCommand({
+            IdentityPoolId: this.o.identityPoolId,
+            IdentityId: id,
+            DatasetName: name,
+            SyncSessionToken: remote.SyncSessionToken,
+            RecordPatches: patches,
+            ...(this.deviceId ? { DeviceId: this.deviceId } : {}),
+          }),
         );
       } catch (e) {
         // another device pushed between our pull and our push: pull its change and try again

@@ -1,7 +1,7 @@
 // The offline-first sync client (client/, `cognate/sync`) against a real Cognate server through the real
 // @aws-sdk/client-cognito-sync, with identity credentials from fromCognitoIdentityPool: two devices of one user, each
 // with its own SQLite cache file, editing one dataset — online, offline and back, in conflict, restarted, and after
-// the dataset was deleted elsewhere. Each device reaches the server through a Link that the test can cut.
+// the dataset was deleted elsewhere, and live through the change feed (subscribe). Each device reaches the server through a Link that the test can cut.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { IDBFactory } from 'fake-indexeddb';
-import { IndexedDbCache, SyncClient, isNetworkError, type SyncClientOptions, type SyncConflict, type SyncResult } from '../../client/index.ts';
+import { EventSource } from 'eventsource';
+import { IndexedDbCache, SyncClient, isNetworkError, type Dataset, type SyncClientOptions, type SyncConflict, type SyncResult } from '../../client/index.ts';
 import { SqliteCache } from '../../client/sqlite-cache.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
 import { awsErrorOf, type TestServer } from '../support/server.ts';
@@ -471,4 +472,85 @@ test('the answer to a push lost on the way back: the writes stay queued, and the
   assert.deepEqual(asked, []);
   assert.deepEqual(await ds.pending(), []);
   assert.deepEqual(await serverRecords('lost-answer'), { k: 'v' });
+});
+
+// ---- push: the client opening the change feed itself (subscribe), with the `eventsource` package as Node's EventSource ----
+
+/** A device whose feed is reopened quickly after a drop. */
+const live = (o: Partial<SyncClientOptions> = {}) => device({ feed: { EventSource, reconnectDelayMs: 100 }, ...o });
+
+/** Polls the local cache until `key` holds `value`; answers the ms it took, or null after `ms`. */
+async function seen(ds: Dataset, key: string, value: string, ms: number, since = Date.now()): Promise<number | null> {
+  const deadline = since + ms;
+  for (;;) {
+    if ((await ds.get(key)) === value) return Date.now() - since;
+    if (Date.now() > deadline) return null;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test("subscribed devices: a change pushed by one is in the other's cache within a second, with no sync call", async () => {
+  const a = await live();
+  const b = await live();
+  const [da, db] = [await a.client.openOrCreateDataset('live'), await b.client.openOrCreateDataset('live')];
+  await Promise.all([a.client.subscribe('live'), b.client.subscribe('live')]);
+  await da.put('theme', 'dark');
+  const sent = Date.now();
+  await da.synchronize();
+  const took = await seen(db, 'theme', 'dark', 1000, sent);
+  assert.ok(took !== null, 'b has a\'s change within a second');
+  // and back the other way
+  await db.put('font', 'serif');
+  const sent2 = Date.now();
+  await db.synchronize();
+  assert.ok((await seen(da, 'font', 'serif', 1000, sent2)) !== null, 'a has b\'s change within a second');
+  assert.deepEqual(await da.getAll(), await db.getAll());
+});
+
+test('both edit one key offline, come back online (the feed reopens by itself), the handler settles the conflict, and both converge', async () => {
+  const asked: SyncConflict[] = [];
+  const merge = { conflictHandler: (c: SyncConflict) => (asked.push(c), { merged: [c.local.value, c.remote.value].sort().join('+') }) };
+  const a = await live(merge);
+  const b = await live(merge);
+  const [da, db] = [await a.client.openOrCreateDataset('offline'), await b.client.openOrCreateDataset('offline')];
+  await Promise.all([a.client.subscribe('offline'), b.client.subscribe('offline')]);
+  await da.put('note', 'start');
+  await da.synchronize();
+  assert.ok((await seen(db, 'note', 'start', 1000)) !== null);
+
+  a.link.down();
+  b.link.down();
+  await da.put('note', 'from-a');
+  await db.put('note', 'from-b');
+  await new Promise((r) => setTimeout(r, 300)); // the feeds notice the drop and keep trying
+  assert.equal(await db.get('note'), 'from-b');
+  a.link.restore();
+  b.link.restore();
+  // no sync call: the reopened feeds synchronize, the second pusher meets the conflict, the merge reaches the first
+  assert.ok((await seen(da, 'note', 'from-a+from-b', 3000)) !== null, `a: ${await da.get('note')}`);
+  assert.ok((await seen(db, 'note', 'from-a+from-b', 3000)) !== null, `b: ${await db.get('note')}`);
+  assert.ok(asked.length >= 1, 'the conflict handler was asked');
+  assert.deepEqual(asked[0]!.key, 'note');
+  assert.deepEqual([asked[0]!.local.value, asked[0]!.remote.value].sort(), ['from-a', 'from-b']);
+  assert.deepEqual([await da.pending(), await db.pending()], [[], []]);
+
+  // the reopened feeds carry changes live again
+  await db.put('after', 'x');
+  const sent = Date.now();
+  await db.synchronize();
+  assert.ok((await seen(da, 'after', 'x', 1000, sent)) !== null);
+});
+
+test('subscribe offline rejects and records nothing; called again online, it works', async () => {
+  const a = await live();
+  await a.client.openOrCreateDataset('later'); // reads the identity while online
+  a.link.down();
+  await assert.rejects(a.client.subscribe('later'));
+  a.link.restore();
+  await a.client.subscribe('later');
+  const b = await live();
+  const dsb = await b.client.openOrCreateDataset('later');
+  await dsb.put('k', 'v');
+  await dsb.synchronize();
+  assert.ok((await seen(await a.client.openOrCreateDataset('later'), 'k', 'v', 1000)) !== null);
 });
