@@ -6,16 +6,15 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import { CognitoSyncClient, ListRecordsCommand, RegisterDeviceCommand, SubscribeToDatasetCommand, UpdateRecordsCommand } from '@aws-sdk/client-cognito-sync';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { secretBox } from '../../src/runtime/secrets.ts';
 import { openSqliteStore } from '../../src/storage/sqlite/index.ts';
-import { openPostgresStore } from '../../src/storage/postgres/index.ts';
 import type { Store } from '../../src/storage/store.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { startCognate, tempDir, type CognateProcess } from '../support/process.ts';
+import { freshPostgresSchema } from '../support/pg-schema.ts';
 import { setUpIdentityPool } from '../support/identity-pool.ts';
 import { signedInIdentity } from '../support/sync-identity.ts';
 import { openFeed, presignedFeedUrl } from '../support/sync-feed.ts';
@@ -81,18 +80,9 @@ async function subscribedFeed(a: TestServer, feedBase: string, dataset: string) 
 }
 
 test('PostgreSQL, two server processes: a change made on one reaches a feed open on the other within a second, both ways', { skip: pgUrl ? false : 'COGNATE_TEST_DATABASE_URL is not set', timeout: 120_000 }, async () => {
-  const schema = `sync_feed_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const store = await openPostgresStore(pgUrl!, { schema });
-  await store.migrate();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
-  });
-  const url = new URL(pgUrl!);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const { a, b } = await twoServers(store, ['--workers', '1', '--database-url', url.toString()], tempDir());
+  const { store, url, drop } = await freshPostgresSchema(pgUrl!, 'sync_feed');
+  cleanups.push(drop);
+  const { a, b } = await twoServers(store, ['--workers', '1', '--database-url', url], tempDir());
   // the feed on the spawned process; the changes made on the in-process server, then on the spawned one
   const { feed, write } = await subscribedFeed(a, b.url, 'shared');
   for (const [where, base] of [['the other process', a.url], ['the same process', b.url]] as const) {
