@@ -19,6 +19,7 @@ import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-un
 import { setUpIdentityPool, type IdentityPoolSetup } from '../support/identity-pool.ts';
 import { signedInIdentity, syncClientConfig, type SyncIdentity as Who } from '../support/sync-identity.ts';
 import { openFeed, presignedFeedUrl } from '../support/sync-feed.ts';
+import { MAX_FEEDS_PER_IDENTITY } from '../../src/protocol/sync-feed.ts';
 
 let s: TestServer;
 let p: IdentityPoolSetup;
@@ -198,4 +199,31 @@ test("the feed refuses another identity's credentials (403 NotAuthorizedExceptio
   const byAdmin = openFeed(await url(s.deps.admin));
   await byAdmin.ready;
   byAdmin.close();
+});
+
+test('the feed: at most MAX_FEEDS_PER_IDENTITY open at once per identity (LimitExceededException 400); closing one frees its place', async () => {
+  const device = await register(bob, 'GCM', 'feed-many');
+  const feeds = [];
+  for (let i = 0; i < MAX_FEEDS_PER_IDENTITY; i++) feeds.push(await feedOf(bob, device));
+  await Promise.all(feeds.map((f) => f.ready));
+  const url = () => presignedFeedUrl(s.url, s.deps.config.region, bob.credentials, { ...of(bob), DeviceId: device });
+  const over = await fetch(await url());
+  assert.equal(over.status, 400);
+  assert.equal(over.headers.get('x-amzn-errortype')?.split(':')[0], 'LimitExceededException');
+  await over.body?.cancel();
+  // another identity is not held back by bob's feeds
+  const aliceDevice = await register(alice, 'GCM', 'feed-many');
+  const aliceFeed = await feedOf(alice, aliceDevice);
+  await aliceFeed.ready;
+  aliceFeed.close();
+  feeds.pop()!.close();
+  let again = await fetch(await url());
+  for (let i = 0; i < 50 && again.status !== 200; i++) {
+    await again.body?.cancel();
+    await new Promise((r) => setTimeout(r, 20));
+    again = await fetch(await url());
+  }
+  assert.equal(again.status, 200, 'a place freed by a closed feed');
+  await again.body?.cancel();
+  for (const f of feeds) f.close();
 });
