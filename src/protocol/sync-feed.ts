@@ -20,13 +20,15 @@ import { requireIdentityAccess, syncResource } from '../sync/access.ts';
 import { identityOfPool } from '../sync/datasets.ts';
 import { changeFeedOf, type SyncChange } from '../sync/feed.ts';
 import { deviceNotFound } from '../sync/operations/push.ts';
-import { InvalidParameterException } from '../sync/errors.ts';
+import { InvalidParameterException, LimitExceededException } from '../sync/errors.ts';
 import { sendAwsJsonError, toServiceError } from './error-response.ts';
 import type { OperationContext } from './operation.ts';
 import { syncSigner } from './rest-json.ts';
 
 export const SYNC_FEED_PATH = '/_cognate/sync/feed';
 export const HEARTBEAT_MS = 15_000;
+/** Open feeds one identity may hold in one server process (ours: its devices and tabs; more is refused). */
+export const MAX_FEEDS_PER_IDENTITY = 16;
 const ID = /^[\w-]+:[0-9a-f-]+$/;
 
 function param(query: unknown, name: string, ok: (v: string) => boolean): string {
@@ -37,6 +39,13 @@ function param(query: unknown, name: string, ok: (v: string) => boolean): string
 
 export function registerSyncFeed(app: FastifyInstance, deps: Deps): void {
   const open = new Set<ServerResponse>();
+  /** open feeds per identity, in this process */
+  const perIdentity = new Map<string, number>();
+  const release = (identityId: string) => {
+    const n = (perIdentity.get(identityId) ?? 1) - 1;
+    if (n > 0) perIdentity.set(identityId, n);
+    else perIdentity.delete(identityId);
+  };
   // Streams never end by themselves: end them when the server stops, so that it can.
   app.addHook('preClose', async () => {
     for (const res of open) res.end();
@@ -44,6 +53,7 @@ export function registerSyncFeed(app: FastifyInstance, deps: Deps): void {
   app.get(SYNC_FEED_PATH, async (req, reply) => {
     const requestId = deps.random.uuid();
     let stop: (() => void) | undefined;
+    let held: string | undefined;
     try {
       const poolId = param(req.query, 'IdentityPoolId', (v) => v.length <= 55 && ID.test(v));
       const identityId = param(req.query, 'IdentityId', (v) => v.length <= 55 && ID.test(v));
@@ -54,6 +64,11 @@ export function registerSyncFeed(app: FastifyInstance, deps: Deps): void {
       requireIdentityAccess(ctx, poolId, identityId);
       await identityOfPool(deps, poolId, identityId);
       if (!(await deps.store.syncDevices.get(identityId, deviceId))) throw deviceNotFound(deviceId);
+      // Each feed holds a connection for as long as the client likes: an identity gets a few, not the server's all.
+      const count = perIdentity.get(identityId) ?? 0;
+      if (count >= MAX_FEEDS_PER_IDENTITY) throw new LimitExceededException(`An identity may have at most ${MAX_FEEDS_PER_IDENTITY} open change feeds.`); // ours
+      perIdentity.set(identityId, count + 1);
+      held = identityId;
       // Listening before the stream says ready: a change made after `ready` is never missed.
       const res = reply.raw;
       const send = (text: string) => void (res.writableEnded || res.write(text));
@@ -77,14 +92,21 @@ export function registerSyncFeed(app: FastifyInstance, deps: Deps): void {
       open.add(res);
       const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
       const end = stop;
-      res.on('close', () => {
+      let ended = false;
+      const cleanup = () => {
+        if (ended) return;
+        ended = true;
         clearInterval(heartbeat);
         open.delete(res);
         end();
-      });
+        release(identityId);
+      };
+      res.on('close', cleanup);
+      if (res.destroyed || req.raw.socket.destroyed) cleanup(); // the client left while the feed was being set up
       return reply;
     } catch (err) {
       stop?.();
+      if (held !== undefined) release(held);
       return sendAwsJsonError(reply as FastifyReply, toServiceError(err, deps.logger, { requestId, path: SYNC_FEED_PATH }), requestId, 'application/json');
     }
   });

@@ -19,6 +19,8 @@ import { startServerOnStoreUnderTest, testOnPostgres } from '../support/store-un
 import { setUpIdentityPool, type IdentityPoolSetup } from '../support/identity-pool.ts';
 import { signedInIdentity, syncClientConfig, type SyncIdentity as Who } from '../support/sync-identity.ts';
 import { openFeed, presignedFeedUrl } from '../support/sync-feed.ts';
+import { MAX_FEEDS_PER_IDENTITY } from '../../src/protocol/sync-feed.ts';
+import { MAX_SUBSCRIPTIONS_PER_DEVICE, MAX_SYNC_DEVICES_PER_IDENTITY } from '../../src/sync/operations/push.ts';
 
 let s: TestServer;
 let p: IdentityPoolSetup;
@@ -27,6 +29,7 @@ const clients: CognitoSyncClient[] = [];
 let admin: CognitoSyncClient;
 let alice: Who;
 let bob: Who;
+let carol: Who;
 
 async function signedIn(user: string): Promise<Who> {
   const who = await signedInIdentity(s, p, user, PW);
@@ -36,13 +39,14 @@ async function signedIn(user: string): Promise<Who> {
 
 before(async () => {
   s = await startServerOnStoreUnderTest(systemClock, 'cognito_sync_push', 4);
-  p = await setUpIdentityPool(s, 'push', ['alice', 'bob'], PW);
+  p = await setUpIdentityPool(s, 'push', ['alice', 'bob', 'carol'], PW);
   const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cognito-sync:*'], Resource: '*' }] });
   await p.iam.send(new PutRolePolicyCommand({ RoleName: p.authRole.name, PolicyName: 'sync', PolicyDocument: policy }));
   admin = new CognitoSyncClient({ ...syncClientConfig(s), credentials: s.deps.admin });
   clients.push(admin);
   alice = await signedIn('alice');
   bob = await signedIn('bob');
+  carol = await signedIn('carol');
 });
 after(async () => {
   for (const c of clients) c.destroy();
@@ -198,4 +202,47 @@ test("the feed refuses another identity's credentials (403 NotAuthorizedExceptio
   const byAdmin = openFeed(await url(s.deps.admin));
   await byAdmin.ready;
   byAdmin.close();
+});
+
+test('the feed: at most MAX_FEEDS_PER_IDENTITY open at once per identity (LimitExceededException 400); closing one frees its place', async () => {
+  const device = await register(bob, 'GCM', 'feed-many');
+  const feeds = [];
+  for (let i = 0; i < MAX_FEEDS_PER_IDENTITY; i++) feeds.push(await feedOf(bob, device));
+  await Promise.all(feeds.map((f) => f.ready));
+  const url = () => presignedFeedUrl(s.url, s.deps.config.region, bob.credentials, { ...of(bob), DeviceId: device });
+  const over = await fetch(await url());
+  assert.equal(over.status, 400);
+  assert.equal(over.headers.get('x-amzn-errortype')?.split(':')[0], 'LimitExceededException');
+  await over.body?.cancel();
+  // another identity is not held back by bob's feeds
+  const aliceDevice = await register(alice, 'GCM', 'feed-many');
+  const aliceFeed = await feedOf(alice, aliceDevice);
+  await aliceFeed.ready;
+  aliceFeed.close();
+  feeds.pop()!.close();
+  let again = await fetch(await url());
+  for (let i = 0; i < 50 && again.status !== 200; i++) {
+    await again.body?.cancel();
+    await new Promise((r) => setTimeout(r, 20));
+    again = await fetch(await url());
+  }
+  assert.equal(again.status, 200, 'a place freed by a closed feed');
+  await again.body?.cancel();
+  for (const f of feeds) f.close();
+});
+
+test('RegisterDevice and SubscribeToDataset are bounded per identity and per device (LimitExceededException 400); nothing more is kept', async () => {
+  const regIdentity = (t: string) => register(carol, 'GCM', t);
+  const first = await regIdentity('bounded-0');
+  for (let i = 1; i < MAX_SYNC_DEVICES_PER_IDENTITY; i++) await regIdentity(`bounded-${i}`);
+  const over = await awsErrorOf(() => regIdentity('bounded-over'));
+  assert.equal(over.name, 'LimitExceededException');
+  assert.equal(over.status, 400);
+  assert.equal(await regIdentity('bounded-0'), first, 'a device registered before is still answered at the limit');
+  for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_DEVICE; i++)
+    await carol.sync.send(new SubscribeToDatasetCommand({ ...of(carol), DatasetName: `ds-${i}`, DeviceId: first }));
+  const tooMany = await awsErrorOf(() => carol.sync.send(new SubscribeToDatasetCommand({ ...of(carol), DatasetName: 'ds-over', DeviceId: first })));
+  assert.equal(tooMany.name, 'LimitExceededException');
+  await carol.sync.send(new SubscribeToDatasetCommand({ ...of(carol), DatasetName: 'ds-0', DeviceId: first })); // again: no change, no refusal
+  assert.equal(await s.deps.store.syncDevices.isSubscribed(carol.identityId, first, 'ds-over'), false);
 });

@@ -13,12 +13,18 @@ export interface SyncDeviceRecord {
 }
 
 export interface SyncDeviceStore {
-  /** Keeps the device, or answers the one the identity already registered with this platform and token (its DeviceId). */
-  register(device: SyncDeviceRecord): Promise<SyncDeviceRecord>;
+  /**
+   * Keeps the device, or answers the one the identity already registered with this platform and token (its DeviceId);
+   * 'limit' (nothing kept) when it is new and the identity has `maxDevices` already.
+   */
+  register(device: SyncDeviceRecord, maxDevices?: number): Promise<SyncDeviceRecord | 'limit'>;
   /** The identity's device with this id, or null (another identity's device is null too). */
   get(identityId: string, deviceId: string): Promise<SyncDeviceRecord | null>;
-  /** Subscribes the identity's device to one of its datasets (again is no change); false when no such device. */
-  subscribe(identityId: string, deviceId: string, dataset: string, now: number): Promise<boolean>;
+  /**
+   * Subscribes the identity's device to one of its datasets (again is no change); false when no such device; 'limit'
+   * (nothing kept) when the subscription is new and the device has `maxSubscriptions` already.
+   */
+  subscribe(identityId: string, deviceId: string, dataset: string, now: number, maxSubscriptions?: number): Promise<boolean | 'limit'>;
   /** Ends the subscription if there is one; false when no such device. */
   unsubscribe(identityId: string, deviceId: string, dataset: string): Promise<boolean>;
   /** Whether the identity's device is subscribed to the dataset. */

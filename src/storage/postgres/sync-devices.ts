@@ -12,29 +12,34 @@ export function pgSyncDevices({ one, changed }: PgDb): SyncDeviceStore {
   const exists = async (identityId: string, deviceId: string) =>
     !!(await one('SELECT 1 FROM sync_devices WHERE identity_id = $1 AND device_id = $2', [identityId, deviceId]));
   return {
-    async register(d) {
+    async register(d, max = Number.MAX_SAFE_INTEGER) {
+      // The limit is read by the insert itself (concurrent first registrations may pass it by a few, never more).
       const made = await one(
-        `INSERT INTO sync_devices (identity_id, device_id, pool_id, platform, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO sync_devices (identity_id, device_id, pool_id, platform, token_hash, created_at)
+         SELECT $1, $2, $3, $4, $5, $6 WHERE (SELECT COUNT(*) FROM sync_devices WHERE identity_id = $1) < $7
          ON CONFLICT (identity_id, platform, token_hash) DO NOTHING RETURNING *`,
-        [d.identityId, d.deviceId, d.poolId, d.platform, d.tokenHash, d.createdAt],
+        [d.identityId, d.deviceId, d.poolId, d.platform, d.tokenHash, d.createdAt, max],
       );
-      // Not made: registered before (by this call's twin, perhaps, committed before our insert looked).
+      // Not made: registered before (by this call's twin, perhaps, committed before our insert looked), or the limit.
       const r = made ?? (await one('SELECT * FROM sync_devices WHERE identity_id = $1 AND platform = $2 AND token_hash = $3', [d.identityId, d.platform, d.tokenHash]));
-      return syncDeviceOf(r!);
+      return r ? syncDeviceOf(r) : 'limit';
     },
     async get(identityId, deviceId) {
       const r = await one('SELECT * FROM sync_devices WHERE identity_id = $1 AND device_id = $2', [identityId, deviceId]);
       return r ? syncDeviceOf(r) : null;
     },
-    async subscribe(identityId, deviceId, dataset, now) {
+    async subscribe(identityId, deviceId, dataset, now, max = Number.MAX_SAFE_INTEGER) {
       // One statement: no subscription outlives a device deleted between a check and an insert.
       const made = await one(
         `INSERT INTO sync_subscriptions (identity_id, dataset, device_id, created_at)
          SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM sync_devices WHERE identity_id = $1 AND device_id = $3)
+           AND (SELECT COUNT(*) FROM sync_subscriptions WHERE identity_id = $1 AND device_id = $3) < $5
          ON CONFLICT DO NOTHING RETURNING 1`,
-        [identityId, dataset, deviceId, now],
+        [identityId, dataset, deviceId, now, max],
       );
-      return !!made || (await exists(identityId, deviceId));
+      if (made) return true;
+      if (!(await exists(identityId, deviceId))) return false;
+      return (await one('SELECT 1 FROM sync_subscriptions WHERE identity_id = $1 AND dataset = $2 AND device_id = $3', [identityId, dataset, deviceId])) ? true : 'limit';
     },
     async unsubscribe(identityId, deviceId, dataset) {
       if (!(await exists(identityId, deviceId))) return false;

@@ -7,7 +7,7 @@ import type { Deps } from '../../deps.ts';
 import type { OperationContext } from '../../protocol/operation.ts';
 import { requireIdentityAccess } from '../access.ts';
 import { identityOfPool } from '../datasets.ts';
-import { ResourceNotFoundException } from '../errors.ts';
+import { LimitExceededException, ResourceNotFoundException } from '../errors.ts';
 import type {
   RegisterDeviceRequest,
   RegisterDeviceResponse,
@@ -23,6 +23,10 @@ async function checkIdentity(deps: Deps, ctx: OperationContext, poolId: string, 
   await identityOfPool(deps, poolId, identityId);
 }
 
+/** Devices one identity may register, and datasets one device may subscribe to (ours: Cognito publishes neither). */
+export const MAX_SYNC_DEVICES_PER_IDENTITY = 32;
+export const MAX_SUBSCRIPTIONS_PER_DEVICE = 64;
+
 export const deviceNotFound = (deviceId: string) => new ResourceNotFoundException(`Device '${deviceId}' not found.`); // wording ours
 
 export const registerDevice = defineOperation<RegisterDeviceRequest, RegisterDeviceResponse>({
@@ -37,7 +41,8 @@ export const registerDevice = defineOperation<RegisterDeviceRequest, RegisterDev
       platform: input.Platform,
       tokenHash: createHash('sha256').update(input.Token, 'utf8').digest('hex'),
       createdAt: deps.clock.now(),
-    });
+    }, MAX_SYNC_DEVICES_PER_IDENTITY);
+    if (d === 'limit') throw new LimitExceededException(`An identity may register at most ${MAX_SYNC_DEVICES_PER_IDENTITY} devices.`); // ours
     return { DeviceId: d.deviceId };
   },
 });
@@ -47,8 +52,9 @@ export const subscribeToDataset = defineOperation<SubscribeToDatasetRequest, Sub
   name: 'SubscribeToDataset',
   async handle(input, deps, ctx) {
     await checkIdentity(deps, ctx, input.IdentityPoolId, input.IdentityId);
-    if (!(await deps.store.syncDevices.subscribe(input.IdentityId, input.DeviceId, input.DatasetName, deps.clock.now())))
-      throw deviceNotFound(input.DeviceId);
+    const done = await deps.store.syncDevices.subscribe(input.IdentityId, input.DeviceId, input.DatasetName, deps.clock.now(), MAX_SUBSCRIPTIONS_PER_DEVICE);
+    if (!done) throw deviceNotFound(input.DeviceId);
+    if (done === 'limit') throw new LimitExceededException(`A device may subscribe to at most ${MAX_SUBSCRIPTIONS_PER_DEVICE} datasets.`); // ours
     return {};
   },
 });

@@ -31,9 +31,9 @@ export function syncDevicesContract(withStore: WithStore): void {
         const first = await store.syncDevices.register(device('d1'));
         assert.deepEqual(first, device('d1'));
         assert.deepEqual(await store.syncDevices.register(device('d2', { createdAt: T0 + 1 })), device('d1'));
-        assert.equal((await store.syncDevices.register(device('d3', { platform: 'APNS' }))).deviceId, 'd3');
-        assert.equal((await store.syncDevices.register(device('d4', { tokenHash: 'h2' }))).deviceId, 'd4');
-        assert.equal((await store.syncDevices.register(device('d5', { identityId: ID2 }))).deviceId, 'd5');
+        assert.equal(((await store.syncDevices.register(device('d3', { platform: 'APNS' }))) as SyncDeviceRecord).deviceId, 'd3');
+        assert.equal(((await store.syncDevices.register(device('d4', { tokenHash: 'h2' }))) as SyncDeviceRecord).deviceId, 'd4');
+        assert.equal(((await store.syncDevices.register(device('d5', { identityId: ID2 }))) as SyncDeviceRecord).deviceId, 'd5');
         assert.deepEqual(await store.syncDevices.get(ID, 'd1'), device('d1'));
         assert.equal(await store.syncDevices.get(ID, 'd2'), null);
         assert.equal(await store.syncDevices.get(ID2, 'd1'), null, "another identity's device is not found");
@@ -54,6 +54,23 @@ export function syncDevicesContract(withStore: WithStore): void {
         assert.equal(await store.syncDevices.isSubscribed(ID, 'd1', 'ds'), false);
         assert.equal(await store.syncDevices.unsubscribe(ID, 'd1', 'ds'), true, 'not subscribed: no change');
         assert.equal(await store.syncDevices.unsubscribe(ID, 'nope', 'ds'), false);
+      }));
+
+    test("limits: a new device past the identity's maxDevices, a new subscription past the device's maxSubscriptions, are 'limit' and not kept", () =>
+      withStore(async (store) => {
+        await store.syncDevices.register(device('d1'), 2);
+        await store.syncDevices.register(device('d2', { tokenHash: 'h2' }), 2);
+        assert.equal(await store.syncDevices.register(device('d3', { tokenHash: 'h3' }), 2), 'limit');
+        assert.equal(await store.syncDevices.get(ID, 'd3'), null);
+        assert.deepEqual(await store.syncDevices.register(device('dx'), 2), device('d1'), 'a known device is answered at the limit');
+        assert.equal(((await store.syncDevices.register(device('e1', { identityId: ID2 }), 2)) as SyncDeviceRecord).deviceId, 'e1', 'per identity');
+        assert.equal(await store.syncDevices.subscribe(ID, 'd1', 'a', T0, 2), true);
+        assert.equal(await store.syncDevices.subscribe(ID, 'd1', 'b', T0, 2), true);
+        assert.equal(await store.syncDevices.subscribe(ID, 'd1', 'c', T0, 2), 'limit');
+        assert.equal(await store.syncDevices.isSubscribed(ID, 'd1', 'c'), false);
+        assert.equal(await store.syncDevices.subscribe(ID, 'd1', 'a', T0, 2), true, 'again at the limit is no change');
+        assert.equal(await store.syncDevices.subscribe(ID, 'd2', 'c', T0, 2), true, 'per device');
+        assert.equal(await store.syncDevices.subscribe(ID, 'nope', 'c', T0, 2), false);
       }));
 
     test('a signal reaches the subscribers of its channel only, until they stop', () =>
