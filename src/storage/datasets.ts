@@ -49,6 +49,17 @@ export function recordPage(rows: SyncRecord[], limit: number): Page<SyncRecord> 
 }
 
 /**
+ * Whether a patch's expected sync count is stale for the key's stored row (undefined: none) in a dataset whose live
+ * sync count is `datasetSyncCount` (null: not live). A key with no row was never stored, or only removed without one
+ * (planUpdate's `rows`): the count such a remove was answered with (at most the dataset's) is as good as 0, since no
+ * device holds a value of it to overwrite.
+ */
+export function isStale(row: { syncCount: number } | undefined, datasetSyncCount: number | null, expected: number): boolean {
+  if (row) return row.syncCount !== expected;
+  return expected !== 0 && (datasetSyncCount === null || expected > datasetSyncCount);
+}
+
+/**
  * Plans an update (refused, or the dataset after and the records to write) from what the backend read under its lock: the dataset row (null or not live: made or revived),
  * the identity's other live datasets, and the stored records of the written keys.
  */
@@ -63,8 +74,9 @@ export function planUpdate(
   modifiedBy: string,
 ): UpdateOutcome {
   for (const w of writes) {
-    const have = stored?.live ? (current.get(w.key)?.syncCount ?? 0) : 0;
-    if (have !== w.expectedSyncCount) return { refused: 'conflict', key: w.key, current: have, expected: w.expectedSyncCount };
+    const row = stored?.live ? current.get(w.key) : undefined;
+    const have = row?.syncCount ?? 0;
+    if (isStale(row, stored?.live ? stored.syncCount : null, w.expectedSyncCount)) return { refused: 'conflict', key: w.key, current: have, expected: w.expectedSyncCount };
   }
   if (!stored?.live && otherLiveDatasets >= limits.maxDatasets) return { refused: 'datasets' };
   let numRecords = stored?.live ? stored.numRecords : 0;
@@ -99,5 +111,6 @@ export function planUpdate(
   const records = writes.map(
     (w): SyncRecord => ({ key: w.key, valueSealed: w.valueSealed, size: w.valueSealed === null ? 0 : w.size, syncCount, modifiedAt: now, modifiedBy, deviceModifiedAt: w.deviceModifiedAt }),
   );
-  return { dataset, records };
+  const rows = records.filter((r) => r.valueSealed !== null || (stored?.live && current.has(r.key)));
+  return { dataset, records, rows };
 }

@@ -5,6 +5,7 @@
 // op "remove" removes). Cognito runs it only for identity credentials: "If you have an associated Lambda function, but
 // you call UpdateRecords with AWS account credentials (developer credentials), your Lambda function will not be
 // invoked" (developer guide, "Customizing workflows with Amazon Cognito Events").
+import { isStale } from '../storage/datasets.ts';
 import type { Deps } from '../deps.ts';
 import { roleContextOf } from '../identity-pools/authorize.ts';
 import type { OperationContext } from '../protocol/operation.ts';
@@ -73,9 +74,11 @@ export async function applySyncTrigger(
   const given = new Map(patches.map((p) => [p.Key, p]));
   if (given.size !== patches.length) return patches; // a duplicate key: UpdateRecords refuses it
   const current = await recordsByKey(deps, target.poolId, target.identityId, target.dataset);
+  const dataset = await deps.store.datasets.get(target.identityId, target.dataset);
   for (const p of patches) {
-    const stored = current.get(p.Key)?.syncCount ?? 0;
-    if (stored !== p.SyncCount) throw new ResourceConflictException(`Current SyncCount for: ${p.Key} is: ${stored} not: ${p.SyncCount}`);
+    const row = current.get(p.Key);
+    if (isStale(row, dataset?.live ? dataset.syncCount : null, p.SyncCount))
+      throw new ResourceConflictException(`Current SyncCount for: ${p.Key} is: ${row?.syncCount ?? 0} not: ${p.SyncCount}`);
   }
   const event: SyncTriggerEvent = {
     version: 2,

@@ -174,6 +174,37 @@ test('remove keeps a tombstone: other devices see the key without a value at a n
   assert.equal(back.Records![0]!.SyncCount, 3);
 });
 
+// A remove of a key that was never stored is acknowledged (the client learns its new sync count) but keeps no row:
+// tombstones count toward neither the 1,024 records nor the 1 MB, so before, removes of ever new keys (1 KB each)
+// grew a dataset's rows without end while NumRecords and DataStorage stayed 0.
+test('a remove of a key never stored is acknowledged but keeps no tombstone row outside the limits', async () => {
+  const d = dataset(alice.sync, alice.identityId, 'no-free-tombstones');
+  await d.update([put('real', 'v', 0)]);
+  const long = 'x'.repeat(1000);
+  const ghosts = Array.from({ length: 300 }, (_, i) => ({ Op: 'remove' as const, Key: `ghost-${i}-${long}`, SyncCount: 0 }));
+  const out = await d.update(ghosts);
+  assert.equal(out.Records!.length, 300);
+  assert.ok(out.Records!.every((r) => r.SyncCount === 2 && r.Value === undefined), 'each remove answered at the new sync count');
+  const listed = await d.list();
+  assert.deepEqual(listed.Records!.map((r) => r.Key), ['real'], 'no ghost tombstones stored');
+  assert.equal(listed.DatasetSyncCount, 2);
+  const rows = await s.deps.store.datasets.records(alice.identityId, 'no-free-tombstones', 0, 1024);
+  assert.deepEqual(rows.items.map((r) => r.key), ['real']);
+  // the count a ghost remove was answered with is accepted for that key afterwards (the client knows no other)
+  const revived = await d.update([put(`ghost-0-${long}`, 'now real', 2)]);
+  assert.deepEqual(revived.Records!.map((r) => [r.Value, r.SyncCount]), [['now real', 3]]);
+  await d.update([{ Op: 'remove', Key: `ghost-0-${long}`, SyncCount: 3 }]);
+  // a remove of a stored key still leaves its tombstone for other devices, and removing that tombstone again is a write
+  const removed = await d.update([{ Op: 'remove', Key: 'real', SyncCount: 1 }]);
+  assert.deepEqual(removed.Records!.map((r) => [r.Key, r.SyncCount]), [['real', 5]]);
+  assert.deepEqual((await d.list(4)).Records!.map((r) => [r.Key, r.Value, r.SyncCount]), [['real', undefined, 5]]);
+  const again = await d.update([{ Op: 'remove', Key: 'real', SyncCount: 5 }]);
+  assert.deepEqual(again.Records!.map((r) => [r.Key, r.SyncCount]), [['real', 6]]);
+  // a stale count for a stored key is still a conflict
+  const stale = await awsErrorOf(() => d.update([put('real', 'late', 5)]));
+  assert.equal(stale.name, 'ResourceConflictException');
+});
+
 test('SyncSessionToken: required, and bound to the pool, identity and dataset it was issued for', async () => {
   const a = dataset(alice.sync, alice.identityId, 'tokens-a');
   const b = dataset(alice.sync, alice.identityId, 'tokens-b');

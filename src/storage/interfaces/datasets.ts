@@ -55,7 +55,12 @@ export interface DatasetLimits {
 }
 
 export type UpdateOutcome =
-  | { dataset: DatasetRecord; records: SyncRecord[]; refused?: undefined }
+  /**
+   * `records`: every patched record as the answer tells it (the new sync count); `rows`: those written. A remove of a
+   * key with no stored record (live or tombstone) is answered but writes no row: tombstones count toward no limit, so
+   * one for every key ever named would let a dataset's rows grow without end.
+   */
+  | { dataset: DatasetRecord; records: SyncRecord[]; rows: SyncRecord[]; refused?: undefined }
   /** a patch's expected sync count differs from the stored one (0 for a key never written): nothing was written */
   | { refused: 'conflict'; key: string; current: number; expected: number }
   /** a limit would be passed: nothing was written */

@@ -62,8 +62,8 @@ export function pgDatasets({ tx, one, all }: PgDb): DatasetStore {
              modified_by = excluded.modified_by, sync_count = excluded.sync_count, data_storage = excluded.data_storage, num_records = excluded.num_records, live = true`,
           [d.poolId, d.identityId, d.name, d.createdAt, d.modifiedAt, d.modifiedBy, d.syncCount, d.dataStorage, d.numRecords, d.deletedAtSyncCount],
         );
-        if (plan.records.length) {
-          const rs = plan.records;
+        if (plan.rows.length) {
+          const rs = plan.rows;
           await c.query(
             `INSERT INTO sync_records (identity_id, dataset, key, value_sealed, size, sync_count, modified_at, modified_by, device_modified_at)
              SELECT $1, $2, k, v, s, $3, $4, $5, dm FROM unnest($6::text[], $7::text[], $8::bigint[], $9::bigint[]) AS t(k, v, s, dm)

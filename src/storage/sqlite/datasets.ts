@@ -29,7 +29,7 @@ export function sqliteDatasets({ db, q }: SqliteDb): DatasetStore {
          ON CONFLICT (identity_id, name) DO UPDATE SET pool_id = excluded.pool_id, created_at = excluded.created_at, modified_at = excluded.modified_at,
            modified_by = excluded.modified_by, sync_count = excluded.sync_count, data_storage = excluded.data_storage, num_records = excluded.num_records, live = 1`,
       ).run(d.poolId, d.identityId, d.name, d.createdAt, d.modifiedAt, d.modifiedBy, d.syncCount, d.dataStorage, d.numRecords, d.deletedAtSyncCount);
-      for (const r of plan.records) {
+      for (const r of plan.rows) {
         q(
           `INSERT INTO sync_records (identity_id, dataset, key, value_sealed, size, sync_count, modified_at, modified_by, device_modified_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
