@@ -19,8 +19,6 @@ import { metadataFor, MSG, param, publicAuthContext, type AuthContext, type Auth
 import { openState, sealNewState, sealState, sessionValidityMs, type SealedState } from './session-state.ts';
 import { assertUserMaySignIn, completeSignIn, userByInternalName } from './steps.ts';
 import { deviceSrpChallenge, markMfaProved } from './challenges/device-srp.ts';
-import { nextCustomStep } from './flows/custom-auth.ts';
-import type { ChallengeResult } from '../triggers/custom-auth.ts';
 
 /** Cognito's default SMS authentication message (DescribeUserPool of a pool that sets none shows this text). */
 export const DEFAULT_SMS_AUTH_MESSAGE = 'Your authentication code is {####}. ';
@@ -36,8 +34,6 @@ export const DEFAULT_EMAIL_AUTH_MESSAGE = 'Your authentication code is {####}. '
  *   factors); else SMS to the user's phone number, else email, when the pool offers them (inferred: required MFA
  *   with SMS has always sent codes to phone_number); else MFA_SETUP (the user must add a phone number or email).
  * - One usable factor, or a preferred one: that factor's challenge. Several without a preference: SELECT_MFA_TYPE.
- * `custom`: a CUSTOM_AUTH sign-in's history after its PASSWORD_VERIFIER, carried through the MFA challenges' states so
- * that the right code goes back to DefineAuthChallenge (answerFactor) instead of ending the sign-in.
  */
 export async function mfaChallengeFor(
   deps: AuthDeps,
@@ -45,9 +41,8 @@ export async function mfaChallengeFor(
   user: UserRecord,
   given: string,
   device?: string,
-  custom?: ChallengeResult[],
 ): Promise<AuthOutput | null> {
-  const carry = { ...(device ? { device } : {}), ...(custom ? { custom: { session: custom } } : {}) };
+  const carry = device ? { device } : {};
   const mode = poolSettings(ctx.pool).MfaConfiguration ?? 'OFF';
   if (mode === 'OFF') return null;
   const usable = usableFactors(ctx.pool, user);
@@ -58,15 +53,15 @@ export async function mfaChallengeFor(
     // required MFA turning a factor off drops nothing (Cognito answers 200 and keeps asking), and MFA_SETUP here would
     // let anyone with the password enrol an authenticator of their own over it. AdminDeleteSoftwareToken removes it.
     if (offered.includes('SOFTWARE_TOKEN_MFA') && userCanUse(user, 'SOFTWARE_TOKEN_MFA'))
-      return askFactor(deps, ctx, user, given, 'SOFTWARE_TOKEN_MFA', device, false, 'SOFTWARE_TOKEN_MFA', false, custom);
+      return askFactor(deps, ctx, user, given, 'SOFTWARE_TOKEN_MFA', device);
     if (offered.includes('SOFTWARE_TOKEN_MFA')) return mfaSetupChallenge(deps, ctx, user, given, carry);
-    if (offered.includes('SMS_MFA') && user.attributes.phone_number) return askFactor(deps, ctx, user, given, 'SMS_MFA', device, false, 'SMS_MFA', false, custom);
-    if (offered.includes('EMAIL_OTP') && user.attributes.email) return askFactor(deps, ctx, user, given, 'EMAIL_OTP', device, false, 'EMAIL_OTP', false, custom);
+    if (offered.includes('SMS_MFA') && user.attributes.phone_number) return askFactor(deps, ctx, user, given, 'SMS_MFA', device);
+    if (offered.includes('EMAIL_OTP') && user.attributes.email) return askFactor(deps, ctx, user, given, 'EMAIL_OTP', device);
     return mfaSetupChallenge(deps, ctx, user, given, carry);
   }
   const preferred = userMfa(user).PreferredMfaSetting;
-  if (preferred && usable.includes(preferred)) return askFactor(deps, ctx, user, given, preferred, device, false, preferred, false, custom);
-  if (usable.length === 1) return askFactor(deps, ctx, user, given, usable[0]!, device, false, usable[0], false, custom);
+  if (preferred && usable.includes(preferred)) return askFactor(deps, ctx, user, given, preferred, device);
+  if (usable.length === 1) return askFactor(deps, ctx, user, given, usable[0]!, device);
   return {
     ChallengeName: 'SELECT_MFA_TYPE',
     Session: sealState(deps, ctx, { username: user.username, given, challenge: 'SELECT_MFA_TYPE', ...carry }),
@@ -78,7 +73,7 @@ export async function mfaChallengeFor(
  * MFA_SETUP; `carry` — the confirmed device the sign-in named, a CUSTOM_AUTH history — rides along in each setup
  * Session (nextSetupSession).
  */
-function mfaSetupChallenge(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, carry: Pick<SealedState, 'device' | 'custom'>): AuthOutput {
+function mfaSetupChallenge(deps: AuthDeps, ctx: AuthContext, user: UserRecord, given: string, carry: Pick<SealedState, 'device'>): AuthOutput {
   return {
     ChallengeName: 'MFA_SETUP',
     Session: sealState(deps, ctx, { username: user.username, given, challenge: 'MFA_SETUP', ...carry }),
@@ -101,7 +96,6 @@ export async function askFactor(
   enrol = false,
   as: ChallengeName = factor,
   afterAnswer = false,
-  custom?: ChallengeResult[],
 ): Promise<AuthOutput> {
   const { sealed: Session, nonce } = sealNewState(deps, ctx, {
     username: user.username,
@@ -110,7 +104,6 @@ export async function askFactor(
     ...(device ? { device } : {}),
     ...(enrol ? { enrol } : {}),
     ...(afterAnswer ? { code: 'sent' as const } : {}),
-    ...(custom ? { custom: { session: custom } } : {}),
   });
   if (factor === 'SOFTWARE_TOKEN_MFA') {
     const name = userMfa(user).totp?.friendlyName;
@@ -266,12 +259,6 @@ export async function answerFactor(
   await consumeMfaSession(deps, s);
   // MFA_SETUP answered with EMAIL: the right code turns email MFA on for the user.
   const checked = s.enrol ? await updateUserMfa(deps, ctx.pool, proved, (u) => withFactor(userMfa(u), factor as MfaFactor)) : proved;
-  if (s.custom) {
-    // CUSTOM_AUTH with SRP first: MFA done, DefineAuthChallenge decides what follows the password (its history as
-    // after PASSWORD_VERIFIER).
-    await attempt.succeeded();
-    return nextCustomStep(deps, ctx, checked, s.given, s.custom.session);
-  }
   if (s.device !== undefined) {
     // A device confirmed but not remembered: after the code, DEVICE_SRP_AUTH, and its key goes into the tokens.
     await attempt.succeeded();
@@ -331,5 +318,5 @@ export function assertTotpOffered(ctx: Pick<AuthContext, 'pool'>): void {
 
 /** The next MFA_SETUP Session, after a step of the TOTP enrolment. */
 export function nextSetupSession(deps: AuthDeps, ctx: AuthContext, s: SealedState, step: 'associated' | 'verified'): string {
-  return sealState(deps, ctx, { username: s.username, given: s.given, challenge: 'MFA_SETUP', mfaSetup: step, ...(s.device ? { device: s.device } : {}), ...(s.custom ? { custom: s.custom } : {}) });
+  return sealState(deps, ctx, { username: s.username, given: s.given, challenge: 'MFA_SETUP', mfaSetup: step, ...(s.device ? { device: s.device } : {}) });
 }

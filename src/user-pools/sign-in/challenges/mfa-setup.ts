@@ -16,7 +16,6 @@ import { askFactor, assertTotpOffered, consumeMfaSession, openMfaSession } from 
 import { poolFactors } from '../../domain/mfa.ts';
 import { completeSignIn } from '../steps.ts';
 import { deviceSrpChallenge } from './device-srp.ts';
-import { nextCustomStep } from '../flows/custom-auth.ts';
 
 /** Wording ours: Cognito's answer to MFA_SETUP before a factor was enrolled is not documented. */
 export const MSG_SETUP_INCOMPLETE = 'MFA setup is not complete: verify a software token with this session first.';
@@ -36,13 +35,11 @@ export async function mfaSetup(deps: AuthDeps, ctx: AuthContext, input: RespondI
     const email = user.attributes.email;
     if (!email || email.toLowerCase() !== r.EMAIL.trim().toLowerCase()) throw new InvalidParameterException(MSG_SETUP_EMAIL_MISMATCH);
     await consumeMfaSession(deps, s);
-    return askFactor(deps, ctx, user, s.given, 'EMAIL_OTP', s.device, true, 'EMAIL_OTP', false, s.custom?.session);
+    return askFactor(deps, ctx, user, s.given, 'EMAIL_OTP', s.device, true);
   }
   if (s.mfaSetup !== 'verified') throw new InvalidParameterException(MSG_SETUP_INCOMPLETE);
   assertTotpOffered(ctx); // the pool may have stopped offering TOTP since the enrolment
   await consumeMfaSession(deps, s);
-  // CUSTOM_AUTH with SRP first: the enrolment was its MFA; DefineAuthChallenge decides what follows.
-  if (s.custom) return nextCustomStep(deps, ctx, user, s.given, s.custom.session);
   if (s.device !== undefined && r.DEVICE_KEY === s.device) return deviceSrpChallenge(deps, ctx, user, s.given, s.device);
   return completeSignIn(deps, ctx, user, 'TokenGeneration_Authentication');
 }

@@ -13,5 +13,5 @@ export async function selectMfaType(deps: AuthDeps, ctx: AuthContext, input: Res
   const usable: string[] = usableFactors(ctx.pool, user);
   if (!usable.includes(answer)) throw new InvalidParameterException(`Invalid ANSWER: ${answer} is not one of ${usable.join(', ')}.`); // wording ours
   await consumeMfaSession(deps, s);
-  return askFactor(deps, ctx, user, s.given, answer as MfaFactor, s.device, false, answer as MfaFactor, false, s.custom?.session);
+  return askFactor(deps, ctx, user, s.given, answer as MfaFactor, s.device);
 }
